@@ -1,0 +1,67 @@
+package dev.switchboard.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code switchboard} command. */
+@Command(
+    name = "switchboard",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Switchboard: a self-hosted MQTT IoT hub.",
+    subcommands = {StartCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "The launcher script also runs:",
+      "  ./switchboard test    the whole test suite (./mvnw verify with a JDK >= 21)",
+      "  ./switchboard build   rebuild the distribution"
+    })
+public final class Main implements Runnable {
+
+  /** Exit code for bad usage, a bad configuration value or a port that cannot be bound. */
+  public static final int EXIT_CONFIG = 2;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("switchboard: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_CONFIG;
+        });
+    return cmd;
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Prints {@code switchboard VERSION}. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"switchboard " + version()};
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.switchboard.app;
+
+import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.ListenerException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** {@code switchboard start}: runs the hub until SIGTERM or SIGINT. */
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
+    description = "Run the hub. Prints one line per listener when it is ready.")
+public final class StartCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
+  Path configFile;
+
+  @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 127.0.0.1).")
+  String bind;
+
+  @Option(names = "--mqtt-port", paramLabel = "N|off", description = "MQTT TCP port, or off (default 1883).")
+  String mqttPort;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the hub keeps its state (default ./data).")
+  Path dataDir;
+
+  @Option(
+      names = "--dev",
+      description = "Development mode: listen on 127.0.0.1 only and let anonymous clients in.")
+  boolean dev;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Broker broker;
+    try {
+      SwitchboardConfig config = SwitchboardConfig.load(configFile, System.getenv(), overrides());
+      prepareDataDir(config.dataDir());
+      BrokerConfig brokerConfig = config.brokerConfig();
+      broker = new Broker(brokerConfig);
+      broker.start();
+    } catch (ConfigError | ListenerException e) {
+      err.println("switchboard: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_CONFIG;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    for (Map.Entry<String, InetSocketAddress> e : broker.boundAddresses().entrySet()) {
+      InetSocketAddress a = e.getValue();
+      out.println(e.getKey() + "://" + a.getHostString() + ":" + a.getPort());
+    }
+    if (broker.boundAddresses().isEmpty()) {
+      out.println("no listeners enabled");
+    }
+    out.flush();
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("stopping");
+    broker.close();
+    log.info("stopped");
+    return 0;
+  }
+
+  private Map<String, Object> overrides() {
+    Map<String, Object> o = new HashMap<>();
+    if (bind != null) {
+      o.put("listeners.bind", bind);
+    }
+    if (mqttPort != null) {
+      o.put("listeners.mqtt.port", mqttPort);
+    }
+    if (dataDir != null) {
+      o.put("data-dir", dataDir.toString());
+    }
+    if (dev) {
+      o.put("listeners.bind", "127.0.0.1");
+      o.put("auth.allow-anonymous", true);
+    }
+    return o;
+  }
+
+  private static void prepareDataDir(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConfigError("data directory " + dir + " cannot be created: " + e.getMessage());
+    }
+    if (!Files.isWritable(dir)) {
+      throw new ConfigError("data directory " + dir + " is not writable");
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package dev.switchboard.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
+import dev.switchboard.broker.BrokerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Loads the configuration: {@code reference.conf} defaults, then the user's file, then
+ * {@code SWITCHBOARD_*} environment variables, then command-line flags (applied by the caller as
+ * overrides). Every problem becomes a {@link ConfigError} naming the setting.
+ */
+public final class SwitchboardConfig {
+  private static final String ROOT = "switchboard";
+  private static final String ENV_PREFIX = "SWITCHBOARD_";
+
+  private final Config config;
+
+  private SwitchboardConfig(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * @param file the user's file, or null
+   * @param env the environment (System.getenv() outside tests)
+   * @param overrides settings from flags, as paths below {@code switchboard}
+   */
+  public static SwitchboardConfig load(Path file, Map<String, String> env, Map<String, Object> overrides) {
+    Config reference = ConfigFactory.parseResources(SwitchboardConfig.class.getClassLoader(), "reference.conf");
+    Config user = ConfigFactory.empty();
+    if (file != null) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new ConfigError("config file " + file + " cannot be read");
+      }
+      try {
+        user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new ConfigError("config file " + file + ": " + clean(e.getMessage()));
+      }
+    }
+    Config fromEnv = fromEnvironment(env);
+    Config fromFlags = ConfigFactory.parseMap(prefixed(overrides), "command line");
+    Config merged = fromFlags.withFallback(fromEnv).withFallback(user).withFallback(reference);
+    try {
+      merged = merged.resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError(clean(e.getMessage()));
+    }
+    for (Config layer : new Config[] {user, fromEnv}) {
+      for (var entry : layer.entrySet()) {
+        if (!reference.hasPathOrNull(entry.getKey())) {
+          throw new ConfigError(
+              "unknown setting " + entry.getKey() + " (" + entry.getValue().origin().description() + ")");
+        }
+      }
+    }
+    return new SwitchboardConfig(merged);
+  }
+
+  private static Map<String, Object> prefixed(Map<String, Object> overrides) {
+    Map<String, Object> out = new HashMap<>();
+    overrides.forEach((k, v) -> out.put(ROOT + "." + k, v));
+    return out;
+  }
+
+  /**
+   * {@code SWITCHBOARD_LIMITS_MAX__PACKET__SIZE=1024} sets {@code switchboard.limits.max-packet-size}:
+   * one underscore separates path elements, two stand for a dash (Typesafe Config's convention).
+   */
+  static Config fromEnvironment(Map<String, String> env) {
+    Config out = ConfigFactory.empty();
+    for (var e : env.entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(ENV_PREFIX) || name.equals("SWITCHBOARD_JAVA_OPTS") || name.equals("SWITCHBOARD_LOG_LEVEL")) {
+        continue;
+      }
+      String path =
+          name.substring(ENV_PREFIX.length())
+              .toLowerCase(Locale.ROOT)
+              .replace("__", "-")
+              .replace('_', '.');
+      out =
+          out.withValue(
+              ROOT + "." + path,
+              ConfigValueFactory.fromAnyRef(e.getValue(), "environment variable " + name));
+    }
+    return out;
+  }
+
+  public Path dataDir() {
+    return Path.of(string("data-dir"));
+  }
+
+  /** The engine's settings. */
+  public BrokerConfig brokerConfig() {
+    int port = port("listeners.mqtt.port");
+    long maxExpiry;
+    if (config.getIsNull(ROOT + ".sessions.max-expiry")
+        || "none".equals(rawString("sessions.max-expiry"))) {
+      maxExpiry = -1;
+    } else {
+      maxExpiry = duration("sessions.max-expiry").toSeconds();
+    }
+    BrokerConfig c =
+        new BrokerConfig(
+            string("listeners.bind"),
+            port,
+            integer("io-threads"),
+            integer("limits.max-packet-size"),
+            integer("limits.max-keep-alive"),
+            duration("limits.connect-timeout"),
+            integer("limits.receive-maximum"),
+            integer("limits.max-inflight"),
+            integer("limits.max-queued-messages"),
+            bytes("limits.max-queued-bytes"),
+            bool("sessions.queue-qos0-offline"),
+            integer("limits.topic-alias-maximum"),
+            integer("mqtt.max-qos"),
+            bool("mqtt.retain-available"),
+            bool("mqtt.wildcard-subscriptions"),
+            bool("mqtt.shared-subscriptions"),
+            bool("mqtt.subscription-identifiers"),
+            maxExpiry,
+            bool("auth.allow-anonymous"),
+            bool("mqtt.allow-empty-client-id"),
+            duration("sys.interval"),
+            integer("limits.max-connections"));
+    try {
+      return c.validate();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("switchboard." + e.getMessage());
+    }
+  }
+
+  private int port(String key) {
+    String raw = rawString(key);
+    if ("off".equalsIgnoreCase(raw)) {
+      return BrokerConfig.PORT_OFF;
+    }
+    int p = integer(key);
+    if (p < 0 || p > 65535) {
+      throw new ConfigError(ROOT + "." + key + " must be a port from 0 to 65535 or \"off\", not " + raw);
+    }
+    return p;
+  }
+
+  private String rawString(String key) {
+    try {
+      return String.valueOf(config.getValue(ROOT + "." + key).unwrapped());
+    } catch (ConfigException e) {
+      throw new ConfigError(clean(e.getMessage()));
+    }
+  }
+
+  private String string(String key) {
+    return get(() -> config.getString(ROOT + "." + key));
+  }
+
+  private int integer(String key) {
+    return get(() -> config.getInt(ROOT + "." + key));
+  }
+
+  private boolean bool(String key) {
+    return get(() -> config.getBoolean(ROOT + "." + key));
+  }
+
+  private Duration duration(String key) {
+    return get(() -> config.getDuration(ROOT + "." + key));
+  }
+
+  private long bytes(String key) {
+    return get(() -> config.getBytes(ROOT + "." + key));
+  }
+
+  private interface Getter<T> {
+    T get();
+  }
+
+  private static <T> T get(Getter<T> getter) {
+    try {
+      return getter.get();
+    } catch (ConfigException e) {
+      throw new ConfigError(clean(e.getMessage()));
+    }
+  }
+
+  /** Typesafe Config's messages start with the origin; keep them to one line. */
+  private static String clean(String message) {
+    return message.replace('\n', ' ');
+  }
+}

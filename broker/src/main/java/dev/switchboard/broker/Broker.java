@@ -1,0 +1,370 @@
+package dev.switchboard.broker;
+
+import dev.switchboard.broker.auth.AnonymousAuthenticator;
+import dev.switchboard.broker.auth.Authenticator;
+import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.retained.InMemoryRetainedStore;
+import dev.switchboard.broker.retained.RetainedStore;
+import dev.switchboard.broker.routing.SubscriptionIndex;
+import dev.switchboard.broker.session.BrokerServices;
+import dev.switchboard.broker.session.Session;
+import dev.switchboard.broker.session.SessionRegistry;
+import dev.switchboard.broker.session.SubscriptionEntry;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.codec.MqttDecoder;
+import dev.switchboard.mqtt.codec.MqttEncoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT broker engine: listeners, sessions, routing, retained messages, wills, {@code $SYS}.
+ * Plug-in points (authentication, authorization, retained store) are constructor arguments; the
+ * app module wires them.
+ */
+public final class Broker implements BrokerServices, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  /** The version {@code $SYS/broker/version} reports. */
+  public static final String VERSION = versionFromManifest();
+
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics = new BrokerMetrics();
+  private final ByteCounter byteCounter = new ByteCounter(metrics);
+  private final SubscriptionIndex<Session> subscriptions = new SubscriptionIndex<>();
+  private final SessionRegistry sessions = new SessionRegistry();
+  private final RetainedStore retained;
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+  private final long startedNanos = System.nanoTime();
+
+  private EventLoopGroup group;
+  private final List<Channel> listeners = new ArrayList<>();
+  private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+  private ScheduledFuture<?> sysTask;
+  private volatile boolean stopping;
+
+  public Broker(BrokerConfig config) {
+    this(config, new InMemoryRetainedStore(), new AnonymousAuthenticator(config.allowAnonymous()), Authorizer.ALLOW_ALL);
+  }
+
+  public Broker(
+      BrokerConfig config, RetainedStore retained, Authenticator authenticator, Authorizer authorizer) {
+    this.config = config.validate();
+    this.retained = retained;
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
+    this.sessions.bind(this);
+  }
+
+  /**
+   * Binds the listeners. Throws {@link ListenerException} naming the address when a port cannot be
+   * bound (taken, no permission), after releasing everything it had started.
+   */
+  public synchronized void start() {
+    if (group != null) {
+      throw new IllegalStateException("already started");
+    }
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+    Class<? extends ServerChannel> serverChannel =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    try {
+      if (config.mqttPort() != BrokerConfig.PORT_OFF) {
+        listeners.add(bind("mqtt", serverChannel, config.bindAddress(), config.mqttPort()));
+      }
+    } catch (RuntimeException e) {
+      shutdownGroup();
+      throw e;
+    }
+    if (!config.sysInterval().isZero()) {
+      long every = config.sysInterval().toMillis();
+      sysTask = group.next().scheduleAtFixedRate(this::publishSys, 0, every, TimeUnit.MILLISECONDS);
+    }
+    log.debug("broker started ({} transport)", epoll ? "epoll" : "nio");
+  }
+
+  private Channel bind(String scheme, Class<? extends ServerChannel> channelClass, String host, int port) {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (stopping || (config.maxConnections() > 0 && clients.size() >= config.maxConnections())) {
+                      ch.close();
+                      return;
+                    }
+                    clients.add(ch);
+                    MqttEncoder encoder = new MqttEncoder(MqttVersion.V3_1_1);
+                    ch.pipeline()
+                        .addLast("bytes", byteCounter)
+                        .addLast("decoder", new MqttDecoder(true, config.maxPacketSize()))
+                        .addLast("encoder", encoder)
+                        .addLast("mqtt", new MqttConnection(Broker.this, encoder));
+                  }
+                });
+    try {
+      Channel ch = b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+      return ch;
+    } catch (Exception e) {
+      String why = e instanceof BindException ? e.getMessage() : e.toString();
+      throw new ListenerException(scheme + "://" + host + ":" + port + ": cannot listen: " + why, e);
+    }
+  }
+
+  /** The addresses the listeners are bound to, by scheme ({@code mqtt}). */
+  public Map<String, InetSocketAddress> boundAddresses() {
+    Map<String, InetSocketAddress> out = new HashMap<>();
+    if (!listeners.isEmpty()) {
+      out.put("mqtt", (InetSocketAddress) listeners.get(0).localAddress());
+    }
+    return out;
+  }
+
+  /** The port the MQTT listener is bound to (useful with port 0). */
+  public int mqttPort() {
+    return boundAddresses().get("mqtt").getPort();
+  }
+
+  /**
+   * Stops accepting, publishes the wills of connected clients (the server is ending their
+   * connections), tells 5.0 clients with DISCONNECT 0x8B, and closes everything.
+   */
+  @Override
+  public synchronized void close() {
+    if (group == null || stopping) {
+      return;
+    }
+    stopping = true;
+    if (sysTask != null) {
+      sysTask.cancel(false);
+    }
+    for (Channel l : listeners) {
+      l.close().syncUninterruptibly();
+    }
+    List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (Session s : sessions.all()) {
+      io.netty.util.concurrent.Promise<Void> p = s.executor().newPromise();
+      s.execute(
+          () -> {
+            s.shutdown();
+            p.setSuccess(null);
+          });
+      done.add(p);
+    }
+    for (io.netty.util.concurrent.Future<?> f : done) {
+      f.awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    for (Channel ch : clients) {
+      ch.eventLoop()
+          .execute(
+              () -> {
+                MqttConnection c = ch.pipeline().get(MqttConnection.class);
+                if (c != null) {
+                  c.shutdown();
+                } else {
+                  ch.close();
+                }
+              });
+    }
+    clients.newCloseFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
+    clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    shutdownGroup();
+  }
+
+  private void shutdownGroup() {
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  /**
+   * Routes a message: the retained store first if RETAIN is set (an empty payload clears it
+   * [MQTT-3.3.1-10/11]), then one copy per matching session. Thread-safe; returns the number of
+   * sessions it went to.
+   */
+  @Override
+  public int publish(Message message) {
+    metrics.messagesReceived.increment();
+    if (message.retain() && config.retainAvailable()) {
+      if (message.payload().length == 0) {
+        retained.remove(message.topic());
+      } else {
+        retained.put(message);
+      }
+    }
+    Router.Matches matches = Router.collect(subscriptions, message.topic());
+    int count = 0;
+    for (Map.Entry<Session, List<String>> e : matches.sessions().entrySet()) {
+      Session s = e.getKey();
+      List<String> keys = e.getValue();
+      s.execute(() -> s.deliver(message, keys));
+      count++;
+    }
+    for (SubscriptionIndex.SharedGroup<Session> g : matches.shared()) {
+      Session member = pickMember(g, null);
+      if (member != null) {
+        String key = g.filterKey();
+        member.execute(() -> member.deliverShared(message, key));
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public boolean redispatchShared(Message message, SubscriptionEntry via, Session leaving) {
+    if (via == null) {
+      return false;
+    }
+    SubscriptionIndex.SharedGroup<Session> g = subscriptions.sharedGroup(via.shareName(), via.filter());
+    if (g == null) {
+      return false;
+    }
+    Session member = pickMember(g, leaving);
+    if (member == null) {
+      return false;
+    }
+    String key = g.filterKey();
+    member.execute(() -> member.deliverShared(message, key));
+    return true;
+  }
+
+  /** Round robin over the group, preferring members that are online. */
+  private static Session pickMember(SubscriptionIndex.SharedGroup<Session> g, Session excluded) {
+    List<Session> members = g.members();
+    int n = members.size();
+    if (n == 0) {
+      return null;
+    }
+    int start = g.nextIndex();
+    Session fallback = null;
+    for (int i = 0; i < n; i++) {
+      Session s = members.get((start + i) % n);
+      if (s == excluded) {
+        continue;
+      }
+      if (s.isOnline()) {
+        return s;
+      }
+      if (fallback == null) {
+        fallback = s;
+      }
+    }
+    return fallback;
+  }
+
+  // ---------------------------------------------------------------- $SYS
+
+  private void publishSys() {
+    long uptime = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
+    sys("version", "switchboard version " + VERSION);
+    sys("uptime", uptime + " seconds");
+    long connected = metrics.clientsConnected.get();
+    long total = sessions.size();
+    sys("clients/connected", connected);
+    sys("clients/active", connected);
+    sys("clients/total", total);
+    sys("clients/disconnected", Math.max(0, total - connected));
+    sys("clients/maximum", metrics.clientsMaximum.get());
+    sys("messages/received", metrics.messagesReceived.sum());
+    sys("messages/sent", metrics.publishSent.sum());
+    sys("publish/messages/received", metrics.publishReceived.sum());
+    sys("publish/messages/sent", metrics.publishSent.sum());
+    sys("publish/messages/dropped", metrics.publishDropped());
+    sys("bytes/received", metrics.bytesReceived.sum());
+    sys("bytes/sent", metrics.bytesSent.sum());
+    sys("subscriptions/count", subscriptions.size());
+    sys("retained messages/count", retained.size());
+  }
+
+  private void sys(String name, Object value) {
+    byte[] payload = String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Message m =
+        new Message(
+            "$SYS/broker/" + name,
+            payload,
+            0,
+            true,
+            dev.switchboard.mqtt.packet.MqttProperties.EMPTY,
+            null,
+            Message.NEVER);
+    publish(m);
+  }
+
+  // ---------------------------------------------------------------- services
+
+  @Override
+  public BrokerConfig config() {
+    return config;
+  }
+
+  @Override
+  public BrokerMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public SubscriptionIndex<Session> subscriptions() {
+    return subscriptions;
+  }
+
+  @Override
+  public RetainedStore retained() {
+    return retained;
+  }
+
+  @Override
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  Authorizer authorizer() {
+    return authorizer;
+  }
+
+  private static String versionFromManifest() {
+    String v = Broker.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+}

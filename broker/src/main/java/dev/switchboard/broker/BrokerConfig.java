@@ -1,0 +1,166 @@
+package dev.switchboard.broker;
+
+import java.time.Duration;
+
+/**
+ * Everything the engine needs to know, as plain values. The app module builds it from HOCON; tests
+ * build it with {@link #defaults()} and the {@code with...} methods.
+ *
+ * @param bindAddress address the TCP listener binds to
+ * @param mqttPort TCP port, 0 for any free port, -1 for no TCP listener
+ * @param ioThreads event loop threads, 0 for one per core
+ * @param maxPacketSize largest packet accepted from a client, in bytes (announced in CONNACK)
+ * @param maxKeepAlive largest keep alive a client may use, in seconds; 0 for no limit (5.0 clients
+ *     are told with Server Keep Alive; 3.1.1 clients that ask for more are held to it silently)
+ * @param connectTimeout how long a new connection may take to send CONNECT
+ * @param receiveMaximum QoS 1/2 PUBLISHes a client may have unacknowledged towards us (5.0)
+ * @param maxInflight QoS 1/2 messages we send a client before waiting for acknowledgements (further
+ *     capped by a 5.0 client's Receive Maximum)
+ * @param maxQueuedMessages messages queued per session beyond the in-flight window
+ * @param maxQueuedBytes payload bytes queued per session
+ * @param queueQos0Offline whether QoS 0 messages are queued for offline persistent sessions
+ * @param topicAliasMaximum client-to-server topic aliases we accept (5.0); 0 disables
+ * @param maxQos the highest QoS we grant and accept
+ * @param retainAvailable whether retained messages are supported
+ * @param wildcardSubscriptionsAvailable whether '+' and '#' are allowed in filters
+ * @param sharedSubscriptionsAvailable whether {@code $share/} filters are allowed
+ * @param subscriptionIdentifiersAvailable whether Subscription Identifiers are allowed
+ * @param maxSessionExpiry upper bound on a session's expiry interval in seconds; -1 for none
+ * @param allowAnonymous whether clients without credentials are let in
+ * @param allowEmptyClientId whether clients may leave the client id empty (we assign one)
+ * @param sysInterval how often {@code $SYS} topics are published; zero disables them
+ * @param maxConnections connections accepted at once; 0 for no limit
+ */
+public record BrokerConfig(
+    String bindAddress,
+    int mqttPort,
+    int ioThreads,
+    int maxPacketSize,
+    int maxKeepAlive,
+    Duration connectTimeout,
+    int receiveMaximum,
+    int maxInflight,
+    int maxQueuedMessages,
+    long maxQueuedBytes,
+    boolean queueQos0Offline,
+    int topicAliasMaximum,
+    int maxQos,
+    boolean retainAvailable,
+    boolean wildcardSubscriptionsAvailable,
+    boolean sharedSubscriptionsAvailable,
+    boolean subscriptionIdentifiersAvailable,
+    long maxSessionExpiry,
+    boolean allowAnonymous,
+    boolean allowEmptyClientId,
+    Duration sysInterval,
+    int maxConnections) {
+
+  public static final int PORT_OFF = -1;
+
+  /** The defaults reference.conf also carries; MQTT on 127.0.0.1:1883. */
+  public static BrokerConfig defaults() {
+    return new BrokerConfig(
+        "127.0.0.1",
+        1883,
+        0,
+        268_435_455,
+        65_535,
+        Duration.ofSeconds(10),
+        1024,
+        128,
+        1000,
+        64L * 1024 * 1024,
+        false,
+        1024,
+        2,
+        true,
+        true,
+        true,
+        true,
+        -1,
+        true,
+        true,
+        Duration.ofSeconds(10),
+        0);
+  }
+
+  public BrokerConfig withPort(int port) {
+    return new BrokerConfig(
+        bindAddress, port, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
+        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
+        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
+        sysInterval, maxConnections);
+  }
+
+  public BrokerConfig withBindAddress(String address) {
+    return new BrokerConfig(
+        address, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
+        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
+        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
+        sysInterval, maxConnections);
+  }
+
+  public BrokerConfig withLimits(
+      int maxPacketSize, int receiveMaximum, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+    return new BrokerConfig(
+        bindAddress, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
+        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
+        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
+        sysInterval, maxConnections);
+  }
+
+  public BrokerConfig withKeepAlive(int maxKeepAlive, Duration connectTimeout) {
+    return new BrokerConfig(
+        bindAddress, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
+        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
+        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
+        sysInterval, maxConnections);
+  }
+
+  public BrokerConfig withSysInterval(Duration interval) {
+    return new BrokerConfig(
+        bindAddress, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
+        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
+        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
+        interval, maxConnections);
+  }
+
+  /** Checks ranges; throws IllegalArgumentException naming the setting. */
+  public BrokerConfig validate() {
+    requireRange("mqtt.port", mqttPort, -1, 65535);
+    requireRange("io-threads", ioThreads, 0, 1024);
+    requireRange("limits.max-packet-size", maxPacketSize, 64, 268_435_455);
+    requireRange("limits.max-keep-alive", maxKeepAlive, 0, 65535);
+    requireRange("limits.receive-maximum", receiveMaximum, 1, 65535);
+    requireRange("limits.max-inflight", maxInflight, 1, 65535);
+    requireRange("limits.max-queued-messages", maxQueuedMessages, 0, Integer.MAX_VALUE);
+    if (maxQueuedBytes < 0) {
+      throw new IllegalArgumentException("limits.max-queued-bytes must not be negative");
+    }
+    requireRange("limits.topic-alias-maximum", topicAliasMaximum, 0, 65535);
+    requireRange("mqtt.max-qos", maxQos, 0, 2);
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("limits.connect-timeout must be positive");
+    }
+    if (sysInterval.isNegative()) {
+      throw new IllegalArgumentException("sys.interval must not be negative");
+    }
+    if (maxSessionExpiry < -1 || maxSessionExpiry > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException(
+          "sessions.max-expiry must be -1 (no limit) or 0..4294967295 seconds");
+    }
+    return this;
+  }
+
+  private static void requireRange(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", not " + value);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.broker;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The engine's counters. LongAdders, because every event loop bumps them on the publish path; read
+ * for {@code $SYS} topics and, later, exported to Micrometer.
+ */
+public final class BrokerMetrics {
+  public final LongAdder connectionsAccepted = new LongAdder();
+  public final AtomicLong clientsConnected = new AtomicLong();
+  public final AtomicLong clientsMaximum = new AtomicLong();
+  public final LongAdder messagesReceived = new LongAdder();
+  public final LongAdder messagesSent = new LongAdder();
+  public final LongAdder publishReceived = new LongAdder();
+  public final LongAdder publishSent = new LongAdder();
+  public final LongAdder bytesReceived = new LongAdder();
+  public final LongAdder bytesSent = new LongAdder();
+  /** Messages dropped because a session's queue was full (QoS 0 first, then the newest). */
+  public final LongAdder publishDroppedQueueFull = new LongAdder();
+  /** QoS 0 messages not delivered because the subscriber was offline. */
+  public final LongAdder publishDroppedOffline = new LongAdder();
+  /** Messages dropped because they expired before delivery. */
+  public final LongAdder publishDroppedExpired = new LongAdder();
+  /** Messages not sent because they exceed the client's Maximum Packet Size. */
+  public final LongAdder publishDroppedTooLarge = new LongAdder();
+  /** PUBLISHes refused by authorization. */
+  public final LongAdder publishDenied = new LongAdder();
+  /** Connections closed for malformed packets or protocol errors. */
+  public final LongAdder protocolErrors = new LongAdder();
+  public final LongAdder connectRefused = new LongAdder();
+  public final LongAdder keepAliveTimeouts = new LongAdder();
+  public final LongAdder sessionTakeovers = new LongAdder();
+  public final LongAdder sessionsExpired = new LongAdder();
+  public final LongAdder willsPublished = new LongAdder();
+
+  public void clientConnected() {
+    long now = clientsConnected.incrementAndGet();
+    clientsMaximum.accumulateAndGet(now, Math::max);
+  }
+
+  public void clientDisconnected() {
+    clientsConnected.decrementAndGet();
+  }
+
+  /** Every publish drop of every cause, for {@code $SYS/broker/publish/messages/dropped}. */
+  public long publishDropped() {
+    return publishDroppedQueueFull.sum()
+        + publishDroppedOffline.sum()
+        + publishDroppedExpired.sum()
+        + publishDroppedTooLarge.sum();
+  }
+}

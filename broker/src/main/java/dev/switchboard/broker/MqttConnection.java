@@ -1,0 +1,852 @@
+package dev.switchboard.broker;
+
+import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.session.PendingWill;
+import dev.switchboard.broker.session.Session;
+import dev.switchboard.broker.session.SessionConnection;
+import dev.switchboard.broker.session.SubscriptionEntry;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.ReasonCode;
+import dev.switchboard.mqtt.codec.DecodeError;
+import dev.switchboard.mqtt.codec.MqttCodec;
+import dev.switchboard.mqtt.codec.MqttEncoder;
+import dev.switchboard.mqtt.packet.Auth;
+import dev.switchboard.mqtt.packet.ConnAck;
+import dev.switchboard.mqtt.packet.Connect;
+import dev.switchboard.mqtt.packet.Disconnect;
+import dev.switchboard.mqtt.packet.MqttPacket;
+import dev.switchboard.mqtt.packet.MqttProperties;
+import dev.switchboard.mqtt.packet.PingReq;
+import dev.switchboard.mqtt.packet.PingResp;
+import dev.switchboard.mqtt.packet.PubAck;
+import dev.switchboard.mqtt.packet.PubComp;
+import dev.switchboard.mqtt.packet.PubRec;
+import dev.switchboard.mqtt.packet.PubRel;
+import dev.switchboard.mqtt.packet.Publish;
+import dev.switchboard.mqtt.packet.SubAck;
+import dev.switchboard.mqtt.packet.Subscribe;
+import dev.switchboard.mqtt.packet.Subscription;
+import dev.switchboard.mqtt.packet.UnsubAck;
+import dev.switchboard.mqtt.packet.Unsubscribe;
+import dev.switchboard.mqtt.packet.Will;
+import dev.switchboard.mqtt.topic.SharedSubscription;
+import dev.switchboard.mqtt.topic.Topics;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the protocol state machine between the codec and the session. Lives on
+ * its channel's event loop; so does the session while this connection is attached to it.
+ */
+final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
+  private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+
+  private enum State {
+    AWAITING_CONNECT,
+    AUTHENTICATING,
+    ATTACHING,
+    CONNECTED,
+    CLOSED
+  }
+
+  private final Broker broker;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+  private final MqttEncoder encoder;
+
+  private ChannelHandlerContext ctx;
+  private Channel channel;
+  private State state = State.AWAITING_CONNECT;
+  private ScheduledFuture<?> connectTimeout;
+  private final List<MqttPacket> pending = new ArrayList<>();
+  private boolean flushScheduled;
+
+  private MqttVersion version = MqttVersion.V3_1_1;
+  private ClientIdentity identity;
+  private Session session;
+  private boolean assignedClientId;
+  private long sessionExpiry;
+  private PendingWill will;
+  private int keepAlive;
+  private boolean keepAliveChanged;
+  private boolean sessionExpiryChanged;
+  private int sendQuota;
+  private long clientMaxPacketSize = Long.MAX_VALUE;
+  private int clientTopicAliasMaximum;
+  private boolean requestProblemInformation = true;
+
+  /** Client-to-server aliases [MQTT-3.3.2-10]. */
+  private final Map<Integer, String> inboundAliases = new HashMap<>();
+
+  /** Server-to-client aliases we assigned, up to the client's Topic Alias Maximum. */
+  private Map<String, Integer> outboundAliases;
+
+  MqttConnection(Broker broker, MqttEncoder encoder) {
+    this.broker = broker;
+    this.config = broker.config();
+    this.metrics = broker.metrics();
+    this.encoder = encoder;
+  }
+
+  // ---------------------------------------------------------------- Netty events
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.channel = ctx.channel();
+    metrics.connectionsAccepted.increment();
+    connectTimeout =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (state == State.AWAITING_CONNECT) {
+                    log.debug("{}: no CONNECT within {}", channel.remoteAddress(), config.connectTimeout());
+                    close();
+                  }
+                },
+                config.connectTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof DecodeError error) {
+      onDecodeError(error);
+      return;
+    }
+    if (!(msg instanceof MqttPacket packet)) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+      return;
+    }
+    switch (state) {
+      case AWAITING_CONNECT -> onConnect((Connect) packet);
+      case AUTHENTICATING, ATTACHING -> {
+        // A client may send before CONNACK; keep it, within reason, until the session is ready.
+        if (pending.size() >= config.receiveMaximum() + 64) {
+          protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets before CONNACK");
+        } else {
+          pending.add(packet);
+        }
+      }
+      case CONNECTED -> dispatch(packet);
+      case CLOSED -> {}
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    flushNow();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    boolean writable = channel.isWritable();
+    // A client that does not read its acknowledgements stops being read itself.
+    channel.config().setAutoRead(writable);
+    if (writable && session != null && state == State.CONNECTED) {
+      session.drain();
+      flushNow();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      metrics.keepAliveTimeouts.increment();
+      log.info("{}: keep alive of {} s expired, closing", describe(), keepAlive);
+      disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (connectTimeout != null) {
+      connectTimeout.cancel(false);
+    }
+    state = State.CLOSED;
+    if (session != null) {
+      // Not a normal DISCONNECT (that one detached already): the will applies [MQTT-3.1.2-8]
+      Session s = session;
+      session = null;
+      s.execute(() -> s.connectionLost(this, true));
+    }
+    if (counted) {
+      counted = false;
+      metrics.clientDisconnected();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      log.debug("{}: {}", describe(), cause.toString());
+    } else {
+      log.warn("{}: closing after an unexpected error", describe(), cause);
+    }
+    close();
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  private void onDecodeError(DecodeError error) {
+    metrics.protocolErrors.increment();
+    log.info(
+        "{}: {} ({}), closing", describe(), error.message(), ReasonCode.describe(error.reasonCode()));
+    if (state == State.AWAITING_CONNECT || error.inConnect()) {
+      MqttVersion v = error.version();
+      if (v == MqttVersion.V5) {
+        encoder.setVersion(MqttVersion.V5);
+        writeAndClose(new ConnAck(false, error.reasonCode(), MqttProperties.EMPTY));
+      } else if (error.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+        encoder.setVersion(MqttVersion.V3_1_1);
+        writeAndClose(
+            new ConnAck(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, MqttProperties.EMPTY));
+      } else {
+        close();
+      }
+      return;
+    }
+    disconnect(error.reasonCode(), null);
+  }
+
+  /** Ends the connection for a protocol error: DISCONNECT with the reason in 5.0, then close. */
+  private void protocolError(int reasonCode, String why) {
+    metrics.protocolErrors.increment();
+    log.info("{}: {} ({}), closing", describe(), why, ReasonCode.describe(reasonCode));
+    disconnect(reasonCode, null);
+  }
+
+  private void disconnect(int reasonCode, String reasonString) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    if (version == MqttVersion.V5 && channel.isActive()) {
+      MqttProperties props =
+          reasonString == null || !requestProblemInformation
+              ? MqttProperties.EMPTY
+              : MqttProperties.builder().reasonString(reasonString).build();
+      writeAndClose(new Disconnect(reasonCode, props));
+    } else {
+      close();
+    }
+  }
+
+  private void writeAndClose(MqttPacket packet) {
+    state = State.CLOSED;
+    channel.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void close() {
+    state = State.CLOSED;
+    channel.close();
+  }
+
+  private String describe() {
+    String who = identity == null ? "" : " '" + identity.clientId() + "'";
+    return (channel == null ? "?" : String.valueOf(channel.remoteAddress())) + who;
+  }
+
+  // ---------------------------------------------------------------- CONNECT
+
+  private void onConnect(Connect connect) {
+    connectTimeout.cancel(false);
+    version = connect.version();
+    encoder.setVersion(version);
+    boolean v5 = version == MqttVersion.V5;
+    MqttProperties props = connect.properties();
+
+    String clientId = connect.clientId();
+    if (clientId.isEmpty()) {
+      boolean allowed =
+          config.allowEmptyClientId()
+              && (v5 || (version == MqttVersion.V3_1_1 && connect.cleanStart()));
+      if (!allowed) {
+        // [MQTT-3.1.3-8] 3.1.1 rejects an empty id without clean session; 3.1 always
+        refuseConnect(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client id not allowed");
+        return;
+      }
+      clientId = "sb-" + UUID.randomUUID();
+      assignedClientId = true;
+    } else if (version == MqttVersion.V3_1 && clientId.length() > 23) {
+      refuseConnect(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 client ids have 1 to 23 characters");
+      return;
+    }
+    identity = new ClientIdentity(clientId, connect.username(), channel.remoteAddress());
+
+    if (v5 && props.authenticationMethod() != null) {
+      refuseConnect(ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+      return;
+    }
+
+    // Keep alive: 5.0 clients are told the server's value; 3.1.1 ones over the limit are refused.
+    keepAlive = connect.keepAlive();
+    int max = config.maxKeepAlive();
+    if (max > 0 && max < 65535 && (keepAlive == 0 || keepAlive > max)) {
+      if (!v5) {
+        refuseConnect(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "keep alive " + keepAlive + " over the maximum " + max);
+        return;
+      }
+      keepAlive = max;
+      keepAliveChanged = true;
+    }
+
+    // Session expiry: 5.0 property; 3.1.1 clean session 0 means a session that does not expire.
+    long requested =
+        v5
+            ? (props.sessionExpiryInterval() == null ? 0 : props.sessionExpiryInterval())
+            : (connect.cleanStart() ? 0 : Session.NEVER_EXPIRES);
+    sessionExpiry = requested;
+    if (config.maxSessionExpiry() >= 0 && requested > config.maxSessionExpiry()) {
+      sessionExpiry = config.maxSessionExpiry();
+      sessionExpiryChanged = v5;
+    }
+
+    if (v5) {
+      Integer receiveMax = props.receiveMaximum();
+      sendQuota = Math.min(receiveMax == null ? 65535 : receiveMax, config.maxInflight());
+      if (props.maximumPacketSize() != null) {
+        clientMaxPacketSize = props.maximumPacketSize();
+      }
+      clientTopicAliasMaximum = props.topicAliasMaximum() == null ? 0 : props.topicAliasMaximum();
+      requestProblemInformation =
+          props.requestProblemInformation() == null || props.requestProblemInformation() == 1;
+    } else {
+      sendQuota = config.maxInflight();
+    }
+
+    Will w = connect.will();
+    if (w != null) {
+      if (!Topics.isValidName(w.topic())) {
+        refuseConnect(ReasonCode.TOPIC_NAME_INVALID, "invalid will topic");
+        return;
+      }
+      if (w.qos() > config.maxQos()) {
+        refuseConnect(ReasonCode.QOS_NOT_SUPPORTED, "will QoS over the maximum"); // [MQTT-3.2.2-12]
+        return;
+      }
+      if (w.retain() && !config.retainAvailable()) {
+        refuseConnect(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills not available"); // [MQTT-3.2.2-13]
+        return;
+      }
+      MqttProperties wp = w.properties();
+      if (Integer.valueOf(1).equals(wp.payloadFormatIndicator()) && !isUtf8(w.payload())) {
+        refuseConnect(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8");
+        return;
+      }
+      Message willMessage = toMessage(w.topic(), w.payload(), w.qos(), w.retain(), wp, clientId);
+      long delay = wp.willDelayInterval() == null ? 0 : wp.willDelayInterval();
+      will = new PendingWill(willMessage, delay);
+    }
+
+    state = State.AUTHENTICATING;
+    broker
+        .authenticator()
+        .authenticate(identity, connect.password())
+        .whenComplete(
+            (code, failure) -> {
+              if (ctx.executor().inEventLoop()) {
+                afterAuthentication(connect, code, failure);
+              } else {
+                ctx.executor().execute(() -> afterAuthentication(connect, code, failure));
+              }
+            });
+  }
+
+  private void afterAuthentication(Connect connect, Integer code, Throwable failure) {
+    if (state != State.AUTHENTICATING) {
+      return; // closed meanwhile
+    }
+    if (failure != null) {
+      log.warn("{}: authentication failed with an error", describe(), failure);
+      refuseConnect(ReasonCode.SERVER_UNAVAILABLE, "authentication error");
+      return;
+    }
+    if (code != ReasonCode.SUCCESS) {
+      refuseConnect(code, "authentication refused");
+      return;
+    }
+    state = State.ATTACHING;
+    broker.sessions().connect(this, identity.clientId(), connect.cleanStart());
+  }
+
+  private void refuseConnect(int reasonCode, String why) {
+    metrics.connectRefused.increment();
+    log.info("{}: connection refused: {} ({})", describe(), why, ReasonCode.describe(reasonCode));
+    int code = version == MqttVersion.V5 ? reasonCode : ReasonCode.toV3ConnAck(reasonCode);
+    writeAndClose(new ConnAck(false, code, MqttProperties.EMPTY));
+  }
+
+  @Override
+  public void attached(Session attachedSession, boolean sessionPresent) {
+    this.session = attachedSession;
+    if (state != State.ATTACHING || !channel.isActive()) {
+      return; // the session sees isActive() false and handles the loss
+    }
+    state = State.CONNECTED;
+    counted = true;
+    metrics.clientConnected();
+    ConnAck ack = new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties());
+    write(ack);
+    if (keepAlive > 0) {
+      // [MQTT-3.1.2-24] one and a half times the keep alive without a packet closes the connection
+      long idleMillis = keepAlive * 1500L;
+      ctx.pipeline()
+          .addBefore(
+              ctx.name(), "keepAlive", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+    }
+    log.debug("{}: connected ({}, session present {})", describe(), version, sessionPresent);
+    if (!pending.isEmpty()) {
+      List<MqttPacket> early = new ArrayList<>(pending);
+      pending.clear();
+      for (MqttPacket p : early) {
+        if (state != State.CONNECTED) {
+          break;
+        }
+        dispatch(p);
+      }
+    }
+  }
+
+  private MqttProperties connAckProperties() {
+    if (version != MqttVersion.V5) {
+      return MqttProperties.EMPTY;
+    }
+    MqttProperties.Builder b =
+        MqttProperties.builder()
+            .receiveMaximum(config.receiveMaximum())
+            .maximumPacketSize((long) config.maxPacketSize())
+            .topicAliasMaximum(config.topicAliasMaximum())
+            .retainAvailable(config.retainAvailable() ? 1 : 0)
+            .wildcardSubscriptionAvailable(config.wildcardSubscriptionsAvailable() ? 1 : 0)
+            .subscriptionIdentifierAvailable(config.subscriptionIdentifiersAvailable() ? 1 : 0)
+            .sharedSubscriptionAvailable(config.sharedSubscriptionsAvailable() ? 1 : 0);
+    if (config.maxQos() < 2) {
+      b.maximumQos(config.maxQos());
+    }
+    if (assignedClientId) {
+      b.assignedClientIdentifier(identity.clientId());
+    }
+    if (keepAliveChanged) {
+      b.serverKeepAlive(keepAlive);
+    }
+    if (sessionExpiryChanged) {
+      b.sessionExpiryInterval(sessionExpiry);
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------- packets after CONNACK
+
+  /** Whether this connection is counted in clients connected. */
+  private boolean counted;
+
+  private void dispatch(MqttPacket packet) {
+    switch (packet) {
+      case Publish p -> onPublish(p);
+      case PubAck a -> session.onPubAck(a.packetId());
+      case PubRec r -> {
+        if (!session.onPubRec(r.packetId(), r.reasonCode())) {
+          write(new PubRel(r.packetId(), v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND), MqttProperties.EMPTY));
+        }
+      }
+      case PubRel r -> {
+        boolean known = session.release(r.packetId());
+        write(new PubComp(r.packetId(), known ? 0 : v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND), MqttProperties.EMPTY));
+      }
+      case PubComp c -> session.onPubComp(c.packetId());
+      case Subscribe s -> onSubscribe(s);
+      case Unsubscribe u -> onUnsubscribe(u);
+      case PingReq ignored -> write(PingResp.INSTANCE);
+      case Disconnect d -> onDisconnect(d);
+      case Auth ignored ->
+          protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method"); // [MQTT-3.15.0-?]
+      default -> protocolError(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
+    }
+  }
+
+  private int v5Code(int code) {
+    return version == MqttVersion.V5 ? code : 0;
+  }
+
+  private void onDisconnect(Disconnect d) {
+    if (version == MqttVersion.V5) {
+      Long newExpiry = d.properties().sessionExpiryInterval();
+      if (newExpiry != null) {
+        if (sessionExpiry == 0 && newExpiry != 0) {
+          protocolError(ReasonCode.PROTOCOL_ERROR, "session expiry set on DISCONNECT after 0 in CONNECT"); // [MQTT-3.14.2-2]
+          return;
+        }
+        long capped =
+            config.maxSessionExpiry() >= 0 ? Math.min(newExpiry, config.maxSessionExpiry()) : newExpiry;
+        sessionExpiry = capped;
+        Session s = session;
+        s.updateExpiry(capped);
+      }
+    }
+    // 0x04 asks for the will; any other DISCONNECT discards it [MQTT-3.14.4-3]
+    boolean publishWill = d.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+    state = State.CLOSED;
+    Session s = session;
+    s.connectionLost(this, publishWill);
+    session = null;
+    channel.close();
+  }
+
+  private void onPublish(Publish p) {
+    metrics.publishReceived.increment();
+    boolean v5 = version == MqttVersion.V5;
+    MqttProperties props = p.properties();
+    String topic = p.topic();
+    Integer alias = props.topicAlias();
+    if (alias != null) {
+      if (alias == 0 || alias > config.topicAliasMaximum()) {
+        protocolError(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range"); // [MQTT-3.3.2-9]
+        return;
+      }
+      if (topic.isEmpty()) {
+        topic = inboundAliases.get(alias);
+        if (topic == null) {
+          protocolError(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
+          return;
+        }
+      } else {
+        inboundAliases.put(alias, topic);
+      }
+    }
+    if (!Topics.isValidName(topic)) {
+      protocolError(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name");
+      return;
+    }
+    if (p.qos() > config.maxQos()) {
+      protocolError(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + p.qos() + " over the maximum"); // [MQTT-3.2.2-11]
+      return;
+    }
+    if (p.retain() && !config.retainAvailable()) {
+      protocolError(ReasonCode.RETAIN_NOT_SUPPORTED, "retain not available"); // [MQTT-3.2.2-14]
+      return;
+    }
+    if (p.qos() == 2 && session.isAwaitingPubrel(p.packetId())) {
+      // A resent QoS 2 PUBLISH: acknowledge again, do not deliver twice [MQTT-4.3.3-9]
+      write(new PubRec(p.packetId()));
+      return;
+    }
+    if (p.qos() == 2 && session.awaitingPubrelCount() >= config.receiveMaximum()) {
+      protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than Receive Maximum QoS 2 in flight"); // [MQTT-3.3.4-9]
+      return;
+    }
+    if (v5 && Integer.valueOf(1).equals(props.payloadFormatIndicator()) && !isUtf8(p.payload())) {
+      if (p.qos() == 0) {
+        protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not UTF-8");
+      } else {
+        acknowledge(p, ReasonCode.PAYLOAD_FORMAT_INVALID);
+      }
+      return;
+    }
+    if (!broker.authorizer().canPublish(identity, topic)) {
+      metrics.publishDenied.increment();
+      log.debug("{}: PUBLISH to '{}' not authorized", describe(), topic);
+      acknowledge(p, v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
+      return;
+    }
+    Message message = toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId());
+    int delivered = broker.publish(message);
+    acknowledge(p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+  }
+
+  private void acknowledge(Publish p, int reasonCode) {
+    if (p.qos() == 1) {
+      write(new PubAck(p.packetId(), reasonCode, MqttProperties.EMPTY));
+    } else if (p.qos() == 2) {
+      if (reasonCode < 0x80) {
+        session.markAwaitingPubrel(p.packetId());
+      }
+      write(new PubRec(p.packetId(), reasonCode, MqttProperties.EMPTY));
+    }
+  }
+
+  private Message toMessage(
+      String topic, byte[] payload, int qos, boolean retain, MqttProperties props, String publisher) {
+    long expiresAt = Message.NEVER;
+    MqttProperties forwarded = MqttProperties.EMPTY;
+    if (version == MqttVersion.V5 && !props.isEmpty()) {
+      if (props.messageExpiryInterval() != null) {
+        expiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(props.messageExpiryInterval());
+      }
+      // Only what travels to subscribers: aliases and expiry are per hop [MQTT-3.3.2-7]
+      forwarded =
+          MqttProperties.builder()
+              .payloadFormatIndicator(props.payloadFormatIndicator())
+              .contentType(props.contentType())
+              .responseTopic(props.responseTopic())
+              .correlationData(props.correlationData())
+              .userProperties(props.userProperties())
+              .build();
+      if (forwarded.isEmpty()) {
+        forwarded = MqttProperties.EMPTY;
+      }
+    }
+    return new Message(topic, payload, qos, retain, forwarded, publisher, expiresAt);
+  }
+
+  private void onSubscribe(Subscribe s) {
+    boolean v5 = version == MqttVersion.V5;
+    Integer subscriptionId =
+        s.properties().subscriptionIdentifiers().isEmpty()
+            ? null
+            : s.properties().subscriptionIdentifiers().get(0);
+    if (subscriptionId != null && !config.subscriptionIdentifiersAvailable()) {
+      protocolError(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers not supported");
+      return;
+    }
+    List<Integer> codes = new ArrayList<>(s.subscriptions().size());
+    List<SubscriptionEntry> retainedFor = new ArrayList<>();
+    for (Subscription sub : s.subscriptions()) {
+      String key = sub.filter();
+      String filter = key;
+      String shareName = null;
+      if (SharedSubscription.isShared(key) && v5) {
+        SharedSubscription shared = SharedSubscription.parse(key);
+        if (shared == null) {
+          codes.add(ReasonCode.TOPIC_FILTER_INVALID);
+          continue;
+        }
+        if (!config.sharedSubscriptionsAvailable()) {
+          codes.add(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
+          continue;
+        }
+        if (sub.noLocal()) {
+          protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
+          return;
+        }
+        shareName = shared.group();
+        filter = shared.filter();
+      } else if (!Topics.isValidFilter(key)) {
+        codes.add(v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE);
+        continue;
+      }
+      if (!config.wildcardSubscriptionsAvailable() && Topics.hasWildcard(filter)) {
+        codes.add(v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE);
+        continue;
+      }
+      if (!broker.authorizer().canSubscribe(identity, key)) {
+        codes.add(v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE);
+        continue;
+      }
+      int granted = Math.min(sub.qos(), config.maxQos());
+      SubscriptionEntry entry =
+          new SubscriptionEntry(
+              key,
+              filter,
+              shareName,
+              granted,
+              v5 && sub.noLocal(),
+              v5 && sub.retainAsPublished(),
+              v5 ? sub.retainHandling() : 0,
+              subscriptionId == null ? 0 : subscriptionId);
+      boolean existed = session.subscribe(entry);
+      codes.add(granted);
+      // Retained messages: not for shared subscriptions; retain handling 1 only when new [MQTT-3.3.1-10]
+      if (config.retainAvailable() && shareName == null) {
+        int rh = entry.retainHandling();
+        if (rh == 0 || (rh == 1 && !existed)) {
+          retainedFor.add(entry);
+        }
+      }
+    }
+    write(new SubAck(s.packetId(), codes, MqttProperties.EMPTY)); // [MQTT-3.8.4-1]
+    for (SubscriptionEntry entry : retainedFor) {
+      for (Message m : broker.retained().match(entry.filter())) {
+        session.deliverRetained(m, entry);
+      }
+    }
+  }
+
+  private void onUnsubscribe(Unsubscribe u) {
+    List<Integer> codes = new ArrayList<>(u.filters().size());
+    for (String filterKey : u.filters()) {
+      boolean existed = session.unsubscribe(filterKey);
+      codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+    }
+    write(new UnsubAck(u.packetId(), version == MqttVersion.V5 ? codes : List.of(), MqttProperties.EMPTY));
+  }
+
+  // ---------------------------------------------------------------- SessionConnection
+
+  @Override
+  public EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  @Override
+  public boolean isActive() {
+    return channel.isActive() && state != State.CLOSED;
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  @Override
+  public int sendQuota() {
+    return sendQuota;
+  }
+
+  @Override
+  public boolean sendPublish(dev.switchboard.broker.session.Outbound o, boolean dup) {
+    if (state != State.CONNECTED) {
+      return true; // the session will resend on resumption; nothing to drop
+    }
+    Message m = o.message();
+    MqttProperties props = MqttProperties.EMPTY;
+    String topic = m.topic();
+    if (version == MqttVersion.V5) {
+      long remaining = m.remainingExpirySeconds(System.nanoTime());
+      Integer alias = null;
+      if (clientTopicAliasMaximum > 0) {
+        if (outboundAliases == null) {
+          outboundAliases = new HashMap<>();
+        }
+        alias = outboundAliases.get(topic);
+        if (alias != null) {
+          topic = "";
+        } else if (outboundAliases.size() < clientTopicAliasMaximum) {
+          alias = outboundAliases.size() + 1;
+          outboundAliases.put(topic, alias);
+        }
+      }
+      if (remaining >= 0 || alias != null || o.subscriptionIds().length > 0) {
+        MqttProperties.Builder b = m.properties().toBuilder();
+        if (remaining >= 0) {
+          b.messageExpiryInterval(remaining); // [MQTT-3.3.2-6]
+        }
+        if (alias != null) {
+          b.topicAlias(alias);
+        }
+        for (int id : o.subscriptionIds()) {
+          b.addSubscriptionIdentifier(id);
+        }
+        props = b.build();
+      } else {
+        props = m.properties();
+      }
+    }
+    Publish publish = new Publish(topic, m.payload(), o.qos(), o.retain(), dup, o.qos() == 0 ? 0 : o.packetId(), props);
+    if (clientMaxPacketSize != Long.MAX_VALUE
+        && MqttCodec.encodedSize(publish, version) > clientMaxPacketSize) {
+      if (!topic.equals(m.topic())) {
+        outboundAliases.remove(m.topic());
+      }
+      return false;
+    }
+    write(publish);
+    return true;
+  }
+
+  @Override
+  public void sendPubRel(int packetId) {
+    write(new PubRel(packetId));
+  }
+
+  @Override
+  public void takenOver() {
+    log.info("{}: session taken over by a new connection", describe());
+    if (version == MqttVersion.V5 && channel.isActive()) {
+      writeAndClose(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.EMPTY)); // [MQTT-3.1.4-3]
+    } else {
+      close();
+    }
+    session = null; // the session has already handled the loss
+  }
+
+  /** Broker shutdown: DISCONNECT 0x8B in 5.0, then close. */
+  void shutdown() {
+    if (state == State.CONNECTED) {
+      disconnect(ReasonCode.SERVER_SHUTTING_DOWN, null);
+    } else {
+      close();
+    }
+  }
+
+  @Override
+  public long sessionExpiry() {
+    return sessionExpiry;
+  }
+
+  @Override
+  public PendingWill will() {
+    return will;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  private void write(MqttPacket packet) {
+    if (!channel.isActive()) {
+      return;
+    }
+    MqttPacket out = packet;
+    if (version == MqttVersion.V5 && !requestProblemInformation) {
+      out = withoutProblemInformation(packet);
+    }
+    channel.write(out, channel.voidPromise());
+    if (!flushScheduled) {
+      flushScheduled = true;
+      channel.eventLoop().execute(this::flushNow);
+    }
+  }
+
+  private void flushNow() {
+    flushScheduled = false;
+    channel.flush();
+  }
+
+  /** [MQTT-3.1.2-29]: no Reason String or User Properties except on PUBLISH, CONNACK, DISCONNECT. */
+  private static MqttPacket withoutProblemInformation(MqttPacket packet) {
+    return switch (packet) {
+      case PubAck a when !a.properties().isEmpty() -> new PubAck(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case PubRec a when !a.properties().isEmpty() -> new PubRec(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case PubRel a when !a.properties().isEmpty() -> new PubRel(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case PubComp a when !a.properties().isEmpty() -> new PubComp(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case SubAck a when !a.properties().isEmpty() -> new SubAck(a.packetId(), a.reasonCodes(), MqttProperties.EMPTY);
+      case UnsubAck a when !a.properties().isEmpty() -> new UnsubAck(a.packetId(), a.reasonCodes(), MqttProperties.EMPTY);
+      default -> packet;
+    };
+  }
+
+  private static boolean isUtf8(byte[] payload) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.broker.auth;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides whether a CONNECT may proceed. Called on the connection's event loop; an implementation
+ * that blocks (password hashing, a database) must do that work elsewhere and complete the stage
+ * later. The broker continues on the event loop when the stage completes.
+ */
+public interface Authenticator {
+
+  /**
+   * @param identity who connects
+   * @param password the CONNECT password, or null
+   * @return a stage completing with 0 (success) or an MQTT 5 CONNACK reason code (0x86, 0x87, 0x8A..)
+   */
+  CompletionStage<Integer> authenticate(ClientIdentity identity, byte[] password);
+}

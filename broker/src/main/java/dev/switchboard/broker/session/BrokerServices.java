@@ -1,0 +1,29 @@
+package dev.switchboard.broker.session;
+
+import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.BrokerMetrics;
+import dev.switchboard.broker.Message;
+import dev.switchboard.broker.retained.RetainedStore;
+import dev.switchboard.broker.routing.SubscriptionIndex;
+
+/** What sessions use of the broker around them; the broker is the one implementation. */
+public interface BrokerServices {
+  BrokerConfig config();
+
+  BrokerMetrics metrics();
+
+  SubscriptionIndex<Session> subscriptions();
+
+  RetainedStore retained();
+
+  SessionRegistry sessions();
+
+  /** Routes a message to every matching subscription; returns how many sessions it went to. */
+  int publish(Message message);
+
+  /**
+   * Gives a message that came through a shared subscription to another member of the group than
+   * {@code leaving}; returns false when there is none.
+   */
+  boolean redispatchShared(Message message, SubscriptionEntry via, Session leaving);
+}

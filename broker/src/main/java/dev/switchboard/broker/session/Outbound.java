@@ -1,0 +1,59 @@
+package dev.switchboard.broker.session;
+
+import dev.switchboard.broker.Message;
+
+/**
+ * A message on its way to one session: queued, or in flight with a packet id. Owned by the
+ * session's event loop.
+ */
+public final class Outbound {
+  /** Where a QoS 1/2 message is in its acknowledgement flow. */
+  public enum Phase {
+    QUEUED,
+    AWAITING_PUBACK,
+    AWAITING_PUBREC,
+    AWAITING_PUBCOMP
+  }
+
+  final Message message;
+  final int qos;
+  final boolean retain;
+  final int[] subscriptionIds;
+  /** Set when the message came through a shared subscription, so it can go to another member. */
+  final SubscriptionEntry sharedVia;
+
+  int packetId;
+  Phase phase = Phase.QUEUED;
+
+  Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, SubscriptionEntry sharedVia) {
+    this.message = message;
+    this.qos = qos;
+    this.retain = retain;
+    this.subscriptionIds = subscriptionIds;
+    this.sharedVia = sharedVia;
+  }
+
+  public Message message() {
+    return message;
+  }
+
+  public int qos() {
+    return qos;
+  }
+
+  public boolean retain() {
+    return retain;
+  }
+
+  public int[] subscriptionIds() {
+    return subscriptionIds;
+  }
+
+  public int packetId() {
+    return packetId;
+  }
+
+  public Phase phase() {
+    return phase;
+  }
+}

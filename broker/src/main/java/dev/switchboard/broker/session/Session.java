@@ -1,0 +1,614 @@
+package dev.switchboard.broker.session;
+
+import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.BrokerMetrics;
+import dev.switchboard.broker.Message;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of an MQTT session: subscriptions, messages in flight and queued, QoS 2 receive
+ * state, the will and the expiry timer. Every field is touched only on {@link #executor()}, the
+ * event loop of the connection it is attached to (or was last attached to); other threads hand it
+ * work with {@link #execute}.
+ */
+public final class Session {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  /** Session Expiry Interval meaning "never expires". */
+  public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+  private final String clientId;
+  private final BrokerServices broker;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+
+  /** The owning loop. Written only by the owning loop when the session moves; read by anyone. */
+  private volatile EventLoop executor;
+
+  /** Non-null while a connection is attached; volatile so publishers may peek at it. */
+  private volatile SessionConnection connection;
+
+  private final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
+  private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
+  private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private int queuedQos0;
+  private int nextPacketId = 1;
+  private final Set<Integer> awaitingPubrel = new HashSet<>();
+
+  private long expirySeconds;
+  private PendingWill will;
+  private ScheduledFuture<?> willTimer;
+  private ScheduledFuture<?> expiryTimer;
+  private boolean ended;
+
+  public Session(String clientId, EventLoop executor, BrokerServices broker) {
+    this.clientId = clientId;
+    this.executor = executor;
+    this.broker = broker;
+    this.config = broker.config();
+    this.metrics = broker.metrics();
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public EventLoop executor() {
+    return executor;
+  }
+
+  /** True while a connection is attached. Safe from any thread (a hint for shared subscriptions). */
+  public boolean isOnline() {
+    return connection != null;
+  }
+
+  /**
+   * Runs {@code task} on the session's loop: now if already there, else queued. A task that lands on
+   * a loop the session has since left follows it.
+   */
+  public void execute(Runnable task) {
+    EventLoop loop = executor;
+    if (loop.inEventLoop()) {
+      task.run();
+    } else {
+      loop.execute(
+          () -> {
+            if (executor.inEventLoop()) {
+              task.run();
+            } else {
+              execute(task);
+            }
+          });
+    }
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle
+
+  /**
+   * A new connection asks for this session (same client id). Runs on the session's loop. Ends the
+   * old connection; then either resumes the session on the new one or, for a clean start or a
+   * session that has ended meanwhile, lets the registry make a fresh one.
+   */
+  void takeOver(SessionConnection newConnection, boolean cleanStart) {
+    if (ended) {
+      broker.sessions().connect(newConnection, clientId, cleanStart);
+      return;
+    }
+    SessionConnection old = connection;
+    if (old != null) {
+      metrics.sessionTakeovers.increment();
+      old.takenOver();
+      connectionLost(old, true);
+    }
+    if (ended || cleanStart) {
+      if (!ended) {
+        end();
+      }
+      broker.sessions().connect(newConnection, clientId, cleanStart);
+      return;
+    }
+    EventLoop target = newConnection.eventLoop();
+    executor = target;
+    execute(() -> attach(newConnection, true));
+  }
+
+  /** Attaches a connection; runs on the connection's loop, which is now the session's. */
+  void attach(SessionConnection conn, boolean sessionPresent) {
+    if (ended) {
+      broker.sessions().connect(conn, clientId, false);
+      return;
+    }
+    cancelTimers();
+    will = conn.will();
+    expirySeconds = conn.sessionExpiry();
+    connection = conn;
+    conn.attached(this, sessionPresent);
+    if (!conn.isActive()) {
+      connectionLost(conn, true);
+      return;
+    }
+    if (sessionPresent) {
+      resendInflight();
+    }
+    drain();
+  }
+
+  /**
+   * The connection ended. {@code publishWill} is false only after a normal DISCONNECT (or a
+   * DISCONNECT without 0x04 in 5.0) [MQTT-3.1.2-10] [MQTT-3.14.4-3].
+   */
+  public void connectionLost(SessionConnection conn, boolean publishWill) {
+    if (connection != conn) {
+      return;
+    }
+    connection = null;
+    if (publishWill && will != null) {
+      long delay = Math.min(will.delaySeconds(), expirySeconds);
+      if (delay <= 0) {
+        publishWill();
+      } else {
+        willTimer = executor.schedule(this::publishWill, delay, TimeUnit.SECONDS);
+      }
+    } else {
+      will = null;
+    }
+    redispatchSharedMessages();
+    if (!config.queueQos0Offline) {
+      dropQueuedQos0();
+    }
+    if (expirySeconds == 0) {
+      end();
+    } else if (expirySeconds != NEVER_EXPIRES) {
+      expiryTimer = executor.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A 5.0 DISCONNECT may change the expiry interval (not from 0: the connection checks that). */
+  public void updateExpiry(long seconds) {
+    expirySeconds = seconds;
+  }
+
+  private void expire() {
+    if (connection == null && !ended) {
+      metrics.sessionsExpired.increment();
+      log.debug("session {} expired", clientId);
+      end();
+    }
+  }
+
+  private void publishWill() {
+    PendingWill w = will;
+    will = null;
+    willTimer = null;
+    if (w != null) {
+      metrics.willsPublished.increment();
+      broker.publish(w.message());
+    }
+  }
+
+  /**
+   * Ends the session: removes it from the registry and the subscription index, sends a will still
+   * waiting for its delay (the session ending comes first [MQTT-3.1.3-9]), drops its messages.
+   */
+  public void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    broker.sessions().remove(this);
+    for (SubscriptionEntry e : subscriptions.values()) {
+      unindex(e);
+    }
+    subscriptions.clear();
+    if (willTimer != null) {
+      willTimer.cancel(false);
+      publishWill();
+    }
+    cancelTimers();
+    redispatchSharedMessages();
+    queue.clear();
+    inflight.clear();
+    queuedBytes = 0;
+    queuedQos0 = 0;
+    awaitingPubrel.clear();
+  }
+
+  public boolean isEnded() {
+    return ended;
+  }
+
+  /** Broker shutdown: publish the will at once, whatever its delay, as the session goes away. */
+  public void shutdown() {
+    if (connection != null) {
+      if (will != null) {
+        publishWill();
+      }
+    }
+  }
+
+  private void cancelTimers() {
+    if (willTimer != null) {
+      willTimer.cancel(false);
+      willTimer = null;
+    }
+    if (expiryTimer != null) {
+      expiryTimer.cancel(false);
+      expiryTimer = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  /** Adds or replaces a subscription; returns whether one with the same filter existed. */
+  public boolean subscribe(SubscriptionEntry entry) {
+    SubscriptionEntry old = subscriptions.put(entry.filterKey(), entry);
+    if (old == null) {
+      if (entry.isShared()) {
+        broker.subscriptions().subscribeShared(this, entry.shareName(), entry.filter());
+      } else {
+        broker.subscriptions().subscribe(this, entry.filter());
+      }
+    }
+    return old != null;
+  }
+
+  public boolean unsubscribe(String filterKey) {
+    SubscriptionEntry old = subscriptions.remove(filterKey);
+    if (old != null) {
+      unindex(old);
+    }
+    return old != null;
+  }
+
+  public Collection<SubscriptionEntry> subscriptions() {
+    return subscriptions.values();
+  }
+
+  private void unindex(SubscriptionEntry e) {
+    if (e.isShared()) {
+      broker.subscriptions().unsubscribeShared(this, e.shareName(), e.filter());
+    } else {
+      broker.subscriptions().unsubscribe(this, e.filter());
+    }
+  }
+
+  // ---------------------------------------------------------------- delivery
+
+  /**
+   * A message matched this session's non-shared subscriptions {@code filterKeys}: one copy at the
+   * highest granted QoS with every matching Subscription Identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3].
+   */
+  public void deliver(Message message, List<String> filterKeys) {
+    int qos = -1;
+    boolean retain = false;
+    int[] ids = null;
+    int idCount = 0;
+    for (int i = 0, n = filterKeys.size(); i < n; i++) {
+      SubscriptionEntry e = subscriptions.get(filterKeys.get(i));
+      if (e == null || e.isShared()) {
+        continue; // unsubscribed since the match
+      }
+      if (e.noLocal() && clientId.equals(message.publisherId())) {
+        continue; // [MQTT-3.8.3-3]
+      }
+      qos = Math.max(qos, Math.min(message.qos(), e.qos()));
+      retain |= e.retainAsPublished() && message.retain();
+      if (e.subscriptionId() != 0) {
+        if (ids == null) {
+          ids = new int[n];
+        }
+        ids[idCount++] = e.subscriptionId();
+      }
+    }
+    if (qos < 0) {
+      return;
+    }
+    int[] subscriptionIds = ids == null ? NO_IDS : java.util.Arrays.copyOf(ids, idCount);
+    enqueue(new Outbound(message, qos, retain, subscriptionIds, null));
+  }
+
+  private static final int[] NO_IDS = new int[0];
+
+  /** A message given to this session as the chosen member of a shared subscription group. */
+  public void deliverShared(Message message, String filterKey) {
+    SubscriptionEntry e = subscriptions.get(filterKey);
+    if (e == null) {
+      // left the group since it was chosen: give it to another member if there is one
+      if (!broker.redispatchShared(message, null, this)) {
+        metrics.publishDroppedOffline.increment();
+      }
+      return;
+    }
+    int qos = Math.min(message.qos(), e.qos());
+    boolean retain = e.retainAsPublished() && message.retain();
+    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
+    enqueue(new Outbound(message, qos, retain, ids, e));
+  }
+
+  /** A retained message sent because of a new subscription: RETAIN stays set [MQTT-3.3.1-8]. */
+  public void deliverRetained(Message message, SubscriptionEntry e) {
+    int qos = Math.min(message.qos(), e.qos());
+    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
+    enqueue(new Outbound(message, qos, true, ids, null));
+  }
+
+  private void enqueue(Outbound o) {
+    if (ended) {
+      return;
+    }
+    if (o.message.isExpired(System.nanoTime())) {
+      metrics.publishDroppedExpired.increment();
+      return;
+    }
+    SessionConnection conn = connection;
+    if (conn == null) {
+      if (o.qos == 0 && !config.queueQos0Offline) {
+        metrics.publishDroppedOffline.increment();
+        return;
+      }
+      addToQueue(o);
+      return;
+    }
+    if (queue.isEmpty() && conn.isWritable()) {
+      if (o.qos == 0) {
+        send(conn, o);
+        return;
+      }
+      if (inflight.size() < conn.sendQuota()) {
+        sendInflight(conn, o);
+        return;
+      }
+    }
+    addToQueue(o);
+  }
+
+  private void addToQueue(Outbound o) {
+    long weight = o.message.weight();
+    if (queue.size() >= config.maxQueuedMessages() || queuedBytes + weight > config.maxQueuedBytes()) {
+      // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
+      if (o.qos == 0 || !evictOldestQos0()) {
+        metrics.publishDroppedQueueFull.increment();
+        return;
+      }
+      if (queue.size() >= config.maxQueuedMessages()
+          || queuedBytes + weight > config.maxQueuedBytes()) {
+        metrics.publishDroppedQueueFull.increment();
+        return;
+      }
+    }
+    queue.addLast(o);
+    queuedBytes += weight;
+    if (o.qos == 0) {
+      queuedQos0++;
+    }
+  }
+
+  private boolean evictOldestQos0() {
+    if (queuedQos0 == 0) {
+      return false;
+    }
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound q = it.next();
+      if (q.qos == 0) {
+        it.remove();
+        queuedBytes -= q.message.weight();
+        queuedQos0--;
+        metrics.publishDroppedQueueFull.increment();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void dropQueuedQos0() {
+    if (queuedQos0 == 0) {
+      return;
+    }
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound q = it.next();
+      if (q.qos == 0) {
+        it.remove();
+        queuedBytes -= q.message.weight();
+        metrics.publishDroppedOffline.increment();
+      }
+    }
+    queuedQos0 = 0;
+  }
+
+  /** Sends queued messages while the socket is writable and the in-flight window has room. */
+  public void drain() {
+    SessionConnection conn = connection;
+    if (conn == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    while (!queue.isEmpty() && conn.isWritable()) {
+      Outbound o = queue.peekFirst();
+      if (o.qos > 0 && inflight.size() >= conn.sendQuota()) {
+        return;
+      }
+      queue.pollFirst();
+      queuedBytes -= o.message.weight();
+      if (o.qos == 0) {
+        queuedQos0--;
+      }
+      if (o.message.isExpired(now)) {
+        metrics.publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
+        continue;
+      }
+      if (o.qos == 0) {
+        send(conn, o);
+      } else {
+        sendInflight(conn, o);
+      }
+    }
+  }
+
+  private void send(SessionConnection conn, Outbound o) {
+    if (conn.sendPublish(o, false)) {
+      metrics.publishSent.increment();
+    } else {
+      metrics.publishDroppedTooLarge.increment();
+    }
+  }
+
+  private void sendInflight(SessionConnection conn, Outbound o) {
+    o.packetId = allocatePacketId();
+    o.phase = o.qos == 1 ? Outbound.Phase.AWAITING_PUBACK : Outbound.Phase.AWAITING_PUBREC;
+    if (conn.sendPublish(o, false)) {
+      inflight.put(o.packetId, o);
+      metrics.publishSent.increment();
+    } else {
+      // Too large for this client: discard as if delivered [MQTT-3.1.2-25]
+      o.phase = Outbound.Phase.QUEUED;
+      metrics.publishDroppedTooLarge.increment();
+    }
+  }
+
+  private int allocatePacketId() {
+    while (true) {
+      int id = nextPacketId;
+      nextPacketId = id == 65535 ? 1 : id + 1;
+      if (!inflight.containsKey(id)) {
+        return id;
+      }
+    }
+  }
+
+  /** On resumption: PUBLISH again with DUP for unacknowledged ones, PUBREL for released ones. */
+  private void resendInflight() {
+    SessionConnection conn = connection;
+    List<Integer> tooLarge = new ArrayList<>();
+    for (Outbound o : inflight.values()) {
+      if (o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
+        conn.sendPubRel(o.packetId);
+      } else if (!conn.sendPublish(o, true)) { // [MQTT-4.4.0-1]
+        tooLarge.add(o.packetId);
+      }
+    }
+    for (Integer id : tooLarge) {
+      inflight.remove(id);
+      metrics.publishDroppedTooLarge.increment();
+    }
+  }
+
+  /** PUBACK from the client. */
+  public void onPubAck(int packetId) {
+    Outbound o = inflight.get(packetId);
+    if (o != null && o.phase == Outbound.Phase.AWAITING_PUBACK) {
+      inflight.remove(packetId);
+      drain();
+    }
+  }
+
+  /**
+   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns false
+   * when the packet id is not in flight (5.0 answers PUBREL 0x92).
+   */
+  public boolean onPubRec(int packetId, int reasonCode) {
+    Outbound o = inflight.get(packetId);
+    if (o == null || o.phase == Outbound.Phase.AWAITING_PUBACK) {
+      return false;
+    }
+    if (reasonCode >= 0x80) {
+      inflight.remove(packetId);
+      drain();
+      return true;
+    }
+    o.phase = Outbound.Phase.AWAITING_PUBCOMP;
+    connection.sendPubRel(packetId);
+    return true;
+  }
+
+  /** PUBCOMP from the client. */
+  public void onPubComp(int packetId) {
+    Outbound o = inflight.get(packetId);
+    if (o != null && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
+      inflight.remove(packetId);
+      drain();
+    }
+  }
+
+  // ---------------------------------------------------------------- QoS 2 receive state
+
+  /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
+  public boolean isAwaitingPubrel(int packetId) {
+    return awaitingPubrel.contains(packetId);
+  }
+
+  public void markAwaitingPubrel(int packetId) {
+    awaitingPubrel.add(packetId);
+  }
+
+  /** PUBREL from the client; returns false when the id was unknown. */
+  public boolean release(int packetId) {
+    return awaitingPubrel.remove(packetId);
+  }
+
+  public int awaitingPubrelCount() {
+    return awaitingPubrel.size();
+  }
+
+  // ---------------------------------------------------------------- shared subscriptions
+
+  /**
+   * Messages that came through shared subscriptions and are not acknowledged go to another member
+   * of their group when this session's connection ends [MQTT-4.8.2-?: the Server MAY]. QoS 2
+   * messages already answered with PUBREC stay: the client has them.
+   */
+  private void redispatchSharedMessages() {
+    List<Outbound> moved = null;
+    for (Iterator<Outbound> it = inflight.values().iterator(); it.hasNext(); ) {
+      Outbound o = it.next();
+      if (o.sharedVia != null && o.phase != Outbound.Phase.AWAITING_PUBCOMP) {
+        it.remove();
+        (moved == null ? moved = new ArrayList<>() : moved).add(o);
+      }
+    }
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound o = it.next();
+      if (o.sharedVia != null && o.qos > 0) {
+        it.remove();
+        queuedBytes -= o.message.weight();
+        (moved == null ? moved = new ArrayList<>() : moved).add(o);
+      }
+    }
+    if (moved == null) {
+      return;
+    }
+    for (Outbound o : moved) {
+      if (!broker.redispatchShared(o.message, o.sharedVia, this) && !ended) {
+        addToQueue(o); // nobody else: keep it for this session
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  public int inflightCount() {
+    return inflight.size();
+  }
+
+  public int queuedCount() {
+    return queue.size();
+  }
+
+  public long queuedBytes() {
+    return queuedBytes;
+  }
+}

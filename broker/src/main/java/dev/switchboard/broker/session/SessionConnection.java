@@ -1,0 +1,36 @@
+package dev.switchboard.broker.session;
+
+import io.netty.channel.EventLoop;
+
+/** What a session needs of the network connection it is attached to. Called on its event loop. */
+public interface SessionConnection {
+  EventLoop eventLoop();
+
+  boolean isActive();
+
+  /** Whether the socket can take more without buffering past the high-water mark. */
+  boolean isWritable();
+
+  /** QoS 1/2 messages that may be in flight to the client at once. */
+  int sendQuota();
+
+  /**
+   * Writes a PUBLISH for {@code outbound} (packet id already set for QoS 1/2). Returns false, and
+   * writes nothing, when the packet would exceed the client's Maximum Packet Size.
+   */
+  boolean sendPublish(Outbound outbound, boolean dup);
+
+  void sendPubRel(int packetId);
+
+  /** The session is attached: send CONNACK, then the session resends what was in flight. */
+  void attached(Session session, boolean sessionPresent);
+
+  /** Another connection took the session over: DISCONNECT 0x8E (5.0) and close. */
+  void takenOver();
+
+  /** Session's expiry interval requested by this connection, in seconds (0xFFFFFFFF never). */
+  long sessionExpiry();
+
+  /** The Will this connection's CONNECT carried, or null. */
+  PendingWill will();
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.broker.session;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sessions by client id. Connecting goes through here so that two connections with one client id
+ * meet on the existing session's loop, where the later one takes over [MQTT-3.1.4-3].
+ */
+public final class SessionRegistry {
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private BrokerServices broker;
+
+  /** Set once by the broker before the first connection. */
+  public void bind(BrokerServices services) {
+    this.broker = services;
+  }
+
+  /**
+   * Finds or makes the session for {@code clientId} and attaches {@code conn} to it on the right
+   * loop. May be called from any thread.
+   */
+  public void connect(SessionConnection conn, String clientId, boolean cleanStart) {
+    while (true) {
+      Session existing = sessions.get(clientId);
+      if (existing != null) {
+        existing.execute(() -> existing.takeOver(conn, cleanStart));
+        return;
+      }
+      Session fresh = new Session(clientId, conn.eventLoop(), broker);
+      if (sessions.putIfAbsent(clientId, fresh) == null) {
+        fresh.execute(() -> fresh.attach(conn, false));
+        return;
+      }
+    }
+  }
+
+  void remove(Session session) {
+    sessions.remove(session.clientId(), session);
+  }
+
+  public Session get(String clientId) {
+    return sessions.get(clientId);
+  }
+
+  public Collection<Session> all() {
+    return sessions.values();
+  }
+
+  public int size() {
+    return sessions.size();
+  }
+}
