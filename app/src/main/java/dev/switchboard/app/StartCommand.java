@@ -32,13 +32,22 @@ public final class StartCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
   Path configFile;
 
-  @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 127.0.0.1).")
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description = "Address to listen on (default 127.0.0.1).")
   String bind;
 
-  @Option(names = "--mqtt-port", paramLabel = "N|off", description = "MQTT TCP port, or off (default 1883).")
+  @Option(
+      names = "--mqtt-port",
+      paramLabel = "N|off",
+      description = "MQTT TCP port, or off (default 1883).")
   String mqttPort;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the hub keeps its state (default ./data).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Where the hub keeps its state (default ./data).")
   Path dataDir;
 
   @Option(

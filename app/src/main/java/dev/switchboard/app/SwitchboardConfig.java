@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Loads the configuration: {@code reference.conf} defaults, then the user's file, then
- * {@code SWITCHBOARD_*} environment variables, then command-line flags (applied by the caller as
+ * Loads the configuration: {@code reference.conf} defaults, then the user's file, then {@code
+ * SWITCHBOARD_*} environment variables, then command-line flags (applied by the caller as
  * overrides). Every problem becomes a {@link ConfigError} naming the setting.
  */
 public final class SwitchboardConfig {
@@ -33,15 +33,19 @@ public final class SwitchboardConfig {
    * @param env the environment (System.getenv() outside tests)
    * @param overrides settings from flags, as paths below {@code switchboard}
    */
-  public static SwitchboardConfig load(Path file, Map<String, String> env, Map<String, Object> overrides) {
-    Config reference = ConfigFactory.parseResources(SwitchboardConfig.class.getClassLoader(), "reference.conf");
+  public static SwitchboardConfig load(
+      Path file, Map<String, String> env, Map<String, Object> overrides) {
+    Config reference =
+        ConfigFactory.parseResources(SwitchboardConfig.class.getClassLoader(), "reference.conf");
     Config user = ConfigFactory.empty();
     if (file != null) {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new ConfigError("config file " + file + " cannot be read");
       }
       try {
-        user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        user =
+            ConfigFactory.parseFile(
+                file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       } catch (ConfigException e) {
         throw new ConfigError("config file " + file + ": " + clean(e.getMessage()));
       }
@@ -58,7 +62,11 @@ public final class SwitchboardConfig {
       for (var entry : layer.entrySet()) {
         if (!reference.hasPathOrNull(entry.getKey())) {
           throw new ConfigError(
-              "unknown setting " + entry.getKey() + " (" + entry.getValue().origin().description() + ")");
+              "unknown setting "
+                  + entry.getKey()
+                  + " ("
+                  + entry.getValue().origin().description()
+                  + ")");
         }
       }
     }
@@ -72,14 +80,17 @@ public final class SwitchboardConfig {
   }
 
   /**
-   * {@code SWITCHBOARD_LIMITS_MAX__PACKET__SIZE=1024} sets {@code switchboard.limits.max-packet-size}:
-   * one underscore separates path elements, two stand for a dash (Typesafe Config's convention).
+   * {@code SWITCHBOARD_LIMITS_MAX__PACKET__SIZE=1024} sets {@code
+   * switchboard.limits.max-packet-size}: one underscore separates path elements, two stand for a
+   * dash (Typesafe Config's convention).
    */
   static Config fromEnvironment(Map<String, String> env) {
     Config out = ConfigFactory.empty();
     for (var e : env.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(ENV_PREFIX) || name.equals("SWITCHBOARD_JAVA_OPTS") || name.equals("SWITCHBOARD_LOG_LEVEL")) {
+      if (!name.startsWith(ENV_PREFIX)
+          || name.equals("SWITCHBOARD_JAVA_OPTS")
+          || name.equals("SWITCHBOARD_LOG_LEVEL")) {
         continue;
       }
       String path =
@@ -147,7 +158,8 @@ public final class SwitchboardConfig {
     }
     int p = integer(key);
     if (p < 0 || p > 65535) {
-      throw new ConfigError(ROOT + "." + key + " must be a port from 0 to 65535 or \"off\", not " + raw);
+      throw new ConfigError(
+          ROOT + "." + key + " must be a port from 0 to 65535 or \"off\", not " + raw);
     }
     return p;
   }

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT broker engine: listeners, sessions, routing, retained messages, wills, {@code $SYS}.
- * Plug-in points (authentication, authorization, retained store) are constructor arguments; the
- * app module wires them.
+ * Plug-in points (authentication, authorization, retained store) are constructor arguments; the app
+ * module wires them.
  */
 public final class Broker implements BrokerServices, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
@@ -65,16 +65,24 @@ public final class Broker implements BrokerServices, AutoCloseable {
 
   private EventLoopGroup group;
   private final List<Channel> listeners = new ArrayList<>();
-  private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup clients =
+      new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
   private ScheduledFuture<?> sysTask;
   private volatile boolean stopping;
 
   public Broker(BrokerConfig config) {
-    this(config, new InMemoryRetainedStore(), new AnonymousAuthenticator(config.allowAnonymous()), Authorizer.ALLOW_ALL);
+    this(
+        config,
+        new InMemoryRetainedStore(),
+        new AnonymousAuthenticator(config.allowAnonymous()),
+        Authorizer.ALLOW_ALL);
   }
 
   public Broker(
-      BrokerConfig config, RetainedStore retained, Authenticator authenticator, Authorizer authorizer) {
+      BrokerConfig config,
+      RetainedStore retained,
+      Authenticator authenticator,
+      Authorizer authorizer) {
     this.config = config.validate();
     this.retained = retained;
     this.authenticator = authenticator;
@@ -110,7 +118,8 @@ public final class Broker implements BrokerServices, AutoCloseable {
     log.debug("broker started ({} transport)", epoll ? "epoll" : "nio");
   }
 
-  private Channel bind(String scheme, Class<? extends ServerChannel> channelClass, String host, int port) {
+  private Channel bind(
+      String scheme, Class<? extends ServerChannel> channelClass, String host, int port) {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -119,12 +128,16 @@ public final class Broker implements BrokerServices, AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(64 * 1024, 256 * 1024))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    if (stopping || (config.maxConnections() > 0 && clients.size() >= config.maxConnections())) {
+                    if (stopping
+                        || (config.maxConnections() > 0
+                            && clients.size() >= config.maxConnections())) {
                       ch.close();
                       return;
                     }
@@ -142,7 +155,8 @@ public final class Broker implements BrokerServices, AutoCloseable {
       return ch;
     } catch (Exception e) {
       String why = e instanceof BindException ? e.getMessage() : e.toString();
-      throw new ListenerException(scheme + "://" + host + ":" + port + ": cannot listen: " + why, e);
+      throw new ListenerException(
+          scheme + "://" + host + ":" + port + ": cannot listen: " + why, e);
     }
   }
 
@@ -253,7 +267,8 @@ public final class Broker implements BrokerServices, AutoCloseable {
     if (via == null) {
       return false;
     }
-    SubscriptionIndex.SharedGroup<Session> g = subscriptions.sharedGroup(via.shareName(), via.filter());
+    SubscriptionIndex.SharedGroup<Session> g =
+        subscriptions.sharedGroup(via.shareName(), via.filter());
     if (g == null) {
       return false;
     }

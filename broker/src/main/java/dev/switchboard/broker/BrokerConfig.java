@@ -86,48 +86,137 @@ public record BrokerConfig(
 
   public BrokerConfig withPort(int port) {
     return new BrokerConfig(
-        bindAddress, port, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
-        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
-        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
-        sysInterval, maxConnections);
+        bindAddress,
+        port,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
   }
 
   public BrokerConfig withBindAddress(String address) {
     return new BrokerConfig(
-        address, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
-        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
-        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
-        sysInterval, maxConnections);
+        address,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
   }
 
   public BrokerConfig withLimits(
-      int maxPacketSize, int receiveMaximum, int maxInflight, int maxQueuedMessages, long maxQueuedBytes) {
+      int maxPacketSize,
+      int receiveMaximum,
+      int maxInflight,
+      int maxQueuedMessages,
+      long maxQueuedBytes) {
     return new BrokerConfig(
-        bindAddress, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
-        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
-        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
-        sysInterval, maxConnections);
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
   }
 
   public BrokerConfig withKeepAlive(int maxKeepAlive, Duration connectTimeout) {
     return new BrokerConfig(
-        bindAddress, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
-        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
-        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
-        sysInterval, maxConnections);
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
   }
 
   public BrokerConfig withSysInterval(Duration interval) {
     return new BrokerConfig(
-        bindAddress, mqttPort, ioThreads, maxPacketSize, maxKeepAlive, connectTimeout, receiveMaximum,
-        maxInflight, maxQueuedMessages, maxQueuedBytes, queueQos0Offline, topicAliasMaximum, maxQos,
-        retainAvailable, wildcardSubscriptionsAvailable, sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable, maxSessionExpiry, allowAnonymous, allowEmptyClientId,
-        interval, maxConnections);
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        interval,
+        maxConnections);
   }
 
   /** Checks ranges; throws IllegalArgumentException naming the setting. */

@@ -17,18 +17,25 @@ public final class BrokerMetrics {
   public final LongAdder publishSent = new LongAdder();
   public final LongAdder bytesReceived = new LongAdder();
   public final LongAdder bytesSent = new LongAdder();
+
   /** Messages dropped because a session's queue was full (QoS 0 first, then the newest). */
   public final LongAdder publishDroppedQueueFull = new LongAdder();
+
   /** QoS 0 messages not delivered because the subscriber was offline. */
   public final LongAdder publishDroppedOffline = new LongAdder();
+
   /** Messages dropped because they expired before delivery. */
   public final LongAdder publishDroppedExpired = new LongAdder();
+
   /** Messages not sent because they exceed the client's Maximum Packet Size. */
   public final LongAdder publishDroppedTooLarge = new LongAdder();
+
   /** PUBLISHes refused by authorization. */
   public final LongAdder publishDenied = new LongAdder();
+
   /** Connections closed for malformed packets or protocol errors. */
   public final LongAdder protocolErrors = new LongAdder();
+
   public final LongAdder connectRefused = new LongAdder();
   public final LongAdder keepAliveTimeouts = new LongAdder();
   public final LongAdder sessionTakeovers = new LongAdder();

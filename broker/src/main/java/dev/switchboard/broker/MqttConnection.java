@@ -53,8 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: the protocol state machine between the codec and the session. Lives on
- * its channel's event loop; so does the session while this connection is attached to it.
+ * One client connection: the protocol state machine between the codec and the session. Lives on its
+ * channel's event loop; so does the session while this connection is attached to it.
  */
 final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
   private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
@@ -118,7 +118,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
             .schedule(
                 () -> {
                   if (state == State.AWAITING_CONNECT) {
-                    log.debug("{}: no CONNECT within {}", channel.remoteAddress(), config.connectTimeout());
+                    log.debug(
+                        "{}: no CONNECT within {}",
+                        channel.remoteAddress(),
+                        config.connectTimeout());
                     close();
                   }
                 },
@@ -214,7 +217,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private void onDecodeError(DecodeError error) {
     metrics.protocolErrors.increment();
     log.info(
-        "{}: {} ({}), closing", describe(), error.message(), ReasonCode.describe(error.reasonCode()));
+        "{}: {} ({}), closing",
+        describe(),
+        error.message(),
+        ReasonCode.describe(error.reasonCode()));
     if (state == State.AWAITING_CONNECT || error.inConnect()) {
       MqttVersion v = error.version();
       if (v == MqttVersion.V5) {
@@ -292,13 +298,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       clientId = "sb-" + UUID.randomUUID();
       assignedClientId = true;
     } else if (version == MqttVersion.V3_1 && clientId.length() > 23) {
-      refuseConnect(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 client ids have 1 to 23 characters");
+      refuseConnect(
+          ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 client ids have 1 to 23 characters");
       return;
     }
     identity = new ClientIdentity(clientId, connect.username(), channel.remoteAddress());
 
     if (v5 && props.authenticationMethod() != null) {
-      refuseConnect(ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+      refuseConnect(
+          ReasonCode.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
       return;
     }
 
@@ -307,7 +315,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     int max = config.maxKeepAlive();
     if (max > 0 && max < 65535 && (keepAlive == 0 || keepAlive > max)) {
       if (!v5) {
-        refuseConnect(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "keep alive " + keepAlive + " over the maximum " + max);
+        refuseConnect(
+            ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            "keep alive " + keepAlive + " over the maximum " + max);
         return;
       }
       keepAlive = max;
@@ -349,7 +359,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         return;
       }
       if (w.retain() && !config.retainAvailable()) {
-        refuseConnect(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills not available"); // [MQTT-3.2.2-13]
+        refuseConnect(
+            ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills not available"); // [MQTT-3.2.2-13]
         return;
       }
       MqttProperties wp = w.properties();
@@ -416,7 +427,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       long idleMillis = keepAlive * 1500L;
       ctx.pipeline()
           .addBefore(
-              ctx.name(), "keepAlive", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+              ctx.name(),
+              "keepAlive",
+              new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
     }
     log.debug("{}: connected ({}, session present {})", describe(), version, sessionPresent);
     if (!pending.isEmpty()) {
@@ -470,12 +483,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       case PubAck a -> session.onPubAck(a.packetId());
       case PubRec r -> {
         if (!session.onPubRec(r.packetId(), r.reasonCode())) {
-          write(new PubRel(r.packetId(), v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND), MqttProperties.EMPTY));
+          write(
+              new PubRel(
+                  r.packetId(),
+                  v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND),
+                  MqttProperties.EMPTY));
         }
       }
       case PubRel r -> {
         boolean known = session.release(r.packetId());
-        write(new PubComp(r.packetId(), known ? 0 : v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND), MqttProperties.EMPTY));
+        write(
+            new PubComp(
+                r.packetId(),
+                known ? 0 : v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND),
+                MqttProperties.EMPTY));
       }
       case PubComp c -> session.onPubComp(c.packetId());
       case Subscribe s -> onSubscribe(s);
@@ -483,7 +504,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       case PingReq ignored -> write(PingResp.INSTANCE);
       case Disconnect d -> onDisconnect(d);
       case Auth ignored ->
-          protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method"); // [MQTT-3.15.0-?]
+          protocolError(
+              ReasonCode.PROTOCOL_ERROR,
+              "AUTH without an authentication method"); // [MQTT-3.15.0-?]
       default -> protocolError(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
     }
   }
@@ -497,11 +520,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       Long newExpiry = d.properties().sessionExpiryInterval();
       if (newExpiry != null) {
         if (sessionExpiry == 0 && newExpiry != 0) {
-          protocolError(ReasonCode.PROTOCOL_ERROR, "session expiry set on DISCONNECT after 0 in CONNECT"); // [MQTT-3.14.2-2]
+          protocolError(
+              ReasonCode.PROTOCOL_ERROR,
+              "session expiry set on DISCONNECT after 0 in CONNECT"); // [MQTT-3.14.2-2]
           return;
         }
         long capped =
-            config.maxSessionExpiry() >= 0 ? Math.min(newExpiry, config.maxSessionExpiry()) : newExpiry;
+            config.maxSessionExpiry() >= 0
+                ? Math.min(newExpiry, config.maxSessionExpiry())
+                : newExpiry;
         sessionExpiry = capped;
         Session s = session;
         s.updateExpiry(capped);
@@ -524,7 +551,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     Integer alias = props.topicAlias();
     if (alias != null) {
       if (alias == 0 || alias > config.topicAliasMaximum()) {
-        protocolError(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " out of range"); // [MQTT-3.3.2-9]
+        protocolError(
+            ReasonCode.TOPIC_ALIAS_INVALID,
+            "topic alias " + alias + " out of range"); // [MQTT-3.3.2-9]
         return;
       }
       if (topic.isEmpty()) {
@@ -542,7 +571,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       return;
     }
     if (p.qos() > config.maxQos()) {
-      protocolError(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + p.qos() + " over the maximum"); // [MQTT-3.2.2-11]
+      protocolError(
+          ReasonCode.QOS_NOT_SUPPORTED, "QoS " + p.qos() + " over the maximum"); // [MQTT-3.2.2-11]
       return;
     }
     if (p.retain() && !config.retainAvailable()) {
@@ -555,7 +585,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       return;
     }
     if (p.qos() == 2 && session.awaitingPubrelCount() >= config.receiveMaximum()) {
-      protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than Receive Maximum QoS 2 in flight"); // [MQTT-3.3.4-9]
+      protocolError(
+          ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+          "more than Receive Maximum QoS 2 in flight"); // [MQTT-3.3.4-9]
       return;
     }
     if (v5 && Integer.valueOf(1).equals(props.payloadFormatIndicator()) && !isUtf8(p.payload())) {
@@ -572,7 +604,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       acknowledge(p, v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
       return;
     }
-    Message message = toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId());
+    Message message =
+        toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId());
     int delivered = broker.publish(message);
     acknowledge(p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
   }
@@ -589,7 +622,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   }
 
   private Message toMessage(
-      String topic, byte[] payload, int qos, boolean retain, MqttProperties props, String publisher) {
+      String topic,
+      byte[] payload,
+      int qos,
+      boolean retain,
+      MqttProperties props,
+      String publisher) {
     long expiresAt = Message.NEVER;
     MqttProperties forwarded = MqttProperties.EMPTY;
     if (version == MqttVersion.V5 && !props.isEmpty()) {
@@ -619,7 +657,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
             ? null
             : s.properties().subscriptionIdentifiers().get(0);
     if (subscriptionId != null && !config.subscriptionIdentifiersAvailable()) {
-      protocolError(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers not supported");
+      protocolError(
+          ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+          "subscription identifiers not supported");
       return;
     }
     List<Integer> codes = new ArrayList<>(s.subscriptions().size());
@@ -639,7 +679,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
           continue;
         }
         if (sub.noLocal()) {
-          protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
+          protocolError(
+              ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
           return;
         }
         shareName = shared.group();
@@ -649,7 +690,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         continue;
       }
       if (!config.wildcardSubscriptionsAvailable() && Topics.hasWildcard(filter)) {
-        codes.add(v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE);
+        codes.add(
+            v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.V3_SUBACK_FAILURE);
         continue;
       }
       if (!broker.authorizer().canSubscribe(identity, key)) {
@@ -669,7 +711,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
               subscriptionId == null ? 0 : subscriptionId);
       boolean existed = session.subscribe(entry);
       codes.add(granted);
-      // Retained messages: not for shared subscriptions; retain handling 1 only when new [MQTT-3.3.1-10]
+      // Retained messages: not for shared subscriptions; retain handling 1 only when new
+      // [MQTT-3.3.1-10]
       if (config.retainAvailable() && shareName == null) {
         int rh = entry.retainHandling();
         if (rh == 0 || (rh == 1 && !existed)) {
@@ -691,7 +734,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       boolean existed = session.unsubscribe(filterKey);
       codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
     }
-    write(new UnsubAck(u.packetId(), version == MqttVersion.V5 ? codes : List.of(), MqttProperties.EMPTY));
+    write(
+        new UnsubAck(
+            u.packetId(), version == MqttVersion.V5 ? codes : List.of(), MqttProperties.EMPTY));
   }
 
   // ---------------------------------------------------------------- SessionConnection
@@ -755,7 +800,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         props = m.properties();
       }
     }
-    Publish publish = new Publish(topic, m.payload(), o.qos(), o.retain(), dup, o.qos() == 0 ? 0 : o.packetId(), props);
+    Publish publish =
+        new Publish(
+            topic, m.payload(), o.qos(), o.retain(), dup, o.qos() == 0 ? 0 : o.packetId(), props);
     if (clientMaxPacketSize != Long.MAX_VALUE
         && MqttCodec.encodedSize(publish, version) > clientMaxPacketSize) {
       if (!topic.equals(m.topic())) {
@@ -776,7 +823,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   public void takenOver() {
     log.info("{}: session taken over by a new connection", describe());
     if (version == MqttVersion.V5 && channel.isActive()) {
-      writeAndClose(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.EMPTY)); // [MQTT-3.1.4-3]
+      writeAndClose(
+          new Disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.EMPTY)); // [MQTT-3.1.4-3]
     } else {
       close();
     }
@@ -824,15 +872,23 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     channel.flush();
   }
 
-  /** [MQTT-3.1.2-29]: no Reason String or User Properties except on PUBLISH, CONNACK, DISCONNECT. */
+  /**
+   * [MQTT-3.1.2-29]: no Reason String or User Properties except on PUBLISH, CONNACK, DISCONNECT.
+   */
   private static MqttPacket withoutProblemInformation(MqttPacket packet) {
     return switch (packet) {
-      case PubAck a when !a.properties().isEmpty() -> new PubAck(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
-      case PubRec a when !a.properties().isEmpty() -> new PubRec(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
-      case PubRel a when !a.properties().isEmpty() -> new PubRel(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
-      case PubComp a when !a.properties().isEmpty() -> new PubComp(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
-      case SubAck a when !a.properties().isEmpty() -> new SubAck(a.packetId(), a.reasonCodes(), MqttProperties.EMPTY);
-      case UnsubAck a when !a.properties().isEmpty() -> new UnsubAck(a.packetId(), a.reasonCodes(), MqttProperties.EMPTY);
+      case PubAck a when !a.properties().isEmpty() ->
+          new PubAck(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case PubRec a when !a.properties().isEmpty() ->
+          new PubRec(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case PubRel a when !a.properties().isEmpty() ->
+          new PubRel(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case PubComp a when !a.properties().isEmpty() ->
+          new PubComp(a.packetId(), a.reasonCode(), MqttProperties.EMPTY);
+      case SubAck a when !a.properties().isEmpty() ->
+          new SubAck(a.packetId(), a.reasonCodes(), MqttProperties.EMPTY);
+      case UnsubAck a when !a.properties().isEmpty() ->
+          new UnsubAck(a.packetId(), a.reasonCodes(), MqttProperties.EMPTY);
       default -> packet;
     };
   }

@@ -1,8 +1,9 @@
 package dev.switchboard.mqtt;
 
 /**
- * MQTT 5.0 reason codes (section 2.4) and the MQTT 3.1.1 CONNACK return codes they map to. Codes are
- * plain ints in packets so that unknown codes from a peer survive decoding; these constants name them.
+ * MQTT 5.0 reason codes (section 2.4) and the MQTT 3.1.1 CONNACK return codes they map to. Codes
+ * are plain ints in packets so that unknown codes from a peer survive decoding; these constants
+ * name them.
  */
 public final class ReasonCode {
   public static final int SUCCESS = 0x00;

@@ -12,7 +12,8 @@ public interface Authenticator {
   /**
    * @param identity who connects
    * @param password the CONNECT password, or null
-   * @return a stage completing with 0 (success) or an MQTT 5 CONNACK reason code (0x86, 0x87, 0x8A..)
+   * @return a stage completing with 0 (success) or an MQTT 5 CONNACK reason code (0x86, 0x87,
+   *     0x8A..)
    */
   CompletionStage<Integer> authenticate(ClientIdentity identity, byte[] password);
 }

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Retained messages in a concurrent map. A filter without wildcards is one lookup; a wildcard filter
- * scans the map, which is fine for the thousands of retained topics a lab or small fleet has.
+ * Retained messages in a concurrent map. A filter without wildcards is one lookup; a wildcard
+ * filter scans the map, which is fine for the thousands of retained topics a lab or small fleet
+ * has.
  */
 public final class InMemoryRetainedStore implements RetainedStore {
   private final ConcurrentHashMap<String, Message> messages = new ConcurrentHashMap<>();

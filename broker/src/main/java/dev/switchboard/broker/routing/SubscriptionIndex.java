@@ -66,6 +66,7 @@ public final class SubscriptionIndex<S> {
 
   private static final class Node<S> {
     final ConcurrentHashMap<String, Node<S>> children = new ConcurrentHashMap<>(4);
+
     @SuppressWarnings("unchecked")
     volatile Entry<S>[] entries = new Entry[0];
 
@@ -213,7 +214,8 @@ public final class SubscriptionIndex<S> {
     matchLevel(root, topic, 0, dollar, sink);
   }
 
-  private void matchLevel(Node<S> node, String topic, int start, boolean skipWildcards, MatchSink<S> sink) {
+  private void matchLevel(
+      Node<S> node, String topic, int start, boolean skipWildcards, MatchSink<S> sink) {
     // start == topic.length() + 1 means every level has been consumed
     if (start > topic.length()) {
       emit(node, sink);

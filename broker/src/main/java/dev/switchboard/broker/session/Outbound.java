@@ -19,13 +19,19 @@ public final class Outbound {
   final int qos;
   final boolean retain;
   final int[] subscriptionIds;
+
   /** Set when the message came through a shared subscription, so it can go to another member. */
   final SubscriptionEntry sharedVia;
 
   int packetId;
   Phase phase = Phase.QUEUED;
 
-  Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, SubscriptionEntry sharedVia) {
+  Outbound(
+      Message message,
+      int qos,
+      boolean retain,
+      int[] subscriptionIds,
+      SubscriptionEntry sharedVia) {
     this.message = message;
     this.qos = qos;
     this.retain = retain;

@@ -72,14 +72,16 @@ public final class Session {
     return executor;
   }
 
-  /** True while a connection is attached. Safe from any thread (a hint for shared subscriptions). */
+  /**
+   * True while a connection is attached. Safe from any thread (a hint for shared subscriptions).
+   */
   public boolean isOnline() {
     return connection != null;
   }
 
   /**
-   * Runs {@code task} on the session's loop: now if already there, else queued. A task that lands on
-   * a loop the session has since left follows it.
+   * Runs {@code task} on the session's loop: now if already there, else queued. A task that lands
+   * on a loop the session has since left follows it.
    */
   public void execute(Runnable task) {
     EventLoop loop = executor;
@@ -168,7 +170,7 @@ public final class Session {
       will = null;
     }
     redispatchSharedMessages();
-    if (!config.queueQos0Offline) {
+    if (!config.queueQos0Offline()) {
       dropQueuedQos0();
     }
     if (expirySeconds == 0) {
@@ -357,7 +359,7 @@ public final class Session {
     }
     SessionConnection conn = connection;
     if (conn == null) {
-      if (o.qos == 0 && !config.queueQos0Offline) {
+      if (o.qos == 0 && !config.queueQos0Offline()) {
         metrics.publishDroppedOffline.increment();
         return;
       }
@@ -379,7 +381,8 @@ public final class Session {
 
   private void addToQueue(Outbound o) {
     long weight = o.message.weight();
-    if (queue.size() >= config.maxQueuedMessages() || queuedBytes + weight > config.maxQueuedBytes()) {
+    if (queue.size() >= config.maxQueuedMessages()
+        || queuedBytes + weight > config.maxQueuedBytes()) {
       // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
       if (o.qos == 0 || !evictOldestQos0()) {
         metrics.publishDroppedQueueFull.increment();
@@ -517,8 +520,8 @@ public final class Session {
   }
 
   /**
-   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns false
-   * when the packet id is not in flight (5.0 answers PUBREL 0x92).
+   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns
+   * false when the packet id is not in flight (5.0 answers PUBREL 0x92).
    */
   public boolean onPubRec(int packetId, int reasonCode) {
     Outbound o = inflight.get(packetId);

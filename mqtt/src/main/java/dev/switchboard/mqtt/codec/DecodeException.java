@@ -4,8 +4,8 @@ import dev.switchboard.mqtt.ReasonCode;
 
 /**
  * Thrown inside the decoder when a packet breaks the protocol; {@link MqttDecoder} turns it into a
- * {@link DecodeError} and never lets it reach the pipeline. It carries no stack trace because a peer
- * can provoke it at will and the reason code and message say all there is to say.
+ * {@link DecodeError} and never lets it reach the pipeline. It carries no stack trace because a
+ * peer can provoke it at will and the reason code and message say all there is to say.
  */
 final class DecodeException extends RuntimeException {
   private final int reasonCode;

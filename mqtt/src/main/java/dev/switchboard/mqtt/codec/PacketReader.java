@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the fields of one packet body from the decoder's cumulation buffer without copying it. Every
- * read is checked against {@link #limit()}, the end of the packet (or of the property block being
- * read), so a length field that claims more than the packet holds is reported as malformed before
- * anything is allocated for it. One instance is reused for all packets of a connection.
+ * Reads the fields of one packet body from the decoder's cumulation buffer without copying it.
+ * Every read is checked against {@link #limit()}, the end of the packet (or of the property block
+ * being read), so a length field that claims more than the packet holds is reported as malformed
+ * before anything is allocated for it. One instance is reused for all packets of a connection.
  */
 final class PacketReader {
   private ByteBuf buf;
@@ -75,8 +75,7 @@ final class PacketReader {
       value |= (b & 0x7F) << (7 * i);
       if ((b & 0x80) == 0) {
         if (b == 0 && i > 0) {
-          throw DecodeException.malformed(
-              field + " is not in its shortest form [MQTT-1.5.5-1]");
+          throw DecodeException.malformed(field + " is not in its shortest form [MQTT-1.5.5-1]");
         }
         return value;
       }
@@ -96,7 +95,9 @@ final class PacketReader {
     }
     if (!Utf8.isWellFormed(buf, position, length)) {
       throw DecodeException.malformed(
-          field + " is not well-formed UTF-8 or contains U+0000 [MQTT-1.5.3-1] [MQTT-1.5.3-2]");
+          field
+              + " is not well-formed UTF-8 or contains U+0000"
+              + " [MQTT-1.5.3-1] [MQTT-1.5.3-2] [MQTT-1.5.4-1] [MQTT-1.5.4-2]");
     }
     String value = buf.toString(position, length, StandardCharsets.UTF_8);
     position += length;

@@ -18,6 +18,7 @@ final class PropertyCodec {
   static final int IN_CONNACK = 1 << 1;
   static final int IN_PUBLISH = 1 << 2;
   static final int IN_WILL = 1 << 3;
+
   /** PUBACK, PUBREC, PUBREL and PUBCOMP share one property set. */
   static final int IN_PUBLISH_ACK = 1 << 4;
 
@@ -90,8 +91,8 @@ final class PropertyCodec {
   /**
    * Reads a property block (length, then properties) that sits in {@code context}.
    *
-   * @param repeatableSubscriptionIds true only for a PUBLISH that a server sent to a client, the one
-   *     place where several Subscription Identifiers may appear (3.3.4)
+   * @param repeatableSubscriptionIds true only for a PUBLISH that a server sent to a client, the
+   *     one place where several Subscription Identifiers may appear (3.3.4)
    */
   static MqttProperties read(PacketReader r, int context, boolean repeatableSubscriptionIds) {
     int length = r.readVariableByteInteger("Property Length");
@@ -238,8 +239,7 @@ final class PropertyCodec {
     }
     size += stringSize(p.authenticationMethod(), AUTHENTICATION_METHOD, context);
     size += binarySize(p.authenticationData(), AUTHENTICATION_DATA, context);
-    if (p.requestProblemInformation() != null
-        && isAllowed(REQUEST_PROBLEM_INFORMATION, context)) {
+    if (p.requestProblemInformation() != null && isAllowed(REQUEST_PROBLEM_INFORMATION, context)) {
       size += 2;
     }
     if (p.willDelayInterval() != null && isAllowed(WILL_DELAY_INTERVAL, context)) {
@@ -330,8 +330,7 @@ final class PropertyCodec {
       Wire.writeString(out, u.value());
     }
     intProperty(out, MAXIMUM_PACKET_SIZE, p.maximumPacketSize(), context);
-    byteProperty(
-        out, WILDCARD_SUBSCRIPTION_AVAILABLE, p.wildcardSubscriptionAvailable(), context);
+    byteProperty(out, WILDCARD_SUBSCRIPTION_AVAILABLE, p.wildcardSubscriptionAvailable(), context);
     byteProperty(
         out, SUBSCRIPTION_IDENTIFIER_AVAILABLE, p.subscriptionIdentifierAvailable(), context);
     byteProperty(out, SHARED_SUBSCRIPTION_AVAILABLE, p.sharedSubscriptionAvailable(), context);

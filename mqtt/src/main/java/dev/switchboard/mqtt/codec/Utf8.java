@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Strict UTF-8 well-formedness as MQTT requires it (3.1.1 section 1.5.3, 5.0 section 1.5.4): the
- * byte sequences of RFC 3629 only, so no overlong forms, no encoded surrogates U+D800..U+DFFF, nothing
- * above U+10FFFF, and additionally no U+0000. The JDK's decoders replace bad input instead of
- * rejecting it, which is why this exists.
+ * byte sequences of RFC 3629 only, so no overlong forms, no encoded surrogates U+D800..U+DFFF,
+ * nothing above U+10FFFF, and additionally no U+0000. The JDK's decoders replace bad input instead
+ * of rejecting it, which is why this exists.
  */
 final class Utf8 {
   private static final long HIGH_BITS = 0x8080808080808080L;
@@ -14,7 +14,9 @@ final class Utf8 {
 
   private Utf8() {}
 
-  /** True when {@code length} bytes of {@code buf} from {@code index} are well-formed MQTT UTF-8. */
+  /**
+   * True when {@code length} bytes of {@code buf} from {@code index} are well-formed MQTT UTF-8.
+   */
   static boolean isWellFormed(ByteBuf buf, int index, int length) {
     int i = index;
     int end = index + length;

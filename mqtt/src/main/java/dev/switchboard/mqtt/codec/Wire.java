@@ -46,11 +46,18 @@ final class Wire {
     return 2 + length;
   }
 
+  /**
+   * Reserves exactly the UTF-8 length: {@code ByteBufUtil.writeUtf8} alone reserves three bytes per
+   * char, which would grow (reallocate and copy) a buffer allocated at the packet's exact size.
+   */
   static void writeString(ByteBuf out, String value) {
-    int lengthIndex = out.writerIndex();
-    out.writeShort(0);
-    int written = ByteBufUtil.writeUtf8(out, value);
-    out.setShort(lengthIndex, written);
+    writeString(out, value, ByteBufUtil.utf8Bytes(value));
+  }
+
+  /** For a caller that has measured {@code utf8Length} already. */
+  static void writeString(ByteBuf out, String value, int utf8Length) {
+    out.writeShort(utf8Length);
+    ByteBufUtil.reserveAndWriteUtf8(out, value, utf8Length);
   }
 
   static int binarySize(byte[] value) {

@@ -3,8 +3,8 @@ package dev.switchboard.mqtt.packet;
 import dev.switchboard.mqtt.MqttVersion;
 
 /**
- * CONNECT. {@code username} and {@code password} are null when their flags are clear; {@code will} is
- * null when the Will Flag is clear; {@code keepAlive} is in seconds.
+ * CONNECT. {@code username} and {@code password} are null when their flags are clear; {@code will}
+ * is null when the Will Flag is clear; {@code keepAlive} is in seconds.
  */
 public record Connect(
     MqttVersion version,

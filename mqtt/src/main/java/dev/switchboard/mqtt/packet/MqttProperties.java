@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * The MQTT 5.0 properties of one packet (section 2.2.2). Immutable; a field that is absent is null
- * (lists are empty). MQTT 3.1.1 packets always carry {@link #EMPTY}. Which properties a packet type may
- * carry is checked by the codec; this class only holds them.
+ * (lists are empty). MQTT 3.1.1 packets always carry {@link #EMPTY}. Which properties a packet type
+ * may carry is checked by the codec; this class only holds them.
  */
 public final class MqttProperties {
   public static final int PAYLOAD_FORMAT_INDICATOR = 0x01;
@@ -285,7 +285,12 @@ public final class MqttProperties {
   @Override
   public int hashCode() {
     return Objects.hash(
-        messageExpiryInterval, contentType, responseTopic, topicAlias, reasonString, userProperties);
+        messageExpiryInterval,
+        contentType,
+        responseTopic,
+        topicAlias,
+        reasonString,
+        userProperties);
   }
 
   @Override
@@ -295,8 +300,12 @@ public final class MqttProperties {
     append(s, "messageExpiryInterval", messageExpiryInterval);
     append(s, "contentType", contentType);
     append(s, "responseTopic", responseTopic);
-    append(s, "correlationData", correlationData == null ? null : correlationData.length + " bytes");
-    append(s, "subscriptionIdentifiers", subscriptionIdentifiers.isEmpty() ? null : subscriptionIdentifiers);
+    append(
+        s, "correlationData", correlationData == null ? null : correlationData.length + " bytes");
+    append(
+        s,
+        "subscriptionIdentifiers",
+        subscriptionIdentifiers.isEmpty() ? null : subscriptionIdentifiers);
     append(s, "sessionExpiryInterval", sessionExpiryInterval);
     append(s, "assignedClientIdentifier", assignedClientIdentifier);
     append(s, "serverKeepAlive", serverKeepAlive);

@@ -1,7 +1,8 @@
 package dev.switchboard.mqtt.packet;
 
 /** PUBREC. In MQTT 3.1.1 the reason code is always 0 (success) and properties are empty. */
-public record PubRec(int packetId, int reasonCode, MqttProperties properties) implements MqttPacket {
+public record PubRec(int packetId, int reasonCode, MqttProperties properties)
+    implements MqttPacket {
   public PubRec(int packetId) {
     this(packetId, 0, MqttProperties.EMPTY);
   }

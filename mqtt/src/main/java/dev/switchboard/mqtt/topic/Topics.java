@@ -2,7 +2,8 @@ package dev.switchboard.mqtt.topic;
 
 /**
  * Topic Name and Topic Filter rules (MQTT 3.1.1 section 4.7, MQTT 5.0 section 4.7 and 4.8.2). The
- * codec has already rejected ill-formed UTF-8 and U+0000; these rules are about levels and wildcards.
+ * codec has already rejected ill-formed UTF-8 and U+0000; these rules are about levels and
+ * wildcards.
  */
 public final class Topics {
   public static final String SHARE_PREFIX = "$share/";
@@ -24,8 +25,9 @@ public final class Topics {
   }
 
   /**
-   * [MQTT-4.7.1-2] '#' alone in the last level; [MQTT-4.7.1-3] '+' alone in its level; [MQTT-4.7.3-1]
-   * at least one character. Shared subscriptions are checked by {@link SharedSubscription#parse}.
+   * [MQTT-4.7.1-2] '#' alone in the last level; [MQTT-4.7.1-3] '+' alone in its level;
+   * [MQTT-4.7.3-1] at least one character. Shared subscriptions are checked by {@link
+   * SharedSubscription#parse}.
    */
   public static boolean isValidFilter(String filter) {
     if (filter == null || filter.isEmpty()) {

@@ -1,0 +1,108 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code switchboard start} as a real process: ready lines, exit codes, SIGTERM. */
+class StartCommandProcessTest {
+  @TempDir Path dir;
+
+  private Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).directory(dir.toFile()).start();
+  }
+
+  private static String readAll(java.io.InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void printsOneLinePerListenerServesAndStopsCleanlyOnSigterm() throws Exception {
+    Process p = start("start", "--mqtt-port", "0", "--data-dir", dir.resolve("data").toString());
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String ready = out.readLine();
+      assertThat(ready).matches("mqtt://127\\.0\\.0\\.1:\\d+");
+      int port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        // CONNECT, MQTT 3.1.1, clean session, keep alive 60, client id "t"
+        s.getOutputStream()
+            .write(new byte[] {0x10, 13, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 1, 't'});
+        byte[] connack = s.getInputStream().readNBytes(4);
+        assertThat(connack).containsExactly(0x20, 2, 0, 0);
+      }
+      assertThat(Files.isDirectory(dir.resolve("data"))).isTrue();
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(readAll(p.getErrorStream())).contains("stopped").doesNotContain("Exception");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aTakenPortIsOneLineAndExitCodeTwo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Process p =
+          start(
+              "start",
+              "--mqtt-port",
+              String.valueOf(taken.getLocalPort()),
+              "--data-dir",
+              dir.toString());
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String err = readAll(p.getErrorStream());
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(err.strip().lines()).hasSize(1);
+      assertThat(err).contains("127.0.0.1:" + taken.getLocalPort()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void aBadValueIsOneLineAndExitCodeTwo() throws Exception {
+    Process p = start("start", "--mqtt-port", "banana", "--data-dir", dir.toString());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = readAll(p.getErrorStream());
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(err.strip().lines()).hasSize(1);
+    assertThat(err).contains("listeners.mqtt.port").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageErrorWithExitCodeTwo() throws Exception {
+    Process p = start("start", "--no-such-flag");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(readAll(p.getErrorStream())).contains("--no-such-flag");
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion() throws Exception {
+    Process p = start("--version");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(readAll(p.getInputStream())).startsWith("switchboard ").doesNotContain("unknown");
+  }
+}

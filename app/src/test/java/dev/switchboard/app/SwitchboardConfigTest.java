@@ -1,0 +1,103 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.broker.BrokerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SwitchboardConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsMatchTheDocumentedPortsAndLimits() {
+    BrokerConfig c = SwitchboardConfig.load(null, Map.of(), Map.of()).brokerConfig();
+    assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.mqttPort()).isEqualTo(1883);
+    assertThat(c.maxQueuedMessages()).isEqualTo(1000);
+    assertThat(c.maxQueuedBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(c.sysInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.maxSessionExpiry()).isEqualTo(-1);
+    assertThat(c.allowAnonymous()).isTrue();
+  }
+
+  @Test
+  void fileThenEnvironmentThenFlagsOverride() throws IOException {
+    Path file = dir.resolve("s.conf");
+    Files.writeString(
+        file,
+        "switchboard { listeners.mqtt.port = 2000, limits.max-inflight = 7, sessions.max-expiry = 1h }");
+    BrokerConfig c =
+        SwitchboardConfig.load(
+                file,
+                Map.of(
+                    "SWITCHBOARD_LISTENERS_MQTT_PORT",
+                    "3000",
+                    "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
+                    "5"),
+                Map.of("listeners.mqtt.port", "4000"))
+            .brokerConfig();
+    assertThat(c.mqttPort()).isEqualTo(4000);
+    assertThat(c.maxQueuedMessages()).isEqualTo(5);
+    assertThat(c.maxInflight()).isEqualTo(7);
+    assertThat(c.maxSessionExpiry()).isEqualTo(3600);
+  }
+
+  @Test
+  void portOffDisablesTheListener() {
+    BrokerConfig c =
+        SwitchboardConfig.load(null, Map.of(), Map.of("listeners.mqtt.port", "off")).brokerConfig();
+    assertThat(c.mqttPort()).isEqualTo(BrokerConfig.PORT_OFF);
+  }
+
+  @Test
+  void aBadValueNamesTheSetting() {
+    assertThatThrownBy(
+            () ->
+                SwitchboardConfig.load(null, Map.of(), Map.of("limits.max-inflight", "lots"))
+                    .brokerConfig())
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("limits.max-inflight");
+    assertThatThrownBy(
+            () ->
+                SwitchboardConfig.load(null, Map.of(), Map.of("listeners.mqtt.port", "70000"))
+                    .brokerConfig())
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("listeners.mqtt.port");
+    assertThatThrownBy(
+            () ->
+                SwitchboardConfig.load(null, Map.of(), Map.of("mqtt.max-qos", "3")).brokerConfig())
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("max-qos");
+  }
+
+  @Test
+  void anUnknownSettingIsRefusedWithWhereItCameFrom() throws IOException {
+    Path file = dir.resolve("typo.conf");
+    Files.writeString(file, "switchboard.limits.max-inflite = 5\n");
+    assertThatThrownBy(() -> SwitchboardConfig.load(file, Map.of(), Map.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("switchboard.limits.max-inflite")
+        .hasMessageContaining("typo.conf");
+  }
+
+  @Test
+  void anUnreadableOrBrokenFileIsOneClearLine() throws IOException {
+    assertThatThrownBy(
+            () -> SwitchboardConfig.load(dir.resolve("missing.conf"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("missing.conf");
+    Path broken = dir.resolve("broken.conf");
+    Files.writeString(broken, "switchboard { limits = \n");
+    assertThatThrownBy(() -> SwitchboardConfig.load(broken, Map.of(), Map.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("broken.conf")
+        .hasMessageNotContaining("\n");
+  }
+}

@@ -1,0 +1,44 @@
+package dev.switchboard.broker.testing;
+
+import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.BrokerConfig;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/** A broker on 127.0.0.1 and a free port, for one test class or one test. */
+public final class TestBroker implements AutoCloseable {
+  private final Broker broker;
+
+  private TestBroker(BrokerConfig config) {
+    broker = new Broker(config);
+    broker.start();
+  }
+
+  public static BrokerConfig config() {
+    return BrokerConfig.defaults()
+        .withBindAddress("127.0.0.1")
+        .withPort(0)
+        .withSysInterval(Duration.ZERO);
+  }
+
+  public static TestBroker start() {
+    return new TestBroker(config());
+  }
+
+  public static TestBroker start(UnaryOperator<BrokerConfig> customize) {
+    return new TestBroker(customize.apply(config()));
+  }
+
+  public int port() {
+    return broker.mqttPort();
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  @Override
+  public void close() {
+    broker.close();
+  }
+}
