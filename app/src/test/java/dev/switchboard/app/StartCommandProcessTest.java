@@ -24,11 +24,19 @@ class StartCommandProcessTest {
   private Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED"); // as the launcher runs it
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(dir.toFile()).start();
+    return new ProcessBuilder(cmd)
+        .directory(dir.toFile())
+        .redirectError(dir.resolve("stderr.txt").toFile())
+        .start();
+  }
+
+  private String stderr() throws IOException {
+    return Files.readString(dir.resolve("stderr.txt"));
   }
 
   private static String readAll(java.io.InputStream in) throws IOException {
@@ -56,7 +64,7 @@ class StartCommandProcessTest {
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
       assertThat(p.exitValue()).isZero();
-      assertThat(readAll(p.getErrorStream())).contains("stopped").doesNotContain("Exception");
+      assertThat(stderr()).contains("stopped").doesNotContain("Exception");
     } finally {
       p.destroyForcibly();
     }
@@ -73,7 +81,7 @@ class StartCommandProcessTest {
               "--data-dir",
               dir.toString());
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      String err = readAll(p.getErrorStream());
+      String err = stderr();
       assertThat(p.exitValue()).isEqualTo(2);
       assertThat(err.strip().lines()).hasSize(1);
       assertThat(err).contains("127.0.0.1:" + taken.getLocalPort()).doesNotContain("\tat ");
@@ -84,7 +92,7 @@ class StartCommandProcessTest {
   void aBadValueIsOneLineAndExitCodeTwo() throws Exception {
     Process p = start("start", "--mqtt-port", "banana", "--data-dir", dir.toString());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String err = readAll(p.getErrorStream());
+    String err = stderr();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(err.strip().lines()).hasSize(1);
     assertThat(err).contains("listeners.mqtt.port").doesNotContain("\tat ");
@@ -95,7 +103,7 @@ class StartCommandProcessTest {
     Process p = start("start", "--no-such-flag");
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(readAll(p.getErrorStream())).contains("--no-such-flag");
+    assertThat(stderr()).contains("--no-such-flag");
   }
 
   @Test

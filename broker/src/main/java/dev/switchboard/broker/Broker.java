@@ -32,7 +32,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -154,7 +153,12 @@ public final class Broker implements BrokerServices, AutoCloseable {
       Channel ch = b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
       return ch;
     } catch (Exception e) {
-      String why = e instanceof BindException ? e.getMessage() : e.toString();
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      // Native transports say "bind(..) failed with error(-98): Address already in use"
+      int cut = why.lastIndexOf("): ");
+      if (cut >= 0 && e instanceof java.io.IOException) {
+        why = why.substring(cut + 3);
+      }
       throw new ListenerException(
           scheme + "://" + host + ":" + port + ": cannot listen: " + why, e);
     }
