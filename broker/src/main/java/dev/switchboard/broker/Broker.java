@@ -9,10 +9,10 @@ import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionRegistry;
-import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.codec.MqttDecoder;
 import dev.switchboard.mqtt.codec.MqttEncoder;
+import dev.switchboard.mqtt.topic.SharedSubscription;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -240,6 +240,10 @@ public final class Broker implements BrokerServices, AutoCloseable {
   @Override
   public int publish(Message message) {
     metrics.messagesReceived.increment();
+    return route(message);
+  }
+
+  private int route(Message message) {
     if (message.retain() && config.retainAvailable()) {
       if (message.payload().length == 0) {
         retained.remove(message.topic());
@@ -267,12 +271,13 @@ public final class Broker implements BrokerServices, AutoCloseable {
   }
 
   @Override
-  public boolean redispatchShared(Message message, SubscriptionEntry via, Session leaving) {
-    if (via == null) {
+  public boolean redispatchShared(Message message, String sharedFilterKey, Session leaving) {
+    SharedSubscription shared = SharedSubscription.parse(sharedFilterKey);
+    if (shared == null) {
       return false;
     }
     SubscriptionIndex.SharedGroup<Session> g =
-        subscriptions.sharedGroup(via.shareName(), via.filter());
+        subscriptions.sharedGroup(shared.group(), shared.filter());
     if (g == null) {
       return false;
     }
@@ -344,7 +349,7 @@ public final class Broker implements BrokerServices, AutoCloseable {
             dev.switchboard.mqtt.packet.MqttProperties.EMPTY,
             null,
             Message.NEVER);
-    publish(m);
+    route(m); // not counted as received: the broker made it
   }
 
   // ---------------------------------------------------------------- services

@@ -10,8 +10,9 @@ import java.time.Duration;
  * @param mqttPort TCP port, 0 for any free port, -1 for no TCP listener
  * @param ioThreads event loop threads, 0 for one per core
  * @param maxPacketSize largest packet accepted from a client, in bytes (announced in CONNACK)
- * @param maxKeepAlive largest keep alive a client may use, in seconds; 0 for no limit (5.0 clients
- *     are told with Server Keep Alive; 3.1.1 clients that ask for more are held to it silently)
+ * @param maxKeepAlive largest keep alive a client may use, in seconds; 0 or 65535 for no limit (5.0
+ *     clients that ask for more, or for 0, are told with Server Keep Alive; 3.1.1 clients are
+ *     refused with CONNACK 0x02, as they cannot be told)
  * @param connectTimeout how long a new connection may take to send CONNECT
  * @param receiveMaximum QoS 1/2 PUBLISHes a client may have unacknowledged towards us (5.0)
  * @param maxInflight QoS 1/2 messages we send a client before waiting for acknowledgements (further
@@ -216,6 +217,146 @@ public record BrokerConfig(
         allowAnonymous,
         allowEmptyClientId,
         interval,
+        maxConnections);
+  }
+
+  /** A copy with another highest QoS granted and accepted. */
+  public BrokerConfig withMaxQos(int qos) {
+    return new BrokerConfig(
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        qos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
+  }
+
+  /** A copy with other optional features switched on or off (announced in a 5.0 CONNACK). */
+  public BrokerConfig withFeatures(
+      boolean retain,
+      boolean wildcardSubscriptions,
+      boolean sharedSubscriptions,
+      boolean subscriptionIdentifiers) {
+    return new BrokerConfig(
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retain,
+        wildcardSubscriptions,
+        sharedSubscriptions,
+        subscriptionIdentifiers,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
+  }
+
+  /** A copy with another client-to-server Topic Alias Maximum. */
+  public BrokerConfig withTopicAliasMaximum(int maximum) {
+    return new BrokerConfig(
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        maximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
+  }
+
+  /** A copy with other session limits. */
+  public BrokerConfig withSessions(long maxSessionExpiry, boolean queueQos0Offline) {
+    return new BrokerConfig(
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections);
+  }
+
+  /** A copy with other rules for who may connect. */
+  public BrokerConfig withClients(
+      boolean allowAnonymous, boolean allowEmptyClientId, int maxConnections) {
+    return new BrokerConfig(
+        bindAddress,
+        mqttPort,
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
         maxConnections);
   }
 

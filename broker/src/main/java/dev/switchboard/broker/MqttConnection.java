@@ -32,7 +32,6 @@ import dev.switchboard.mqtt.packet.Will;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import dev.switchboard.mqtt.topic.Topics;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -84,6 +83,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private Session session;
   private boolean assignedClientId;
   private long sessionExpiry;
+  private long requestedSessionExpiry;
   private PendingWill will;
   private int keepAlive;
   private boolean keepAliveChanged;
@@ -117,9 +117,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         ctx.executor()
             .schedule(
                 () -> {
-                  if (state == State.AWAITING_CONNECT) {
+                  // also bounds a slow authenticator: no CONNACK within the timeout, no connection
+                  if (state == State.AWAITING_CONNECT || state == State.AUTHENTICATING) {
                     log.debug(
-                        "{}: no CONNECT within {}",
+                        "{}: not connected within {}",
                         channel.remoteAddress(),
                         config.connectTimeout());
                     close();
@@ -163,8 +164,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     boolean writable = channel.isWritable();
-    // A client that does not read its acknowledgements stops being read itself.
-    channel.config().setAutoRead(writable);
+    if (state == State.CONNECTED) {
+      // A client that does not read its acknowledgements stops being read itself. (Before the
+      // session is ready reading is off anyway; ready() turns it on.)
+      channel.config().setAutoRead(writable);
+    }
     if (writable && session != null && state == State.CONNECTED) {
       session.drain();
       flushNow();
@@ -235,22 +239,27 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       }
       return;
     }
-    disconnect(error.reasonCode(), null);
+    disconnect(error.reasonCode(), error.message());
   }
 
   /** Ends the connection for a protocol error: DISCONNECT with the reason in 5.0, then close. */
   private void protocolError(int reasonCode, String why) {
     metrics.protocolErrors.increment();
     log.info("{}: {} ({}), closing", describe(), why, ReasonCode.describe(reasonCode));
-    disconnect(reasonCode, null);
+    disconnect(reasonCode, why);
   }
 
+  /**
+   * Ends the connection: in 5.0 with a DISCONNECT naming the reason, but only once a CONNACK has
+   * gone out [MQTT-3.14.0-1]; before that the connection is just closed.
+   */
   private void disconnect(int reasonCode, String reasonString) {
     if (state == State.CLOSED) {
       return;
     }
+    boolean connAckSent = state == State.CONNECTED;
     state = State.CLOSED;
-    if (version == MqttVersion.V5 && channel.isActive()) {
+    if (version == MqttVersion.V5 && connAckSent && channel.isActive()) {
       MqttProperties props =
           reasonString == null || !requestProblemInformation
               ? MqttProperties.EMPTY
@@ -261,13 +270,21 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
   }
 
+  /**
+   * Writes a last packet and closes. The close does not wait for the write to complete: a peer that
+   * reads nothing (the usual case after a keep alive timeout) must not hold the connection open. On
+   * the event loop the flush hands the packet to the socket before the close.
+   */
   private void writeAndClose(MqttPacket packet) {
     state = State.CLOSED;
-    channel.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
+    channel.writeAndFlush(fit(packet), channel.voidPromise());
+    channel.close();
   }
 
+  /** Closes after flushing what was written (a PUBACK, a delivery) but not flushed yet. */
   private void close() {
     state = State.CLOSED;
+    channel.flush();
     channel.close();
   }
 
@@ -279,7 +296,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   // ---------------------------------------------------------------- CONNECT
 
   private void onConnect(Connect connect) {
-    connectTimeout.cancel(false);
+    // Nothing more is read until the session is ready: packets already decoded wait in pending.
+    channel.config().setAutoRead(false);
     version = connect.version();
     encoder.setVersion(version);
     boolean v5 = version == MqttVersion.V5;
@@ -330,6 +348,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
             ? (props.sessionExpiryInterval() == null ? 0 : props.sessionExpiryInterval())
             : (connect.cleanStart() ? 0 : Session.NEVER_EXPIRES);
     sessionExpiry = requested;
+    requestedSessionExpiry = requested;
     if (config.maxSessionExpiry() >= 0 && requested > config.maxSessionExpiry()) {
       sessionExpiry = config.maxSessionExpiry();
       sessionExpiryChanged = v5;
@@ -368,9 +387,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         refuseConnect(ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8");
         return;
       }
-      Message willMessage = toMessage(w.topic(), w.payload(), w.qos(), w.retain(), wp, clientId);
+      // The will's Message Expiry Interval runs from its publication, not from now.
+      Message willMessage =
+          toMessage(w.topic(), w.payload(), w.qos(), w.retain(), wp, clientId, false);
       long delay = wp.willDelayInterval() == null ? 0 : wp.willDelayInterval();
-      will = new PendingWill(willMessage, delay);
+      long expiry = wp.messageExpiryInterval() == null ? -1 : wp.messageExpiryInterval();
+      will = new PendingWill(willMessage, delay, expiry);
     }
 
     state = State.AUTHENTICATING;
@@ -407,8 +429,33 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private void refuseConnect(int reasonCode, String why) {
     metrics.connectRefused.increment();
     log.info("{}: connection refused: {} ({})", describe(), why, ReasonCode.describe(reasonCode));
-    int code = version == MqttVersion.V5 ? reasonCode : ReasonCode.toV3ConnAck(reasonCode);
-    writeAndClose(new ConnAck(false, code, MqttProperties.EMPTY));
+    if (version == MqttVersion.V5) {
+      MqttProperties props =
+          requestProblemInformation
+              ? MqttProperties.builder().reasonString(why).build()
+              : MqttProperties.EMPTY;
+      writeAndClose(new ConnAck(false, reasonCode, props));
+    } else if (hasV3ReturnCode(reasonCode)) {
+      writeAndClose(new ConnAck(false, ReasonCode.toV3ConnAck(reasonCode), MqttProperties.EMPTY));
+    } else {
+      // 3.1.1 has no return code for it (a bad Will, an unsupported Will QoS): close without a
+      // CONNACK [MQTT-3.1.4-1] [MQTT-3.2.2-6]
+      close();
+    }
+  }
+
+  private static boolean hasV3ReturnCode(int reasonCode) {
+    return switch (reasonCode) {
+      case ReasonCode.UNSUPPORTED_PROTOCOL_VERSION,
+          ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+          ReasonCode.SERVER_UNAVAILABLE,
+          ReasonCode.SERVER_BUSY,
+          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          ReasonCode.NOT_AUTHORIZED,
+          ReasonCode.BANNED ->
+          true;
+      default -> false;
+    };
   }
 
   @Override
@@ -418,6 +465,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       return; // the session sees isActive() false and handles the loss
     }
     state = State.CONNECTED;
+    connectTimeout.cancel(false);
     counted = true;
     metrics.clientConnected();
     ConnAck ack = new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties());
@@ -432,15 +480,25 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
               new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
     }
     log.debug("{}: connected ({}, session present {})", describe(), version, sessionPresent);
+  }
+
+  @Override
+  public void ready() {
+    if (state != State.CONNECTED) {
+      return;
+    }
     if (!pending.isEmpty()) {
       List<MqttPacket> early = new ArrayList<>(pending);
       pending.clear();
       for (MqttPacket p : early) {
         if (state != State.CONNECTED) {
-          break;
+          return;
         }
         dispatch(p);
       }
+    }
+    if (state == State.CONNECTED) {
+      channel.config().setAutoRead(channel.isWritable());
     }
   }
 
@@ -519,10 +577,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     if (version == MqttVersion.V5) {
       Long newExpiry = d.properties().sessionExpiryInterval();
       if (newExpiry != null) {
-        if (sessionExpiry == 0 && newExpiry != 0) {
+        if (requestedSessionExpiry == 0 && newExpiry != 0) {
           protocolError(
               ReasonCode.PROTOCOL_ERROR,
-              "session expiry set on DISCONNECT after 0 in CONNECT"); // [MQTT-3.14.2-2]
+              "Session Expiry Interval set on DISCONNECT after 0 on CONNECT (5.0 3.14.2.2.2)");
           return;
         }
         long capped =
@@ -591,33 +649,43 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       return;
     }
     if (v5 && Integer.valueOf(1).equals(props.payloadFormatIndicator()) && !isUtf8(p.payload())) {
+      String why = "the payload is not UTF-8 but its Payload Format Indicator says it is";
       if (p.qos() == 0) {
-        protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not UTF-8");
+        protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, why);
       } else {
-        acknowledge(p, ReasonCode.PAYLOAD_FORMAT_INVALID);
+        acknowledge(p, ReasonCode.PAYLOAD_FORMAT_INVALID, why);
       }
       return;
     }
     if (!broker.authorizer().canPublish(identity, topic)) {
       metrics.publishDenied.increment();
       log.debug("{}: PUBLISH to '{}' not authorized", describe(), topic);
-      acknowledge(p, v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
+      if (v5) {
+        acknowledge(p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
+      } else {
+        acknowledge(p, ReasonCode.SUCCESS, null);
+      }
       return;
     }
     Message message =
-        toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId());
+        toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId(), true);
     int delivered = broker.publish(message);
-    acknowledge(p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+    acknowledge(
+        p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
   }
 
-  private void acknowledge(Publish p, int reasonCode) {
+  private void acknowledge(Publish p, int reasonCode, String reasonString) {
+    MqttProperties props =
+        reasonString == null
+            ? MqttProperties.EMPTY
+            : MqttProperties.builder().reasonString(reasonString).build();
     if (p.qos() == 1) {
-      write(new PubAck(p.packetId(), reasonCode, MqttProperties.EMPTY));
+      write(new PubAck(p.packetId(), reasonCode, props));
     } else if (p.qos() == 2) {
       if (reasonCode < 0x80) {
         session.markAwaitingPubrel(p.packetId());
       }
-      write(new PubRec(p.packetId(), reasonCode, MqttProperties.EMPTY));
+      write(new PubRec(p.packetId(), reasonCode, props));
     }
   }
 
@@ -627,11 +695,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       int qos,
       boolean retain,
       MqttProperties props,
-      String publisher) {
+      String publisher,
+      boolean expiryFromNow) {
     long expiresAt = Message.NEVER;
     MqttProperties forwarded = MqttProperties.EMPTY;
     if (version == MqttVersion.V5 && !props.isEmpty()) {
-      if (props.messageExpiryInterval() != null) {
+      if (expiryFromNow && props.messageExpiryInterval() != null) {
         expiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(props.messageExpiryInterval());
       }
       // Only what travels to subscribers: aliases and expiry are per hop [MQTT-3.3.2-7]
@@ -720,7 +789,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         }
       }
     }
-    write(new SubAck(s.packetId(), codes, MqttProperties.EMPTY)); // [MQTT-3.8.4-1]
+    MqttProperties ackProps = MqttProperties.EMPTY;
+    for (int i = 0; v5 && i < codes.size(); i++) {
+      if (codes.get(i) >= 0x80) {
+        String why = "topic filter refused: " + s.subscriptions().get(i).filter();
+        ackProps = MqttProperties.builder().reasonString(why).build();
+        break;
+      }
+    }
+    write(new SubAck(s.packetId(), codes, ackProps)); // [MQTT-3.8.4-1]
     for (SubscriptionEntry entry : retainedFor) {
       for (Message m : broker.retained().match(entry.filter())) {
         session.deliverRetained(m, entry);
@@ -769,6 +846,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     Message m = o.message();
     MqttProperties props = MqttProperties.EMPTY;
     String topic = m.topic();
+    boolean newAlias = false;
     if (version == MqttVersion.V5) {
       long remaining = m.remainingExpirySeconds(System.nanoTime());
       Integer alias = null;
@@ -780,8 +858,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         if (alias != null) {
           topic = "";
         } else if (outboundAliases.size() < clientTopicAliasMaximum) {
+          // [MQTT-3.3.2-11] aliases 1..the client's Topic Alias Maximum, each set once
           alias = outboundAliases.size() + 1;
           outboundAliases.put(topic, alias);
+          newAlias = true;
         }
       }
       if (remaining >= 0 || alias != null || o.subscriptionIds().length > 0) {
@@ -805,10 +885,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
             topic, m.payload(), o.qos(), o.retain(), dup, o.qos() == 0 ? 0 : o.packetId(), props);
     if (clientMaxPacketSize != Long.MAX_VALUE
         && MqttCodec.encodedSize(publish, version) > clientMaxPacketSize) {
-      if (!topic.equals(m.topic())) {
+      if (newAlias) {
+        // the client never sees this PUBLISH, so it never learns the alias: take it back
         outboundAliases.remove(m.topic());
       }
-      return false;
+      return false; // [MQTT-3.1.2-24] not sent; discarded as if delivered [MQTT-3.1.2-25]
     }
     write(publish);
     return true;
@@ -856,11 +937,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     if (!channel.isActive()) {
       return;
     }
-    MqttPacket out = packet;
-    if (version == MqttVersion.V5 && !requestProblemInformation) {
-      out = withoutProblemInformation(packet);
-    }
-    channel.write(out, channel.voidPromise());
+    channel.write(fit(packet), channel.voidPromise());
     if (!flushScheduled) {
       flushScheduled = true;
       channel.eventLoop().execute(this::flushNow);
@@ -870,6 +947,38 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private void flushNow() {
     flushScheduled = false;
     channel.flush();
+  }
+
+  /**
+   * What may go to this client of a packet's diagnostics: no Reason String or User Properties
+   * except on PUBLISH, CONNACK and DISCONNECT when it asked for no problem information
+   * [MQTT-3.1.2-29], and none where they would make a packet exceed its Maximum Packet Size
+   * [MQTT-3.1.2-24] (5.0 3.4.2.2.2, 3.2.2.3.9, 3.14.2.2.3 and the like).
+   */
+  private MqttPacket fit(MqttPacket packet) {
+    if (version != MqttVersion.V5 || packet instanceof Publish) {
+      return packet;
+    }
+    MqttPacket out = requestProblemInformation ? packet : withoutProblemInformation(packet);
+    if (clientMaxPacketSize != Long.MAX_VALUE
+        && MqttCodec.encodedSize(out, version) > clientMaxPacketSize) {
+      out = withoutDiagnostics(out);
+    }
+    return out;
+  }
+
+  private static MqttPacket withoutDiagnostics(MqttPacket packet) {
+    return switch (packet) {
+      case ConnAck a -> new ConnAck(a.sessionPresent(), a.reasonCode(), bare(a.properties()));
+      case Disconnect d -> new Disconnect(d.reasonCode(), bare(d.properties()));
+      default -> withoutProblemInformation(packet);
+    };
+  }
+
+  private static MqttProperties bare(MqttProperties p) {
+    return p.reasonString() == null && p.userProperties().isEmpty()
+        ? p
+        : p.toBuilder().reasonString(null).userProperties(List.of()).build();
   }
 
   /**

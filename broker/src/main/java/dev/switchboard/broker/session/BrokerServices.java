@@ -22,8 +22,9 @@ public interface BrokerServices {
   int publish(Message message);
 
   /**
-   * Gives a message that came through a shared subscription to another member of the group than
-   * {@code leaving}; returns false when there is none.
+   * Gives a message that came through the shared subscription {@code sharedFilterKey} ({@code
+   * $share/name/filter}) to another member of the group than {@code leaving}; returns false when
+   * there is none.
    */
-  boolean redispatchShared(Message message, SubscriptionEntry via, Session leaving);
+  boolean redispatchShared(Message message, String sharedFilterKey, Session leaving);
 }

@@ -26,6 +26,9 @@ public final class Outbound {
   int packetId;
   Phase phase = Phase.QUEUED;
 
+  /** In flight from an earlier connection and not yet re-sent on the current one. */
+  boolean resendPending;
+
   Outbound(
       Message message,
       int qos,

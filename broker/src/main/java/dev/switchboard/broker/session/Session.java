@@ -14,8 +14,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,34 @@ public final class Session {
 
   /** Non-null while a connection is attached; volatile so publishers may peek at it. */
   private volatile SessionConnection connection;
+
+  /**
+   * Work handed to the session from any thread, run in order on its loop by {@link #runMailbox}.
+   * One queue per session (rather than the loop's own) keeps the order of the tasks when the
+   * session moves to another loop: what was handed to it before the move still runs before what
+   * comes after.
+   */
+  private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
+
+  private final AtomicBoolean mailboxScheduled = new AtomicBoolean();
+
+  /**
+   * A connection on its way in: the session has been moved to its loop (or made there) and the
+   * attach is queued. Whatever runs on the session before that attach completes it first, so that
+   * no other connection can slip in between (see {@link #completeJoin}).
+   */
+  private SessionConnection joining;
+
+  private boolean joiningSessionPresent;
+
+  /**
+   * Counts attaches and losses. A timer started for one disconnection captures it and does nothing
+   * if the session has been attached (or lost again) since.
+   */
+  private long epoch;
+
+  /** In-flight messages still to be re-sent on this connection, waiting for room in its window. */
+  private int pendingResends;
 
   private final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
   private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
@@ -80,26 +111,73 @@ public final class Session {
   }
 
   /**
-   * Runs {@code task} on the session's loop: now if already there, else queued. A task that lands
-   * on a loop the session has since left follows it.
+   * Runs {@code task} on the session's loop: now if already there and nothing is waiting, else in
+   * order after the tasks handed over before it. A task that lands on a loop the session has since
+   * left follows it.
    */
   public void execute(Runnable task) {
+    if (executor.inEventLoop() && mailbox.isEmpty()) {
+      runSafely(task);
+      return;
+    }
+    mailbox.offer(task);
+    if (mailboxScheduled.compareAndSet(false, true)) {
+      executor.execute(this::runMailbox);
+    }
+  }
+
+  private static final int MAILBOX_BATCH = 1024;
+
+  private void runMailbox() {
     EventLoop loop = executor;
-    if (loop.inEventLoop()) {
+    if (!loop.inEventLoop()) {
+      loop.execute(this::runMailbox); // moved since this run was scheduled
+      return;
+    }
+    for (int i = 0; i < MAILBOX_BATCH; i++) {
+      Runnable task = mailbox.poll();
+      if (task == null) {
+        break;
+      }
+      runSafely(task);
+      if (executor != loop) {
+        executor.execute(this::runMailbox); // the task moved the session: the rest follow it
+        return;
+      }
+    }
+    mailboxScheduled.set(false);
+    if (!mailbox.isEmpty() && mailboxScheduled.compareAndSet(false, true)) {
+      executor.execute(this::runMailbox);
+    }
+  }
+
+  private void runSafely(Runnable task) {
+    try {
       task.run();
-    } else {
-      loop.execute(
-          () -> {
-            if (executor.inEventLoop()) {
-              task.run();
-            } else {
-              execute(task);
-            }
-          });
+    } catch (RuntimeException e) {
+      log.error("session {}: a task failed", clientId, e);
     }
   }
 
   // ---------------------------------------------------------------- connection lifecycle
+
+  /**
+   * Makes {@code conn} the connection that joins this new session; called by the registry before it
+   * publishes the session, so that a takeover arriving first finds it.
+   */
+  void prepareJoin(SessionConnection conn) {
+    joining = conn;
+    joiningSessionPresent = false;
+  }
+
+  /** Attaches the joining connection, if one is still on its way in. Runs on the session's loop. */
+  void completeJoin() {
+    SessionConnection conn = joining;
+    if (conn != null) {
+      joining = null;
+      attach(conn, joiningSessionPresent);
+    }
+  }
 
   /**
    * A new connection asks for this session (same client id). Runs on the session's loop. Ends the
@@ -107,6 +185,7 @@ public final class Session {
    * session that has ended meanwhile, lets the registry make a fresh one.
    */
   void takeOver(SessionConnection newConnection, boolean cleanStart) {
+    completeJoin(); // a connection still on its way in is attached first, then taken over
     if (ended) {
       broker.sessions().connect(newConnection, clientId, cleanStart);
       return;
@@ -124,18 +203,20 @@ public final class Session {
       broker.sessions().connect(newConnection, clientId, cleanStart);
       return;
     }
-    EventLoop target = newConnection.eventLoop();
-    executor = target;
-    execute(() -> attach(newConnection, true));
+    joining = newConnection;
+    joiningSessionPresent = true;
+    executor = newConnection.eventLoop(); // after joining: whoever sees the new loop sees joining
+    execute(this::completeJoin);
   }
 
   /** Attaches a connection; runs on the connection's loop, which is now the session's. */
-  void attach(SessionConnection conn, boolean sessionPresent) {
+  private void attach(SessionConnection conn, boolean sessionPresent) {
     if (ended) {
       broker.sessions().connect(conn, clientId, false);
       return;
     }
     cancelTimers();
+    epoch++;
     will = conn.will();
     expirySeconds = conn.sessionExpiry();
     connection = conn;
@@ -148,6 +229,8 @@ public final class Session {
       resendInflight();
     }
     drain();
+    // what the client sent before the CONNACK comes after the re-sends [MQTT-4.4.0-1]
+    conn.ready();
   }
 
   /**
@@ -159,12 +242,13 @@ public final class Session {
       return;
     }
     connection = null;
+    long lost = ++epoch;
     if (publishWill && will != null) {
       long delay = Math.min(will.delaySeconds(), expirySeconds);
       if (delay <= 0) {
         publishWill();
       } else {
-        willTimer = executor.schedule(this::publishWill, delay, TimeUnit.SECONDS);
+        willTimer = schedule(lost, this::publishWill, delay);
       }
     } else {
       will = null;
@@ -176,8 +260,23 @@ public final class Session {
     if (expirySeconds == 0) {
       end();
     } else if (expirySeconds != NEVER_EXPIRES) {
-      expiryTimer = executor.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
+      expiryTimer = schedule(lost, this::expire, expirySeconds);
     }
+  }
+
+  /**
+   * Runs {@code action} on the session's loop after {@code seconds}, unless the session has been
+   * attached, lost again or ended since the disconnection {@code lost} (the timer may fire on a
+   * loop the session has left, or just before a cancel).
+   */
+  private ScheduledFuture<?> schedule(long lost, Runnable action, long seconds) {
+    Runnable guarded =
+        () -> {
+          if (epoch == lost && connection == null && joining == null && !ended) {
+            action.run();
+          }
+        };
+    return executor.schedule(() -> execute(guarded), seconds, TimeUnit.SECONDS);
   }
 
   /** A 5.0 DISCONNECT may change the expiry interval (not from 0: the connection checks that). */
@@ -186,7 +285,7 @@ public final class Session {
   }
 
   private void expire() {
-    if (connection == null && !ended) {
+    if (connection == null && joining == null && !ended) {
       metrics.sessionsExpired.increment();
       log.debug("session {} expired", clientId);
       end();
@@ -199,7 +298,7 @@ public final class Session {
     willTimer = null;
     if (w != null) {
       metrics.willsPublished.increment();
-      broker.publish(w.message());
+      broker.publish(w.toPublish(System.nanoTime()));
     }
   }
 
@@ -222,11 +321,14 @@ public final class Session {
       publishWill();
     }
     cancelTimers();
+    // QoS 1 and queued shared messages may go to another member; a QoS 2 one in flight may not
+    // [MQTT-4.8.2-5]
     redispatchSharedMessages();
     queue.clear();
     inflight.clear();
     queuedBytes = 0;
     queuedQos0 = 0;
+    pendingResends = 0;
     awaitingPubrel.clear();
   }
 
@@ -236,10 +338,8 @@ public final class Session {
 
   /** Broker shutdown: publish the will at once, whatever its delay, as the session goes away. */
   public void shutdown() {
-    if (connection != null) {
-      if (will != null) {
-        publishWill();
-      }
+    if (connection != null && will != null) {
+      publishWill();
     }
   }
 
@@ -331,7 +431,7 @@ public final class Session {
     SubscriptionEntry e = subscriptions.get(filterKey);
     if (e == null) {
       // left the group since it was chosen: give it to another member if there is one
-      if (!broker.redispatchShared(message, null, this)) {
+      if (!broker.redispatchShared(message, filterKey, this)) {
         metrics.publishDroppedOffline.increment();
       }
       return;
@@ -359,7 +459,7 @@ public final class Session {
     }
     SessionConnection conn = connection;
     if (conn == null) {
-      if (o.qos == 0 && !config.queueQos0Offline()) {
+      if (o.qos == 0 && joining == null && !config.queueQos0Offline()) {
         metrics.publishDroppedOffline.increment();
         return;
       }
@@ -439,6 +539,9 @@ public final class Session {
     if (conn == null) {
       return;
     }
+    if (pendingResends > 0) {
+      resendPending(conn);
+    }
     long now = System.nanoTime();
     while (!queue.isEmpty() && conn.isWritable()) {
       Outbound o = queue.peekFirst();
@@ -493,20 +596,39 @@ public final class Session {
     }
   }
 
-  /** On resumption: PUBLISH again with DUP for unacknowledged ones, PUBREL for released ones. */
+  /**
+   * On resumption: PUBLISH again with DUP for unacknowledged ones, PUBREL for released ones, in
+   * their order [MQTT-4.4.0-1] [MQTT-4.6.0-1], as many as the connection's window takes
+   * [MQTT-3.3.4-9]; the rest follow as acknowledgements make room ({@link #drain}).
+   */
   private void resendInflight() {
-    SessionConnection conn = connection;
-    List<Integer> tooLarge = new ArrayList<>();
     for (Outbound o : inflight.values()) {
+      o.resendPending = true;
+    }
+    pendingResends = inflight.size();
+    resendPending(connection);
+  }
+
+  private void resendPending(SessionConnection conn) {
+    int outstanding = inflight.size() - pendingResends;
+    int quota = conn.sendQuota();
+    for (Iterator<Outbound> it = inflight.values().iterator();
+        it.hasNext() && pendingResends > 0 && outstanding < quota; ) {
+      Outbound o = it.next();
+      if (!o.resendPending) {
+        continue;
+      }
+      o.resendPending = false;
+      pendingResends--;
       if (o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
         conn.sendPubRel(o.packetId);
-      } else if (!conn.sendPublish(o, true)) { // [MQTT-4.4.0-1]
-        tooLarge.add(o.packetId);
+        outstanding++;
+      } else if (conn.sendPublish(o, true)) {
+        outstanding++;
+      } else {
+        it.remove(); // too large for this connection: discarded as if delivered [MQTT-3.1.2-25]
+        metrics.publishDroppedTooLarge.increment();
       }
-    }
-    for (Integer id : tooLarge) {
-      inflight.remove(id);
-      metrics.publishDroppedTooLarge.increment();
     }
   }
 
@@ -514,7 +636,7 @@ public final class Session {
   public void onPubAck(int packetId) {
     Outbound o = inflight.get(packetId);
     if (o != null && o.phase == Outbound.Phase.AWAITING_PUBACK) {
-      inflight.remove(packetId);
+      removeInflight(o);
       drain();
     }
   }
@@ -529,11 +651,15 @@ public final class Session {
       return false;
     }
     if (reasonCode >= 0x80) {
-      inflight.remove(packetId);
+      removeInflight(o); // and not given to another member of a shared group [MQTT-4.8.2-6]
       drain();
       return true;
     }
     o.phase = Outbound.Phase.AWAITING_PUBCOMP;
+    if (o.resendPending) {
+      o.resendPending = false; // the client had it already: the PUBREL below is all it needs
+      pendingResends--;
+    }
     connection.sendPubRel(packetId);
     return true;
   }
@@ -542,8 +668,16 @@ public final class Session {
   public void onPubComp(int packetId) {
     Outbound o = inflight.get(packetId);
     if (o != null && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
-      inflight.remove(packetId);
+      removeInflight(o);
       drain();
+    }
+  }
+
+  private void removeInflight(Outbound o) {
+    inflight.remove(o.packetId);
+    if (o.resendPending) {
+      o.resendPending = false;
+      pendingResends--;
     }
   }
 
@@ -570,24 +704,32 @@ public final class Session {
   // ---------------------------------------------------------------- shared subscriptions
 
   /**
-   * Messages that came through shared subscriptions and are not acknowledged go to another member
-   * of their group when this session's connection ends [MQTT-4.8.2-?: the Server MAY]. QoS 2
-   * messages already answered with PUBREC stay: the client has them.
+   * Messages that came through shared subscriptions go to another member of their group when this
+   * session's connection ends (section 4.8.2: the Server MAY): QoS 1 ones not acknowledged, and any
+   * not sent yet. A QoS 2 message already sent stays: it must be completed with this client when it
+   * reconnects [MQTT-4.8.2-4], and goes to nobody else if the session ends [MQTT-4.8.2-5].
    */
   private void redispatchSharedMessages() {
     List<Outbound> moved = null;
     for (Iterator<Outbound> it = inflight.values().iterator(); it.hasNext(); ) {
       Outbound o = it.next();
-      if (o.sharedVia != null && o.phase != Outbound.Phase.AWAITING_PUBCOMP) {
+      if (o.sharedVia != null && o.qos == 1) {
         it.remove();
+        if (o.resendPending) {
+          o.resendPending = false;
+          pendingResends--;
+        }
         (moved == null ? moved = new ArrayList<>() : moved).add(o);
       }
     }
     for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
       Outbound o = it.next();
-      if (o.sharedVia != null && o.qos > 0) {
+      if (o.sharedVia != null) {
         it.remove();
         queuedBytes -= o.message.weight();
+        if (o.qos == 0) {
+          queuedQos0--;
+        }
         (moved == null ? moved = new ArrayList<>() : moved).add(o);
       }
     }
@@ -595,7 +737,8 @@ public final class Session {
       return;
     }
     for (Outbound o : moved) {
-      if (!broker.redispatchShared(o.message, o.sharedVia, this) && !ended) {
+      if (!broker.redispatchShared(o.message, o.sharedVia.filterKey(), this) && !ended) {
+        o.phase = Outbound.Phase.QUEUED;
         addToQueue(o); // nobody else: keep it for this session
       }
     }

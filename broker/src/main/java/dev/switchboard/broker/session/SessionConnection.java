@@ -25,6 +25,12 @@ public interface SessionConnection {
   /** The session is attached: send CONNACK, then the session resends what was in flight. */
   void attached(Session session, boolean sessionPresent);
 
+  /**
+   * The session has re-sent what was in flight: handle the packets the client sent before the
+   * CONNACK, and read on.
+   */
+  void ready();
+
   /** Another connection took the session over: DISCONNECT 0x8E (5.0) and close. */
   void takenOver();
 

@@ -28,8 +28,11 @@ public final class SessionRegistry {
         return;
       }
       Session fresh = new Session(clientId, conn.eventLoop(), broker);
+      // Set before the session is published: a takeover that finds it before the attach below
+      // has run attaches this connection first, then takes it over.
+      fresh.prepareJoin(conn);
       if (sessions.putIfAbsent(clientId, fresh) == null) {
-        fresh.execute(() -> fresh.attach(conn, false));
+        fresh.execute(fresh::completeJoin);
         return;
       }
     }

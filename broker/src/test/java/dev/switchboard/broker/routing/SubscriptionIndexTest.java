@@ -32,7 +32,8 @@ class SubscriptionIndexTest {
   }
 
   @Test
-  @DisplayName("[MQTT-4.7.1-2] [MQTT-4.7.1-3] [MQTT-4.7.2-1] the trie agrees with Topics.matches on random filters and topics")
+  @DisplayName(
+      "[MQTT-4.7.1-2] [MQTT-4.7.1-3] [MQTT-4.7.2-1] the trie agrees with Topics.matches on random filters and topics")
   void agreesWithTheReferenceMatcher() {
     Random random = new Random(42);
     String[] levels = {"a", "b", "c", "", "$SYS"};

@@ -16,6 +16,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -23,8 +25,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +41,26 @@ public final class RawClient implements AutoCloseable {
   private final Channel channel;
   private final MqttDecoder decoder;
   private final MqttEncoder encoder;
-  private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+  private final BlockingDeque<Object> received = new LinkedBlockingDeque<>();
+  private final ReadGate readGate = new ReadGate();
 
-  private RawClient(EventLoopGroup group, String host, int port, MqttVersion version) {
+  /**
+   * Holds back reads while the client is paused. Turning autoRead off is not enough: a decoder that
+   * is left with part of a packet asks for another read itself.
+   */
+  private static final class ReadGate extends ChannelOutboundHandlerAdapter {
+    private volatile boolean paused;
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      if (!paused) {
+        ctx.read();
+      }
+    }
+  }
+
+  private RawClient(
+      EventLoopGroup group, String host, int port, MqttVersion version, int receiveBuffer) {
     this.group = group;
     this.decoder = new MqttDecoder(false, 268_435_455);
     this.decoder.setVersion(version);
@@ -50,12 +69,13 @@ public final class RawClient implements AutoCloseable {
         new Bootstrap()
             .group(group)
             .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(decoder, encoder)
+                        .addLast(readGate, decoder, encoder)
                         .addLast(
                             new SimpleChannelInboundHandler<Object>() {
                               @Override
@@ -70,13 +90,25 @@ public final class RawClient implements AutoCloseable {
                             });
                   }
                 });
+    if (receiveBuffer > 0) {
+      b.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+    }
     this.channel = b.connect(host, port).syncUninterruptibly().channel();
   }
 
   /** Opens a TCP connection; nothing is sent yet. */
   public static RawClient open(int port, MqttVersion version) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    return new RawClient(group, "127.0.0.1", port, version);
+    return new RawClient(group, "127.0.0.1", port, version, 0);
+  }
+
+  /**
+   * Opens a TCP connection with a small socket receive buffer, for a client that is meant to stop
+   * reading ({@link #pauseReading}) and let the broker's writes back up.
+   */
+  public static RawClient open(int port, MqttVersion version, int receiveBufferBytes) {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    return new RawClient(group, "127.0.0.1", port, version, receiveBufferBytes);
   }
 
   /** Opens a connection, sends a clean CONNECT and expects a successful CONNACK. */
@@ -120,6 +152,14 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a packet back in front of those not yet read, so that the next {@link #poll} returns it:
+   * for helpers that look for one packet among several in flight.
+   */
+  public void unread(Object packet) {
+    received.addFirst(packet);
+  }
+
   /** The next packet, which must be of type {@code type}, within 5 seconds. */
   public <T extends MqttPacket> T expect(Class<T> type) {
     Object o = poll(Duration.ofSeconds(5));
@@ -157,6 +197,19 @@ public final class RawClient implements AutoCloseable {
       }
     }
     throw new AssertionError("connection not closed within " + timeout + "; received " + before);
+  }
+
+  /** Stops reading from the socket: the broker's writes back up as a slow subscriber's do. */
+  public void pauseReading() {
+    readGate.paused = true;
+    channel.config().setAutoRead(false);
+  }
+
+  /** Reads again after {@link #pauseReading}. */
+  public void resumeReading() {
+    readGate.paused = false;
+    channel.config().setAutoRead(true);
+    channel.read();
   }
 
   public boolean isOpen() {

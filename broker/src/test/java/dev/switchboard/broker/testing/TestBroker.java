@@ -2,6 +2,9 @@ package dev.switchboard.broker.testing;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.auth.Authenticator;
+import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -10,7 +13,11 @@ public final class TestBroker implements AutoCloseable {
   private final Broker broker;
 
   private TestBroker(BrokerConfig config) {
-    broker = new Broker(config);
+    this(new Broker(config));
+  }
+
+  private TestBroker(Broker broker) {
+    this.broker = broker;
     broker.start();
   }
 
@@ -27,6 +34,17 @@ public final class TestBroker implements AutoCloseable {
 
   public static TestBroker start(UnaryOperator<BrokerConfig> customize) {
     return new TestBroker(customize.apply(config()));
+  }
+
+  /** A broker that authenticates with {@code authenticator} (e.g. a slow one) and allows all. */
+  public static TestBroker start(
+      UnaryOperator<BrokerConfig> customize, Authenticator authenticator) {
+    return new TestBroker(
+        new Broker(
+            customize.apply(config()),
+            new InMemoryRetainedStore(),
+            authenticator,
+            Authorizer.ALLOW_ALL));
   }
 
   public int port() {

@@ -25,14 +25,16 @@ class TopicsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"#", "+", "a/#", "a/+", "+/+", "+/b/#", "/#", "a//+", "/", "$SYS/#", "a/+/c"})
+  @ValueSource(
+      strings = {"#", "+", "a/#", "a/+", "+/+", "+/b/#", "/#", "a//+", "/", "$SYS/#", "a/+/c"})
   @DisplayName("[MQTT-4.7.1-2] [MQTT-4.7.1-3] well placed wildcards are valid filters")
   void validFilters(String filter) {
     assertThat(Topics.isValidFilter(filter)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a#", "a/#/b", "#/a", "a+", "+a", "a/b+/c", "sport/tennis#", "##", "++"})
+  @ValueSource(
+      strings = {"", "a#", "a/#/b", "#/a", "a+", "+a", "a/b+/c", "sport/tennis#", "##", "++"})
   @DisplayName("[MQTT-4.7.1-2] [MQTT-4.7.1-3] misplaced wildcards are invalid filters")
   void invalidFilters(String filter) {
     assertThat(Topics.isValidFilter(filter)).isFalse();
@@ -75,7 +77,8 @@ class TopicsTest {
   @Test
   @DisplayName("[MQTT-4.8.2-1] shared subscription filters")
   void sharedSubscriptions() {
-    assertThat(SharedSubscription.parse("$share/g/a/+")).isEqualTo(new SharedSubscription("g", "a/+"));
+    assertThat(SharedSubscription.parse("$share/g/a/+"))
+        .isEqualTo(new SharedSubscription("g", "a/+"));
     assertThat(SharedSubscription.parse("$share/g/#")).isEqualTo(new SharedSubscription("g", "#"));
     assertThat(SharedSubscription.parse("$share//a")).isNull();
     assertThat(SharedSubscription.parse("$share/g")).isNull();

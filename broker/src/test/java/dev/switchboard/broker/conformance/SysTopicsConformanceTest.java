@@ -1,0 +1,94 @@
+package dev.switchboard.broker.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.broker.testing.RawClient;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.packet.Publish;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("4.7.2 $SYS topics")
+class SysTopicsConformanceTest extends ConformanceBase {
+
+  private void startWithSys() {
+    startBroker(c -> c.withSysInterval(Duration.ofMillis(200)));
+  }
+
+  /** Reads what arrives on {@code c} into {@code latest} until {@code done} holds. */
+  private static void collectUntil(
+      RawClient c,
+      Map<String, String> latest,
+      java.util.function.Predicate<Map<String, String>> done) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              Object o;
+              while ((o = c.poll(Duration.ofMillis(20))) != null) {
+                Publish p = (Publish) o;
+                latest.put(p.topic(), text(p));
+              }
+              return done.test(latest);
+            });
+  }
+
+  @BothVersions
+  @DisplayName(
+      "$SYS/broker/... topics describe the broker, are retained for new subscribers and are"
+          + " refreshed periodically")
+  void sysTopicsPublished(MqttVersion v) {
+    startWithSys();
+    RawClient c = connect(v, "sys-reader");
+    subscribeOk(c, "$SYS/broker/#", 0);
+    Publish first = expectPublish(c);
+    assertThat(first.retain()).as("retained, so a new subscriber sees them at once").isTrue();
+    Map<String, String> latest = new HashMap<>();
+    latest.put(first.topic(), text(first));
+    collectUntil(
+        c,
+        latest,
+        m ->
+            m.keySet()
+                .containsAll(
+                    java.util.List.of(
+                        "$SYS/broker/version",
+                        "$SYS/broker/uptime",
+                        "$SYS/broker/clients/connected",
+                        "$SYS/broker/clients/total",
+                        "$SYS/broker/messages/received",
+                        "$SYS/broker/messages/sent",
+                        "$SYS/broker/bytes/received",
+                        "$SYS/broker/subscriptions/count",
+                        "$SYS/broker/retained messages/count")));
+    assertThat(latest.get("$SYS/broker/version")).startsWith("switchboard version ");
+    assertThat(latest.get("$SYS/broker/uptime")).endsWith(" seconds");
+  }
+
+  @BothVersions
+  @DisplayName("$SYS/broker/clients/connected follows the clients that connect")
+  void connectedCount(MqttVersion v) {
+    startWithSys();
+    RawClient c = connect(v, "sys-reader");
+    subscribeOk(c, "$SYS/broker/clients/connected", 0);
+    for (int i = 0; i < 3; i++) {
+      connect(v, "extra" + i);
+    }
+    Map<String, String> latest = new HashMap<>();
+    collectUntil(c, latest, m -> "4".equals(m.get("$SYS/broker/clients/connected")));
+  }
+
+  @BothVersions
+  @DisplayName("[MQTT-4.7.2-1] '#' and '+/...' subscriptions do not receive $SYS topics")
+  void wildcardsSkipSys(MqttVersion v) {
+    startWithSys();
+    RawClient c = connect(v, "all");
+    subscribeOk(c, "#", 0);
+    subscribeOk(c, "+/broker/#", 0);
+    subscribeOk(c, "+/broker/uptime", 0);
+    c.expectNothing(Duration.ofMillis(600)); // three $SYS rounds
+  }
+}
