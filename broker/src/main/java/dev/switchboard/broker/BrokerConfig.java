@@ -86,55 +86,15 @@ public record BrokerConfig(
   }
 
   public BrokerConfig withPort(int port) {
-    return new BrokerConfig(
-        bindAddress,
-        port,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.mqttPort = port;
+    return b.build();
   }
 
   public BrokerConfig withBindAddress(String address) {
-    return new BrokerConfig(
-        address,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.bindAddress = address;
+    return b.build();
   }
 
   public BrokerConfig withLimits(
@@ -143,108 +103,33 @@ public record BrokerConfig(
       int maxInflight,
       int maxQueuedMessages,
       long maxQueuedBytes) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.maxPacketSize = maxPacketSize;
+    b.receiveMaximum = receiveMaximum;
+    b.maxInflight = maxInflight;
+    b.maxQueuedMessages = maxQueuedMessages;
+    b.maxQueuedBytes = maxQueuedBytes;
+    return b.build();
   }
 
   public BrokerConfig withKeepAlive(int maxKeepAlive, Duration connectTimeout) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.maxKeepAlive = maxKeepAlive;
+    b.connectTimeout = connectTimeout;
+    return b.build();
   }
 
   public BrokerConfig withSysInterval(Duration interval) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        interval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.sysInterval = interval;
+    return b.build();
   }
 
   /** A copy with another highest QoS granted and accepted. */
   public BrokerConfig withMaxQos(int qos) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        qos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.maxQos = qos;
+    return b.build();
   }
 
   /** A copy with other optional features switched on or off (announced in a 5.0 CONNACK). */
@@ -253,111 +138,116 @@ public record BrokerConfig(
       boolean wildcardSubscriptions,
       boolean sharedSubscriptions,
       boolean subscriptionIdentifiers) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retain,
-        wildcardSubscriptions,
-        sharedSubscriptions,
-        subscriptionIdentifiers,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.retainAvailable = retain;
+    b.wildcardSubscriptionsAvailable = wildcardSubscriptions;
+    b.sharedSubscriptionsAvailable = sharedSubscriptions;
+    b.subscriptionIdentifiersAvailable = subscriptionIdentifiers;
+    return b.build();
   }
 
   /** A copy with another client-to-server Topic Alias Maximum. */
   public BrokerConfig withTopicAliasMaximum(int maximum) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        maximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.topicAliasMaximum = maximum;
+    return b.build();
   }
 
   /** A copy with other session limits. */
   public BrokerConfig withSessions(long maxSessionExpiry, boolean queueQos0Offline) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.queueQos0Offline = queueQos0Offline;
+    b.maxSessionExpiry = maxSessionExpiry;
+    return b.build();
   }
 
   /** A copy with other rules for who may connect. */
   public BrokerConfig withClients(
       boolean allowAnonymous, boolean allowEmptyClientId, int maxConnections) {
-    return new BrokerConfig(
-        bindAddress,
-        mqttPort,
-        ioThreads,
-        maxPacketSize,
-        maxKeepAlive,
-        connectTimeout,
-        receiveMaximum,
-        maxInflight,
-        maxQueuedMessages,
-        maxQueuedBytes,
-        queueQos0Offline,
-        topicAliasMaximum,
-        maxQos,
-        retainAvailable,
-        wildcardSubscriptionsAvailable,
-        sharedSubscriptionsAvailable,
-        subscriptionIdentifiersAvailable,
-        maxSessionExpiry,
-        allowAnonymous,
-        allowEmptyClientId,
-        sysInterval,
-        maxConnections);
+    Builder b = toBuilder();
+    b.allowAnonymous = allowAnonymous;
+    b.allowEmptyClientId = allowEmptyClientId;
+    b.maxConnections = maxConnections;
+    return b.build();
+  }
+
+  /** A mutable copy, so that each {@code with...} method names only what it changes. */
+  private Builder toBuilder() {
+    Builder b = new Builder();
+    b.bindAddress = bindAddress;
+    b.mqttPort = mqttPort;
+    b.ioThreads = ioThreads;
+    b.maxPacketSize = maxPacketSize;
+    b.maxKeepAlive = maxKeepAlive;
+    b.connectTimeout = connectTimeout;
+    b.receiveMaximum = receiveMaximum;
+    b.maxInflight = maxInflight;
+    b.maxQueuedMessages = maxQueuedMessages;
+    b.maxQueuedBytes = maxQueuedBytes;
+    b.queueQos0Offline = queueQos0Offline;
+    b.topicAliasMaximum = topicAliasMaximum;
+    b.maxQos = maxQos;
+    b.retainAvailable = retainAvailable;
+    b.wildcardSubscriptionsAvailable = wildcardSubscriptionsAvailable;
+    b.sharedSubscriptionsAvailable = sharedSubscriptionsAvailable;
+    b.subscriptionIdentifiersAvailable = subscriptionIdentifiersAvailable;
+    b.maxSessionExpiry = maxSessionExpiry;
+    b.allowAnonymous = allowAnonymous;
+    b.allowEmptyClientId = allowEmptyClientId;
+    b.sysInterval = sysInterval;
+    b.maxConnections = maxConnections;
+    return b;
+  }
+
+  private static final class Builder {
+    private String bindAddress;
+    private int mqttPort;
+    private int ioThreads;
+    private int maxPacketSize;
+    private int maxKeepAlive;
+    private Duration connectTimeout;
+    private int receiveMaximum;
+    private int maxInflight;
+    private int maxQueuedMessages;
+    private long maxQueuedBytes;
+    private boolean queueQos0Offline;
+    private int topicAliasMaximum;
+    private int maxQos;
+    private boolean retainAvailable;
+    private boolean wildcardSubscriptionsAvailable;
+    private boolean sharedSubscriptionsAvailable;
+    private boolean subscriptionIdentifiersAvailable;
+    private long maxSessionExpiry;
+    private boolean allowAnonymous;
+    private boolean allowEmptyClientId;
+    private Duration sysInterval;
+    private int maxConnections;
+
+    private BrokerConfig build() {
+      return new BrokerConfig(
+          bindAddress,
+          mqttPort,
+          ioThreads,
+          maxPacketSize,
+          maxKeepAlive,
+          connectTimeout,
+          receiveMaximum,
+          maxInflight,
+          maxQueuedMessages,
+          maxQueuedBytes,
+          queueQos0Offline,
+          topicAliasMaximum,
+          maxQos,
+          retainAvailable,
+          wildcardSubscriptionsAvailable,
+          sharedSubscriptionsAvailable,
+          subscriptionIdentifiersAvailable,
+          maxSessionExpiry,
+          allowAnonymous,
+          allowEmptyClientId,
+          sysInterval,
+          maxConnections);
+    }
   }
 
   /** Checks ranges; throws IllegalArgumentException naming the setting. */
