@@ -261,9 +261,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     state = State.CLOSED;
     if (version == MqttVersion.V5 && connAckSent && channel.isActive()) {
       MqttProperties props =
-          reasonString == null || !requestProblemInformation
-              ? MqttProperties.EMPTY
-              : MqttProperties.builder().reasonString(reasonString).build();
+          requestProblemInformation ? reasonProperties(reasonString) : MqttProperties.EMPTY;
       writeAndClose(new Disconnect(reasonCode, props));
     } else {
       close();
@@ -431,9 +429,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     log.info("{}: connection refused: {} ({})", describe(), why, ReasonCode.describe(reasonCode));
     if (version == MqttVersion.V5) {
       MqttProperties props =
-          requestProblemInformation
-              ? MqttProperties.builder().reasonString(why).build()
-              : MqttProperties.EMPTY;
+          requestProblemInformation ? reasonProperties(why) : MqttProperties.EMPTY;
       writeAndClose(new ConnAck(false, reasonCode, props));
     } else if (hasV3ReturnCode(reasonCode)) {
       writeAndClose(new ConnAck(false, ReasonCode.toV3ConnAck(reasonCode), MqttProperties.EMPTY));
@@ -675,10 +671,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   }
 
   private void acknowledge(Publish p, int reasonCode, String reasonString) {
-    MqttProperties props =
-        reasonString == null
-            ? MqttProperties.EMPTY
-            : MqttProperties.builder().reasonString(reasonString).build();
+    MqttProperties props = reasonProperties(reasonString);
     if (p.qos() == 1) {
       write(new PubAck(p.packetId(), reasonCode, props));
     } else if (p.qos() == 2) {
@@ -793,7 +786,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     for (int i = 0; v5 && i < codes.size(); i++) {
       if (codes.get(i) >= 0x80) {
         String why = "topic filter refused: " + s.subscriptions().get(i).filter();
-        ackProps = MqttProperties.builder().reasonString(why).build();
+        ackProps = reasonProperties(why);
         break;
       }
     }
@@ -965,6 +958,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       out = withoutDiagnostics(out);
     }
     return out;
+  }
+
+  /** Properties carrying only a Reason String, or none for null. */
+  private static MqttProperties reasonProperties(String reasonString) {
+    return reasonString == null
+        ? MqttProperties.EMPTY
+        : MqttProperties.builder().reasonString(reasonString).build();
   }
 
   private static MqttPacket withoutDiagnostics(MqttPacket packet) {
