@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import dev.switchboard.bench.cli.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -30,6 +31,7 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new Main());
+    cmd.addSubcommand("bench", new BenchCommand(SwitchboardProcess.launcher()));
     cmd.setParameterExceptionHandler(
         (ex, a) -> {
           CommandLine c = ex.getCommandLine();

@@ -1,0 +1,49 @@
+package dev.switchboard.app;
+
+import dev.switchboard.bench.compare.BrokerLauncher;
+import dev.switchboard.bench.compare.CommandLauncher;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How {@code bench compare} starts Switchboard: this very distribution (the running JVM's java and
+ * class path) in a child process of its own, with the launcher's JVM options, so that its memory
+ * and CPU are measured apart from the load generator's.
+ */
+final class SwitchboardProcess {
+  /** The launcher script's defaults (see ./switchboard); SWITCHBOARD_JAVA_OPTS replaces them. */
+  static final String DEFAULT_JAVA_OPTS =
+      "-XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
+
+  private SwitchboardProcess() {}
+
+  static BrokerLauncher launcher() {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    String opts = System.getenv("SWITCHBOARD_JAVA_OPTS");
+    command.addAll(Arrays.asList((opts == null ? DEFAULT_JAVA_OPTS : opts).trim().split("\\s+")));
+    command.removeIf(String::isEmpty);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    // $SYS off, as in the mosquitto configuration compare writes (sys_interval 0).
+    return new CommandLauncher(
+        "switchboard",
+        command,
+        Map.of(
+            "SWITCHBOARD_SYS_INTERVAL", "0",
+            "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT),
+            "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
+                Integer.toString(BrokerLauncher.MAX_QUEUED_MESSAGES),
+            "SWITCHBOARD_LIMITS_MAX__QUEUED__BYTES",
+                Long.toString(BrokerLauncher.MAX_QUEUED_BYTES)));
+  }
+}

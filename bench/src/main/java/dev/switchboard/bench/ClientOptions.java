@@ -1,0 +1,45 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.mqtt.MqttVersion;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What every generated client shares.
+ *
+ * @param clientIdPrefix client ids are {@code prefix + role + index}
+ * @param keepAlive seconds; the client pings at three quarters of it
+ * @param sourceAddresses local addresses to connect from, in turn (empty: the system's choice)
+ * @param insecure accept any server certificate (TLS)
+ * @param caFile PEM file of the certificates to trust (TLS), or null for the JDK's
+ */
+public record ClientOptions(
+    String username,
+    String password,
+    MqttVersion version,
+    String clientIdPrefix,
+    int keepAlive,
+    List<InetAddress> sourceAddresses,
+    boolean insecure,
+    Path caFile) {
+
+  public ClientOptions {
+    sourceAddresses = List.copyOf(sourceAddresses);
+    if (version != MqttVersion.V3_1_1 && version != MqttVersion.V5) {
+      throw new IllegalArgumentException("the generator speaks MQTT 3.1.1 and 5 only");
+    }
+    if (keepAlive < 0 || keepAlive > 65535) {
+      throw new IllegalArgumentException("keep alive " + keepAlive + " is not between 0 and 65535");
+    }
+  }
+
+  public static ClientOptions defaults(String prefix) {
+    return new ClientOptions(null, null, MqttVersion.V3_1_1, prefix, 300, List.of(), false, null);
+  }
+
+  public ClientOptions withPrefix(String prefix) {
+    return new ClientOptions(
+        username, password, version, prefix, keepAlive, sourceAddresses, insecure, caFile);
+  }
+}

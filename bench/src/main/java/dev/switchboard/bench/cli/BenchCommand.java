@@ -1,0 +1,39 @@
+package dev.switchboard.bench.cli;
+
+import dev.switchboard.bench.compare.BrokerLauncher;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code switchboard bench}: the load generator. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Load generator: connections, publishers, subscribers, scenarios, and a side-by-side comparison with Mosquitto.",
+    subcommands = {
+      ConnCommand.class,
+      PubCommand.class,
+      SubCommand.class,
+      ScenarioCommand.class,
+      CompareCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class BenchCommand implements Runnable {
+  private final BrokerLauncher switchboard;
+
+  /**
+   * @param switchboard how {@code compare} starts Switchboard (null: it cannot)
+   */
+  public BenchCommand(BrokerLauncher switchboard) {
+    this.switchboard = switchboard;
+  }
+
+  BrokerLauncher switchboard() {
+    return switchboard;
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+}

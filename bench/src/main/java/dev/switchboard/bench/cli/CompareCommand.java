@@ -1,0 +1,196 @@
+package dev.switchboard.bench.cli;
+
+import dev.switchboard.bench.ClientOptions;
+import dev.switchboard.bench.compare.BrokerLauncher;
+import dev.switchboard.bench.compare.CompareRunner;
+import dev.switchboard.bench.compare.MosquittoLauncher;
+import dev.switchboard.bench.compare.StandardScenarios;
+import dev.switchboard.bench.compare.StandardScenarios.Entry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code switchboard bench compare}: the standard scenarios against Mosquitto and Switchboard. */
+@Command(
+    name = "compare",
+    description = {
+      "Standard scenarios against Mosquitto and Switchboard, side by side.",
+      "Starts Debian's mosquitto and Switchboard on free loopback ports with equivalent settings, runs each scenario against each in turn (A B A B ...), a fresh broker process per run, and prints a table of medians and their ratio."
+    })
+final class CompareCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @ParentCommand BenchCommand parent;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+
+  @Mixin Output output;
+
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      description = "Rounds per scenario (default: ${DEFAULT-VALUE}).")
+  int rounds = 3;
+
+  @Option(
+      names = {"-d", "--duration"},
+      paramLabel = "SECONDS",
+      description = "Publishing time per run, warm-up included (default: ${DEFAULT-VALUE}).")
+  int duration = 10;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "SECONDS",
+      description = "Left out of the figures at the start of each run (default: ${DEFAULT-VALUE}).")
+  int warmup = 3;
+
+  @Option(
+      names = "--idle",
+      paramLabel = "N",
+      description = "Idle connections in the connection scenario (default: ${DEFAULT-VALUE}).")
+  int idle = 19_000;
+
+  @Option(
+      names = "--scale",
+      paramLabel = "F",
+      description = "Multiply every client count by F, e.g. 0.1 for a quick look (default: 1).")
+  double scale = 1;
+
+  @Option(
+      names = "--only",
+      paramLabel = "NAME[,NAME...]",
+      split = ",",
+      description = "Run only the scenarios whose names start with one of these.")
+  List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--mosquitto",
+      paramLabel = "PATH",
+      description = "The mosquitto binary (default: found on PATH or in /usr/sbin).")
+  Path mosquitto;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the brokers' configurations and logs go (default: a temporary directory, removed afterwards).")
+  Path workDir;
+
+  @Option(
+      names = {"-V", "--protocol-version"},
+      paramLabel = "VERSION",
+      description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
+  String version = "3.1.1";
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Generator I/O threads (default: one per core).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<Path> binary = mosquitto != null ? Optional.of(mosquitto) : MosquittoLauncher.find();
+    if (binary.isEmpty() || !Files.isExecutable(binary.get())) {
+      err.println(
+          "switchboard bench compare: mosquitto not found"
+              + (mosquitto != null ? " at " + mosquitto : "")
+              + "; install Debian's package (apt-get install mosquitto) or pass --mosquitto PATH");
+      return RunCommandBase.EXIT_USAGE;
+    }
+    BrokerLauncher switchboard = parent.switchboard();
+    if (switchboard == null) {
+      err.println("switchboard bench compare: this build cannot start Switchboard");
+      return RunCommandBase.EXIT_USAGE;
+    }
+    List<Entry> entries;
+    ClientOptions client;
+    CompareRunner runner;
+    boolean temporary = workDir == null;
+    Path dir;
+    try {
+      if (duration < 1 || warmup < 0 || warmup >= duration) {
+        throw new IllegalArgumentException(
+            "--warmup must be shorter than --duration, both in whole seconds");
+      }
+      if (!(scale > 0) || idle < 1) {
+        throw new IllegalArgumentException("--scale and --idle must be positive");
+      }
+      entries =
+          new StandardScenarios(
+                  Duration.ofSeconds(duration), Duration.ofSeconds(warmup), idle, scale)
+              .all().stream()
+                  .filter(
+                      e ->
+                          only.isEmpty()
+                              || only.stream().anyMatch(o -> e.scenario().name().startsWith(o)))
+                  .toList();
+      if (entries.isEmpty()) {
+        throw new IllegalArgumentException("--only " + only + " matches no scenario");
+      }
+      ConnectionOptions c = new ConnectionOptions();
+      c.version = version;
+      c.prefix = "cmp-";
+      c.threads = threads;
+      client = c.clientOptions();
+      dir = temporary ? Files.createTempDirectory("switchboard-compare-") : workDir;
+      runner =
+          new CompareRunner(
+              entries,
+              rounds,
+              client,
+              threads,
+              dir,
+              output.quiet ? null : new PrintStream(System.out, true));
+    } catch (IllegalArgumentException e) {
+      err.println("switchboard bench compare: " + e.getMessage());
+      return RunCommandBase.EXIT_USAGE;
+    }
+    Interrupts.onInterrupt(runner::abort);
+    CompareRunner.Comparison result;
+    try {
+      result = runner.run(List.of(new MosquittoLauncher(binary.get()), switchboard));
+    } catch (IOException e) {
+      err.println("switchboard bench compare: " + e.getMessage());
+      return RunCommandBase.EXIT_FAILURES;
+    } finally {
+      if (temporary) {
+        deleteTree(dir);
+      }
+    }
+    out.println();
+    out.print(CompareRunner.render(result));
+    out.flush();
+    output.writeJson(result);
+    return 0;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is harmless.
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.bench.compare;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker running in a child process on a loopback port; closing it stops it (SIGTERM, then KILL).
+ */
+public final class BrokerProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  BrokerProcess(String name, Process process, int port, Path log) {
+    this.name = name;
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits until the port accepts connections; throws with the log's tail if the broker died. */
+  void awaitListening(long timeoutSeconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException(name + " exited with " + process.exitValue() + ": " + logTail());
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    close();
+    throw new IOException(
+        name
+            + " did not listen on 127.0.0.1:"
+            + port
+            + " within "
+            + timeoutSeconds
+            + " s: "
+            + logTail());
+  }
+
+  String logTail() {
+    try {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      text = text.strip();
+      return text.length() > 600 ? "..." + text.substring(text.length() - 600) : text;
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.bench.compare;
+
+import dev.switchboard.bench.Scenario;
+import dev.switchboard.bench.Scenario.PublisherGroup;
+import dev.switchboard.bench.Scenario.SubscriberGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scenarios {@code bench compare} runs against each broker.
+ *
+ * @param scale multiplies every client count (1 for the standard figures; the smoke test uses a
+ *     small fraction so the tool is exercised in seconds)
+ */
+public record StandardScenarios(Duration duration, Duration warmup, int idle, double scale) {
+
+  /** What a scenario's figures are judged by. */
+  public enum Kind {
+    THROUGHPUT,
+    LATENCY,
+    CONNECTIONS
+  }
+
+  /** A standard scenario and how to read it. */
+  public record Entry(Scenario scenario, Kind kind, String description) {}
+
+  public List<Entry> all() {
+    List<Entry> list = new ArrayList<>();
+    Duration drain = Duration.ofSeconds(2);
+    list.add(
+        new Entry(
+            new Scenario(
+                "fan-in-qos0-64B",
+                List.of(new PublisherGroup(n(10), 0, 0, 64, "bench/fanin/%i", 64)),
+                List.of(new SubscriberGroup(1, 0, "bench/fanin/#")),
+                0,
+                0,
+                256,
+                duration,
+                warmup,
+                drain),
+            Kind.THROUGHPUT,
+            "QoS 0 fan-in: " + n(10) + " publishers at max rate -> 1 subscriber, 64 B"));
+    list.add(
+        new Entry(
+            new Scenario(
+                "fan-in-qos0-1KB",
+                List.of(new PublisherGroup(n(10), 0, 0, 1024, "bench/fanin/%i", 64)),
+                List.of(new SubscriberGroup(1, 0, "bench/fanin/#")),
+                0,
+                0,
+                256,
+                duration,
+                warmup,
+                drain),
+            Kind.THROUGHPUT,
+            "QoS 0 fan-in: " + n(10) + " publishers at max rate -> 1 subscriber, 1 KB"));
+    list.add(
+        new Entry(
+            new Scenario(
+                "fan-out-qos0",
+                List.of(new PublisherGroup(1, 0, 0, 64, "bench/fanout", 64)),
+                List.of(new SubscriberGroup(n(1000), 0, "bench/fanout")),
+                0,
+                0,
+                256,
+                duration,
+                warmup,
+                drain),
+            Kind.THROUGHPUT,
+            "QoS 0 fan-out: 1 publisher at max rate -> " + n(1000) + " subscribers, 64 B"));
+    list.add(
+        new Entry(
+            new Scenario(
+                "p2p-qos1",
+                List.of(new PublisherGroup(n(100), 0, 1, 64, "bench/p2p/%i", 64)),
+                List.of(new SubscriberGroup(n(100), 1, "bench/p2p/%i")),
+                0,
+                0,
+                256,
+                duration,
+                warmup,
+                drain),
+            Kind.THROUGHPUT,
+            "QoS 1 point-to-point: " + n(100) + " publisher/subscriber pairs, 64 in flight each"));
+    for (int qos = 0; qos <= 1; qos++) {
+      list.add(
+          new Entry(
+              new Scenario(
+                  "latency-qos" + qos,
+                  List.of(new PublisherGroup(n(10), 1000, qos, 64, "bench/lat/%i", 64)),
+                  List.of(new SubscriberGroup(n(10), qos, "bench/lat/%i")),
+                  0,
+                  0,
+                  256,
+                  duration,
+                  warmup,
+                  drain),
+              Kind.LATENCY,
+              "QoS "
+                  + qos
+                  + " latency: "
+                  + n(10)
+                  + " publishers x 1,000 msg/s -> "
+                  + n(10)
+                  + " subscribers (pairs)"));
+    }
+    int idleCount = Math.max(1, (int) Math.round(idle * Math.min(1, scale)));
+    list.add(
+        new Entry(
+            new Scenario(
+                "idle-" + idleCount,
+                List.of(),
+                List.of(),
+                idleCount,
+                0,
+                256,
+                Duration.ofSeconds(Math.max(2, Math.min(5, duration.toSeconds()))),
+                Duration.ZERO,
+                Duration.ZERO),
+            Kind.CONNECTIONS,
+            idleCount + " idle connections: connect rate and broker memory per connection"));
+    return list;
+  }
+
+  private int n(int count) {
+    return Math.max(1, (int) Math.round(count * scale));
+  }
+}
