@@ -9,9 +9,7 @@ import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionRegistry;
-import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.codec.MqttDecoder;
-import dev.switchboard.mqtt.codec.MqttEncoder;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -54,7 +52,6 @@ public final class Broker implements BrokerServices, AutoCloseable {
 
   private final BrokerConfig config;
   private final BrokerMetrics metrics = new BrokerMetrics();
-  private final ByteCounter byteCounter = new ByteCounter(metrics);
   private final SubscriptionIndex<Session> subscriptions = new SubscriptionIndex<>();
   private final SessionRegistry sessions = new SessionRegistry();
   private final RetainedStore retained;
@@ -141,12 +138,14 @@ public final class Broker implements BrokerServices, AutoCloseable {
                       return;
                     }
                     clients.add(ch);
-                    MqttEncoder encoder = new MqttEncoder(MqttVersion.V3_1_1);
+                    // Two handlers: the decoder (which also counts the bytes read) and the
+                    // connection, which encodes what it writes itself, into one buffer per burst.
                     ch.pipeline()
-                        .addLast("bytes", byteCounter)
-                        .addLast("decoder", new MqttDecoder(true, config.maxPacketSize()))
-                        .addLast("encoder", encoder)
-                        .addLast("mqtt", new MqttConnection(Broker.this, encoder));
+                        .addLast(
+                            "decoder",
+                            new MqttDecoder(
+                                true, config.maxPacketSize(), metrics.bytesReceived::add))
+                        .addLast("mqtt", new MqttConnection(Broker.this));
                   }
                 });
     try {

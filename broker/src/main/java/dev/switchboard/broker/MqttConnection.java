@@ -9,7 +9,6 @@ import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.codec.DecodeError;
 import dev.switchboard.mqtt.codec.MqttCodec;
-import dev.switchboard.mqtt.codec.MqttEncoder;
 import dev.switchboard.mqtt.packet.Auth;
 import dev.switchboard.mqtt.packet.ConnAck;
 import dev.switchboard.mqtt.packet.Connect;
@@ -31,12 +30,12 @@ import dev.switchboard.mqtt.packet.Unsubscribe;
 import dev.switchboard.mqtt.packet.Will;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import dev.switchboard.mqtt.topic.Topics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -69,14 +68,24 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private final Broker broker;
   private final BrokerConfig config;
   private final BrokerMetrics metrics;
-  private final MqttEncoder encoder;
 
   private ChannelHandlerContext ctx;
   private Channel channel;
   private State state = State.AWAITING_CONNECT;
   private ScheduledFuture<?> connectTimeout;
-  private final List<MqttPacket> pending = new ArrayList<>();
+  private final List<MqttPacket> pending = new ArrayList<>(0);
   private boolean flushScheduled;
+
+  /**
+   * Packets encoded but not yet handed to the channel: a burst of deliveries becomes one buffer,
+   * one write and one flush. Null when empty, so an idle connection holds no buffer.
+   */
+  private ByteBuf out;
+
+  /** Keep alive: when a packet was last read, and the check that closes an idle connection. */
+  private long lastReadNanos;
+
+  private ScheduledFuture<?> keepAliveCheck;
 
   private MqttVersion version = MqttVersion.V3_1_1;
   private ClientIdentity identity;
@@ -94,16 +103,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private boolean requestProblemInformation = true;
 
   /** Client-to-server aliases [MQTT-3.3.2-10]. */
-  private final Map<Integer, String> inboundAliases = new HashMap<>();
+  private Map<Integer, String> inboundAliases;
 
   /** Server-to-client aliases we assigned, up to the client's Topic Alias Maximum. */
   private Map<String, Integer> outboundAliases;
 
-  MqttConnection(Broker broker, MqttEncoder encoder) {
+  MqttConnection(Broker broker) {
     this.broker = broker;
     this.config = broker.config();
     this.metrics = broker.metrics();
-    this.encoder = encoder;
   }
 
   // ---------------------------------------------------------------- Netty events
@@ -158,6 +166,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (keepAliveCheck != null) {
+      lastReadNanos = System.nanoTime();
+    }
     flushNow();
   }
 
@@ -176,21 +187,45 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     ctx.fireChannelWritabilityChanged();
   }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      metrics.keepAliveTimeouts.increment();
-      log.info("{}: keep alive of {} s expired, closing", describe(), keepAlive);
-      disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
+  /**
+   * [MQTT-3.1.2-24]: one and a half times the keep alive without a packet closes the connection.
+   * One timer per connection that re-arms itself for the time left, rather than a handler of its
+   * own in the pipeline: an idle connection should cost as little memory as it can.
+   */
+  private void startKeepAlive() {
+    long idleNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
+    lastReadNanos = System.nanoTime();
+    keepAliveCheck = ctx.executor().schedule(this::checkKeepAlive, idleNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkKeepAlive() {
+    if (state != State.CONNECTED) {
       return;
     }
-    ctx.fireUserEventTriggered(evt);
+    long idleNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
+    long left = lastReadNanos + idleNanos - System.nanoTime();
+    if (left > 0) {
+      keepAliveCheck = ctx.executor().schedule(this::checkKeepAlive, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    metrics.keepAliveTimeouts.increment();
+    log.info("{}: keep alive of {} s expired, closing", describe(), keepAlive);
+    disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (connectTimeout != null) {
       connectTimeout.cancel(false);
+      connectTimeout = null;
+    }
+    if (keepAliveCheck != null) {
+      keepAliveCheck.cancel(false);
+      keepAliveCheck = null;
+    }
+    if (out != null) {
+      out.release();
+      out = null;
     }
     state = State.CLOSED;
     if (session != null) {
@@ -228,10 +263,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     if (state == State.AWAITING_CONNECT || error.inConnect()) {
       MqttVersion v = error.version();
       if (v == MqttVersion.V5) {
-        encoder.setVersion(MqttVersion.V5);
+        version = MqttVersion.V5;
         writeAndClose(new ConnAck(false, error.reasonCode(), MqttProperties.EMPTY));
       } else if (error.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-        encoder.setVersion(MqttVersion.V3_1_1);
+        version = MqttVersion.V3_1_1;
         writeAndClose(
             new ConnAck(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, MqttProperties.EMPTY));
       } else {
@@ -275,14 +310,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
    */
   private void writeAndClose(MqttPacket packet) {
     state = State.CLOSED;
-    channel.writeAndFlush(fit(packet), channel.voidPromise());
+    write(packet);
+    flushNow();
     channel.close();
   }
 
   /** Closes after flushing what was written (a PUBACK, a delivery) but not flushed yet. */
   private void close() {
     state = State.CLOSED;
-    channel.flush();
+    flushNow();
     channel.close();
   }
 
@@ -297,7 +333,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     // Nothing more is read until the session is ready: packets already decoded wait in pending.
     channel.config().setAutoRead(false);
     version = connect.version();
-    encoder.setVersion(version);
     boolean v5 = version == MqttVersion.V5;
     MqttProperties props = connect.properties();
 
@@ -462,18 +497,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
     state = State.CONNECTED;
     connectTimeout.cancel(false);
+    connectTimeout = null;
     counted = true;
     metrics.clientConnected();
     ConnAck ack = new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties());
     write(ack);
     if (keepAlive > 0) {
-      // [MQTT-3.1.2-24] one and a half times the keep alive without a packet closes the connection
-      long idleMillis = keepAlive * 1500L;
-      ctx.pipeline()
-          .addBefore(
-              ctx.name(),
-              "keepAlive",
-              new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+      startKeepAlive();
     }
     log.debug("{}: connected ({}, session present {})", describe(), version, sessionPresent);
   }
@@ -611,12 +641,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         return;
       }
       if (topic.isEmpty()) {
-        topic = inboundAliases.get(alias);
+        topic = inboundAliases == null ? null : inboundAliases.get(alias);
         if (topic == null) {
           protocolError(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
           return;
         }
       } else {
+        if (inboundAliases == null) {
+          inboundAliases = new HashMap<>();
+        }
         inboundAliases.put(alias, topic);
       }
     }
@@ -926,19 +959,56 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
 
   // ---------------------------------------------------------------- writing
 
+  /** Above this many pending bytes the buffer goes to the channel without waiting for the flush. */
+  private static final int HAND_OFF_BYTES = 16 * 1024;
+
+  /** Payloads above this size are written wrapped, not copied: one array for every subscriber. */
+  private static final int WRAP_PAYLOAD_ABOVE = 4 * 1024;
+
   private void write(MqttPacket packet) {
     if (!channel.isActive()) {
       return;
     }
-    channel.write(fit(packet), channel.voidPromise());
+    MqttPacket p = fit(packet);
+    if (out == null) {
+      out = channel.alloc().ioBuffer(512);
+    }
+    if (p instanceof Publish publish && publish.payload().length > WRAP_PAYLOAD_ABOVE) {
+      MqttCodec.encodePublishHeaderInto(out, publish, version);
+      handOff();
+      ByteBuf payload = Unpooled.wrappedBuffer(publish.payload());
+      metrics.bytesSent.add(payload.readableBytes());
+      channel.write(payload, channel.voidPromise());
+    } else {
+      MqttCodec.encodeInto(out, p, version);
+      if (out.readableBytes() >= HAND_OFF_BYTES) {
+        handOff();
+      }
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       channel.eventLoop().execute(this::flushNow);
     }
   }
 
+  /** Gives the pending bytes to the channel (they are sent at the next flush). */
+  private void handOff() {
+    ByteBuf b = out;
+    if (b == null) {
+      return;
+    }
+    out = null;
+    if (!b.isReadable()) {
+      b.release();
+      return;
+    }
+    metrics.bytesSent.add(b.readableBytes());
+    channel.write(b, channel.voidPromise());
+  }
+
   private void flushNow() {
     flushScheduled = false;
+    handOff();
     channel.flush();
   }
 

@@ -233,6 +233,52 @@ public final class MqttCodec {
   // ---------------------------------------------------------------------------------------------
   // Writing
 
+  /**
+   * Appends {@code packet} to {@code out} (which grows as needed), payload included. This is how a
+   * connection batches many packets into one buffer: one write and one flush for a burst instead of
+   * one buffer per packet.
+   */
+  public static void encodeInto(ByteBuf out, MqttPacket packet, MqttVersion version) {
+    MqttVersion v = effective(version);
+    if (packet instanceof Publish p) {
+      writePublish(out, p, v, true);
+      return;
+    }
+    int remaining = remainingLength(packet, v);
+    out.ensureWritable(1 + Wire.variableByteIntegerSize(remaining) + remaining);
+    writePacket(out, packet, v, remaining);
+  }
+
+  /**
+   * Appends everything of a PUBLISH but its payload to {@code out}: the caller writes the payload
+   * after it (a large payload shared by many subscribers, wrapped rather than copied).
+   */
+  public static void encodePublishHeaderInto(ByteBuf out, Publish publish, MqttVersion version) {
+    writePublish(out, publish, effective(version), false);
+  }
+
+  private static void writePublish(ByteBuf buf, Publish p, MqttVersion v, boolean withPayload) {
+    boolean v5 = v == MqttVersion.V5;
+    int propertiesSize = propertiesSize(v5, p.properties(), IN_PUBLISH);
+    int topicSize = Wire.stringSize(p.topic());
+    int remaining = publishLength(p, v5, topicSize, propertiesSize);
+    int size = 1 + Wire.variableByteIntegerSize(remaining) + remaining;
+    byte[] payload = p.payload();
+    buf.ensureWritable(withPayload ? size : size - payload.length);
+    buf.writeByte(0x30 | (p.dup() ? 0x08 : 0) | (p.qos() << 1) | (p.retain() ? 0x01 : 0));
+    Wire.writeVariableByteInteger(buf, remaining);
+    Wire.writeString(buf, p.topic(), topicSize - 2);
+    if (p.qos() > 0) {
+      buf.writeShort(p.packetId());
+    }
+    if (v5) {
+      PropertyCodec.write(buf, orEmpty(p.properties()), IN_PUBLISH, propertiesSize);
+    }
+    if (withPayload) {
+      buf.writeBytes(payload);
+    }
+  }
+
   private static void encodePublish(
       ByteBufAllocator alloc, Publish p, MqttVersion v, List<Object> out) {
     boolean v5 = v == MqttVersion.V5;

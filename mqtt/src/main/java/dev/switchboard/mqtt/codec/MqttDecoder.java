@@ -41,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Turns bytes into {@link MqttPacket}s, checking every rule of MQTT 3.1, 3.1.1 and 5.0 that can be
@@ -68,14 +69,31 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private boolean connectReceived;
   private boolean decodingConnect;
   private boolean failed;
+  private final LongConsumer bytesRead;
 
   /**
    * @param serverSide true in a broker (it receives what clients send), false in a client
    * @param maxPacketSize the largest whole packet (fixed header included) accepted, in bytes
    */
   public MqttDecoder(boolean serverSide, int maxPacketSize) {
+    this(serverSide, maxPacketSize, null);
+  }
+
+  /**
+   * @param bytesRead told the size of every buffer read from the network (a byte counter), or null
+   */
+  public MqttDecoder(boolean serverSide, int maxPacketSize, LongConsumer bytesRead) {
     this.serverSide = serverSide;
+    this.bytesRead = bytesRead;
     setMaxPacketSize(maxPacketSize);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (bytesRead != null && msg instanceof ByteBuf buf) {
+      bytesRead.accept(buf.readableBytes());
+    }
+    super.channelRead(ctx, msg);
   }
 
   /** Sets the protocol version; a client does so before the CONNACK arrives. */
