@@ -73,7 +73,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   private Channel channel;
   private State state = State.AWAITING_CONNECT;
   private ScheduledFuture<?> connectTimeout;
-  private final List<MqttPacket> pending = new ArrayList<>(0);
+
+  /** Packets read before the session was ready; null when there are none. */
+  private List<MqttPacket> pending;
+
   private boolean flushScheduled;
 
   /**
@@ -153,6 +156,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       case AWAITING_CONNECT -> onConnect((Connect) packet);
       case AUTHENTICATING, ATTACHING -> {
         // A client may send before CONNACK; keep it, within reason, until the session is ready.
+        if (pending == null) {
+          pending = new ArrayList<>();
+        }
         if (pending.size() >= config.receiveMaximum() + 64) {
           protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets before CONNACK");
         } else {
@@ -330,8 +336,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   // ---------------------------------------------------------------- CONNECT
 
   private void onConnect(Connect connect) {
-    // Nothing more is read until the session is ready: packets already decoded wait in pending.
-    channel.config().setAutoRead(false);
     version = connect.version();
     boolean v5 = version == MqttVersion.V5;
     MqttProperties props = connect.properties();
@@ -440,6 +444,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
                 ctx.executor().execute(() -> afterAuthentication(connect, code, failure));
               }
             });
+    if (state == State.AUTHENTICATING || state == State.ATTACHING) {
+      // Authentication or the session's hand-over is still under way: nothing more is read until
+      // the session is ready (ready() turns reading back on); packets already decoded wait in
+      // pending. When both completed on the spot, as they usually do, reading never stops: two
+      // system calls saved per connection.
+      channel.config().setAutoRead(false);
+    }
   }
 
   private void afterAuthentication(Connect connect, Integer code, Throwable failure) {
@@ -513,9 +524,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     if (state != State.CONNECTED) {
       return;
     }
-    if (!pending.isEmpty()) {
-      List<MqttPacket> early = new ArrayList<>(pending);
-      pending.clear();
+    if (pending != null) {
+      List<MqttPacket> early = pending;
+      pending = null;
       for (MqttPacket p : early) {
         if (state != State.CONNECTED) {
           return;

@@ -75,11 +75,14 @@ public final class Session {
 
   private final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
   private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
-  private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+  // Sized for an idle session: every byte here is multiplied by the number of connections.
+  private final ArrayDeque<Outbound> queue = new ArrayDeque<>(1);
   private long queuedBytes;
   private int queuedQos0;
   private int nextPacketId = 1;
-  private final Set<Integer> awaitingPubrel = new HashSet<>();
+
+  /** QoS 2 packet ids received and not yet released; null until the first one. */
+  private Set<Integer> awaitingPubrel;
 
   private long expirySeconds;
   private PendingWill will;
@@ -329,7 +332,7 @@ public final class Session {
     queuedBytes = 0;
     queuedQos0 = 0;
     pendingResends = 0;
-    awaitingPubrel.clear();
+    awaitingPubrel = null;
   }
 
   public boolean isEnded() {
@@ -685,20 +688,23 @@ public final class Session {
 
   /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
   public boolean isAwaitingPubrel(int packetId) {
-    return awaitingPubrel.contains(packetId);
+    return awaitingPubrel != null && awaitingPubrel.contains(packetId);
   }
 
   public void markAwaitingPubrel(int packetId) {
+    if (awaitingPubrel == null) {
+      awaitingPubrel = new HashSet<>();
+    }
     awaitingPubrel.add(packetId);
   }
 
   /** PUBREL from the client; returns false when the id was unknown. */
   public boolean release(int packetId) {
-    return awaitingPubrel.remove(packetId);
+    return awaitingPubrel != null && awaitingPubrel.remove(packetId);
   }
 
   public int awaitingPubrelCount() {
-    return awaitingPubrel.size();
+    return awaitingPubrel == null ? 0 : awaitingPubrel.size();
   }
 
   // ---------------------------------------------------------------- shared subscriptions
