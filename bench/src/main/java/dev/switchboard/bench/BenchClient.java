@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchClient extends ByteToMessageDecoder {
 
-  /** What the scenario learns of a client. */
+  /**
+   * What the scenario learns of a client. Each client reports at most one of {@link #failed} and
+   * {@link #lost}, once, and counts nothing in {@link Stats#error} itself: the listener does.
+   */
   public interface Listener {
     /** CONNACK accepted and, for a subscriber, SUBACK granted. */
     void ready(BenchClient client);
@@ -66,7 +69,12 @@ public final class BenchClient extends ByteToMessageDecoder {
   private final int window;
   private final boolean webSocket;
 
-  private ChannelHandlerContext ctx;
+  /** Set when the handler joins its pipeline; null for a client whose connect never started. */
+  private volatile ChannelHandlerContext ctx;
+
+  /** {@link #close()} was called; read by {@link #handlerAdded} if it came first. */
+  private volatile boolean closeRequested;
+
   private volatile State state = State.STARTING;
   private long connectStartNanos;
   private ScheduledFuture<?> connackTimeout;
@@ -169,6 +177,9 @@ public final class BenchClient extends ByteToMessageDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (closeRequested) {
+      closeNow();
+    }
   }
 
   @Override
@@ -215,6 +226,12 @@ public final class BenchClient extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (state == State.CLOSED) {
+      // A failed client reads nothing more: no acknowledgement buffers after channelInactive
+      // released the last one, no packet handled twice when the decoder runs again at the end.
+      in.skipBytes(in.readableBytes());
+      return;
+    }
     while (true) {
       int start = in.readerIndex();
       int readable = in.readableBytes();
@@ -264,9 +281,7 @@ public final class BenchClient extends ByteToMessageDecoder {
       case 13 -> {} // PINGRESP
       case 14 -> {
         int reason = length > 0 ? in.getUnsignedByte(body) : 0;
-        String why = String.format("DISCONNECT 0x%02X from the broker", reason);
-        stats.error(why);
-        fail(why);
+        fail(String.format("DISCONNECT 0x%02X from the broker", reason));
       }
       default -> protocolError("unexpected packet type " + (first >> 4) + " from the broker");
     }
@@ -517,25 +532,32 @@ public final class BenchClient extends ByteToMessageDecoder {
     }
   }
 
-  /** Sends DISCONNECT and closes (call on any thread). */
+  /**
+   * Sends DISCONNECT and closes (call on any thread). A client whose connect has not reached its
+   * event loop yet closes as soon as it does; one that was never connected has nothing to close.
+   */
   public void close() {
-    ctx.executor()
-        .execute(
-            () -> {
-              if (state == State.CLOSED || state == State.CLOSING) {
-                return;
-              }
-              boolean connected = state == State.READY || state == State.SUBSCRIBING;
-              state = State.CLOSING;
-              publishing = false;
-              cancelTimers();
-              if (connected && ctx.channel().isActive()) {
-                ByteBuf d = MqttCodec.encode(ctx.alloc(), Disconnect.NORMAL, options.version());
-                ctx.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
-              } else {
-                ctx.close();
-              }
-            });
+    closeRequested = true;
+    ChannelHandlerContext ctx = this.ctx;
+    if (ctx != null) {
+      ctx.executor().execute(this::closeNow);
+    }
+  }
+
+  private void closeNow() {
+    if (state == State.CLOSED || state == State.CLOSING) {
+      return;
+    }
+    boolean connected = state == State.READY || state == State.SUBSCRIBING;
+    state = State.CLOSING;
+    publishing = false;
+    cancelTimers();
+    if (connected && ctx.channel().isActive()) {
+      ByteBuf d = MqttCodec.encode(ctx.alloc(), Disconnect.NORMAL, options.version());
+      ctx.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
   }
 
   private void fail(String why) {
@@ -557,15 +579,12 @@ public final class BenchClient extends ByteToMessageDecoder {
   }
 
   private void protocolError(String why) {
-    stats.error(why);
     fail(why);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    stats.error(why);
-    fail(why);
+    fail(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
   }
 
   @Override

@@ -67,12 +67,24 @@ public record Endpoint(String host, int port, boolean tls, boolean webSocket, St
               "bad url '" + url + "': the scheme must be mqtt, mqtts, ws or wss");
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("bad url '" + url + "': no host");
+      // java.net.URI falls back to a registry-based authority when the host or port is malformed
+      // (mqtt://host:abc); parsing it as a server authority says what is wrong with it.
+      String why = "no host";
+      try {
+        uri.parseServerAuthority();
+      } catch (URISyntaxException e) {
+        why = e.getReason().toLowerCase(Locale.ROOT);
+      }
+      throw new IllegalArgumentException("bad url '" + url + "': " + why);
     }
     String path =
         uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/mqtt" : uri.getRawPath();
-    return new Endpoint(
-        uri.getHost(), uri.getPort() < 0 ? defaultPort : uri.getPort(), tls, ws, path);
+    try {
+      return new Endpoint(
+          uri.getHost(), uri.getPort() < 0 ? defaultPort : uri.getPort(), tls, ws, path);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad url '" + url + "': " + e.getMessage());
+    }
   }
 
   public String url() {

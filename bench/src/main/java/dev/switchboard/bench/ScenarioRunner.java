@@ -231,7 +231,9 @@ public final class ScenarioRunner {
       }
     }
     long durationNanos = scenario.duration().toNanos();
-    if (!isStopped()) {
+    // With no client up there is nothing to hold or measure; without this a run with no
+    // duration (until Ctrl-C) would wait forever against a broker that is not there.
+    if (!isStopped() && ready.get() > 0) {
       long start = System.nanoTime();
       startTickers(readyPublishers, tickers);
       for (BenchClient p : readyPublishers) {
@@ -299,7 +301,7 @@ public final class ScenarioRunner {
         expected,
         (sentAtEnd - sentAtStart) / measured,
         (receivedAtEnd - receivedAtStart) / measured,
-        expected == 0 ? (received == 0 ? 1 : 0) : (double) received / expected,
+        deliveredRatio(scenario, received, expected),
         millis(latency, 50),
         millis(latency, 90),
         millis(latency, 99),
@@ -310,6 +312,17 @@ public final class ScenarioRunner {
         brokerPid > 0 && connected > 0 ? (rssAfter - rssBefore) * 1024.0 / connected : 0,
         stats.errorCount(),
         stats.errors());
+  }
+
+  /**
+   * Received over expected; NaN when the scenario has no publishers of its own (a {@code sub} run
+   * receives what others send, so nothing is expected of it).
+   */
+  static double deliveredRatio(Scenario scenario, long received, long expected) {
+    if (scenario.publishers().isEmpty()) {
+      return Double.NaN;
+    }
+    return expected == 0 ? (received == 0 ? 1 : 0) : (double) received / expected;
   }
 
   private static long expected(List<BenchClient> publishers, Map<BenchClient, Integer> receivers) {

@@ -51,16 +51,17 @@ public final class Transport implements AutoCloseable {
   public Transport(Endpoint endpoint, ClientOptions options, int threads) {
     this.endpoint = endpoint;
     this.options = options;
+    // Everything that can fail comes first: each event loop opens its epoll descriptors when it
+    // is created, and a constructor that threw after that would leave them open.
+    this.ssl = endpoint.tls() ? sslContext(options) : null;
+    this.remote = new InetSocketAddress(endpoint.host(), endpoint.port());
+    if (remote.isUnresolved()) {
+      throw new IllegalArgumentException("cannot resolve host '" + endpoint.host() + "'");
+    }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(threads, io);
     this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.ssl = endpoint.tls() ? sslContext(options) : null;
-    this.remote = new InetSocketAddress(endpoint.host(), endpoint.port());
-    if (remote.isUnresolved()) {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw new IllegalArgumentException("cannot resolve host '" + endpoint.host() + "'");
-    }
   }
 
   private static SslContext sslContext(ClientOptions options) {

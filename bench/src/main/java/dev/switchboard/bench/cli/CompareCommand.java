@@ -167,9 +167,8 @@ final class CompareCommand implements Callable<Integer> {
       err.println("switchboard bench compare: " + e.getMessage());
       return RunCommandBase.EXIT_USAGE;
     }
-    Interrupts.onInterrupt(runner::abort);
     CompareRunner.Comparison result;
-    try {
+    try (Interrupts interrupts = Interrupts.onInterrupt(runner::abort)) {
       result = runner.run(List.of(new MosquittoLauncher(binary.get()), switchboard));
     } catch (IOException e) {
       err.println("switchboard bench compare: " + e.getMessage());

@@ -58,9 +58,8 @@ abstract class RunCommandBase implements Callable<Integer> {
       err.println("switchboard bench: " + e.getMessage());
       return EXIT_USAGE;
     }
-    Interrupts.onInterrupt(runner::stop);
     RunResult result;
-    try {
+    try (Interrupts interrupts = Interrupts.onInterrupt(runner::stop)) {
       result = runner.run(scenario);
     } catch (IllegalArgumentException e) {
       err.println("switchboard bench: " + e.getMessage());

@@ -48,7 +48,12 @@ public final class BrokerProcess implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
+        if (s.getLocalPort() != port) {
+          return;
+        }
+        // A TCP self-connect: the probe got the very port it was probing as its own, which
+        // happens with ports from the ephemeral range; nobody is listening yet.
+        Thread.sleep(50);
       } catch (IOException notYet) {
         Thread.sleep(50);
       }

@@ -87,7 +87,7 @@ public final class CompareRunner {
           Path dir =
               workDir.resolve(
                   String.format("%03d-%s-%s", runNumber, entry.scenario().name(), broker.name()));
-          try (BrokerProcess p = broker.start(BrokerLauncher.freePort(), dir)) {
+          try (BrokerProcess p = start(broker, dir)) {
             ScenarioRunner runner =
                 new ScenarioRunner(
                     Endpoint.tcp("127.0.0.1", p.port()),
@@ -119,6 +119,29 @@ public final class CompareRunner {
     }
     List<String> names = brokers.stream().map(BrokerLauncher::name).toList();
     return new Comparison(names, runs, table(names, runs));
+  }
+
+  /** Attempts to start a broker before giving up. */
+  private static final int START_ATTEMPTS = 3;
+
+  /**
+   * Starts {@code broker} on a free port. A port found free can be taken by someone else before the
+   * broker binds it (any process's outgoing connection may get it as its ephemeral port), so a
+   * failed start is tried again on another port before the comparison gives up.
+   */
+  private static BrokerProcess start(BrokerLauncher broker, Path dir)
+      throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      try {
+        return broker.start(
+            BrokerLauncher.freePort(),
+            attempt == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + attempt));
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private static String headline(Kind kind, RunResult r) {
@@ -227,34 +250,51 @@ public final class CompareRunner {
     return String.format("%.3f", v);
   }
 
-  /** The comparison as a fixed-width table (also valid Markdown). */
+  /**
+   * The comparison as a fixed-width table (also valid Markdown): every column as wide as its widest
+   * cell, so broker names of any length line up.
+   */
   public static String render(Comparison c) {
     String a = c.brokers().get(0);
     String b = c.brokers().size() > 1 ? c.brokers().get(1) : "-";
-    StringBuilder out = new StringBuilder();
-    String fmt = "| %-16s | %-17s | %-26s | %-26s | %-11s |%n";
-    out.append(
-        String.format(
-            fmt,
-            "scenario",
-            "metric",
-            a + " (median, range)",
-            b + " (median, range)",
-            b + "/" + a));
-    out.append(
-        String.format(
-            fmt, "-".repeat(16), "-".repeat(17), "-".repeat(26), "-".repeat(26), "-".repeat(11)));
+    List<String[]> lines = new ArrayList<>();
+    lines.add(
+        new String[] {
+          "scenario", "metric", a + " (median, range)", b + " (median, range)", b + "/" + a
+        });
     for (Row r : c.table()) {
-      out.append(
-          String.format(
-              fmt,
-              r.scenario(),
-              r.metric(),
-              cell(r.first(), r.firstRange()),
-              cell(r.second(), r.secondRange()),
-              Double.isNaN(r.ratio()) || Double.isInfinite(r.ratio())
-                  ? "n/a"
-                  : String.format("%.2fx %s", r.ratio(), r.higherIsBetter() ? "(hi)" : "(lo)")));
+      lines.add(
+          new String[] {
+            r.scenario(),
+            r.metric(),
+            cell(r.first(), r.firstRange()),
+            cell(r.second(), r.secondRange()),
+            Double.isNaN(r.ratio()) || Double.isInfinite(r.ratio())
+                ? "n/a"
+                : String.format("%.2fx %s", r.ratio(), r.higherIsBetter() ? "(hi)" : "(lo)")
+          });
+    }
+    int[] width = new int[5];
+    for (String[] line : lines) {
+      for (int i = 0; i < width.length; i++) {
+        width[i] = Math.max(width[i], line[i].length());
+      }
+    }
+    String[] rule = new String[width.length];
+    for (int i = 0; i < width.length; i++) {
+      rule[i] = "-".repeat(width[i]);
+    }
+    lines.add(1, rule);
+    StringBuilder out = new StringBuilder();
+    for (String[] line : lines) {
+      out.append('|');
+      for (int i = 0; i < width.length; i++) {
+        out.append(' ')
+            .append(line[i])
+            .append(" ".repeat(width[i] - line[i].length()))
+            .append(" |");
+      }
+      out.append('\n');
     }
     out.append("(hi): higher is better; (lo): lower is better.\n");
     return out.toString();
