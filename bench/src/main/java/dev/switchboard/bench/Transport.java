@@ -37,13 +37,20 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * The generator's network: one event loop group for every client (epoll where available), and the
- * pipeline for the endpoint's transport (TCP, TLS, WebSocket, WebSocket over TLS).
+ * The generator's network: event loops (epoll where available) and the pipeline for the endpoint's
+ * transport (TCP, TLS, WebSocket, WebSocket over TLS).
+ *
+ * <p>Publishers and the other clients (subscribers, idle connections) run on separate event loop
+ * groups. A publisher at full speed keeps its loop busy for as long as the broker takes its bytes;
+ * a subscriber sharing that loop would only read between bursts and would measure the generator,
+ * not the broker. With their own threads, the operating system shares the cores fairly between
+ * sending and receiving.
  */
 public final class Transport implements AutoCloseable {
   private final Endpoint endpoint;
   private final ClientOptions options;
   private final EventLoopGroup group;
+  private final EventLoopGroup publisherGroup;
   private final Class<? extends Channel> channelClass;
   private final SslContext ssl;
   private final InetSocketAddress remote;
@@ -61,6 +68,7 @@ public final class Transport implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(threads, io);
+    this.publisherGroup = new MultiThreadIoEventLoopGroup(threads, io);
     this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
@@ -82,15 +90,11 @@ public final class Transport implements AutoCloseable {
     return endpoint;
   }
 
-  public EventLoopGroup group() {
-    return group;
-  }
-
   /** Opens the connection for {@code client}; the client sends CONNECT when it is up. */
   public ChannelFuture connect(BenchClient client) {
     Bootstrap b =
         new Bootstrap()
-            .group(group)
+            .group(client.isPublisher() ? publisherGroup : group)
             .channel(channelClass)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
@@ -161,6 +165,9 @@ public final class Transport implements AutoCloseable {
 
   @Override
   public void close() {
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    var a = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    var b = publisherGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    a.syncUninterruptibly();
+    b.syncUninterruptibly();
   }
 }

@@ -77,6 +77,17 @@ public final class CompareRunner {
   public Comparison run(List<BrokerLauncher> brokers) throws IOException, InterruptedException {
     List<Measurement> runs = new ArrayList<>();
     int runNumber = 0;
+    // The generator is a JVM too: its first minutes run colder code than the rest. One unrecorded
+    // run first, so that the first broker measured does not pay for the generator's warm-up.
+    if (!aborted && !brokers.isEmpty()) {
+      BrokerLauncher first = brokers.get(0);
+      if (progress != null) {
+        progress.println("warming up the generator against " + first.name() + " (not recorded)");
+      }
+      try (BrokerProcess p = start(first, workDir.resolve("000-warmup-" + first.name()))) {
+        runUnrecorded(p, StandardScenarios.generatorWarmup(), "w-");
+      }
+    }
     for (Entry entry : entries) {
       for (int round = 1; round <= rounds && !aborted; round++) {
         for (BrokerLauncher broker : brokers) {
@@ -88,6 +99,15 @@ public final class CompareRunner {
               workDir.resolve(
                   String.format("%03d-%s-%s", runNumber, entry.scenario().name(), broker.name()));
           try (BrokerProcess p = start(broker, dir)) {
+            if (entry.kind() == Kind.CONNECTIONS) {
+              // A connection storm on a broker that has never seen a connection measures its
+              // start-up (for a JVM, the interpreter) as much as the broker: each broker gets a
+              // smaller storm first, on the same process. Memory is measured from after it.
+              runUnrecorded(
+                  p,
+                  StandardScenarios.connectionWarmup(entry.scenario().idle()),
+                  "cw" + runNumber + "-");
+            }
             ScenarioRunner runner =
                 new ScenarioRunner(
                     Endpoint.tcp("127.0.0.1", p.port()),
@@ -119,6 +139,24 @@ public final class CompareRunner {
     }
     List<String> names = brokers.stream().map(BrokerLauncher::name).toList();
     return new Comparison(names, runs, table(names, runs));
+  }
+
+  private void runUnrecorded(
+      BrokerProcess p, dev.switchboard.bench.Scenario scenario, String prefix)
+      throws IOException, InterruptedException {
+    ScenarioRunner runner =
+        new ScenarioRunner(
+            Endpoint.tcp("127.0.0.1", p.port()),
+            client.withPrefix(client.clientIdPrefix() + prefix),
+            threads,
+            0,
+            null);
+    current = runner;
+    runner.run(scenario);
+    current = null;
+    if (!p.isAlive()) {
+      throw new IOException(p.name() + " died during a warm-up: " + p.logTail());
+    }
   }
 
   /** Attempts to start a broker before giving up. */

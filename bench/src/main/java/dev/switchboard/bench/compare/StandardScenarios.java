@@ -124,6 +124,36 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
     return list;
   }
 
+  /** Unrecorded: warms the generator's code paths (QoS 0 and 1, publish and receive, connect). */
+  public static Scenario generatorWarmup() {
+    return new Scenario(
+        "generator-warmup",
+        List.of(
+            new PublisherGroup(4, 0, 0, 64, "bench/warm/0/%i", 64),
+            new PublisherGroup(4, 0, 1, 64, "bench/warm/1/%i", 64)),
+        List.of(new SubscriberGroup(2, 1, "bench/warm/#")),
+        500,
+        0,
+        256,
+        Duration.ofSeconds(3),
+        Duration.ZERO,
+        Duration.ofSeconds(1));
+  }
+
+  /** Unrecorded: a smaller connection storm before the measured one, on the same broker. */
+  public static Scenario connectionWarmup(int measured) {
+    return new Scenario(
+        "connection-warmup",
+        List.of(),
+        List.of(),
+        Math.max(1, Math.min(2000, measured / 4)),
+        0,
+        256,
+        Duration.ofMillis(200),
+        Duration.ZERO,
+        Duration.ZERO);
+  }
+
   private int n(int count) {
     return Math.max(1, (int) Math.round(count * scale));
   }

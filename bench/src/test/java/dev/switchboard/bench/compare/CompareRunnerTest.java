@@ -212,10 +212,15 @@ class CompareRunnerTest {
       assertThat(r.expected()).isPositive();
       assertThat(r.received()).isEqualTo(r.expected());
     }
-    assertThat(alpha.starts).as("one refused start, then one per round").hasValue(3);
+    assertThat(alpha.starts)
+        .as("one refused start, one for the generator's warm-up, then one per round")
+        .hasValue(4);
     List<Long> pids = new ArrayList<>(alpha.pids);
     pids.addAll(beta.pids);
-    assertThat(pids).as("a fresh broker process for every run").hasSize(4).doesNotHaveDuplicates();
+    assertThat(pids)
+        .as("a fresh broker process for every run and the warm-up")
+        .hasSize(5)
+        .doesNotHaveDuplicates();
     for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
           .as("broker %d stopped after its run", pid)
