@@ -250,11 +250,11 @@ public final class Broker implements BrokerServices, AutoCloseable {
         retained.put(message);
       }
     }
-    Router.Matches matches = Router.collect(subscriptions, message.topic());
+    Router matches = Router.collect(subscriptions, message.topic());
     int count = 0;
-    for (Map.Entry<Session, List<String>> e : matches.sessions().entrySet()) {
-      Session s = e.getKey();
-      List<String> keys = e.getValue();
+    for (int i = 0, n = matches.size(); i < n; i++) {
+      Session s = matches.session(i);
+      List<String> keys = matches.filterKeys(i);
       s.execute(() -> s.deliver(message, keys));
       count++;
     }

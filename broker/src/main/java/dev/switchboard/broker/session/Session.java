@@ -5,6 +5,8 @@ import dev.switchboard.broker.BrokerMetrics;
 import dev.switchboard.broker.Message;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +20,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,20 @@ public final class Session {
    */
   private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
 
-  private final AtomicBoolean mailboxScheduled = new AtomicBoolean();
+  /** 1 while a run of the mailbox is scheduled; a field and a VarHandle, not an AtomicBoolean. */
+  @SuppressWarnings("unused") // accessed through MAILBOX_SCHEDULED
+  private volatile int mailboxScheduled;
+
+  private static final VarHandle MAILBOX_SCHEDULED;
+
+  static {
+    try {
+      MAILBOX_SCHEDULED =
+          MethodHandles.lookup().findVarHandle(Session.class, "mailboxScheduled", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * A connection on its way in: the session has been moved to its loop (or made there) and the
@@ -124,7 +138,7 @@ public final class Session {
       return;
     }
     mailbox.offer(task);
-    if (mailboxScheduled.compareAndSet(false, true)) {
+    if (MAILBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
       executor.execute(this::runMailbox);
     }
   }
@@ -148,8 +162,8 @@ public final class Session {
         return;
       }
     }
-    mailboxScheduled.set(false);
-    if (!mailbox.isEmpty() && mailboxScheduled.compareAndSet(false, true)) {
+    mailboxScheduled = 0;
+    if (!mailbox.isEmpty() && MAILBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
       executor.execute(this::runMailbox);
     }
   }
