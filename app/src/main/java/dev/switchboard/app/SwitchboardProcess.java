@@ -16,7 +16,7 @@ import java.util.Map;
 final class SwitchboardProcess {
   /** The launcher script's defaults (see ./switchboard); SWITCHBOARD_JAVA_OPTS replaces them. */
   static final String DEFAULT_JAVA_OPTS =
-      "-XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
+      "-XX:+UseG1GC -Xmn32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
 
   private SwitchboardProcess() {}
 

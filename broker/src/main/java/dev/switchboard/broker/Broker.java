@@ -96,7 +96,11 @@ public final class Broker implements BrokerServices, AutoCloseable {
     }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+    // 0 is one loop per core, as documented; Netty's own default for 0 would be two per core,
+    // which only adds hand-overs between loops.
+    int threads =
+        config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+    group = new MultiThreadIoEventLoopGroup(threads, io);
     Class<? extends ServerChannel> serverChannel =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {

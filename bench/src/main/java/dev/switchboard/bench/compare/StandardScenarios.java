@@ -146,7 +146,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
         "connection-warmup",
         List.of(),
         List.of(),
-        Math.max(1, Math.min(2000, measured / 4)),
+        Math.max(1, Math.min(5000, measured / 4)),
         0,
         256,
         Duration.ofMillis(200),
