@@ -322,15 +322,7 @@ public final class BenchClient extends ByteToMessageDecoder {
     int p = body + 2;
     int end = body + length;
     if (options.version() == MqttVersion.V5) {
-      int propertyLength = 0;
-      int multiplier = 1;
-      int b;
-      do {
-        b = in.getUnsignedByte(p++);
-        propertyLength += (b & 0x7F) * multiplier;
-        multiplier <<= 7;
-      } while ((b & 0x80) != 0 && p < end);
-      p += propertyLength;
+      p = skipProperties(in, p, end);
     }
     for (; p < end; p++) {
       int code = in.getUnsignedByte(p);
@@ -341,6 +333,19 @@ public final class BenchClient extends ByteToMessageDecoder {
     }
     stats.subscribed.increment();
     becomeReady();
+  }
+
+  /** Skips an MQTT 5 property block starting at {@code p}; returns the index after it. */
+  private static int skipProperties(ByteBuf in, int p, int end) {
+    int propertyLength = 0;
+    int multiplier = 1;
+    int b;
+    do {
+      b = in.getUnsignedByte(p++);
+      propertyLength += (b & 0x7F) * multiplier;
+      multiplier <<= 7;
+    } while ((b & 0x80) != 0 && p < end);
+    return p + propertyLength;
   }
 
   private void becomeReady() {
@@ -358,15 +363,7 @@ public final class BenchClient extends ByteToMessageDecoder {
     }
     int end = body + length;
     if (options.version() == MqttVersion.V5) {
-      int propertyLength = 0;
-      int multiplier = 1;
-      int b;
-      do {
-        b = in.getUnsignedByte(p++);
-        propertyLength += (b & 0x7F) * multiplier;
-        multiplier <<= 7;
-      } while ((b & 0x80) != 0 && p < end);
-      p += propertyLength;
+      p = skipProperties(in, p, end);
     }
     if (end - p >= PublishTemplate.MIN_SIZE) {
       long sent = in.getLong(p);

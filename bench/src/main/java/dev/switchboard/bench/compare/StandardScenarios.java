@@ -28,34 +28,23 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
   public List<Entry> all() {
     List<Entry> list = new ArrayList<>();
     Duration drain = Duration.ofSeconds(2);
-    list.add(
-        new Entry(
-            new Scenario(
-                "fan-in-qos0-64B",
-                List.of(new PublisherGroup(n(10), 0, 0, 64, "bench/fanin/%i", 64)),
-                List.of(new SubscriberGroup(1, 0, "bench/fanin/#")),
-                0,
-                0,
-                256,
-                duration,
-                warmup,
-                drain),
-            Kind.THROUGHPUT,
-            "QoS 0 fan-in: " + n(10) + " publishers at max rate -> 1 subscriber, 64 B"));
-    list.add(
-        new Entry(
-            new Scenario(
-                "fan-in-qos0-1KB",
-                List.of(new PublisherGroup(n(10), 0, 0, 1024, "bench/fanin/%i", 64)),
-                List.of(new SubscriberGroup(1, 0, "bench/fanin/#")),
-                0,
-                0,
-                256,
-                duration,
-                warmup,
-                drain),
-            Kind.THROUGHPUT,
-            "QoS 0 fan-in: " + n(10) + " publishers at max rate -> 1 subscriber, 1 KB"));
+    for (int size : new int[] {64, 1024}) {
+      String label = size == 64 ? "64B" : "1KB";
+      list.add(
+          new Entry(
+              new Scenario(
+                  "fan-in-qos0-" + label,
+                  List.of(new PublisherGroup(n(10), 0, 0, size, "bench/fanin/%i", 64)),
+                  List.of(new SubscriberGroup(1, 0, "bench/fanin/#")),
+                  0,
+                  0,
+                  256,
+                  duration,
+                  warmup,
+                  drain),
+              Kind.THROUGHPUT,
+              "QoS 0 fan-in: " + n(10) + " publishers at max rate -> 1 subscriber, " + label));
+    }
     list.add(
         new Entry(
             new Scenario(

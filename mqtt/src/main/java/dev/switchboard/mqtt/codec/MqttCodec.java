@@ -263,20 +263,8 @@ public final class MqttCodec {
     int topicSize = Wire.stringSize(p.topic());
     int remaining = publishLength(p, v5, topicSize, propertiesSize);
     int size = 1 + Wire.variableByteIntegerSize(remaining) + remaining;
-    byte[] payload = p.payload();
-    buf.ensureWritable(withPayload ? size : size - payload.length);
-    buf.writeByte(0x30 | (p.dup() ? 0x08 : 0) | (p.qos() << 1) | (p.retain() ? 0x01 : 0));
-    Wire.writeVariableByteInteger(buf, remaining);
-    Wire.writeString(buf, p.topic(), topicSize - 2);
-    if (p.qos() > 0) {
-      buf.writeShort(p.packetId());
-    }
-    if (v5) {
-      PropertyCodec.write(buf, orEmpty(p.properties()), IN_PUBLISH, propertiesSize);
-    }
-    if (withPayload) {
-      buf.writeBytes(payload);
-    }
+    buf.ensureWritable(withPayload ? size : size - p.payload().length);
+    writePublish(buf, p, v5, topicSize, propertiesSize, remaining, withPayload);
   }
 
   private static void encodePublish(
@@ -291,18 +279,7 @@ public final class MqttCodec {
     boolean wrap = payload.length > WRAP_PAYLOAD_ABOVE;
     ByteBuf buf = alloc.ioBuffer(wrap ? size - payload.length : size);
     try {
-      buf.writeByte(0x30 | (p.dup() ? 0x08 : 0) | (p.qos() << 1) | (p.retain() ? 0x01 : 0));
-      Wire.writeVariableByteInteger(buf, remaining);
-      Wire.writeString(buf, p.topic(), topicSize - 2);
-      if (p.qos() > 0) {
-        buf.writeShort(p.packetId());
-      }
-      if (v5) {
-        PropertyCodec.write(buf, orEmpty(p.properties()), IN_PUBLISH, propertiesSize);
-      }
-      if (!wrap) {
-        buf.writeBytes(payload);
-      }
+      writePublish(buf, p, v5, topicSize, propertiesSize, remaining, !wrap);
     } catch (RuntimeException | Error e) {
       buf.release();
       throw e;
@@ -310,6 +287,29 @@ public final class MqttCodec {
     out.add(buf);
     if (wrap) {
       out.add(Unpooled.wrappedBuffer(payload));
+    }
+  }
+
+  /** Writes a PUBLISH whose sizes the caller has measured; room for it is already there. */
+  private static void writePublish(
+      ByteBuf buf,
+      Publish p,
+      boolean v5,
+      int topicSize,
+      int propertiesSize,
+      int remaining,
+      boolean withPayload) {
+    buf.writeByte(0x30 | (p.dup() ? 0x08 : 0) | (p.qos() << 1) | (p.retain() ? 0x01 : 0));
+    Wire.writeVariableByteInteger(buf, remaining);
+    Wire.writeString(buf, p.topic(), topicSize - 2);
+    if (p.qos() > 0) {
+      buf.writeShort(p.packetId());
+    }
+    if (v5) {
+      PropertyCodec.write(buf, orEmpty(p.properties()), IN_PUBLISH, propertiesSize);
+    }
+    if (withPayload) {
+      buf.writeBytes(p.payload());
     }
   }
 
