@@ -104,7 +104,8 @@ final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Generator I/O threads (default: one per core).")
+      description =
+          "Generator I/O threads per group, publishers and the others (default: one per core).")
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Override

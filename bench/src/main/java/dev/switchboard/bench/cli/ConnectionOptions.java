@@ -79,7 +79,8 @@ public final class ConnectionOptions {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Generator I/O threads (default: one per core).")
+      description =
+          "Generator I/O threads per group, publishers and the others (default: one per core).")
   int threads = Runtime.getRuntime().availableProcessors();
 
   public Endpoint endpoint() {

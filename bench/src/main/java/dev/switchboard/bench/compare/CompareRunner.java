@@ -3,6 +3,7 @@ package dev.switchboard.bench.compare;
 import dev.switchboard.bench.ClientOptions;
 import dev.switchboard.bench.Endpoint;
 import dev.switchboard.bench.RunResult;
+import dev.switchboard.bench.Scenario;
 import dev.switchboard.bench.ScenarioRunner;
 import dev.switchboard.bench.compare.StandardScenarios.Entry;
 import dev.switchboard.bench.compare.StandardScenarios.Kind;
@@ -77,7 +78,7 @@ public final class CompareRunner {
   public Comparison run(List<BrokerLauncher> brokers) throws IOException, InterruptedException {
     List<Measurement> runs = new ArrayList<>();
     int runNumber = 0;
-    // The generator is a JVM too: its first minutes run colder code than the rest. One unrecorded
+    // The generator is a JVM too: its first seconds run colder code than the rest. One unrecorded
     // run first, so that the first broker measured does not pay for the generator's warm-up.
     if (!aborted && !brokers.isEmpty()) {
       BrokerLauncher first = brokers.get(0);
@@ -141,8 +142,7 @@ public final class CompareRunner {
     return new Comparison(names, runs, table(names, runs));
   }
 
-  private void runUnrecorded(
-      BrokerProcess p, dev.switchboard.bench.Scenario scenario, String prefix)
+  private void runUnrecorded(BrokerProcess p, Scenario scenario, String prefix)
       throws IOException, InterruptedException {
     ScenarioRunner runner =
         new ScenarioRunner(
