@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Switchboard: a self-hosted MQTT IoT hub.",
-    subcommands = {StartCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {StartCommand.class},
     footer = {
       "",
       "The launcher script also runs:",
@@ -32,6 +32,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand("bench", new BenchCommand(SwitchboardProcess.launcher()));
+    cmd.addSubcommand(new CommandLine.HelpCommand());
     cmd.setParameterExceptionHandler(
         (ex, a) -> {
           CommandLine c = ex.getCommandLine();
