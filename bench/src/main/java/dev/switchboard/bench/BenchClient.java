@@ -14,7 +14,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -331,7 +330,6 @@ public final class BenchClient extends ByteToMessageDecoder {
         return;
       }
     }
-    stats.subscribed.increment();
     becomeReady();
   }
 
@@ -388,7 +386,6 @@ public final class BenchClient extends ByteToMessageDecoder {
       }
       inflight--;
     }
-    stats.acked.increment();
   }
 
   /** Queues a two-byte-identifier acknowledgement, written when the read burst ends. */
@@ -623,16 +620,5 @@ public final class BenchClient extends ByteToMessageDecoder {
       pinger.cancel(false);
       pinger = null;
     }
-  }
-
-  /** Collects the distinct event loops of some clients (for the rate tickers). */
-  static List<io.netty.channel.EventLoop> loopsOf(List<BenchClient> clients) {
-    List<io.netty.channel.EventLoop> loops = new ArrayList<>();
-    for (BenchClient c : clients) {
-      if (!loops.contains(c.eventLoop())) {
-        loops.add(c.eventLoop());
-      }
-    }
-    return loops;
   }
 }

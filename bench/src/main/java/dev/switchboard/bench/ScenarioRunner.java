@@ -202,7 +202,6 @@ public final class ScenarioRunner {
               : Math.min(total, (long) ((now - connectStart) * scenario.connectRate() / 1e9) + 1);
       while (next < allowed && next - settled < scenario.maxPending()) {
         BenchClient c = clients.get(next++);
-        stats.connectAttempts.increment();
         ChannelFuture f = transport.connect(c);
         f.addListener(
             done -> {

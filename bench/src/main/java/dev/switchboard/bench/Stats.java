@@ -15,13 +15,10 @@ public final class Stats {
   /** Latencies up to a minute, microseconds, three significant digits. */
   private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(1);
 
-  public final LongAdder connectAttempts = new LongAdder();
   public final LongAdder connected = new LongAdder();
   public final LongAdder connectFailed = new LongAdder();
   public final LongAdder connectionLost = new LongAdder();
-  public final LongAdder subscribed = new LongAdder();
   public final LongAdder sent = new LongAdder();
-  public final LongAdder acked = new LongAdder();
   public final LongAdder received = new LongAdder();
 
   /** Connections that are open now (connected minus lost minus closed). */

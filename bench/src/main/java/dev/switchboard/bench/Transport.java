@@ -86,10 +86,6 @@ public final class Transport implements AutoCloseable {
     }
   }
 
-  public Endpoint endpoint() {
-    return endpoint;
-  }
-
   /** Opens the connection for {@code client}; the client sends CONNECT when it is up. */
   public ChannelFuture connect(BenchClient client) {
     Bootstrap b =

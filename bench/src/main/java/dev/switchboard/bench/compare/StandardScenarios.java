@@ -23,7 +23,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
   }
 
   /** A standard scenario and how to read it. */
-  public record Entry(Scenario scenario, Kind kind, String description) {}
+  public record Entry(Scenario scenario, Kind kind) {}
 
   public List<Entry> all() {
     List<Entry> list = new ArrayList<>();
@@ -42,8 +42,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
                   duration,
                   warmup,
                   drain),
-              Kind.THROUGHPUT,
-              "QoS 0 fan-in: " + n(10) + " publishers at max rate -> 1 subscriber, " + label));
+              Kind.THROUGHPUT));
     }
     list.add(
         new Entry(
@@ -57,8 +56,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
                 duration,
                 warmup,
                 drain),
-            Kind.THROUGHPUT,
-            "QoS 0 fan-out: 1 publisher at max rate -> " + n(1000) + " subscribers, 64 B"));
+            Kind.THROUGHPUT));
     list.add(
         new Entry(
             new Scenario(
@@ -71,8 +69,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
                 duration,
                 warmup,
                 drain),
-            Kind.THROUGHPUT,
-            "QoS 1 point-to-point: " + n(100) + " publisher/subscriber pairs, 64 in flight each"));
+            Kind.THROUGHPUT));
     for (int qos = 0; qos <= 1; qos++) {
       list.add(
           new Entry(
@@ -86,14 +83,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
                   duration,
                   warmup,
                   drain),
-              Kind.LATENCY,
-              "QoS "
-                  + qos
-                  + " latency: "
-                  + n(10)
-                  + " publishers x 1,000 msg/s -> "
-                  + n(10)
-                  + " subscribers (pairs)"));
+              Kind.LATENCY));
     }
     int idleCount = Math.max(1, (int) Math.round(idle * Math.min(1, scale)));
     list.add(
@@ -108,8 +98,7 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
                 Duration.ofSeconds(Math.max(2, Math.min(5, duration.toSeconds()))),
                 Duration.ZERO,
                 Duration.ZERO),
-            Kind.CONNECTIONS,
-            idleCount + " idle connections: connect rate and broker memory per connection"));
+            Kind.CONNECTIONS));
     return list;
   }
 

@@ -71,7 +71,7 @@ class CompareRunnerTest {
             Duration.ofSeconds(1),
             Duration.ZERO,
             Duration.ofSeconds(2));
-    return new Entry(s, Kind.THROUGHPUT, "one QoS 1 pair");
+    return new Entry(s, Kind.THROUGHPUT);
   }
 
   @Test
