@@ -294,6 +294,22 @@ class HiveMqClientInteropTest {
     assertThat(sub.getState().isConnected()).as("no protocol error at the client").isTrue();
   }
 
+  /**
+   * Connects {@code sub} allowing two topic aliases and packets of 256 bytes at most, connects
+   * {@code pub}, and subscribes {@code sub} to everything under {@code base} at QoS 1.
+   */
+  private void connectWithTwoAliasesAnd256Bytes(
+      Mqtt5BlockingClient sub, Mqtt5BlockingClient pub, String base) {
+    sub.connectWith()
+        .restrictions()
+        .topicAliasMaximum(2)
+        .maximumPacketSize(256)
+        .applyRestrictions()
+        .send();
+    pub.connect();
+    subscribe(sub, base + "/#", 1);
+  }
+
   @Test
   @DisplayName(
       "MQTT 5.0: a message too large for the client is dropped without spoiling a new topic alias"
@@ -305,14 +321,7 @@ class HiveMqClientInteropTest {
     Inbox<Mqtt5Publish> inbox = new Inbox<>();
     Mqtt5BlockingClient sub = v5(clientId("h5anewsub"), inbox);
     Mqtt5BlockingClient pub = v5(clientId("h5anewpub"), null);
-    sub.connectWith()
-        .restrictions()
-        .topicAliasMaximum(2)
-        .maximumPacketSize(256)
-        .applyRestrictions()
-        .send();
-    pub.connect();
-    subscribe(sub, base + "/#", 1);
+    connectWithTwoAliasesAnd256Bytes(sub, pub, base);
 
     // The first message on this topic is too large and dropped, so the client never learns an
     // alias for it; the next one must carry the topic name again.
@@ -339,14 +348,7 @@ class HiveMqClientInteropTest {
     Inbox<Mqtt5Publish> inbox = new Inbox<>();
     Mqtt5BlockingClient sub = v5(clientId("h5areusesub"), inbox);
     Mqtt5BlockingClient pub = v5(clientId("h5areusepub"), null);
-    sub.connectWith()
-        .restrictions()
-        .topicAliasMaximum(2)
-        .maximumPacketSize(256)
-        .applyRestrictions()
-        .send();
-    pub.connect();
-    subscribe(sub, base + "/#", 1);
+    connectWithTwoAliasesAnd256Bytes(sub, pub, base);
 
     publish(pub, a, utf8("a1"), 1, false); // a gets an alias
     publish(pub, b, utf8("b1"), 1, false); // b gets the other
