@@ -38,6 +38,11 @@ public record ClientOptions(
     return new ClientOptions(null, null, MqttVersion.V3_1_1, prefix, 300, List.of(), false, null);
   }
 
+  public ClientOptions withVersion(MqttVersion version) {
+    return new ClientOptions(
+        username, password, version, clientIdPrefix, keepAlive, sourceAddresses, insecure, caFile);
+  }
+
   public ClientOptions withPrefix(String prefix) {
     return new ClientOptions(
         username, password, version, prefix, keepAlive, sourceAddresses, insecure, caFile);

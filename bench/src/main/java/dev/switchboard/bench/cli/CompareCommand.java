@@ -95,18 +95,7 @@ final class CompareCommand implements Callable<Integer> {
           "Where the brokers' configurations and logs go (default: a temporary directory, removed afterwards).")
   Path workDir;
 
-  @Option(
-      names = {"-V", "--protocol-version"},
-      paramLabel = "VERSION",
-      description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
-  String version = "3.1.1";
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description =
-          "Generator I/O threads per group, publishers and the others (default: one per core).")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin GeneratorOptions generator;
 
   @Override
   public Integer call() throws Exception {
@@ -150,18 +139,14 @@ final class CompareCommand implements Callable<Integer> {
       if (entries.isEmpty()) {
         throw new IllegalArgumentException("--only " + only + " matches no scenario");
       }
-      ConnectionOptions c = new ConnectionOptions();
-      c.version = version;
-      c.prefix = "cmp-";
-      c.threads = threads;
-      client = c.clientOptions();
+      client = ClientOptions.defaults("cmp-").withVersion(generator.version());
       dir = temporary ? Files.createTempDirectory("switchboard-compare-") : workDir;
       runner =
           new CompareRunner(
               entries,
               rounds,
               client,
-              threads,
+              generator.threads(),
               dir,
               output.quiet ? null : new PrintStream(System.out, true));
     } catch (IllegalArgumentException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where and how every {@code bench} command connects. */
@@ -44,11 +45,7 @@ public final class ConnectionOptions {
       description = "Password.")
   String password;
 
-  @Option(
-      names = {"-V", "--protocol-version"},
-      paramLabel = "VERSION",
-      description = "3.1.1 (or 311) or 5 (default: ${DEFAULT-VALUE}).")
-  String version = "3.1.1";
+  @Mixin GeneratorOptions generator;
 
   @Option(
       names = "--ifaddr",
@@ -76,13 +73,6 @@ public final class ConnectionOptions {
       description = "Client id prefix (default: bench-XXXX- with a random XXXX).")
   String prefix;
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description =
-          "Generator I/O threads per group, publishers and the others (default: one per core).")
-  int threads = Runtime.getRuntime().availableProcessors();
-
   public Endpoint endpoint() {
     if (url != null) {
       Endpoint e = Endpoint.parse(url);
@@ -92,14 +82,7 @@ public final class ConnectionOptions {
   }
 
   public ClientOptions clientOptions() {
-    MqttVersion v =
-        switch (version) {
-          case "3.1.1", "311", "4" -> MqttVersion.V3_1_1;
-          case "5", "5.0" -> MqttVersion.V5;
-          default ->
-              throw new IllegalArgumentException(
-                  "-V " + version + ": the generator speaks 3.1.1 (311) and 5");
-        };
+    MqttVersion v = generator.version();
     List<InetAddress> sources = new ArrayList<>();
     for (String a : sourceAddresses) {
       try {
@@ -108,9 +91,7 @@ public final class ConnectionOptions {
         throw new IllegalArgumentException("--ifaddr " + a + ": not an address");
       }
     }
-    if (threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1");
-    }
+    generator.threads(); // checked with the rest, before anything starts
     String p =
         prefix != null
             ? prefix
@@ -119,6 +100,6 @@ public final class ConnectionOptions {
   }
 
   public int threads() {
-    return threads;
+    return generator.threads();
   }
 }

@@ -27,62 +27,37 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
 
   public List<Entry> all() {
     List<Entry> list = new ArrayList<>();
-    Duration drain = Duration.ofSeconds(2);
     for (int size : new int[] {64, 1024}) {
       String label = size == 64 ? "64B" : "1KB";
       list.add(
           new Entry(
-              new Scenario(
+              traffic(
                   "fan-in-qos0-" + label,
-                  List.of(new PublisherGroup(n(10), 0, 0, size, "bench/fanin/%i", 64)),
-                  List.of(new SubscriberGroup(1, 0, "bench/fanin/#")),
-                  0,
-                  0,
-                  256,
-                  duration,
-                  warmup,
-                  drain),
+                  new PublisherGroup(n(10), 0, 0, size, "bench/fanin/%i", 64),
+                  new SubscriberGroup(1, 0, "bench/fanin/#")),
               Kind.THROUGHPUT));
     }
     list.add(
         new Entry(
-            new Scenario(
+            traffic(
                 "fan-out-qos0",
-                List.of(new PublisherGroup(1, 0, 0, 64, "bench/fanout", 64)),
-                List.of(new SubscriberGroup(n(1000), 0, "bench/fanout")),
-                0,
-                0,
-                256,
-                duration,
-                warmup,
-                drain),
+                new PublisherGroup(1, 0, 0, 64, "bench/fanout", 64),
+                new SubscriberGroup(n(1000), 0, "bench/fanout")),
             Kind.THROUGHPUT));
     list.add(
         new Entry(
-            new Scenario(
+            traffic(
                 "p2p-qos1",
-                List.of(new PublisherGroup(n(100), 0, 1, 64, "bench/p2p/%i", 64)),
-                List.of(new SubscriberGroup(n(100), 1, "bench/p2p/%i")),
-                0,
-                0,
-                256,
-                duration,
-                warmup,
-                drain),
+                new PublisherGroup(n(100), 0, 1, 64, "bench/p2p/%i", 64),
+                new SubscriberGroup(n(100), 1, "bench/p2p/%i")),
             Kind.THROUGHPUT));
     for (int qos = 0; qos <= 1; qos++) {
       list.add(
           new Entry(
-              new Scenario(
+              traffic(
                   "latency-qos" + qos,
-                  List.of(new PublisherGroup(n(10), 1000, qos, 64, "bench/lat/%i", 64)),
-                  List.of(new SubscriberGroup(n(10), qos, "bench/lat/%i")),
-                  0,
-                  0,
-                  256,
-                  duration,
-                  warmup,
-                  drain),
+                  new PublisherGroup(n(10), 1000, qos, 64, "bench/lat/%i", 64),
+                  new SubscriberGroup(n(10), qos, "bench/lat/%i")),
               Kind.LATENCY));
     }
     int idleCount = Math.max(1, (int) Math.round(idle * Math.min(1, scale)));
@@ -100,6 +75,23 @@ public record StandardScenarios(Duration duration, Duration warmup, int idle, do
                 Duration.ZERO),
             Kind.CONNECTIONS));
     return list;
+  }
+
+  /**
+   * Publishers and subscribers connected as fast as they can, run for {@link #duration} after
+   * {@link #warmup}, with 2 s for the messages still on their way.
+   */
+  private Scenario traffic(String name, PublisherGroup publishers, SubscriberGroup subscribers) {
+    return new Scenario(
+        name,
+        List.of(publishers),
+        List.of(subscribers),
+        0,
+        0,
+        256,
+        duration,
+        warmup,
+        Duration.ofSeconds(2));
   }
 
   /** Unrecorded: warms the generator's code paths (QoS 0 and 1, publish and receive, connect). */
