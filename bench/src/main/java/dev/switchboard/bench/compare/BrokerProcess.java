@@ -39,8 +39,28 @@ public final class BrokerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Starts {@code command} with its output in {@code log} and waits until it listens on {@code
+   * port}; a broker that dies, does not listen in time, or is waited for by an interrupted thread
+   * is stopped and the reason thrown.
+   */
+  static BrokerProcess start(
+      String name, ProcessBuilder command, int port, Path log, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    command.redirectErrorStream(true);
+    command.redirectOutput(log.toFile());
+    BrokerProcess p = new BrokerProcess(name, command.start(), port, log);
+    try {
+      p.awaitListening(timeoutSeconds);
+      return p;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
   /** Waits until the port accepts connections; throws with the log's tail if the broker died. */
-  void awaitListening(long timeoutSeconds) throws IOException, InterruptedException {
+  private void awaitListening(long timeoutSeconds) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -58,7 +78,6 @@ public final class BrokerProcess implements AutoCloseable {
         Thread.sleep(50);
       }
     }
-    close();
     throw new IOException(
         name
             + " did not listen on 127.0.0.1:"

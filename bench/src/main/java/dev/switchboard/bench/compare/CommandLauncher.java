@@ -44,10 +44,6 @@ public final class CommandLauncher implements BrokerLauncher {
             dir.resolve("data").toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(environment);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    BrokerProcess p = new BrokerProcess(name, pb.start(), port, log);
-    p.awaitListening(60);
-    return p;
+    return BrokerProcess.start(name, pb, port, log, 60);
   }
 }

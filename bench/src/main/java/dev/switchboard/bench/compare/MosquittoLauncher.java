@@ -67,10 +67,6 @@ public final class MosquittoLauncher implements BrokerLauncher {
             "log_type warning",
             ""));
     ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-c", conf.toString());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    BrokerProcess p = new BrokerProcess(name(), pb.start(), port, log);
-    p.awaitListening(30);
-    return p;
+    return BrokerProcess.start(name(), pb, port, log, 30);
   }
 }
