@@ -1,0 +1,22 @@
+package dev.switchboard.broker.persist;
+
+/**
+ * An application message as stored.
+ *
+ * @param topic topic name
+ * @param payload payload bytes (may be empty)
+ * @param qos the QoS it was published with
+ * @param retain the RETAIN flag it was published with
+ * @param properties the MQTT 5 properties forwarded to subscribers, in the broker's own encoding
+ *     ({@link PropertiesBlob}); null when there are none
+ * @param publisherId client id of the publisher, or null
+ * @param expiresAtMillis wall-clock time (ms since the epoch) at which it expires, or 0 for never
+ */
+public record StoredMessage(
+    String topic,
+    byte[] payload,
+    int qos,
+    boolean retain,
+    byte[] properties,
+    String publisherId,
+    long expiresAtMillis) {}
