@@ -3,12 +3,22 @@ package dev.switchboard.broker;
 import dev.switchboard.broker.auth.AnonymousAuthenticator;
 import dev.switchboard.broker.auth.Authenticator;
 import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.persist.Persistence;
+import dev.switchboard.broker.persist.QueuedMessage;
+import dev.switchboard.broker.persist.Stored;
+import dev.switchboard.broker.persist.StoredMessage;
+import dev.switchboard.broker.persist.StoredSession;
+import dev.switchboard.broker.persist.StoredState;
+import dev.switchboard.broker.persist.StoredSubscription;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionRegistry;
+import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.mqtt.codec.MqttDecoder;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,6 +67,8 @@ public final class Broker implements BrokerServices, AutoCloseable {
   private final RetainedStore retained;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
+  private final Persistence persistence;
+  private final Journal journal;
   private final long startedNanos = System.nanoTime();
 
   private EventLoopGroup group;
@@ -64,6 +76,7 @@ public final class Broker implements BrokerServices, AutoCloseable {
   private final ChannelGroup clients =
       new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
   private ScheduledFuture<?> sysTask;
+  private ScheduledFuture<?> housekeepingTask;
   private volatile boolean stopping;
 
   public Broker(BrokerConfig config) {
@@ -79,10 +92,26 @@ public final class Broker implements BrokerServices, AutoCloseable {
       RetainedStore retained,
       Authenticator authenticator,
       Authorizer authorizer) {
+    this(config, retained, authenticator, authorizer, Persistence.NONE);
+  }
+
+  /**
+   * A broker that keeps persistent sessions and retained messages in {@code persistence}'s store:
+   * {@link #start()} restores them before it listens. The store stays open after {@link #close()};
+   * its owner closes it.
+   */
+  public Broker(
+      BrokerConfig config,
+      RetainedStore retained,
+      Authenticator authenticator,
+      Authorizer authorizer,
+      Persistence persistence) {
     this.config = config.validate();
     this.retained = retained;
     this.authenticator = authenticator;
     this.authorizer = authorizer;
+    this.persistence = persistence;
+    this.journal = persistence.enabled() ? new Journal(persistence) : null;
     this.sessions.bind(this);
   }
 
@@ -104,12 +133,23 @@ public final class Broker implements BrokerServices, AutoCloseable {
     Class<? extends ServerChannel> serverChannel =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
+      if (journal != null) {
+        restore();
+      }
       if (config.mqttPort() != BrokerConfig.PORT_OFF) {
         listeners.add(bind("mqtt", serverChannel, config.bindAddress(), config.mqttPort()));
       }
     } catch (RuntimeException e) {
       shutdownGroup();
+      if (journal != null) {
+        journal.close();
+      }
       throw e;
+    }
+    if (journal != null) {
+      long every = persistence.housekeepingInterval().toMillis();
+      housekeepingTask =
+          group.next().scheduleAtFixedRate(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
     }
     if (!config.sysInterval().isZero()) {
       long every = config.sysInterval().toMillis();
@@ -194,6 +234,9 @@ public final class Broker implements BrokerServices, AutoCloseable {
     if (sysTask != null) {
       sysTask.cancel(false);
     }
+    if (housekeepingTask != null) {
+      housekeepingTask.cancel(false);
+    }
     for (Channel l : listeners) {
       l.close().syncUninterruptibly();
     }
@@ -225,6 +268,9 @@ public final class Broker implements BrokerServices, AutoCloseable {
     clients.newCloseFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     shutdownGroup();
+    if (journal != null) {
+      journal.close(); // after the loops: what the last disconnections wrote is committed
+    }
   }
 
   private void shutdownGroup() {
@@ -243,34 +289,90 @@ public final class Broker implements BrokerServices, AutoCloseable {
   @Override
   public int publish(Message message) {
     metrics.messagesReceived.increment();
-    return route(message);
+    return route(message, null);
   }
 
-  private int route(Message message) {
+  /**
+   * As {@link #publish(Message)}, collecting in {@code unit} what must be stored before the
+   * publisher is acknowledged (the copies for persistent sessions, the retained message); the
+   * caller appends the unit to the journal. With a null unit those changes are appended at once.
+   */
+  public int publish(Message message, List<Change> unit) {
+    metrics.messagesReceived.increment();
+    return route(message, unit);
+  }
+
+  private int route(Message message, List<Change> unit) {
     if (message.retain() && config.retainAvailable()) {
       if (message.payload().length == 0) {
         retained.remove(message.topic());
+        store(unit, () -> new Change.DeleteRetained(message.topic()));
       } else {
         retained.put(message);
+        if (message.publisherId() != null) { // $SYS topics are made anew after a restart
+          store(unit, () -> new Change.PutRetained(Stored.message(message)));
+        }
       }
     }
     Router matches = Router.collect(subscriptions, message.topic());
     int count = 0;
+    StoredMessage stored = null;
     for (int i = 0, n = matches.size(); i < n; i++) {
       Session s = matches.session(i);
       List<String> keys = matches.filterKeys(i);
-      s.execute(() -> s.deliver(message, keys));
+      long seq = 0;
+      if (message.qos() > 0 && s.isPersistent()) {
+        stored = stored == null ? Stored.message(message) : stored;
+        seq = storeCopy(unit, s, stored, keys, false);
+      }
+      long storedAs = seq;
+      s.execute(() -> s.deliver(message, keys, storedAs));
       count++;
     }
     for (SubscriptionIndex.SharedGroup<Session> g : matches.shared()) {
       Session member = pickMember(g, null);
       if (member != null) {
         String key = g.filterKey();
-        member.execute(() -> member.deliverShared(message, key));
+        long seq = 0;
+        if (message.qos() > 0 && member.isPersistent()) {
+          stored = stored == null ? Stored.message(message) : stored;
+          seq = storeCopy(unit, member, stored, List.of(key), true);
+        }
+        long storedAs = seq;
+        member.execute(() -> member.deliverShared(message, key, storedAs));
         count++;
       }
     }
     return count;
+  }
+
+  /**
+   * Stores a session's copy of a message before the session gets it, so that anything the session
+   * later writes about it (sent, acknowledged) comes after; returns its number.
+   */
+  private long storeCopy(
+      List<Change> unit, Session s, StoredMessage stored, List<String> keys, boolean shared) {
+    long seq = journal.nextSeq();
+    Change put =
+        new Change.PutMessage(
+            new QueuedMessage(s.clientId(), seq, stored, keys, shared, 0, QueuedMessage.QUEUED));
+    if (unit != null) {
+      unit.add(put);
+    } else {
+      journal.append(put);
+    }
+    return seq;
+  }
+
+  private void store(List<Change> unit, java.util.function.Supplier<Change> change) {
+    if (journal == null) {
+      return;
+    }
+    if (unit != null) {
+      unit.add(change.get());
+    } else {
+      journal.append(change.get());
+    }
   }
 
   @Override
@@ -289,7 +391,11 @@ public final class Broker implements BrokerServices, AutoCloseable {
       return false;
     }
     String key = g.filterKey();
-    member.execute(() -> member.deliverShared(message, key));
+    long seq =
+        message.qos() > 0 && member.isPersistent()
+            ? storeCopy(null, member, Stored.message(message), List.of(key), true)
+            : 0;
+    member.execute(() -> member.deliverShared(message, key, seq));
     return true;
   }
 
@@ -352,7 +458,100 @@ public final class Broker implements BrokerServices, AutoCloseable {
             dev.switchboard.mqtt.packet.MqttProperties.EMPTY,
             null,
             Message.NEVER);
-    route(m); // not counted as received: the broker made it
+    route(m, null); // not counted as received: the broker made it
+  }
+
+  // ---------------------------------------------------------------- persistence
+
+  /**
+   * Rebuilds the stored state before the listeners open: retained messages, then every persistent
+   * session on a loop of its own (offline until its client comes back), then their timers, once all
+   * are back so that a will published at once finds every subscriber. What expired while the broker
+   * was down is dropped from the store.
+   */
+  private void restore() {
+    StoredState state = journal.store().load();
+    long nowMillis = System.currentTimeMillis();
+    long maxSeq = 0;
+    for (QueuedMessage q : state.messages()) {
+      maxSeq = Math.max(maxSeq, q.seq());
+    }
+    journal.start(maxSeq);
+    for (StoredMessage r : state.retained()) {
+      if (r.expiresAtMillis() != 0 && r.expiresAtMillis() <= nowMillis) {
+        journal.append(new Change.DeleteRetained(r.topic()));
+      } else {
+        retained.put(Stored.message(r));
+      }
+    }
+    Map<String, List<SubscriptionEntry>> subs = new HashMap<>();
+    for (StoredSubscription s : state.subscriptions()) {
+      SubscriptionEntry e = Stored.subscription(s);
+      if (e != null) {
+        subs.computeIfAbsent(s.clientId(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    Map<String, List<QueuedMessage>> messages = new HashMap<>();
+    for (QueuedMessage q : state.messages()) {
+      messages.computeIfAbsent(q.clientId(), k -> new ArrayList<>()).add(q);
+    }
+    Map<String, List<Integer>> awaiting = new HashMap<>();
+    for (Change.AwaitPubrel a : state.awaitingPubrel()) {
+      awaiting.computeIfAbsent(a.clientId(), k -> new ArrayList<>()).add(a.packetId());
+    }
+    List<Session> restored = new ArrayList<>();
+    List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (StoredSession stored : state.sessions()) {
+      String id = stored.clientId();
+      Session s = new Session(id, group.next(), this);
+      done.add(
+          s.executor()
+              .submit(
+                  () ->
+                      s.restore(
+                          stored,
+                          subs.getOrDefault(id, List.of()),
+                          messages.getOrDefault(id, List.of()),
+                          awaiting.getOrDefault(id, List.of()))));
+      sessions.restored(s);
+      restored.add(s);
+    }
+    for (io.netty.util.concurrent.Future<?> f : done) {
+      f.syncUninterruptibly();
+    }
+    // Rows of sessions that are not stored (a crash between a session's end and its messages')
+    java.util.Set<String> known = new java.util.HashSet<>();
+    state.sessions().forEach(s -> known.add(s.clientId()));
+    java.util.Set<String> orphans = new java.util.TreeSet<>();
+    state.subscriptions().forEach(s -> orphans.add(s.clientId()));
+    state.messages().forEach(q -> orphans.add(q.clientId()));
+    state.awaitingPubrel().forEach(a -> orphans.add(a.clientId()));
+    orphans.removeAll(known);
+    for (String id : orphans) {
+      journal.append(new Change.DeleteSession(id));
+    }
+    for (Session s : restored) {
+      s.execute(s::resumeTimers);
+    }
+    log.info(
+        "{}: restored {} sessions, {} queued messages, {} retained messages",
+        journal.store().describe(),
+        state.sessions().size(),
+        state.messages().size(),
+        retained.size());
+  }
+
+  /** Reaps expired retained and queued messages, and lets the store compact itself. */
+  private void housekeeping() {
+    for (String topic : retained.removeExpired()) {
+      journal.append(new Change.DeleteRetained(topic));
+    }
+    for (Session s : sessions.all()) {
+      if (!s.isOnline()) {
+        s.execute(s::purgeExpired);
+      }
+    }
+    journal.compactSoon();
   }
 
   // ---------------------------------------------------------------- services
@@ -380,6 +579,11 @@ public final class Broker implements BrokerServices, AutoCloseable {
   @Override
   public SessionRegistry sessions() {
     return sessions;
+  }
+
+  @Override
+  public Journal journal() {
+    return journal;
   }
 
   Authenticator authenticator() {

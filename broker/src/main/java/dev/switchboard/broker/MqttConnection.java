@@ -1,6 +1,9 @@
 package dev.switchboard.broker;
 
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionConnection;
@@ -41,6 +44,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -587,16 +591,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       }
       case PubRel r -> {
         boolean known = session.release(r.packetId());
-        write(
+        PubComp comp =
             new PubComp(
                 r.packetId(),
                 known ? 0 : v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND),
-                MqttProperties.EMPTY));
+                MqttProperties.EMPTY);
+        // A stored packet id must be gone before PUBCOMP: the client may reuse it at once
+        reply(comp, session.isPersistent(), null);
       }
       case PubComp c -> session.onPubComp(c.packetId());
       case Subscribe s -> onSubscribe(s);
       case Unsubscribe u -> onUnsubscribe(u);
-      case PingReq ignored -> write(PingResp.INSTANCE);
+      case PingReq ignored -> write(PingResp.INSTANCE); // not an acknowledgement: never waits
       case Disconnect d -> onDisconnect(d);
       case Auth ignored ->
           protocolError(
@@ -679,7 +685,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
     if (p.qos() == 2 && session.isAwaitingPubrel(p.packetId())) {
       // A resent QoS 2 PUBLISH: acknowledge again, do not deliver twice [MQTT-4.3.3-9]
-      write(new PubRec(p.packetId()));
+      reply(new PubRec(p.packetId()), false, null);
       return;
     }
     if (p.qos() == 2 && session.awaitingPubrelCount() >= config.receiveMaximum()) {
@@ -709,20 +715,38 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
     Message message =
         toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId(), true);
-    int delivered = broker.publish(message);
-    acknowledge(
-        p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
+    Journal journal = broker.journal();
+    if (journal == null || p.qos() == 0) {
+      int delivered = broker.publish(message);
+      acknowledge(
+          p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
+      return;
+    }
+    // What must be kept for this message (copies for persistent sessions, the retained message,
+    // our QoS 2 state) is committed as one unit before the acknowledgement goes out.
+    List<Change> unit = new ArrayList<>(2);
+    int delivered = broker.publish(message, unit);
+    if (p.qos() == 2 && session.isPersistent()) {
+      unit.add(new Change.AwaitPubrel(identity.clientId(), p.packetId()));
+    }
+    journal.appendAll(unit);
+    int code = delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    acknowledge(p, code, null, !unit.isEmpty());
   }
 
   private void acknowledge(Publish p, int reasonCode, String reasonString) {
+    acknowledge(p, reasonCode, reasonString, false);
+  }
+
+  private void acknowledge(Publish p, int reasonCode, String reasonString, boolean afterCommit) {
     MqttProperties props = reasonProperties(reasonString);
     if (p.qos() == 1) {
-      write(new PubAck(p.packetId(), reasonCode, props));
+      reply(new PubAck(p.packetId(), reasonCode, props), afterCommit, null);
     } else if (p.qos() == 2) {
       if (reasonCode < 0x80) {
         session.markAwaitingPubrel(p.packetId());
       }
-      write(new PubRec(p.packetId(), reasonCode, props));
+      reply(new PubRec(p.packetId(), reasonCode, props), afterCommit, null);
     }
   }
 
@@ -834,12 +858,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         break;
       }
     }
-    write(new SubAck(s.packetId(), codes, ackProps)); // [MQTT-3.8.4-1]
-    for (SubscriptionEntry entry : retainedFor) {
-      for (Message m : broker.retained().match(entry.filter())) {
-        session.deliverRetained(m, entry);
-      }
-    }
+    Session subscriber = session;
+    Runnable sendRetained =
+        retainedFor.isEmpty()
+            ? null
+            : () -> {
+              for (SubscriptionEntry entry : retainedFor) {
+                for (Message m : broker.retained().match(entry.filter())) {
+                  subscriber.deliverRetained(m, entry);
+                }
+              }
+            };
+    // A stored subscription is acknowledged once committed; retained messages follow the SUBACK
+    reply(new SubAck(s.packetId(), codes, ackProps), subscriber.isPersistent(), sendRetained);
   }
 
   private void onUnsubscribe(Unsubscribe u) {
@@ -848,9 +879,114 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       boolean existed = session.unsubscribe(filterKey);
       codes.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
     }
-    write(
+    reply(
         new UnsubAck(
-            u.packetId(), version == MqttVersion.V5 ? codes : List.of(), MqttProperties.EMPTY));
+            u.packetId(), version == MqttVersion.V5 ? codes : List.of(), MqttProperties.EMPTY),
+        session.isPersistent(),
+        null);
+  }
+
+  // ---------------------------------------------------------------- acknowledgements
+
+  /**
+   * Acknowledgements waiting for a commit, and those that came after them: they go out in the order
+   * they were made, each once the store has what it acknowledges. Null until the first wait.
+   */
+  private ArrayDeque<Reply> replies;
+
+  private static final int WAITING = 0;
+  private static final int READY = 1;
+  private static final int FAILED = 2;
+
+  private static final class Reply {
+    final MqttPacket packet;
+    final Runnable after;
+    int state;
+    StoreException failure;
+
+    Reply(MqttPacket packet, Runnable after, int state) {
+      this.packet = packet;
+      this.after = after;
+      this.state = state;
+    }
+  }
+
+  /**
+   * Sends an acknowledgement, after the commit of what was appended to the journal before it when
+   * {@code afterCommit} and durability is strict, and always after the acknowledgements made before
+   * it; then runs {@code after} (if any) on this loop.
+   */
+  private void reply(MqttPacket packet, boolean afterCommit, Runnable after) {
+    Journal journal = broker.journal();
+    boolean waits = afterCommit && journal != null && journal.strict();
+    if (!waits && (replies == null || replies.isEmpty())) {
+      write(packet);
+      if (after != null) {
+        after.run();
+      }
+      return;
+    }
+    if (replies == null) {
+      replies = new ArrayDeque<>();
+    }
+    Reply r = new Reply(packet, after, waits ? WAITING : READY);
+    replies.add(r);
+    if (waits) {
+      EventLoop loop = channel.eventLoop();
+      journal.whenCommitted(
+          new Journal.Completion() {
+            @Override
+            public void committed() {
+              loop.execute(() -> settle(r, READY, null));
+            }
+
+            @Override
+            public void failed(StoreException e) {
+              loop.execute(() -> settle(r, FAILED, e));
+            }
+          });
+    }
+  }
+
+  private void settle(Reply r, int outcome, StoreException failure) {
+    r.state = outcome;
+    r.failure = failure;
+    while (replies != null && !replies.isEmpty() && replies.peekFirst().state != WAITING) {
+      Reply next = replies.pollFirst();
+      if (next.state == FAILED && !refuse(next)) {
+        replies = null;
+        return;
+      }
+      if (next.state == READY) {
+        write(next.packet);
+        if (next.after != null && state == State.CONNECTED) {
+          next.after.run();
+        }
+      }
+    }
+  }
+
+  /**
+   * What could not be stored is not acknowledged: a 5.0 PUBACK or PUBREC says 0x80 and why; for
+   * anything else, or a 3.1.1 client, the connection closes without the acknowledgement, so that
+   * the client sends again when it reconnects. Returns false when the connection was closed.
+   */
+  private boolean refuse(Reply r) {
+    String why = "not stored: " + r.failure.kind().name().toLowerCase(java.util.Locale.ROOT);
+    if (version == MqttVersion.V5 && r.packet instanceof PubAck a) {
+      write(new PubAck(a.packetId(), ReasonCode.UNSPECIFIED_ERROR, reasonProperties(why)));
+      return true;
+    }
+    if (version == MqttVersion.V5 && r.packet instanceof PubRec rec) {
+      if (session != null) {
+        session.forgetAwaitingPubrel(rec.packetId());
+      }
+      write(new PubRec(rec.packetId(), ReasonCode.UNSPECIFIED_ERROR, reasonProperties(why)));
+      return true;
+    }
+    log.warn("{}: closing: {} could not be stored ({})", describe(), r.packet.type(), why);
+    disconnect(ReasonCode.UNSPECIFIED_ERROR, why);
+    return false;
   }
 
   // ---------------------------------------------------------------- SessionConnection

@@ -236,6 +236,11 @@ public class SessionQueueBench {
     }
 
     @Override
+    public dev.switchboard.broker.persist.Journal journal() {
+      return null;
+    }
+
+    @Override
     public int publish(Message message) {
       return 0;
     }

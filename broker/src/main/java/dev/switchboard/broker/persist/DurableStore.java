@@ -18,16 +18,18 @@ public interface DurableStore extends AutoCloseable {
 
   /**
    * Applies {@code changes} in order, all or nothing, in one transaction, and returns only once it
-   * is on disk (the store's fsync). A change that finds nothing to change (a delete of a row that is
-   * not there, an update of a message already gone) is not an error. Throws {@link StoreException}
-   * after rolling back when the transaction cannot be committed.
+   * is on disk (the store's fsync). A change that finds nothing to change (a delete of a row that
+   * is not there, an update of a message already gone) is not an error. Throws {@link
+   * StoreException} after rolling back when the transaction cannot be committed.
    */
   void apply(List<Change> changes);
 
   /** Gives space back to the file system and trims logs; called now and then by the broker. */
   void compact();
 
-  /** What and where the store is, for log lines and messages: {@code sqlite data/switchboard.db}. */
+  /**
+   * What and where the store is, for log lines and messages: {@code sqlite data/switchboard.db}.
+   */
   String describe();
 
   @Override

@@ -52,6 +52,18 @@ public final class InMemoryRetainedStore implements RetainedStore {
   }
 
   @Override
+  public List<String> removeExpired() {
+    long now = System.nanoTime();
+    List<String> gone = new ArrayList<>();
+    for (Message m : messages.values()) {
+      if (m.isExpired(now) && messages.remove(m.topic(), m)) {
+        gone.add(m.topic());
+      }
+    }
+    return gone;
+  }
+
+  @Override
   public int size() {
     return messages.size();
   }

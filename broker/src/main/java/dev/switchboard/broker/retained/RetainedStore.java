@@ -16,4 +16,7 @@ public interface RetainedStore {
   List<Message> match(String filter);
 
   int size();
+
+  /** Removes the messages that have expired and returns their topics. */
+  List<String> removeExpired();
 }

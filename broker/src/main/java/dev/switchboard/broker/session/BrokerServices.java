@@ -3,6 +3,7 @@ package dev.switchboard.broker.session;
 import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.BrokerMetrics;
 import dev.switchboard.broker.Message;
+import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 
@@ -17,6 +18,9 @@ public interface BrokerServices {
   RetainedStore retained();
 
   SessionRegistry sessions();
+
+  /** Where persistent sessions and retained messages are written; null when memory only. */
+  Journal journal();
 
   /** Routes a message to every matching subscription; returns how many sessions it went to. */
   int publish(Message message);

@@ -29,6 +29,18 @@ public final class Outbound {
   /** In flight from an earlier connection and not yet re-sent on the current one. */
   boolean resendPending;
 
+  /** Its number in the store, or 0 when it is not stored (QoS 0, or a session kept in memory). */
+  long seq;
+
+  /**
+   * A stored QoS 2 message whose packet id is being committed: it is sent once that is done, so
+   * that a restart re-sends it with the id the client may already hold as received.
+   */
+  boolean commitPending;
+
+  /** Given a packet id but not written to any connection yet. */
+  boolean unsent;
+
   Outbound(
       Message message,
       int qos,
@@ -64,5 +76,10 @@ public final class Outbound {
 
   public Phase phase() {
     return phase;
+  }
+
+  /** The phase as {@link dev.switchboard.broker.persist.QueuedMessage} numbers it. */
+  int storedPhase() {
+    return phase.ordinal();
   }
 }

@@ -3,6 +3,12 @@ package dev.switchboard.broker.session;
 import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.BrokerMetrics;
 import dev.switchboard.broker.Message;
+import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.persist.QueuedMessage;
+import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.broker.persist.Stored;
+import dev.switchboard.broker.persist.StoredSession;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
@@ -39,6 +45,19 @@ public final class Session {
   private final BrokerServices broker;
   private final BrokerConfig config;
   private final BrokerMetrics metrics;
+
+  /** Where a persistent session's state is written; null when the broker keeps memory only. */
+  private final Journal journal;
+
+  /**
+   * Whether this session is kept in the store: its expiry interval is above 0 and the broker has a
+   * store. Volatile: publishers read it to store the messages they route here before they
+   * acknowledge them.
+   */
+  private volatile boolean persistent;
+
+  /** Wall-clock time the last connection ended, for the stored session; -1 while connected. */
+  private long disconnectedAtMillis = -1;
 
   /** The owning loop. Written only by the owning loop when the session moves; read by anyone. */
   private volatile EventLoop executor;
@@ -110,6 +129,7 @@ public final class Session {
     this.broker = broker;
     this.config = broker.config();
     this.metrics = broker.metrics();
+    this.journal = broker.journal();
   }
 
   public String clientId() {
@@ -125,6 +145,11 @@ public final class Session {
    */
   public boolean isOnline() {
     return connection != null;
+  }
+
+  /** Whether the session is kept in the store (safe from any thread). */
+  public boolean isPersistent() {
+    return persistent;
   }
 
   /**
@@ -236,6 +261,8 @@ public final class Session {
     epoch++;
     will = conn.will();
     expirySeconds = conn.sessionExpiry();
+    disconnectedAtMillis = -1;
+    updatePersistence();
     connection = conn;
     conn.attached(this, sessionPresent);
     if (!conn.isActive()) {
@@ -276,8 +303,35 @@ public final class Session {
     }
     if (expirySeconds == 0) {
       end();
-    } else if (expirySeconds != NEVER_EXPIRES) {
+      return;
+    }
+    if (expirySeconds != NEVER_EXPIRES) {
       expiryTimer = schedule(lost, this::expire, expirySeconds);
+    }
+    disconnectedAtMillis = System.currentTimeMillis();
+    saveSession();
+  }
+
+  /**
+   * Starts or stops keeping this session in the store as its expiry interval says: a session that
+   * ends with its connection never touches the disk [DESIGN: online clean sessions].
+   */
+  private void updatePersistence() {
+    boolean keep = journal != null && expirySeconds > 0 && !ended;
+    if (keep) {
+      persistent = true;
+      saveSession();
+    } else if (persistent) {
+      persistent = false;
+      journal.append(new Change.DeleteSession(clientId));
+    }
+  }
+
+  private void saveSession() {
+    if (persistent) {
+      journal.append(
+          new Change.PutSession(
+              new StoredSession(clientId, expirySeconds, disconnectedAtMillis, Stored.will(will))));
     }
   }
 
@@ -299,6 +353,9 @@ public final class Session {
   /** A 5.0 DISCONNECT may change the expiry interval (not from 0: the connection checks that). */
   public void updateExpiry(long seconds) {
     expirySeconds = seconds;
+    if (seconds == 0) {
+      updatePersistence();
+    }
   }
 
   private void expire() {
@@ -316,6 +373,9 @@ public final class Session {
     if (w != null) {
       metrics.willsPublished.increment();
       broker.publish(w.toPublish(System.nanoTime()));
+      if (!ended && connection == null) {
+        saveSession(); // without the will: a restart must not publish it again
+      }
     }
   }
 
@@ -329,6 +389,10 @@ public final class Session {
     }
     ended = true;
     broker.sessions().remove(this);
+    if (persistent) {
+      persistent = false;
+      journal.append(new Change.DeleteSession(clientId));
+    }
     for (SubscriptionEntry e : subscriptions.values()) {
       unindex(e);
     }
@@ -375,6 +439,10 @@ public final class Session {
 
   /** Adds or replaces a subscription; returns whether one with the same filter existed. */
   public boolean subscribe(SubscriptionEntry entry) {
+    if (persistent) {
+      // Stored before it is indexed: a publisher that finds it stores after it
+      journal.append(new Change.PutSubscription(Stored.subscription(clientId, entry)));
+    }
     SubscriptionEntry old = subscriptions.put(entry.filterKey(), entry);
     if (old == null) {
       if (entry.isShared()) {
@@ -390,6 +458,9 @@ public final class Session {
     SubscriptionEntry old = subscriptions.remove(filterKey);
     if (old != null) {
       unindex(old);
+      if (persistent) {
+        journal.append(new Change.DeleteSubscription(clientId, filterKey));
+      }
     }
     return old != null;
   }
@@ -413,6 +484,24 @@ public final class Session {
    * highest granted QoS with every matching Subscription Identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3].
    */
   public void deliver(Message message, List<String> filterKeys) {
+    deliver(message, filterKeys, 0);
+  }
+
+  /**
+   * As {@link #deliver(Message, List)}, for a message the publisher stored for this session as
+   * {@code seq} (0: not stored).
+   */
+  public void deliver(Message message, List<String> filterKeys, long seq) {
+    Outbound o = ended ? null : outbound(message, filterKeys);
+    if (o == null) {
+      forget(seq);
+      return;
+    }
+    enqueue(stored(o, seq));
+  }
+
+  /** The copy of {@code message} for this session's matching subscriptions, or null for none. */
+  private Outbound outbound(Message message, List<String> filterKeys) {
     int qos = -1;
     boolean retain = false;
     int[] ids = null;
@@ -435,43 +524,105 @@ public final class Session {
       }
     }
     if (qos < 0) {
-      return;
+      return null;
     }
     int[] subscriptionIds = ids == null ? NO_IDS : java.util.Arrays.copyOf(ids, idCount);
-    enqueue(new Outbound(message, qos, retain, subscriptionIds, null));
+    return new Outbound(message, qos, retain, subscriptionIds, null);
+  }
+
+  /**
+   * Ties {@code o} to its stored copy {@code seq} when it is one this session keeps (QoS 1/2, the
+   * session persistent); otherwise the stored copy, if any, goes.
+   */
+  private Outbound stored(Outbound o, long seq) {
+    if (seq != 0) {
+      if (o.qos > 0 && persistent) {
+        o.seq = seq;
+      } else {
+        forget(seq);
+      }
+    }
+    return o;
+  }
+
+  /** Deletes the stored copy of a message this session no longer keeps. */
+  private void forget(long seq) {
+    if (seq != 0 && journal != null) {
+      journal.append(new Change.DeleteMessage(clientId, seq));
+    }
+  }
+
+  private void forget(Outbound o) {
+    if (o.seq != 0) {
+      forget(o.seq);
+      o.seq = 0;
+    }
   }
 
   private static final int[] NO_IDS = new int[0];
 
   /** A message given to this session as the chosen member of a shared subscription group. */
   public void deliverShared(Message message, String filterKey) {
-    SubscriptionEntry e = subscriptions.get(filterKey);
+    deliverShared(message, filterKey, 0);
+  }
+
+  /** As {@link #deliverShared(Message, String)}, stored by the publisher as {@code seq}. */
+  public void deliverShared(Message message, String filterKey, long seq) {
+    SubscriptionEntry e = ended ? null : subscriptions.get(filterKey);
     if (e == null) {
+      forget(seq);
       // left the group since it was chosen: give it to another member if there is one
       if (!broker.redispatchShared(message, filterKey, this)) {
         metrics.publishDroppedOffline.increment();
       }
       return;
     }
+    enqueue(stored(sharedOutbound(message, e), seq));
+  }
+
+  private static Outbound sharedOutbound(Message message, SubscriptionEntry e) {
     int qos = Math.min(message.qos(), e.qos());
     boolean retain = e.retainAsPublished() && message.retain();
     int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
-    enqueue(new Outbound(message, qos, retain, ids, e));
+    return new Outbound(message, qos, retain, ids, e);
   }
 
   /** A retained message sent because of a new subscription: RETAIN stays set [MQTT-3.3.1-8]. */
   public void deliverRetained(Message message, SubscriptionEntry e) {
     int qos = Math.min(message.qos(), e.qos());
     int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
-    enqueue(new Outbound(message, qos, true, ids, null));
+    Outbound o = new Outbound(message, qos, true, ids, null);
+    if (qos > 0 && persistent && !ended) {
+      // Stored as published at the granted QoS with RETAIN set, through its subscription
+      Message copy = message.qos() == qos ? message.withRetain(true) : atQos(message, qos);
+      o.seq = journal.nextSeq();
+      journal.append(
+          new Change.PutMessage(
+              new QueuedMessage(
+                  clientId,
+                  o.seq,
+                  Stored.message(copy),
+                  List.of(e.filterKey()),
+                  false,
+                  0,
+                  QueuedMessage.QUEUED)));
+    }
+    enqueue(o);
+  }
+
+  private static Message atQos(Message m, int qos) {
+    return new Message(
+        m.topic(), m.payload(), qos, true, m.properties(), m.publisherId(), m.expiresAtNanos());
   }
 
   private void enqueue(Outbound o) {
     if (ended) {
+      forget(o);
       return;
     }
     if (o.message.isExpired(System.nanoTime())) {
       metrics.publishDroppedExpired.increment();
+      forget(o);
       return;
     }
     SessionConnection conn = connection;
@@ -503,11 +654,13 @@ public final class Session {
       // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
       if (o.qos == 0 || !evictOldestQos0()) {
         metrics.publishDroppedQueueFull.increment();
+        forget(o);
         return;
       }
       if (queue.size() >= config.maxQueuedMessages()
           || queuedBytes + weight > config.maxQueuedBytes()) {
         metrics.publishDroppedQueueFull.increment();
+        forget(o);
         return;
       }
     }
@@ -572,6 +725,7 @@ public final class Session {
       }
       if (o.message.isExpired(now)) {
         metrics.publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
+        forget(o);
         continue;
       }
       if (o.qos == 0) {
@@ -593,6 +747,18 @@ public final class Session {
   private void sendInflight(SessionConnection conn, Outbound o) {
     o.packetId = allocatePacketId();
     o.phase = o.qos == 1 ? Outbound.Phase.AWAITING_PUBACK : Outbound.Phase.AWAITING_PUBREC;
+    if (o.seq != 0) {
+      journal.append(new Change.UpdateMessage(clientId, o.seq, o.packetId, o.storedPhase()));
+      if (o.qos == 2 && journal.strict()) {
+        // The client keeps a QoS 2 packet id as received: after a restart this message must go
+        // again with this id, so the id is on disk before the PUBLISH is on the wire.
+        inflight.put(o.packetId, o);
+        o.unsent = true;
+        o.commitPending = true;
+        journal.whenCommitted(new SendAfterCommit(o));
+        return;
+      }
+    }
     if (conn.sendPublish(o, false)) {
       inflight.put(o.packetId, o);
       metrics.publishSent.increment();
@@ -600,6 +766,48 @@ public final class Session {
       // Too large for this client: discard as if delivered [MQTT-3.1.2-25]
       o.phase = Outbound.Phase.QUEUED;
       metrics.publishDroppedTooLarge.increment();
+      forget(o);
+    }
+  }
+
+  /** Sends a stored QoS 2 message once its packet id is committed (or the store failed). */
+  private final class SendAfterCommit implements Journal.Completion {
+    private final Outbound o;
+
+    SendAfterCommit(Outbound o) {
+      this.o = o;
+    }
+
+    @Override
+    public void committed() {
+      execute(() -> idCommitted(o));
+    }
+
+    @Override
+    public void failed(StoreException e) {
+      // Not sending would stall the session; the store is failing, so no promise holds anyway.
+      execute(() -> idCommitted(o));
+    }
+  }
+
+  private void idCommitted(Outbound o) {
+    o.commitPending = false;
+    SessionConnection conn = connection;
+    if (conn == null || inflight.get(o.packetId) != o) {
+      return; // re-sent when a connection comes, or acknowledged/ended meanwhile
+    }
+    if (o.resendPending) {
+      resendPending(conn);
+    } else if (o.unsent) {
+      o.unsent = false;
+      if (conn.sendPublish(o, false)) {
+        metrics.publishSent.increment();
+      } else {
+        inflight.remove(o.packetId);
+        metrics.publishDroppedTooLarge.increment();
+        forget(o);
+        drain();
+      }
     }
   }
 
@@ -632,10 +840,11 @@ public final class Session {
     for (Iterator<Outbound> it = inflight.values().iterator();
         it.hasNext() && pendingResends > 0 && outstanding < quota; ) {
       Outbound o = it.next();
-      if (!o.resendPending) {
+      if (!o.resendPending || o.commitPending) {
         continue;
       }
       o.resendPending = false;
+      o.unsent = false;
       pendingResends--;
       if (o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
         conn.sendPubRel(o.packetId);
@@ -645,6 +854,7 @@ public final class Session {
       } else {
         it.remove(); // too large for this connection: discarded as if delivered [MQTT-3.1.2-25]
         metrics.publishDroppedTooLarge.increment();
+        forget(o);
       }
     }
   }
@@ -673,6 +883,9 @@ public final class Session {
       return true;
     }
     o.phase = Outbound.Phase.AWAITING_PUBCOMP;
+    if (o.seq != 0) {
+      journal.append(new Change.UpdateMessage(clientId, o.seq, o.packetId, o.storedPhase()));
+    }
     if (o.resendPending) {
       o.resendPending = false; // the client had it already: the PUBREL below is all it needs
       pendingResends--;
@@ -692,6 +905,7 @@ public final class Session {
 
   private void removeInflight(Outbound o) {
     inflight.remove(o.packetId);
+    forget(o);
     if (o.resendPending) {
       o.resendPending = false;
       pendingResends--;
@@ -712,9 +926,22 @@ public final class Session {
     awaitingPubrel.add(packetId);
   }
 
-  /** PUBREL from the client; returns false when the id was unknown. */
+  /**
+   * PUBREL from the client; returns false when the id was unknown. The stored id goes too (even an
+   * unknown one: it may be on disk from a commit that failed after memory let it go).
+   */
   public boolean release(int packetId) {
+    if (persistent) {
+      journal.append(new Change.ReleasePubrel(clientId, packetId));
+    }
     return awaitingPubrel != null && awaitingPubrel.remove(packetId);
+  }
+
+  /** A QoS 2 PUBLISH whose PUBREC could not be given after all (its commit failed). */
+  public void forgetAwaitingPubrel(int packetId) {
+    if (awaitingPubrel != null) {
+      awaitingPubrel.remove(packetId);
+    }
   }
 
   public int awaitingPubrelCount() {
@@ -757,9 +984,118 @@ public final class Session {
       return;
     }
     for (Outbound o : moved) {
-      if (!broker.redispatchShared(o.message, o.sharedVia.filterKey(), this) && !ended) {
+      if (broker.redispatchShared(o.message, o.sharedVia.filterKey(), this)) {
+        forget(o); // the member it went to has stored its own copy
+      } else if (!ended) {
         o.phase = Outbound.Phase.QUEUED;
+        if (o.seq != 0) {
+          journal.append(new Change.UpdateMessage(clientId, o.seq, 0, QueuedMessage.QUEUED));
+        }
         addToQueue(o); // nobody else: keep it for this session
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- restart
+
+  /**
+   * Rebuilds a stored session, offline, as if its connection had just ended (or ended at {@code
+   * stored.disconnectedAtMillis()}): subscriptions indexed, messages queued and in flight in their
+   * order with their packet ids, QoS 2 packet ids awaiting PUBREL. Runs on the session's loop
+   * before the broker listens; {@link #resumeTimers} follows once every session is back.
+   */
+  public void restore(
+      StoredSession stored,
+      List<SubscriptionEntry> subs,
+      List<QueuedMessage> messages,
+      List<Integer> awaiting) {
+    expirySeconds = stored.expirySeconds();
+    will = Stored.will(stored.will());
+    for (SubscriptionEntry e : subs) {
+      subscribe(e);
+    }
+    persistent = journal != null; // after the subscriptions: they are stored already
+    long now = System.nanoTime();
+    for (QueuedMessage q : messages) {
+      Message m = Stored.message(q.message());
+      Outbound o;
+      if (q.shared()) {
+        SubscriptionEntry e =
+            q.filterKeys().isEmpty() ? null : subscriptions.get(q.filterKeys().get(0));
+        o = e == null ? null : sharedOutbound(m, e);
+      } else {
+        o = outbound(m, q.filterKeys());
+      }
+      if (o == null || o.qos == 0 || m.isExpired(now)) {
+        forget(q.seq()); // its subscription is gone, or it expired while the broker was down
+        continue;
+      }
+      o.seq = q.seq();
+      if (q.phase() == QueuedMessage.QUEUED || q.packetId() == 0) {
+        queue.addLast(o);
+        queuedBytes += m.weight();
+      } else {
+        o.packetId = q.packetId();
+        o.phase = Outbound.Phase.values()[Math.min(q.phase(), 3)];
+        inflight.put(o.packetId, o);
+        nextPacketId = o.packetId == 65535 ? 1 : o.packetId + 1;
+      }
+    }
+    for (int id : awaiting) {
+      markAwaitingPubrel(id);
+    }
+    disconnectedAtMillis =
+        stored.disconnectedAtMillis() < 0
+            ? System.currentTimeMillis()
+            : stored.disconnectedAtMillis();
+  }
+
+  /**
+   * The timers of a restored session: its will (a client connected when the broker stopped lost its
+   * connection then) and its expiry, counted from when its connection ended. Runs on its loop once
+   * every stored session is restored, so that a will finds every subscriber.
+   */
+  public void resumeTimers() {
+    if (ended || connection != null || joining != null) {
+      return;
+    }
+    long lost = ++epoch;
+    long downSeconds = Math.max(0, (System.currentTimeMillis() - disconnectedAtMillis) / 1000);
+    if (will != null) {
+      long delay = Math.min(will.delaySeconds(), expirySeconds) - downSeconds;
+      if (delay <= 0) {
+        publishWill();
+      } else {
+        willTimer = schedule(lost, this::publishWill, delay);
+      }
+    }
+    if (expirySeconds != NEVER_EXPIRES) {
+      long left = expirySeconds - downSeconds;
+      if (left <= 0) {
+        expire();
+        return;
+      }
+      expiryTimer = schedule(lost, this::expire, left);
+    }
+    saveSession();
+  }
+
+  /** Drops queued messages that have expired (housekeeping for sessions that stay offline). */
+  public void purgeExpired() {
+    if (queue.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound o = it.next();
+      if (o.message.isExpired(now)) {
+        it.remove();
+        queuedBytes -= o.message.weight();
+        if (o.qos == 0) {
+          queuedQos0--;
+        }
+        metrics.publishDroppedExpired.increment();
+        forget(o);
       }
     }
   }

@@ -38,6 +38,11 @@ public final class SessionRegistry {
     }
   }
 
+  /** A session rebuilt from the store at start, before anyone connects. */
+  public void restored(Session session) {
+    sessions.put(session.clientId(), session);
+  }
+
   void remove(Session session) {
     sessions.remove(session.clientId(), session);
   }

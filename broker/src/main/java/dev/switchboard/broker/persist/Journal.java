@@ -1,0 +1,319 @@
+package dev.switchboard.broker.persist;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer between the event loops and the {@link DurableStore}. Loops append changes
+ * (never blocking on the disk); one thread takes everything that has piled up since its last commit
+ * and applies it as one transaction: one fsync for many messages of many sessions (group commit). A
+ * {@link Completion} appended after some changes runs once they are committed, which is how an
+ * acknowledgement waits for the disk in {@link Durability#STRICT} mode.
+ *
+ * <p>Within one transaction a message stored and deleted again (delivered and acknowledged before
+ * the commit) is never written, and neither is a QoS 2 packet id awaited and released.
+ */
+public final class Journal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Journal.class);
+
+  /** Runs on the journal's thread: implementations hand the work to their own loop. */
+  public interface Completion {
+    void committed();
+
+    void failed(StoreException e);
+  }
+
+  /** Items taken per transaction at most; what is left goes into the next one. */
+  private static final int MAX_ITEMS_PER_COMMIT = 16_384;
+
+  private static final Object STOP = new Object();
+  private static final Object COMPACT = new Object();
+
+  private final DurableStore store;
+  private final Durability durability;
+  private final long relaxedNanos;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong seq = new AtomicLong();
+  private final Thread writer;
+
+  /** Transactions committed. */
+  public final LongAdder commits = new LongAdder();
+
+  /** Changes written (after coalescing). */
+  public final LongAdder changesWritten = new LongAdder();
+
+  /** Transactions that failed (and were rolled back). */
+  public final LongAdder failures = new LongAdder();
+
+  private long lastFailureLogNanos;
+
+  public Journal(Persistence persistence) {
+    if (!persistence.enabled()) {
+      throw new IllegalArgumentException("no store");
+    }
+    this.store = persistence.store();
+    this.durability = persistence.durability();
+    this.relaxedNanos = persistence.relaxedInterval().toNanos();
+    this.writer = new Thread(this::run, "switchboard-journal");
+    this.writer.setDaemon(true);
+  }
+
+  /** Starts writing; {@code lastSeq} is the highest message number already stored. */
+  public void start(long lastSeq) {
+    seq.set(lastSeq);
+    writer.start();
+  }
+
+  public DurableStore store() {
+    return store;
+  }
+
+  /** Whether acknowledgements wait for the commit. */
+  public boolean strict() {
+    return durability == Durability.STRICT;
+  }
+
+  /** A new message number: a session's messages are restored in this order. */
+  public long nextSeq() {
+    return seq.incrementAndGet();
+  }
+
+  public void append(Change change) {
+    queue.add(change);
+  }
+
+  /** Appends changes that are committed together or not at all. */
+  public void appendAll(List<Change> unit) {
+    if (unit.size() == 1) {
+      queue.add(unit.get(0));
+    } else if (!unit.isEmpty()) {
+      queue.add(unit.toArray(new Change[0]));
+    }
+  }
+
+  /**
+   * Runs {@code completion} once every change appended before this call (by this thread, or by
+   * threads whose appends this one has seen) is committed; at once unless {@link #strict()}.
+   */
+  public void whenCommitted(Completion completion) {
+    if (strict()) {
+      queue.add(completion);
+    } else {
+      completion.committed();
+    }
+  }
+
+  /** Asks for {@link DurableStore#compact()} after the next commit. */
+  public void compactSoon() {
+    queue.add(COMPACT);
+  }
+
+  /** Changes waiting for the writer (for metrics). */
+  public int backlog() {
+    return queue.size();
+  }
+
+  /** Commits what is waiting and stops the writer; the store stays open (its owner closes it). */
+  @Override
+  public void close() {
+    if (!writer.isAlive()) {
+      return;
+    }
+    queue.add(STOP);
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      log.warn("store writer still busy after 30 s; {} changes not written", queue.size());
+    }
+  }
+
+  // ---------------------------------------------------------------- the writer thread
+
+  private void run() {
+    List<Object> items = new ArrayList<>();
+    Batch batch = new Batch();
+    List<Completion> waiting = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      try {
+        Object first = queue.take();
+        if (durability == Durability.RELAXED && first != STOP) {
+          // Let changes pile up for the interval: one commit for all of them.
+          long until = System.nanoTime() + relaxedNanos;
+          long left;
+          while ((left = until - System.nanoTime()) > 0 && !queue.contains(STOP)) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+          }
+        }
+        items.add(first);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      queue.drainTo(items, MAX_ITEMS_PER_COMMIT - 1);
+      boolean compact = false;
+      for (Object item : items) {
+        switch (item) {
+          case Change c -> batch.add(c);
+          case Change[] unit -> {
+            for (Change c : unit) {
+              batch.add(c);
+            }
+          }
+          case Completion c -> waiting.add(c);
+          default -> {
+            if (item == STOP) {
+              stop = queue.isEmpty();
+              if (!stop) {
+                queue.add(STOP); // stop after what arrived behind it
+              }
+            } else if (item == COMPACT) {
+              compact = true;
+            }
+          }
+        }
+      }
+      items.clear();
+      StoreException failure = commit(batch.changes());
+      batch.clear();
+      for (Completion c : waiting) {
+        try {
+          if (failure == null) {
+            c.committed();
+          } else {
+            c.failed(failure);
+          }
+        } catch (RuntimeException e) {
+          log.error("a commit completion failed", e);
+        }
+      }
+      waiting.clear();
+      if (compact && failure == null) {
+        try {
+          store.compact();
+        } catch (RuntimeException e) {
+          log.warn("{}: compaction failed: {}", store.describe(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  private StoreException commit(List<Change> changes) {
+    if (changes.isEmpty()) {
+      return null;
+    }
+    try {
+      store.apply(changes);
+      commits.increment();
+      changesWritten.add(changes.size());
+      return null;
+    } catch (StoreException e) {
+      failures.increment();
+      logFailure(e);
+      return e;
+    } catch (RuntimeException e) {
+      failures.increment();
+      StoreException wrapped =
+          new StoreException(StoreException.Kind.OTHER, store.describe() + ": " + e, e);
+      logFailure(wrapped);
+      return wrapped;
+    }
+  }
+
+  private void logFailure(StoreException e) {
+    long now = System.nanoTime();
+    if (now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(10) || lastFailureLogNanos == 0) {
+      lastFailureLogNanos = now;
+      log.error(
+          "{}: commit failed ({}): {}; acknowledgements waiting for it are refused",
+          store.describe(),
+          e.kind(),
+          e.getMessage());
+    }
+  }
+
+  /**
+   * One transaction's changes, with what cancels out taken out: a message put and deleted, a packet
+   * id awaited and released; updates of a message put in the same transaction folded into the put.
+   */
+  private static final class Batch {
+    private final List<Change> changes = new ArrayList<>();
+    private final Map<Long, Integer> puts = new HashMap<>();
+    private final Map<PubrelKey, Integer> awaits = new HashMap<>();
+    private int cancelled;
+
+    private record PubrelKey(String clientId, int packetId) {}
+
+    void add(Change c) {
+      switch (c) {
+        case Change.PutMessage p -> {
+          puts.put(p.message().seq(), changes.size());
+          changes.add(p);
+        }
+        case Change.UpdateMessage u -> {
+          Integer at = puts.get(u.seq());
+          if (at != null) {
+            Change.PutMessage p = (Change.PutMessage) changes.get(at);
+            changes.set(at, new Change.PutMessage(p.message().withState(u.packetId(), u.phase())));
+          } else {
+            changes.add(u);
+          }
+        }
+        case Change.DeleteMessage d -> {
+          Integer at = puts.remove(d.seq());
+          if (at != null) {
+            changes.set(at, null);
+            cancelled++;
+          } else {
+            changes.add(d);
+          }
+        }
+        case Change.AwaitPubrel a -> {
+          awaits.put(new PubrelKey(a.clientId(), a.packetId()), changes.size());
+          changes.add(a);
+        }
+        case Change.ReleasePubrel r -> {
+          Integer at = awaits.remove(new PubrelKey(r.clientId(), r.packetId()));
+          if (at != null) {
+            changes.set(at, null);
+            cancelled++;
+          } else {
+            changes.add(r);
+          }
+        }
+        default -> changes.add(c);
+      }
+    }
+
+    List<Change> changes() {
+      if (cancelled == 0) {
+        return changes;
+      }
+      List<Change> out = new ArrayList<>(changes.size());
+      for (Change c : changes) {
+        if (c != null) {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+
+    void clear() {
+      changes.clear();
+      puts.clear();
+      awaits.clear();
+      cancelled = 0;
+    }
+  }
+}
