@@ -293,9 +293,11 @@ public final class Broker implements BrokerServices, AutoCloseable {
   }
 
   /**
-   * As {@link #publish(Message)}, collecting in {@code unit} what must be stored before the
-   * publisher is acknowledged (the copies for persistent sessions, the retained message); the
-   * caller appends the unit to the journal. With a null unit those changes are appended at once.
+   * As {@link #publish(Message)}, adding to {@code unit} what must be stored before the publisher
+   * is acknowledged (the copies for persistent sessions, the retained message) and appending the
+   * unit, with what the caller put in it already, to the journal as one transaction. It is appended
+   * before the sessions get their copies: what they write about a copy (sent, dropped,
+   * acknowledged) must come after it. With a null unit those changes are appended at once.
    */
   public int publish(Message message, List<Change> unit) {
     metrics.messagesReceived.increment();
@@ -317,6 +319,9 @@ public final class Broker implements BrokerServices, AutoCloseable {
     Router matches = Router.collect(subscriptions, message.topic());
     int count = 0;
     StoredMessage stored = null;
+    // Copies stored in the unit go to their sessions once the unit is appended (a session on this
+    // loop runs its delivery at once, and may append an update or a delete of its copy)
+    List<Runnable> afterAppend = null;
     for (int i = 0, n = matches.size(); i < n; i++) {
       Session s = matches.session(i);
       List<String> keys = matches.filterKeys(i);
@@ -326,7 +331,12 @@ public final class Broker implements BrokerServices, AutoCloseable {
         seq = storeCopy(unit, s, stored, keys, false);
       }
       long storedAs = seq;
-      s.execute(() -> s.deliver(message, keys, storedAs));
+      if (storedAs != 0 && unit != null) {
+        (afterAppend == null ? afterAppend = new ArrayList<>() : afterAppend)
+            .add(() -> s.execute(() -> s.deliver(message, keys, storedAs)));
+      } else {
+        s.execute(() -> s.deliver(message, keys, storedAs));
+      }
       count++;
     }
     for (SubscriptionIndex.SharedGroup<Session> g : matches.shared()) {
@@ -339,9 +349,20 @@ public final class Broker implements BrokerServices, AutoCloseable {
           seq = storeCopy(unit, member, stored, List.of(key), true);
         }
         long storedAs = seq;
-        member.execute(() -> member.deliverShared(message, key, storedAs));
+        if (storedAs != 0 && unit != null) {
+          (afterAppend == null ? afterAppend = new ArrayList<>() : afterAppend)
+              .add(() -> member.execute(() -> member.deliverShared(message, key, storedAs)));
+        } else {
+          member.execute(() -> member.deliverShared(message, key, storedAs));
+        }
         count++;
       }
+    }
+    if (unit != null && journal != null) {
+      journal.appendAll(unit);
+    }
+    if (afterAppend != null) {
+      afterAppend.forEach(Runnable::run);
     }
     return count;
   }

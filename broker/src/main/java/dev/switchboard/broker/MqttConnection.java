@@ -723,13 +723,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       return;
     }
     // What must be kept for this message (copies for persistent sessions, the retained message,
-    // our QoS 2 state) is committed as one unit before the acknowledgement goes out.
+    // our QoS 2 state) is committed as one unit before the acknowledgement goes out; the broker
+    // appends the unit before it hands the copies to their sessions.
     List<Change> unit = new ArrayList<>(2);
-    int delivered = broker.publish(message, unit);
     if (p.qos() == 2 && session.isPersistent()) {
       unit.add(new Change.AwaitPubrel(identity.clientId(), p.packetId()));
     }
-    journal.appendAll(unit);
+    int delivered = broker.publish(message, unit);
     int code = delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     acknowledge(p, code, null, !unit.isEmpty());
   }

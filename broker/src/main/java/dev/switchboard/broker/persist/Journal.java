@@ -55,6 +55,12 @@ public final class Journal implements AutoCloseable {
 
   private long lastFailureLogNanos;
 
+  /**
+   * A failed commit whose changes no completion has been told about yet (writer thread only): the
+   * changes and the completion appended after them may be taken into different transactions.
+   */
+  private StoreException unreported;
+
   public Journal(Persistence persistence) {
     if (!persistence.enabled()) {
       throw new IllegalArgumentException("no store");
@@ -163,15 +169,23 @@ public final class Journal implements AutoCloseable {
       }
       queue.drainTo(items, MAX_ITEMS_PER_COMMIT - 1);
       boolean compact = false;
+      boolean changesAfterLastCompletion = false;
       for (Object item : items) {
         switch (item) {
-          case Change c -> batch.add(c);
+          case Change c -> {
+            batch.add(c);
+            changesAfterLastCompletion = true;
+          }
           case Change[] unit -> {
             for (Change c : unit) {
               batch.add(c);
             }
+            changesAfterLastCompletion = true;
           }
-          case Completion c -> waiting.add(c);
+          case Completion c -> {
+            waiting.add(c);
+            changesAfterLastCompletion = false;
+          }
           default -> {
             if (item == STOP) {
               stop = queue.isEmpty();
@@ -187,12 +201,20 @@ public final class Journal implements AutoCloseable {
       items.clear();
       StoreException failure = commit(batch.changes());
       batch.clear();
+      // A completion fails when changes before it failed, in this transaction or in one before it
+      // that had no completion after its changes
+      StoreException outcome = failure != null ? failure : unreported;
+      if (failure != null && changesAfterLastCompletion) {
+        unreported = failure;
+      } else if (!waiting.isEmpty()) {
+        unreported = null;
+      }
       for (Completion c : waiting) {
         try {
-          if (failure == null) {
+          if (outcome == null) {
             c.committed();
           } else {
-            c.failed(failure);
+            c.failed(outcome);
           }
         } catch (RuntimeException e) {
           log.error("a commit completion failed", e);

@@ -114,6 +114,16 @@ public final class Session {
   private int queuedQos0;
   private int nextPacketId = 1;
 
+  /**
+   * Messages given a packet id on this connection and not written yet, in their order: a stored QoS
+   * 2 message waits for the commit of its packet id, and what comes after it waits behind it, as
+   * topics are ordered [MQTT-4.6.0-6]. Null until the first one.
+   */
+  private ArrayDeque<Outbound> held;
+
+  /** A message to re-send waits for the commit of its packet id: nothing after it goes first. */
+  private boolean resendHeld;
+
   /** QoS 2 packet ids received and not yet released; null until the first one. */
   private Set<Integer> awaitingPubrel;
 
@@ -287,6 +297,7 @@ public final class Session {
     }
     connection = null;
     long lost = ++epoch;
+    dropHeld(); // in flight: re-sent, in order, when a connection comes
     if (publishWill && will != null) {
       long delay = Math.min(will.delaySeconds(), expirySeconds);
       if (delay <= 0) {
@@ -407,6 +418,7 @@ public final class Session {
     redispatchSharedMessages();
     queue.clear();
     inflight.clear();
+    dropHeld();
     queuedBytes = 0;
     queuedQos0 = 0;
     pendingResends = 0;
@@ -636,10 +648,11 @@ public final class Session {
     }
     if (queue.isEmpty() && conn.isWritable()) {
       if (o.qos == 0) {
-        send(conn, o);
-        return;
-      }
-      if (inflight.size() < conn.sendQuota()) {
+        if (!holding()) {
+          send(conn, o);
+          return;
+        }
+      } else if (inflight.size() < conn.sendQuota()) {
         sendInflight(conn, o);
         return;
       }
@@ -709,7 +722,7 @@ public final class Session {
     if (conn == null) {
       return;
     }
-    if (pendingResends > 0) {
+    if (pendingResends > 0 || resendHeld) {
       resendPending(conn);
     }
     long now = System.nanoTime();
@@ -717,6 +730,9 @@ public final class Session {
       Outbound o = queue.peekFirst();
       if (o.qos > 0 && inflight.size() >= conn.sendQuota()) {
         return;
+      }
+      if (o.qos == 0 && holding()) {
+        return; // written after the messages before it: sendHeld drains again
       }
       queue.pollFirst();
       queuedBytes -= o.message.weight();
@@ -752,12 +768,18 @@ public final class Session {
       if (o.qos == 2 && journal.strict()) {
         // The client keeps a QoS 2 packet id as received: after a restart this message must go
         // again with this id, so the id is on disk before the PUBLISH is on the wire.
-        inflight.put(o.packetId, o);
-        o.unsent = true;
         o.commitPending = true;
         journal.whenCommitted(new SendAfterCommit(o));
-        return;
       }
+    }
+    if (o.commitPending || holding()) {
+      inflight.put(o.packetId, o);
+      o.unsent = true;
+      if (held == null) {
+        held = new ArrayDeque<>();
+      }
+      held.addLast(o);
+      return;
     }
     if (conn.sendPublish(o, false)) {
       inflight.put(o.packetId, o);
@@ -793,22 +815,56 @@ public final class Session {
   private void idCommitted(Outbound o) {
     o.commitPending = false;
     SessionConnection conn = connection;
-    if (conn == null || inflight.get(o.packetId) != o) {
-      return; // re-sent when a connection comes, or acknowledged/ended meanwhile
+    if (conn == null) {
+      return; // re-sent when a connection comes
     }
-    if (o.resendPending) {
+    if (pendingResends > 0 || resendHeld) {
       resendPending(conn);
-    } else if (o.unsent) {
+    }
+    sendHeld(conn);
+  }
+
+  /** Whether a message waits for the commit of its packet id, with anything after it. */
+  private boolean holding() {
+    return resendHeld || (held != null && !held.isEmpty());
+  }
+
+  /**
+   * Writes the messages that waited, in order, up to the next one whose packet id is still being
+   * committed; then what is queued behind them.
+   */
+  private void sendHeld(SessionConnection conn) {
+    if (resendHeld) {
+      return; // the re-sends go first
+    }
+    while (held != null && !held.isEmpty()) {
+      Outbound o = held.peekFirst();
+      boolean stillInflight = inflight.get(o.packetId) == o && o.unsent;
+      if (stillInflight && o.commitPending) {
+        return;
+      }
+      held.pollFirst();
+      if (!stillInflight) {
+        continue; // acknowledged, moved or ended meanwhile
+      }
       o.unsent = false;
       if (conn.sendPublish(o, false)) {
         metrics.publishSent.increment();
       } else {
-        inflight.remove(o.packetId);
+        inflight.remove(o.packetId); // too large for this client [MQTT-3.1.2-25]
         metrics.publishDroppedTooLarge.increment();
         forget(o);
-        drain();
       }
     }
+    drain();
+  }
+
+  /** The connection ended: what waited is in flight, and re-sent when a connection comes. */
+  private void dropHeld() {
+    if (held != null) {
+      held.clear();
+    }
+    resendHeld = false;
   }
 
   private int allocatePacketId() {
@@ -835,13 +891,18 @@ public final class Session {
   }
 
   private void resendPending(SessionConnection conn) {
+    resendHeld = false;
     int outstanding = inflight.size() - pendingResends;
     int quota = conn.sendQuota();
     for (Iterator<Outbound> it = inflight.values().iterator();
         it.hasNext() && pendingResends > 0 && outstanding < quota; ) {
       Outbound o = it.next();
-      if (!o.resendPending || o.commitPending) {
+      if (!o.resendPending) {
         continue;
+      }
+      if (o.commitPending) {
+        resendHeld = true; // in order: the rest follow once its packet id is committed
+        return;
       }
       o.resendPending = false;
       o.unsent = false;
@@ -883,15 +944,58 @@ public final class Session {
       return true;
     }
     o.phase = Outbound.Phase.AWAITING_PUBCOMP;
-    if (o.seq != 0) {
-      journal.append(new Change.UpdateMessage(clientId, o.seq, o.packetId, o.storedPhase()));
-    }
     if (o.resendPending) {
       o.resendPending = false; // the client had it already: the PUBREL below is all it needs
       pendingResends--;
     }
+    if (o.seq != 0) {
+      journal.append(new Change.UpdateMessage(clientId, o.seq, o.packetId, o.storedPhase()));
+      if (journal.strict()) {
+        // On PUBREL the client forgets the packet id: a broker restarted before this phase is on
+        // disk would send the PUBLISH again, and the client would deliver it a second time.
+        o.commitPending = true;
+        o.unsent = true;
+        journal.whenCommitted(new PubRelAfterCommit(o));
+        return true;
+      }
+    }
     connection.sendPubRel(packetId);
     return true;
+  }
+
+  /** Sends PUBREL for a stored QoS 2 message once PUBREC is committed (or the store failed). */
+  private final class PubRelAfterCommit implements Journal.Completion {
+    private final Outbound o;
+
+    PubRelAfterCommit(Outbound o) {
+      this.o = o;
+    }
+
+    @Override
+    public void committed() {
+      execute(() -> pubRecCommitted(o));
+    }
+
+    @Override
+    public void failed(StoreException e) {
+      execute(() -> pubRecCommitted(o)); // as SendAfterCommit: stalling would help nobody
+    }
+  }
+
+  private void pubRecCommitted(Outbound o) {
+    o.commitPending = false;
+    SessionConnection conn = connection;
+    if (conn == null) {
+      return; // re-sent when a connection comes
+    }
+    if (pendingResends > 0 || resendHeld) {
+      resendPending(conn); // they may have stopped at this one
+    }
+    if (o.unsent && inflight.get(o.packetId) == o && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
+      o.unsent = false;
+      conn.sendPubRel(o.packetId);
+    }
+    sendHeld(conn);
   }
 
   /** PUBCOMP from the client. */

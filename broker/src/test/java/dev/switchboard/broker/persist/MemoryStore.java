@@ -1,0 +1,227 @@
+package dev.switchboard.broker.persist;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link DurableStore} in maps, for tests: the SPI's semantics and nothing more. {@link #apply}
+ * works on a copy and swaps it in only when every change went through (all or nothing). It records
+ * every batch it applied, can be told to fail the next applies, and can hold applies back until a
+ * test lets them go (to show that an acknowledgement waits for its commit).
+ */
+final class MemoryStore implements DurableStore {
+
+  /** Everything stored; copied for each transaction (the maps are small in tests). */
+  private static final class Data {
+    final Map<String, StoredSession> sessions = new TreeMap<>();
+    final Map<List<String>, StoredSubscription> subscriptions = new LinkedHashMap<>();
+    final Map<MessageKey, QueuedMessage> messages = new TreeMap<>(MessageKey.ORDER);
+    final Set<Change.AwaitPubrel> awaiting = new HashSet<>();
+    final Map<String, StoredMessage> retained = new TreeMap<>();
+
+    Data copy() {
+      Data d = new Data();
+      d.sessions.putAll(sessions);
+      d.subscriptions.putAll(subscriptions);
+      d.messages.putAll(messages);
+      d.awaiting.addAll(awaiting);
+      d.retained.putAll(retained);
+      return d;
+    }
+  }
+
+  private record MessageKey(String clientId, long seq) {
+    static final Comparator<MessageKey> ORDER =
+        Comparator.comparing(MessageKey::clientId).thenComparingLong(MessageKey::seq);
+  }
+
+  private Data data = new Data();
+  private final List<List<Change>> batches = new ArrayList<>();
+  private int failuresLeft;
+  private StoreException.Kind failureKind = StoreException.Kind.OTHER;
+  private int attempts;
+  private volatile CountDownLatch gate;
+  private CountDownLatch entered = new CountDownLatch(1);
+  private boolean closed;
+
+  // ---------------------------------------------------------------- test controls
+
+  /** The next {@code n} applies throw a StoreException of {@code kind} and change nothing. */
+  synchronized void failNext(int n, StoreException.Kind kind) {
+    failuresLeft = n;
+    failureKind = kind;
+  }
+
+  /** Applies from now on wait (before changing anything) until {@link #unblock()}. */
+  synchronized void block() {
+    entered = new CountDownLatch(1);
+    gate = new CountDownLatch(1);
+  }
+
+  /** Lets waiting and later applies through. */
+  void unblock() {
+    CountDownLatch g = gate;
+    gate = null;
+    if (g != null) {
+      g.countDown();
+    }
+  }
+
+  /** Waits until an apply is held back by {@link #block()}; false if none came in time. */
+  boolean awaitBlockedApply(Duration timeout) throws InterruptedException {
+    CountDownLatch e;
+    synchronized (this) {
+      e = entered;
+    }
+    return e.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Every batch applied successfully, in order. */
+  synchronized List<List<Change>> batches() {
+    return List.copyOf(batches);
+  }
+
+  /** Calls of {@link #apply}, failed ones included. */
+  synchronized int attempts() {
+    return attempts;
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  // ---------------------------------------------------------------- what is stored
+
+  synchronized Map<String, StoredSession> sessions() {
+    return Map.copyOf(data.sessions);
+  }
+
+  synchronized List<StoredSubscription> subscriptions() {
+    return List.copyOf(data.subscriptions.values());
+  }
+
+  /** Stored messages, ordered by clientId then seq. */
+  synchronized List<QueuedMessage> messages() {
+    return List.copyOf(data.messages.values());
+  }
+
+  synchronized Set<Change.AwaitPubrel> awaitingPubrel() {
+    return Set.copyOf(data.awaiting);
+  }
+
+  synchronized Map<String, StoredMessage> retained() {
+    return Map.copyOf(data.retained);
+  }
+
+  /** Sets up state directly, as a store left by an earlier broker (a crash) would hold it. */
+  synchronized void seed(List<Change> changes) {
+    Data next = data.copy();
+    for (Change c : changes) {
+      change(next, c);
+    }
+    data = next;
+  }
+
+  // ---------------------------------------------------------------- the SPI
+
+  @Override
+  public synchronized StoredState load() {
+    List<Change.AwaitPubrel> awaiting = new ArrayList<>(data.awaiting);
+    awaiting.sort(
+        Comparator.comparing(Change.AwaitPubrel::clientId)
+            .thenComparingInt(Change.AwaitPubrel::packetId));
+    return new StoredState(
+        List.copyOf(data.sessions.values()),
+        List.copyOf(data.subscriptions.values()),
+        List.copyOf(data.messages.values()), // the TreeMap orders them by clientId, then seq
+        List.copyOf(awaiting),
+        List.copyOf(data.retained.values()));
+  }
+
+  @Override
+  public void apply(List<Change> changes) {
+    CountDownLatch g = gate;
+    if (g != null) {
+      synchronized (this) {
+        entered.countDown();
+      }
+      try {
+        g.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(StoreException.Kind.OTHER, "interrupted", e);
+      }
+    }
+    synchronized (this) {
+      attempts++;
+      if (closed) {
+        throw new StoreException(StoreException.Kind.UNAVAILABLE, "memory store closed");
+      }
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new StoreException(failureKind, "memory store told to fail");
+      }
+      Data next = data.copy();
+      for (Change c : changes) {
+        change(next, c);
+      }
+      data = next;
+      batches.add(List.copyOf(changes));
+    }
+  }
+
+  private static void change(Data d, Change change) {
+    switch (change) {
+      case Change.PutSession p -> d.sessions.put(p.session().clientId(), p.session());
+      case Change.DeleteSession s -> {
+        String id = s.clientId();
+        d.sessions.remove(id);
+        d.subscriptions.values().removeIf(sub -> sub.clientId().equals(id));
+        d.messages.keySet().removeIf(k -> k.clientId().equals(id));
+        d.awaiting.removeIf(a -> a.clientId().equals(id));
+      }
+      case Change.PutSubscription p -> {
+        StoredSubscription s = p.subscription();
+        d.subscriptions.put(List.of(s.clientId(), s.filterKey()), s);
+      }
+      case Change.DeleteSubscription s ->
+          d.subscriptions.remove(List.of(s.clientId(), s.filterKey()));
+      case Change.PutMessage p -> {
+        QueuedMessage m = p.message();
+        d.messages.put(new MessageKey(m.clientId(), m.seq()), m);
+      }
+      case Change.UpdateMessage u ->
+          d.messages.computeIfPresent(
+              new MessageKey(u.clientId(), u.seq()),
+              (k, m) -> m.withState(u.packetId(), u.phase()));
+      case Change.DeleteMessage m -> d.messages.remove(new MessageKey(m.clientId(), m.seq()));
+      case Change.AwaitPubrel a -> d.awaiting.add(a);
+      case Change.ReleasePubrel r ->
+          d.awaiting.remove(new Change.AwaitPubrel(r.clientId(), r.packetId()));
+      case Change.PutRetained r -> d.retained.put(r.message().topic(), r.message());
+      case Change.DeleteRetained r -> d.retained.remove(r.topic());
+    }
+  }
+
+  @Override
+  public void compact() {}
+
+  @Override
+  public String describe() {
+    return "memory";
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+}
