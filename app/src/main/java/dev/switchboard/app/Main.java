@@ -32,6 +32,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand("bench", new BenchCommand(SwitchboardProcess.launcher()));
+    cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand(new CommandLine.HelpCommand());
     cmd.setParameterExceptionHandler(
         (ex, a) -> {

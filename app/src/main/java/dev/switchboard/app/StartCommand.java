@@ -3,6 +3,13 @@ package dev.switchboard.app;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.ListenerException;
+import dev.switchboard.broker.auth.AnonymousAuthenticator;
+import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.persist.Durability;
+import dev.switchboard.broker.persist.DurableStore;
+import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.broker.retained.InMemoryRetainedStore;
+import dev.switchboard.store.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -60,15 +67,30 @@ public final class StartCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Broker broker;
+    DurableStore store = null;
     try {
       SwitchboardConfig config = SwitchboardConfig.load(configFile, System.getenv(), overrides());
       prepareDataDir(config.dataDir());
       BrokerConfig brokerConfig = config.brokerConfig();
-      broker = new Broker(brokerConfig);
+      if (config.durability() != Durability.NONE) {
+        store = Stores.open(config.storeConfig());
+      }
+      broker =
+          new Broker(
+              brokerConfig,
+              new InMemoryRetainedStore(),
+              new AnonymousAuthenticator(brokerConfig.allowAnonymous()),
+              Authorizer.ALLOW_ALL,
+              config.persistence(store));
       broker.start();
-    } catch (ConfigError | ListenerException e) {
+    } catch (ConfigError | ListenerException | StoreException e) {
+      // A damaged store is named with the commands that check and repair it (StoreException's
+      // message); the broker never starts empty in its place.
       err.println("switchboard: " + e.getMessage());
       err.flush();
+      if (store != null) {
+        store.close();
+      }
       return Main.EXIT_CONFIG;
     }
     CountDownLatch stop = new CountDownLatch(1);
@@ -89,6 +111,9 @@ public final class StartCommand implements Callable<Integer> {
     }
     log.info("stopping");
     broker.close();
+    if (store != null) {
+      store.close();
+    }
     log.info("stopped");
     return 0;
   }

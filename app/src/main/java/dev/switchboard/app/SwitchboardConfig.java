@@ -6,6 +6,10 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.persist.Durability;
+import dev.switchboard.broker.persist.DurableStore;
+import dev.switchboard.broker.persist.Persistence;
+import dev.switchboard.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,6 +153,66 @@ public final class SwitchboardConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigError("switchboard." + e.getMessage());
     }
+  }
+
+  /** What acknowledgements promise ({@code store.durability}). */
+  public Durability durability() {
+    String raw = string("store.durability");
+    Durability d = Durability.parse(raw);
+    if (d == null) {
+      throw new ConfigError(
+          ROOT + ".store.durability must be strict, relaxed or none, not \"" + raw + "\"");
+    }
+    return d;
+  }
+
+  /** Where the store is ({@code store.type}, {@code store.sqlite}, {@code store.postgresql}). */
+  public StoreConfig storeConfig() {
+    String type = string("store.type");
+    switch (type) {
+      case "sqlite" -> {
+        String path = string("store.sqlite.path");
+        return StoreConfig.sqlite(
+            path.isBlank() ? dataDir().resolve("switchboard.db") : Path.of(path));
+      }
+      case "postgresql" -> {
+        String url = string("store.postgresql.url");
+        if (!url.startsWith("jdbc:postgresql:")) {
+          throw new ConfigError(
+              ROOT
+                  + ".store.postgresql.url must be a jdbc:postgresql://HOST:PORT/DATABASE url, not \""
+                  + url
+                  + "\"");
+        }
+        int pool = integer("store.postgresql.pool-size");
+        if (pool < 1 || pool > 64) {
+          throw new ConfigError(ROOT + ".store.postgresql.pool-size must be 1 to 64, not " + pool);
+        }
+        return StoreConfig.postgresql(
+            url, string("store.postgresql.user"), string("store.postgresql.password"), pool);
+      }
+      default ->
+          throw new ConfigError(
+              ROOT + ".store.type must be sqlite or postgresql, not \"" + type + "\"");
+    }
+  }
+
+  /** The broker's persistence settings around an opened store (null when durability is none). */
+  public Persistence persistence(DurableStore store) {
+    Durability d = durability();
+    if (d == Durability.NONE) {
+      return Persistence.NONE;
+    }
+    Duration relaxed = duration("store.relaxed-interval");
+    Duration housekeeping = duration("store.housekeeping-interval");
+    if (relaxed.isZero() || relaxed.isNegative()) {
+      throw new ConfigError(ROOT + ".store.relaxed-interval must be above 0, not " + relaxed);
+    }
+    if (housekeeping.isZero() || housekeeping.isNegative()) {
+      throw new ConfigError(
+          ROOT + ".store.housekeeping-interval must be above 0, not " + housekeeping);
+    }
+    return new Persistence(store, d, relaxed, housekeeping);
   }
 
   private int port(String key) {

@@ -34,12 +34,14 @@ final class SwitchboardProcess {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
-    // $SYS off, as in the mosquitto configuration compare writes (sys_interval 0).
+    // $SYS off and no store, as in the mosquitto configuration compare writes (sys_interval 0,
+    // persistence false).
     return new CommandLauncher(
         "switchboard",
         command,
         Map.of(
             "SWITCHBOARD_SYS_INTERVAL", "0",
+            "SWITCHBOARD_STORE_DURABILITY", "none",
             "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT),
             "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
                 Integer.toString(BrokerLauncher.MAX_QUEUED_MESSAGES),

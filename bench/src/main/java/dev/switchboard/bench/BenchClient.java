@@ -99,6 +99,7 @@ public final class BenchClient extends ByteToMessageDecoder {
   private ByteBuf acks;
   private long receivedInBurst;
   private boolean windowOpened;
+  private boolean persistentSession;
 
   /**
    * @param subscriptions filters to subscribe to once connected (empty: none)
@@ -127,6 +128,12 @@ public final class BenchClient extends ByteToMessageDecoder {
     this.rate = rate;
     this.window = Math.max(1, window);
     this.webSocket = webSocket;
+  }
+
+  /** Connect with a session the broker keeps (clean session 0; 5.0: expiry one hour). */
+  public BenchClient persistentSession(boolean persistent) {
+    this.persistentSession = persistent;
+    return this;
   }
 
   public int index() {
@@ -208,12 +215,14 @@ public final class BenchClient extends ByteToMessageDecoder {
         new Connect(
             v,
             clientId,
-            true,
+            !persistentSession,
             options.keepAlive(),
             options.username(),
             password,
             null,
-            MqttProperties.EMPTY);
+            persistentSession && v == MqttVersion.V5
+                ? MqttProperties.builder().sessionExpiryInterval(3600L).build()
+                : MqttProperties.EMPTY);
     ctx.writeAndFlush(MqttCodec.encode(ctx.alloc(), connect, v));
     connackTimeout =
         ctx.executor()

@@ -68,8 +68,16 @@ public record Scenario(
     }
   }
 
-  /** Subscribers. {@code %i} in the filter is the subscriber's index within its group. */
-  public record SubscriberGroup(int count, int qos, String topic) {
+  /**
+   * Subscribers. {@code %i} in the filter is the subscriber's index within its group. Persistent
+   * ones connect with clean session 0 (3.1.1) or a session expiry of one hour (5.0), so that a
+   * broker with a store keeps their messages on disk.
+   */
+  public record SubscriberGroup(int count, int qos, String topic, boolean persistent) {
+    public SubscriberGroup(int count, int qos, String topic) {
+      this(count, qos, topic, false);
+    }
+
     public SubscriberGroup {
       positive("subscribers.count", count);
       qosRange("subscribers.qos", qos);
@@ -217,12 +225,13 @@ public record Scenario(
     List<SubscriberGroup> subs = new ArrayList<>();
     if (c.hasPath("subscribers")) {
       for (Config g : c.getConfigList("subscribers")) {
-        only(g, "subscribers", Set.of("count", "qos", "topic"));
+        only(g, "subscribers", Set.of("count", "qos", "topic", "persistent"));
         subs.add(
             new SubscriberGroup(
                 g.hasPath("count") ? g.getInt("count") : 1,
                 g.hasPath("qos") ? g.getInt("qos") : 0,
-                g.getString("topic")));
+                g.getString("topic"),
+                g.hasPath("persistent") && g.getBoolean("persistent")));
       }
     }
     return new Scenario(

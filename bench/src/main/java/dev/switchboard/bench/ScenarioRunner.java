@@ -95,16 +95,17 @@ public final class ScenarioRunner {
       for (int i = 0; i < g.count(); i++) {
         clients.add(
             new BenchClient(
-                n++,
-                prefix + "s" + clients.size(),
-                options,
-                stats,
-                listener,
-                List.of(new Subscription(g.filterOf(i), g.qos())),
-                null,
-                0,
-                1,
-                endpoint.webSocket()));
+                    n++,
+                    prefix + "s" + clients.size(),
+                    options,
+                    stats,
+                    listener,
+                    List.of(new Subscription(g.filterOf(i), g.qos())),
+                    null,
+                    0,
+                    1,
+                    endpoint.webSocket())
+                .persistentSession(g.persistent()));
       }
     }
     for (Scenario.PublisherGroup g : scenario.publishers()) {

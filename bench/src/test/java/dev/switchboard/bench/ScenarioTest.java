@@ -45,7 +45,7 @@ class ScenarioTest {
             ]
             subscribers = [
               { count = 3, qos = 1, topic = "t/%i" }
-              { count = 2, qos = 0, topic = "t/#" }
+              { count = 2, qos = 0, topic = "t/#", persistent = true }
             ]
             idle = 5
             connect-rate = 100
@@ -63,7 +63,8 @@ class ScenarioTest {
             new PublisherGroup(3, 250.5, 1, 128, "t/%i", 16),
             new PublisherGroup(1, 0, 2, 8, "all", 64));
     assertThat(s.subscribers())
-        .containsExactly(new SubscriberGroup(3, 1, "t/%i"), new SubscriberGroup(2, 0, "t/#"));
+        .containsExactly(
+            new SubscriberGroup(3, 1, "t/%i", false), new SubscriberGroup(2, 0, "t/#", true));
     assertThat(s.idle()).isEqualTo(5);
     assertThat(s.connectRate()).isEqualTo(100);
     assertThat(s.maxPending()).isEqualTo(10);
@@ -151,6 +152,7 @@ class ScenarioTest {
         "connect-rate = -1, idle = 1                       | connect-rate must be a positive number or max",
         "publishers = [ { topic = a, qos = 3 } ]           | publishers.qos 3 is not 0, 1 or 2",
         "subscribers = [ { topic = a, qos = -1 } ]         | subscribers.qos -1 is not 0, 1 or 2",
+        "subscribers = [ { topic = a, persistent = maybe } ] | persistent",
         "publishers = [ { topic = a, inflight = 0 } ]      | publishers.inflight must be between 1 and 32768",
         "max-pending = 0, idle = 1                         | max-pending must be at least 1",
         "duration = -1s, idle = 1                          | durations must not be negative",

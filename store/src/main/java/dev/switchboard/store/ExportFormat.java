@@ -1,0 +1,367 @@
+package dev.switchboard.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Change.AwaitPubrel;
+import dev.switchboard.broker.persist.QueuedMessage;
+import dev.switchboard.broker.persist.StoredMessage;
+import dev.switchboard.broker.persist.StoredSession;
+import dev.switchboard.broker.persist.StoredSubscription;
+import dev.switchboard.broker.persist.StoredWill;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The export format: JSON lines. The first is {@code {"format":"switchboard-store","version":1}},
+ * then one line per stored row (sessions, subscriptions, messages, awaiting-pubrel, retained, in
+ * that order and each in key order), then {@code {"type":"end","records":N}}, so that an export cut
+ * short (a full disk, a killed process) is refused instead of imported as if complete. Bytes are
+ * base64; every field is always present (null where the SPI allows null), and a line with a field
+ * missing, of the wrong type, out of range or unknown is refused with its line number.
+ */
+final class ExportFormat {
+  static final String FORMAT = "switchboard-store";
+  static final int VERSION = 1;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Base64.Encoder BASE64 = Base64.getEncoder();
+  private static final Base64.Decoder UNBASE64 = Base64.getDecoder();
+
+  /**
+   * Everything past ASCII written as a JSON escape (backslash, u, four hex digits): the export then
+   * reads the same through any terminal or pipe encoding, and a string that is not valid UTF-16
+   * still survives.
+   */
+  private final ObjectMapper json =
+      new ObjectMapper(JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build());
+
+  /** A line read back. */
+  sealed interface Line {}
+
+  record Header(int version) implements Line {}
+
+  record Row(Change change) implements Line {}
+
+  record End(long records) implements Line {}
+
+  String header() {
+    ObjectNode n = NODES.objectNode();
+    n.put("format", FORMAT);
+    n.put("version", VERSION);
+    return write(n);
+  }
+
+  String end(long records) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "end");
+    n.put("records", records);
+    return write(n);
+  }
+
+  String session(StoredSession s) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "session");
+    n.put("clientId", s.clientId());
+    n.put("expirySeconds", s.expirySeconds());
+    n.put("disconnectedAtMillis", s.disconnectedAtMillis());
+    if (s.will() == null) {
+      n.putNull("will");
+    } else {
+      ObjectNode w = n.putObject("will");
+      w.put("delaySeconds", s.will().delaySeconds());
+      w.put("messageExpirySeconds", s.will().messageExpirySeconds());
+      w.set("message", message(s.will().message()));
+    }
+    return write(n);
+  }
+
+  String subscription(StoredSubscription s) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "subscription");
+    n.put("clientId", s.clientId());
+    n.put("filterKey", s.filterKey());
+    n.put("qos", s.qos());
+    n.put("noLocal", s.noLocal());
+    n.put("retainAsPublished", s.retainAsPublished());
+    n.put("retainHandling", s.retainHandling());
+    n.put("subscriptionId", s.subscriptionId());
+    return write(n);
+  }
+
+  String queued(QueuedMessage q) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "message");
+    n.put("clientId", q.clientId());
+    n.put("seq", q.seq());
+    ArrayNode keys = n.putArray("filterKeys");
+    q.filterKeys().forEach(keys::add);
+    n.put("shared", q.shared());
+    n.put("packetId", q.packetId());
+    n.put("phase", q.phase());
+    n.set("message", message(q.message()));
+    return write(n);
+  }
+
+  String awaitingPubrel(AwaitPubrel a) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "awaiting-pubrel");
+    n.put("clientId", a.clientId());
+    n.put("packetId", a.packetId());
+    return write(n);
+  }
+
+  String retained(StoredMessage m) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "retained");
+    n.set("message", message(m));
+    return write(n);
+  }
+
+  private static ObjectNode message(StoredMessage m) {
+    ObjectNode n = NODES.objectNode();
+    n.put("topic", m.topic());
+    n.put("payload", BASE64.encodeToString(m.payload()));
+    n.put("qos", m.qos());
+    n.put("retain", m.retain());
+    if (m.properties() == null) {
+      n.putNull("properties");
+    } else {
+      n.put("properties", BASE64.encodeToString(m.properties()));
+    }
+    if (m.publisherId() == null) {
+      n.putNull("publisherId");
+    } else {
+      n.put("publisherId", m.publisherId());
+    }
+    n.put("expiresAtMillis", m.expiresAtMillis());
+    return n;
+  }
+
+  private String write(ObjectNode n) {
+    try {
+      return json.writeValueAsString(n);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /**
+   * @throws Invalid naming what is wrong with the line (the caller adds its number)
+   */
+  Line parse(String text) {
+    JsonNode n;
+    try {
+      n = json.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new Invalid("not JSON (" + Failures.oneLine(e.getOriginalMessage()) + ")");
+    }
+    if (n == null || !n.isObject()) {
+      throw new Invalid("not a JSON object");
+    }
+    if (n.has("format")) {
+      fields(n, "format", "version");
+      if (!FORMAT.equals(n.get("format").asText())) {
+        throw new Invalid("format is " + n.get("format") + ", not \"" + FORMAT + "\"");
+      }
+      int version = (int) number(n, "version", 1, Integer.MAX_VALUE);
+      return new Header(version);
+    }
+    String type = text(n, "type", false);
+    return switch (type) {
+      case "session" -> {
+        fields(n, "type", "clientId", "expirySeconds", "disconnectedAtMillis", "will");
+        StoredWill will = null;
+        JsonNode w = n.get("will");
+        if (!w.isNull()) {
+          if (!w.isObject()) {
+            throw new Invalid("\"will\" must be an object or null");
+          }
+          fields(w, "delaySeconds", "messageExpirySeconds", "message");
+          will =
+              new StoredWill(
+                  message(w.get("message")),
+                  number(w, "delaySeconds", 0, Long.MAX_VALUE),
+                  number(w, "messageExpirySeconds", -1, Long.MAX_VALUE));
+        }
+        yield new Row(
+            new Change.PutSession(
+                new StoredSession(
+                    text(n, "clientId", false),
+                    number(n, "expirySeconds", 0, Long.MAX_VALUE),
+                    number(n, "disconnectedAtMillis", -1, Long.MAX_VALUE),
+                    will)));
+      }
+      case "subscription" -> {
+        fields(
+            n,
+            "type",
+            "clientId",
+            "filterKey",
+            "qos",
+            "noLocal",
+            "retainAsPublished",
+            "retainHandling",
+            "subscriptionId");
+        yield new Row(
+            new Change.PutSubscription(
+                new StoredSubscription(
+                    text(n, "clientId", false),
+                    text(n, "filterKey", false),
+                    (int) number(n, "qos", 0, 2),
+                    bool(n, "noLocal"),
+                    bool(n, "retainAsPublished"),
+                    (int) number(n, "retainHandling", 0, 2),
+                    (int) number(n, "subscriptionId", 0, 268_435_455))));
+      }
+      case "message" -> {
+        fields(
+            n, "type", "clientId", "seq", "filterKeys", "shared", "packetId", "phase", "message");
+        JsonNode keys = n.get("filterKeys");
+        if (!keys.isArray()) {
+          throw new Invalid("\"filterKeys\" must be an array of strings");
+        }
+        List<String> filterKeys = new ArrayList<>();
+        for (JsonNode k : keys) {
+          if (!k.isTextual()) {
+            throw new Invalid("\"filterKeys\" must be an array of strings");
+          }
+          filterKeys.add(checked("filterKeys", k.asText()));
+        }
+        yield new Row(
+            new Change.PutMessage(
+                new QueuedMessage(
+                    text(n, "clientId", false),
+                    number(n, "seq", Long.MIN_VALUE, Long.MAX_VALUE),
+                    message(n.get("message")),
+                    List.copyOf(filterKeys),
+                    bool(n, "shared"),
+                    (int) number(n, "packetId", 0, 65535),
+                    (int)
+                        number(n, "phase", QueuedMessage.QUEUED, QueuedMessage.AWAITING_PUBCOMP))));
+      }
+      case "awaiting-pubrel" -> {
+        fields(n, "type", "clientId", "packetId");
+        yield new Row(
+            new AwaitPubrel(text(n, "clientId", false), (int) number(n, "packetId", 1, 65535)));
+      }
+      case "retained" -> {
+        fields(n, "type", "message");
+        yield new Row(new Change.PutRetained(message(n.get("message"))));
+      }
+      case "end" -> {
+        fields(n, "type", "records");
+        yield new End(number(n, "records", 0, Long.MAX_VALUE));
+      }
+      default -> throw new Invalid("unknown type \"" + type + "\"");
+    };
+  }
+
+  private static StoredMessage message(JsonNode m) {
+    if (m == null || !m.isObject()) {
+      throw new Invalid("\"message\" must be an object");
+    }
+    fields(m, "topic", "payload", "qos", "retain", "properties", "publisherId", "expiresAtMillis");
+    String topic = text(m, "topic", false);
+    if (topic.isEmpty()) {
+      throw new Invalid("\"topic\" is empty");
+    }
+    return new StoredMessage(
+        topic,
+        bytes(m, "payload", false),
+        (int) number(m, "qos", 0, 2),
+        bool(m, "retain"),
+        bytes(m, "properties", true),
+        m.get("publisherId").isNull() ? null : text(m, "publisherId", false),
+        number(m, "expiresAtMillis", 0, Long.MAX_VALUE));
+  }
+
+  /** Every one of {@code names} present, and nothing else: a typo must not pass as a default. */
+  private static void fields(JsonNode n, String... names) {
+    Set<String> expected = Set.of(names);
+    for (String name : names) {
+      if (!n.has(name)) {
+        throw new Invalid("missing \"" + name + "\"");
+      }
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!expected.contains(name)) {
+        throw new Invalid("unknown field \"" + name + "\"");
+      }
+    }
+  }
+
+  private static String text(JsonNode n, String name, boolean nullable) {
+    JsonNode v = n.get(name);
+    if (v == null || v.isNull()) {
+      if (nullable) {
+        return null;
+      }
+      throw new Invalid("\"" + name + "\" must be a string");
+    }
+    if (!v.isTextual()) {
+      throw new Invalid("\"" + name + "\" must be a string");
+    }
+    return checked(name, v.asText());
+  }
+
+  /** MQTT strings cannot hold U+0000, and PostgreSQL's text cannot either. */
+  private static String checked(String name, String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw new Invalid("\"" + name + "\" contains U+0000");
+    }
+    return s;
+  }
+
+  private static long number(JsonNode n, String name, long min, long max) {
+    JsonNode v = n.get(name);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new Invalid("\"" + name + "\" must be a whole number");
+    }
+    long value = v.asLong();
+    if (value < min || value > max) {
+      throw new Invalid("\"" + name + "\" is " + value + ", not from " + min + " to " + max);
+    }
+    return value;
+  }
+
+  private static boolean bool(JsonNode n, String name) {
+    JsonNode v = n.get(name);
+    if (v == null || !v.isBoolean()) {
+      throw new Invalid("\"" + name + "\" must be true or false");
+    }
+    return v.asBoolean();
+  }
+
+  private static byte[] bytes(JsonNode n, String name, boolean nullable) {
+    JsonNode v = n.get(name);
+    if (nullable && v != null && v.isNull()) {
+      return null;
+    }
+    if (v == null || !v.isTextual()) {
+      throw new Invalid("\"" + name + "\" must be a base64 string");
+    }
+    try {
+      return UNBASE64.decode(v.asText());
+    } catch (IllegalArgumentException e) {
+      throw new Invalid("\"" + name + "\" is not base64 (" + e.getMessage() + ")");
+    }
+  }
+
+  /** What is wrong with one line. */
+  static final class Invalid extends RuntimeException {
+    Invalid(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.switchboard.store;
+
+import dev.switchboard.broker.persist.Change.AwaitPubrel;
+import dev.switchboard.broker.persist.QueuedMessage;
+import dev.switchboard.broker.persist.StoredMessage;
+import dev.switchboard.broker.persist.StoredSession;
+import dev.switchboard.broker.persist.StoredState;
+import dev.switchboard.broker.persist.StoredSubscription;
+import dev.switchboard.broker.persist.StoredWill;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads everything back. Every table is read in key order, so two stores holding the same rows load
+ * (and export) them identically, whichever database they are in.
+ */
+final class StateReader {
+  private static final int FETCH_SIZE = 1000;
+
+  private StateReader() {}
+
+  static StoredState load(Connection c) throws SQLException {
+    List<StoredSession> sessions = new ArrayList<>();
+    List<StoredSubscription> subscriptions = new ArrayList<>();
+    List<QueuedMessage> messages = new ArrayList<>();
+    List<AwaitPubrel> awaiting = new ArrayList<>();
+    List<StoredMessage> retained = new ArrayList<>();
+    try (Statement s = c.createStatement()) {
+      // Without it PostgreSQL's driver would read a whole table into memory before the first row.
+      s.setFetchSize(FETCH_SIZE);
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT client_id, expiry_seconds, disconnected_at, will_topic, will_payload,"
+                  + " will_qos, will_retain, will_properties, will_publisher_id, will_expires_at,"
+                  + " will_delay_seconds, will_message_expiry_seconds"
+                  + " FROM sessions ORDER BY client_id")) {
+        while (r.next()) {
+          StoredWill will = null;
+          String willTopic = r.getString(4);
+          if (willTopic != null) {
+            StoredMessage m =
+                new StoredMessage(
+                    willTopic,
+                    nonNull(r.getBytes(5)),
+                    r.getInt(6),
+                    r.getBoolean(7),
+                    r.getBytes(8),
+                    r.getString(9),
+                    r.getLong(10));
+            will = new StoredWill(m, r.getLong(11), r.getLong(12));
+          }
+          sessions.add(new StoredSession(r.getString(1), r.getLong(2), r.getLong(3), will));
+        }
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT client_id, filter_key, qos, no_local, retain_as_published, retain_handling,"
+                  + " subscription_id FROM subscriptions ORDER BY client_id, filter_key")) {
+        while (r.next()) {
+          subscriptions.add(
+              new StoredSubscription(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getInt(3),
+                  r.getBoolean(4),
+                  r.getBoolean(5),
+                  r.getInt(6),
+                  r.getInt(7)));
+        }
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT client_id, seq, topic, payload, qos, retain, properties, publisher_id,"
+                  + " expires_at, filter_keys, shared, packet_id, phase"
+                  + " FROM messages ORDER BY client_id, seq")) {
+        while (r.next()) {
+          StoredMessage m =
+              new StoredMessage(
+                  r.getString(3),
+                  nonNull(r.getBytes(4)),
+                  r.getInt(5),
+                  r.getBoolean(6),
+                  r.getBytes(7),
+                  r.getString(8),
+                  r.getLong(9));
+          messages.add(
+              new QueuedMessage(
+                  r.getString(1),
+                  r.getLong(2),
+                  m,
+                  FilterKeys.decode(nonNull(r.getBytes(10))),
+                  r.getBoolean(11),
+                  r.getInt(12),
+                  r.getInt(13)));
+        }
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT client_id, packet_id FROM awaiting_pubrel ORDER BY client_id, packet_id")) {
+        while (r.next()) {
+          awaiting.add(new AwaitPubrel(r.getString(1), r.getInt(2)));
+        }
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT topic, payload, qos, retain, properties, publisher_id, expires_at"
+                  + " FROM retained ORDER BY topic")) {
+        while (r.next()) {
+          retained.add(
+              new StoredMessage(
+                  r.getString(1),
+                  nonNull(r.getBytes(2)),
+                  r.getInt(3),
+                  r.getBoolean(4),
+                  r.getBytes(5),
+                  r.getString(6),
+                  r.getLong(7)));
+        }
+      }
+    }
+    return new StoredState(
+        List.copyOf(sessions),
+        List.copyOf(subscriptions),
+        List.copyOf(messages),
+        List.copyOf(awaiting),
+        List.copyOf(retained));
+  }
+
+  private static byte[] nonNull(byte[] b) {
+    return b == null ? new byte[0] : b;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.switchboard.store;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Which store to open and where.
+ *
+ * @param type the kind of database
+ * @param sqlitePath the SQLite file (for {@link Type#SQLITE}); its directory is created at open
+ * @param postgresUrl a {@code jdbc:postgresql://host:port/db} URL (for {@link Type#POSTGRESQL})
+ * @param postgresUser the PostgreSQL user
+ * @param postgresPassword the PostgreSQL password (never printed: see {@link #toString()})
+ * @param poolSize connections kept open to PostgreSQL
+ */
+public record StoreConfig(
+    Type type,
+    Path sqlitePath,
+    String postgresUrl,
+    String postgresUser,
+    String postgresPassword,
+    int poolSize) {
+
+  /** The kinds of database a store can live in. */
+  public enum Type {
+    SQLITE,
+    POSTGRESQL
+  }
+
+  public StoreConfig {
+    Objects.requireNonNull(type, "type");
+    switch (type) {
+      case SQLITE -> Objects.requireNonNull(sqlitePath, "sqlitePath");
+      case POSTGRESQL -> {
+        Objects.requireNonNull(postgresUrl, "postgresUrl");
+        if (!postgresUrl.startsWith("jdbc:postgresql:")) {
+          throw new IllegalArgumentException(
+              "a PostgreSQL URL starts with jdbc:postgresql://, not "
+                  + PostgresTarget.of(postgresUrl));
+        }
+        if (poolSize < 1) {
+          throw new IllegalArgumentException("pool size must be at least 1, not " + poolSize);
+        }
+      }
+    }
+  }
+
+  public static StoreConfig sqlite(Path path) {
+    return new StoreConfig(Type.SQLITE, path, null, null, null, 0);
+  }
+
+  public static StoreConfig postgresql(String url, String user, String password, int poolSize) {
+    return new StoreConfig(Type.POSTGRESQL, null, url, user, password, poolSize);
+  }
+
+  /** Where the store is, for messages: the file, or the PostgreSQL host, port and database. */
+  public String where() {
+    return type == Type.SQLITE ? sqlitePath.toString() : PostgresTarget.of(postgresUrl);
+  }
+
+  /** Like the record's, without the password, which would otherwise end up in logs. */
+  @Override
+  public String toString() {
+    return type == Type.SQLITE
+        ? "StoreConfig[sqlite " + sqlitePath + "]"
+        : "StoreConfig[postgresql "
+            + PostgresTarget.of(postgresUrl)
+            + " user="
+            + postgresUser
+            + " poolSize="
+            + poolSize
+            + "]";
+  }
+}

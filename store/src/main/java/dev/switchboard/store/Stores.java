@@ -1,0 +1,45 @@
+package dev.switchboard.store;
+
+import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.broker.persist.StoreException.Kind;
+import java.nio.file.Files;
+
+/** Opens stores. */
+public final class Stores {
+  private Stores() {}
+
+  /**
+   * Opens the store {@code config} describes, creating it if it does not exist, and brings its
+   * schema up to date. A SQLite file is checked before anything is written to it.
+   *
+   * @throws StoreException with one line naming the file or server when the store cannot be used:
+   *     damaged ({@link Kind#CORRUPT}), newer than this code ({@link Kind#INCOMPATIBLE}), not
+   *     writable, not reachable
+   */
+  public static SqlStore open(StoreConfig config) {
+    Database db =
+        switch (config.type()) {
+          case SQLITE -> SqliteDatabase.open(config.sqlitePath());
+          case POSTGRESQL -> PostgresDatabase.open(config);
+        };
+    try {
+      int version = Migrations.migrate(db, config.where(), Migrations.latest());
+      return new SqlStore(db, config.where(), version);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Like {@link #open}, but refuses to create a SQLite file that is not there: for tools that read
+   * a store, where a missing file is a mistake in the path rather than a new store.
+   */
+  public static SqlStore openExisting(StoreConfig config) {
+    if (config.type() == StoreConfig.Type.SQLITE && !Files.exists(config.sqlitePath())) {
+      throw new StoreException(
+          Kind.UNAVAILABLE, "store " + config.sqlitePath() + " does not exist");
+    }
+    return open(config);
+  }
+}
