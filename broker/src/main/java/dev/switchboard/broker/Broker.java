@@ -270,6 +270,12 @@ public final class Broker implements BrokerServices, AutoCloseable {
     shutdownGroup();
     if (journal != null) {
       journal.close(); // after the loops: what the last disconnections wrote is committed
+      log.info(
+          "{}: {} commits, {} changes written, {} failed commits",
+          journal.store().describe(),
+          journal.commits.sum(),
+          journal.changesWritten.sum(),
+          journal.failures.sum());
     }
   }
 
