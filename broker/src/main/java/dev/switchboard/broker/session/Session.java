@@ -769,7 +769,7 @@ public final class Session {
         // The client keeps a QoS 2 packet id as received: after a restart this message must go
         // again with this id, so the id is on disk before the PUBLISH is on the wire.
         o.commitPending = true;
-        journal.whenCommitted(new SendAfterCommit(o));
+        journal.whenCommitted(new AfterCommit(() -> idCommitted(o)));
       }
     }
     if (o.commitPending || holding()) {
@@ -792,23 +792,25 @@ public final class Session {
     }
   }
 
-  /** Sends a stored QoS 2 message once its packet id is committed (or the store failed). */
-  private final class SendAfterCommit implements Journal.Completion {
-    private final Outbound o;
+  /**
+   * Runs a step of a stored QoS 2 flow on the session's loop once what it depends on is committed,
+   * or the store failed: then no promise holds anyway, and stalling the session would help nobody.
+   */
+  private final class AfterCommit implements Journal.Completion {
+    private final Runnable step;
 
-    SendAfterCommit(Outbound o) {
-      this.o = o;
+    AfterCommit(Runnable step) {
+      this.step = step;
     }
 
     @Override
     public void committed() {
-      execute(() -> idCommitted(o));
+      execute(step);
     }
 
     @Override
     public void failed(StoreException e) {
-      // Not sending would stall the session; the store is failing, so no promise holds anyway.
-      execute(() -> idCommitted(o));
+      execute(step);
     }
   }
 
@@ -955,31 +957,12 @@ public final class Session {
         // disk would send the PUBLISH again, and the client would deliver it a second time.
         o.commitPending = true;
         o.unsent = true;
-        journal.whenCommitted(new PubRelAfterCommit(o));
+        journal.whenCommitted(new AfterCommit(() -> pubRecCommitted(o)));
         return true;
       }
     }
     connection.sendPubRel(packetId);
     return true;
-  }
-
-  /** Sends PUBREL for a stored QoS 2 message once PUBREC is committed (or the store failed). */
-  private final class PubRelAfterCommit implements Journal.Completion {
-    private final Outbound o;
-
-    PubRelAfterCommit(Outbound o) {
-      this.o = o;
-    }
-
-    @Override
-    public void committed() {
-      execute(() -> pubRecCommitted(o));
-    }
-
-    @Override
-    public void failed(StoreException e) {
-      execute(() -> pubRecCommitted(o)); // as SendAfterCommit: stalling would help nobody
-    }
   }
 
   private void pubRecCommitted(Outbound o) {
