@@ -89,6 +89,29 @@ class StartCommandProcessTest {
   }
 
   @Test
+  void aDamagedStoreIsRefusedNamingTheFileAndTheRepairCommandAndLeftAsItWas() throws Exception {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data);
+    Path db = data.resolve("switchboard.db");
+    byte[] garbage = new byte[8192];
+    new java.util.Random(7).nextBytes(garbage);
+    Files.write(db, garbage);
+
+    Process p = start("start", "--mqtt-port", "0", "--data-dir", data.toString());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = stderr();
+    assertThat(p.exitValue()).isEqualTo(2);
+    String line = err.lines().filter(l -> l.startsWith("switchboard: ")).findFirst().orElseThrow();
+    assertThat(line)
+        .contains(db.toString())
+        .contains("switchboard store check")
+        .contains("switchboard store repair");
+    assertThat(err).doesNotContain("\tat ");
+    assertThat(readAll(p.getInputStream())).as("no listener line").doesNotContain("mqtt://");
+    assertThat(Files.readAllBytes(db)).as("the damaged file, untouched").isEqualTo(garbage);
+  }
+
+  @Test
   void aBadValueIsOneLineAndExitCodeTwo() throws Exception {
     Process p = start("start", "--mqtt-port", "banana", "--data-dir", dir.toString());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

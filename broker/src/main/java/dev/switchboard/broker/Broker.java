@@ -560,12 +560,15 @@ public final class Broker implements BrokerServices, AutoCloseable {
     for (Session s : restored) {
       s.execute(s::resumeTimers);
     }
-    log.info(
-        "{}: restored {} sessions, {} queued messages, {} retained messages",
-        journal.store().describe(),
-        state.sessions().size(),
-        state.messages().size(),
-        retained.size());
+    boolean anything = !state.sessions().isEmpty() || retained.size() > 0;
+    // an empty store is the usual first start: nothing worth a line before the listener's
+    (anything ? log.atInfo() : log.atDebug())
+        .log(
+            "{}: restored {} sessions, {} queued messages, {} retained messages",
+            journal.store().describe(),
+            state.sessions().size(),
+            state.messages().size(),
+            retained.size());
   }
 
   /** Reaps expired retained and queued messages, and lets the store compact itself. */
