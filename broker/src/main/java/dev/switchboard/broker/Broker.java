@@ -337,12 +337,7 @@ public final class Broker implements BrokerServices, AutoCloseable {
         seq = storeCopy(unit, s, stored, keys, false);
       }
       long storedAs = seq;
-      if (storedAs != 0 && unit != null) {
-        (afterAppend == null ? afterAppend = new ArrayList<>() : afterAppend)
-            .add(() -> s.execute(() -> s.deliver(message, keys, storedAs)));
-      } else {
-        s.execute(() -> s.deliver(message, keys, storedAs));
-      }
+      afterAppend = hand(s, () -> s.deliver(message, keys, storedAs), seq, unit, afterAppend);
       count++;
     }
     for (SubscriptionIndex.SharedGroup<Session> g : matches.shared()) {
@@ -355,12 +350,9 @@ public final class Broker implements BrokerServices, AutoCloseable {
           seq = storeCopy(unit, member, stored, List.of(key), true);
         }
         long storedAs = seq;
-        if (storedAs != 0 && unit != null) {
-          (afterAppend == null ? afterAppend = new ArrayList<>() : afterAppend)
-              .add(() -> member.execute(() -> member.deliverShared(message, key, storedAs)));
-        } else {
-          member.execute(() -> member.deliverShared(message, key, storedAs));
-        }
+        afterAppend =
+            hand(
+                member, () -> member.deliverShared(message, key, storedAs), seq, unit, afterAppend);
         count++;
       }
     }
@@ -374,6 +366,22 @@ public final class Broker implements BrokerServices, AutoCloseable {
   }
 
   /**
+   * Hands {@code delivery} to session {@code s}: at once, or, when its stored copy {@code seq} is
+   * in {@code unit}, into {@code later}, run once the unit is appended. Returns {@code later}, made
+   * on first use.
+   */
+  private static List<Runnable> hand(
+      Session s, Runnable delivery, long seq, List<Change> unit, List<Runnable> later) {
+    if (seq == 0 || unit == null) {
+      s.execute(delivery);
+      return later;
+    }
+    List<Runnable> out = later == null ? new ArrayList<>() : later;
+    out.add(() -> s.execute(delivery));
+    return out;
+  }
+
+  /**
    * Stores a session's copy of a message before the session gets it, so that anything the session
    * later writes about it (sent, acknowledged) comes after; returns its number.
    */
@@ -381,8 +389,7 @@ public final class Broker implements BrokerServices, AutoCloseable {
       List<Change> unit, Session s, StoredMessage stored, List<String> keys, boolean shared) {
     long seq = journal.nextSeq();
     Change put =
-        new Change.PutMessage(
-            new QueuedMessage(s.clientId(), seq, stored, keys, shared, 0, QueuedMessage.QUEUED));
+        new Change.PutMessage(QueuedMessage.queued(s.clientId(), seq, stored, keys, shared));
     if (unit != null) {
       unit.add(put);
     } else {
@@ -499,8 +506,10 @@ public final class Broker implements BrokerServices, AutoCloseable {
   private void restore() {
     StoredState state = journal.store().load();
     long nowMillis = System.currentTimeMillis();
+    Map<String, List<QueuedMessage>> messages = new HashMap<>();
     long maxSeq = 0;
     for (QueuedMessage q : state.messages()) {
+      messages.computeIfAbsent(q.clientId(), k -> new ArrayList<>()).add(q);
       maxSeq = Math.max(maxSeq, q.seq());
     }
     journal.start(maxSeq);
@@ -517,10 +526,6 @@ public final class Broker implements BrokerServices, AutoCloseable {
       if (e != null) {
         subs.computeIfAbsent(s.clientId(), k -> new ArrayList<>()).add(e);
       }
-    }
-    Map<String, List<QueuedMessage>> messages = new HashMap<>();
-    for (QueuedMessage q : state.messages()) {
-      messages.computeIfAbsent(q.clientId(), k -> new ArrayList<>()).add(q);
     }
     Map<String, List<Integer>> awaiting = new HashMap<>();
     for (Change.AwaitPubrel a : state.awaitingPubrel()) {
@@ -547,13 +552,10 @@ public final class Broker implements BrokerServices, AutoCloseable {
       f.syncUninterruptibly();
     }
     // Rows of sessions that are not stored (a crash between a session's end and its messages')
-    java.util.Set<String> known = new java.util.HashSet<>();
-    state.sessions().forEach(s -> known.add(s.clientId()));
-    java.util.Set<String> orphans = new java.util.TreeSet<>();
-    state.subscriptions().forEach(s -> orphans.add(s.clientId()));
-    state.messages().forEach(q -> orphans.add(q.clientId()));
-    state.awaitingPubrel().forEach(a -> orphans.add(a.clientId()));
-    orphans.removeAll(known);
+    java.util.Set<String> orphans = new java.util.TreeSet<>(messages.keySet());
+    orphans.addAll(awaiting.keySet());
+    state.subscriptions().forEach(s -> orphans.add(s.clientId())); // with unusable filters too
+    state.sessions().forEach(s -> orphans.remove(s.clientId()));
     for (String id : orphans) {
       journal.append(new Change.DeleteSession(id));
     }

@@ -715,23 +715,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
     Message message =
         toMessage(topic, p.payload(), p.qos(), p.retain(), props, identity.clientId(), true);
-    Journal journal = broker.journal();
-    if (journal == null || p.qos() == 0) {
-      int delivered = broker.publish(message);
-      acknowledge(
-          p, delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
-      return;
-    }
-    // What must be kept for this message (copies for persistent sessions, the retained message,
-    // our QoS 2 state) is committed as one unit before the acknowledgement goes out; the broker
-    // appends the unit before it hands the copies to their sessions.
-    List<Change> unit = new ArrayList<>(2);
-    if (p.qos() == 2 && session.isPersistent()) {
+    // What must be kept for a QoS 1/2 message (copies for persistent sessions, the retained
+    // message, our QoS 2 state) is committed as one unit before the acknowledgement goes out; the
+    // broker appends the unit before it hands the copies to their sessions.
+    List<Change> unit = broker.journal() == null || p.qos() == 0 ? null : new ArrayList<>(2);
+    if (unit != null && p.qos() == 2 && session.isPersistent()) {
       unit.add(new Change.AwaitPubrel(identity.clientId(), p.packetId()));
     }
     int delivered = broker.publish(message, unit);
     int code = delivered == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-    acknowledge(p, code, null, !unit.isEmpty());
+    acknowledge(p, code, null, unit != null && !unit.isEmpty());
   }
 
   private void acknowledge(Publish p, int reasonCode, String reasonString) {

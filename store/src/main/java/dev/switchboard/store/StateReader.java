@@ -42,16 +42,7 @@ final class StateReader {
           StoredWill will = null;
           String willTopic = r.getString(4);
           if (willTopic != null) {
-            StoredMessage m =
-                new StoredMessage(
-                    willTopic,
-                    nonNull(r.getBytes(5)),
-                    r.getInt(6),
-                    r.getBoolean(7),
-                    r.getBytes(8),
-                    r.getString(9),
-                    r.getLong(10));
-            will = new StoredWill(m, r.getLong(11), r.getLong(12));
+            will = new StoredWill(message(r, 4), r.getLong(11), r.getLong(12));
           }
           sessions.add(new StoredSession(r.getString(1), r.getLong(2), r.getLong(3), will));
         }
@@ -78,20 +69,11 @@ final class StateReader {
                   + " expires_at, filter_keys, shared, packet_id, phase"
                   + " FROM messages ORDER BY client_id, seq")) {
         while (r.next()) {
-          StoredMessage m =
-              new StoredMessage(
-                  r.getString(3),
-                  nonNull(r.getBytes(4)),
-                  r.getInt(5),
-                  r.getBoolean(6),
-                  r.getBytes(7),
-                  r.getString(8),
-                  r.getLong(9));
           messages.add(
               new QueuedMessage(
                   r.getString(1),
                   r.getLong(2),
-                  m,
+                  message(r, 3),
                   FilterKeys.decode(nonNull(r.getBytes(10))),
                   r.getBoolean(11),
                   r.getInt(12),
@@ -110,15 +92,7 @@ final class StateReader {
               "SELECT topic, payload, qos, retain, properties, publisher_id, expires_at"
                   + " FROM retained ORDER BY topic")) {
         while (r.next()) {
-          retained.add(
-              new StoredMessage(
-                  r.getString(1),
-                  nonNull(r.getBytes(2)),
-                  r.getInt(3),
-                  r.getBoolean(4),
-                  r.getBytes(5),
-                  r.getString(6),
-                  r.getLong(7)));
+          retained.add(message(r, 1));
         }
       }
     }
@@ -128,6 +102,21 @@ final class StateReader {
         List.copyOf(messages),
         List.copyOf(awaiting),
         List.copyOf(retained));
+  }
+
+  /**
+   * A message from seven columns that start at {@code first}: topic, payload, qos, retain,
+   * properties, publisher_id, expires_at (the order of every table that holds one).
+   */
+  private static StoredMessage message(ResultSet r, int first) throws SQLException {
+    return new StoredMessage(
+        r.getString(first),
+        nonNull(r.getBytes(first + 1)),
+        r.getInt(first + 2),
+        r.getBoolean(first + 3),
+        r.getBytes(first + 4),
+        r.getString(first + 5),
+        r.getLong(first + 6));
   }
 
   private static byte[] nonNull(byte[] b) {

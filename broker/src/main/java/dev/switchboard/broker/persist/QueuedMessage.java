@@ -28,6 +28,12 @@ public record QueuedMessage(
   public static final int AWAITING_PUBREC = 2;
   public static final int AWAITING_PUBCOMP = 3;
 
+  /** A copy just given to a session: not sent yet, no packet id. */
+  public static QueuedMessage queued(
+      String clientId, long seq, StoredMessage message, List<String> filterKeys, boolean shared) {
+    return new QueuedMessage(clientId, seq, message, filterKeys, shared, 0, QUEUED);
+  }
+
   public QueuedMessage withState(int newPacketId, int newPhase) {
     return new QueuedMessage(clientId, seq, message, filterKeys, shared, newPacketId, newPhase);
   }

@@ -400,10 +400,7 @@ public final class Session {
     }
     ended = true;
     broker.sessions().remove(this);
-    if (persistent) {
-      persistent = false;
-      journal.append(new Change.DeleteSession(clientId));
-    }
+    updatePersistence(); // ended: its stored state goes
     for (SubscriptionEntry e : subscriptions.values()) {
       unindex(e);
     }
@@ -610,14 +607,8 @@ public final class Session {
       o.seq = journal.nextSeq();
       journal.append(
           new Change.PutMessage(
-              new QueuedMessage(
-                  clientId,
-                  o.seq,
-                  Stored.message(copy),
-                  List.of(e.filterKey()),
-                  false,
-                  0,
-                  QueuedMessage.QUEUED)));
+              QueuedMessage.queued(
+                  clientId, o.seq, Stored.message(copy), List.of(e.filterKey()), false)));
     }
     enqueue(o);
   }
@@ -769,7 +760,7 @@ public final class Session {
         // The client keeps a QoS 2 packet id as received: after a restart this message must go
         // again with this id, so the id is on disk before the PUBLISH is on the wire.
         o.commitPending = true;
-        journal.whenCommitted(new AfterCommit(() -> idCommitted(o)));
+        journal.whenCommitted(new AfterCommit(o));
       }
     }
     if (o.commitPending || holding()) {
@@ -797,24 +788,28 @@ public final class Session {
    * or the store failed: then no promise holds anyway, and stalling the session would help nobody.
    */
   private final class AfterCommit implements Journal.Completion {
-    private final Runnable step;
+    private final Outbound o;
 
-    AfterCommit(Runnable step) {
-      this.step = step;
+    AfterCommit(Outbound o) {
+      this.o = o;
     }
 
     @Override
     public void committed() {
-      execute(step);
+      execute(() -> stepCommitted(o));
     }
 
     @Override
     public void failed(StoreException e) {
-      execute(step);
+      execute(() -> stepCommitted(o));
     }
   }
 
-  private void idCommitted(Outbound o) {
+  /**
+   * The step {@code o} waited for is on disk: re-sends that stopped at it go on, its PUBREL goes
+   * out if that is what it waited to send, then the messages held behind it (its PUBLISH first).
+   */
+  private void stepCommitted(Outbound o) {
     o.commitPending = false;
     SessionConnection conn = connection;
     if (conn == null) {
@@ -822,6 +817,10 @@ public final class Session {
     }
     if (pendingResends > 0 || resendHeld) {
       resendPending(conn);
+    }
+    if (o.unsent && inflight.get(o.packetId) == o && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
+      o.unsent = false;
+      conn.sendPubRel(o.packetId);
     }
     sendHeld(conn);
   }
@@ -957,28 +956,12 @@ public final class Session {
         // disk would send the PUBLISH again, and the client would deliver it a second time.
         o.commitPending = true;
         o.unsent = true;
-        journal.whenCommitted(new AfterCommit(() -> pubRecCommitted(o)));
+        journal.whenCommitted(new AfterCommit(o));
         return true;
       }
     }
     connection.sendPubRel(packetId);
     return true;
-  }
-
-  private void pubRecCommitted(Outbound o) {
-    o.commitPending = false;
-    SessionConnection conn = connection;
-    if (conn == null) {
-      return; // re-sent when a connection comes
-    }
-    if (pendingResends > 0 || resendHeld) {
-      resendPending(conn); // they may have stopped at this one
-    }
-    if (o.unsent && inflight.get(o.packetId) == o && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
-      o.unsent = false;
-      conn.sendPubRel(o.packetId);
-    }
-    sendHeld(conn);
   }
 
   /** PUBCOMP from the client. */
