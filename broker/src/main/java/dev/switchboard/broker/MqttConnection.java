@@ -1,5 +1,6 @@
 package dev.switchboard.broker;
 
+import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
@@ -8,6 +9,7 @@ import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionConnection;
 import dev.switchboard.broker.session.SubscriptionEntry;
+import dev.switchboard.broker.transport.ChannelInfo;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.codec.DecodeError;
@@ -136,7 +138,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
                   if (state == State.AWAITING_CONNECT || state == State.AUTHENTICATING) {
                     log.debug(
                         "{}: not connected within {}",
-                        channel.remoteAddress(),
+                        ChannelInfo.remoteAddress(channel),
                         config.connectTimeout());
                     close();
                   }
@@ -334,7 +336,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
 
   private String describe() {
     String who = identity == null ? "" : " '" + identity.clientId() + "'";
-    return (channel == null ? "?" : String.valueOf(channel.remoteAddress())) + who;
+    return (channel == null ? "?" : String.valueOf(ChannelInfo.remoteAddress(channel))) + who;
   }
 
   // ---------------------------------------------------------------- CONNECT
@@ -361,7 +363,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
           ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "MQTT 3.1 client ids have 1 to 23 characters");
       return;
     }
-    identity = new ClientIdentity(clientId, connect.username(), channel.remoteAddress());
+    identity =
+        new ClientIdentity(
+            clientId,
+            connect.username(),
+            ChannelInfo.remoteAddress(channel),
+            ChannelInfo.listener(channel),
+            ChannelInfo.peerCertificates(channel),
+            null);
 
     if (v5 && props.authenticationMethod() != null) {
       refuseConnect(
@@ -441,11 +450,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         .authenticator()
         .authenticate(identity, connect.password())
         .whenComplete(
-            (code, failure) -> {
+            (result, failure) -> {
               if (ctx.executor().inEventLoop()) {
-                afterAuthentication(connect, code, failure);
+                afterAuthentication(connect, result, failure);
               } else {
-                ctx.executor().execute(() -> afterAuthentication(connect, code, failure));
+                ctx.executor().execute(() -> afterAuthentication(connect, result, failure));
               }
             });
     if (state == State.AUTHENTICATING || state == State.ATTACHING) {
@@ -457,7 +466,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
   }
 
-  private void afterAuthentication(Connect connect, Integer code, Throwable failure) {
+  private void afterAuthentication(Connect connect, AuthResult result, Throwable failure) {
     if (state != State.AUTHENTICATING) {
       return; // closed meanwhile
     }
@@ -466,10 +475,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       refuseConnect(ReasonCode.SERVER_UNAVAILABLE, "authentication error");
       return;
     }
-    if (code != ReasonCode.SUCCESS) {
-      refuseConnect(code, "authentication refused");
+    if (!result.accepted()) {
+      refuseConnect(result.reasonCode(), "authentication refused");
       return;
     }
+    identity = identity.authenticated(result.principal());
     state = State.ATTACHING;
     broker.sessions().connect(this, identity.clientId(), connect.cleanStart());
   }

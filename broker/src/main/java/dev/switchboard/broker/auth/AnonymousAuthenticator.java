@@ -5,14 +5,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The authenticator of a broker with no registry: lets everyone in when anonymous access is on,
- * refuses everyone ("not authorized") when it is off.
+ * The authenticator of a broker with no registry: lets everyone in, under the user name they gave,
+ * when anonymous access is on; refuses everyone ("not authorized") when it is off.
  */
 public final class AnonymousAuthenticator implements Authenticator {
-  private static final CompletionStage<Integer> ACCEPT =
-      CompletableFuture.completedFuture(ReasonCode.SUCCESS);
-  private static final CompletionStage<Integer> REFUSE =
-      CompletableFuture.completedFuture(ReasonCode.NOT_AUTHORIZED);
+  private static final CompletionStage<AuthResult> REFUSE =
+      CompletableFuture.completedFuture(AuthResult.refuse(ReasonCode.NOT_AUTHORIZED));
 
   private final boolean allowAnonymous;
 
@@ -21,7 +19,9 @@ public final class AnonymousAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletionStage<Integer> authenticate(ClientIdentity identity, byte[] password) {
-    return allowAnonymous ? ACCEPT : REFUSE;
+  public CompletionStage<AuthResult> authenticate(ClientIdentity identity, byte[] password) {
+    return allowAnonymous
+        ? CompletableFuture.completedFuture(AuthResult.accept(Principal.of(identity.username())))
+        : REFUSE;
   }
 }

@@ -10,10 +10,10 @@ import java.util.concurrent.CompletionStage;
 public interface Authenticator {
 
   /**
-   * @param identity who connects
+   * @param identity who connects (no principal yet)
    * @param password the CONNECT password, or null
-   * @return a stage completing with 0 (success) or an MQTT 5 CONNACK reason code (0x86, 0x87,
-   *     0x8A..)
+   * @return a stage completing with the answer; completing exceptionally refuses the client with
+   *     "server unavailable"
    */
-  CompletionStage<Integer> authenticate(ClientIdentity identity, byte[] password);
+  CompletionStage<AuthResult> authenticate(ClientIdentity identity, byte[] password);
 }

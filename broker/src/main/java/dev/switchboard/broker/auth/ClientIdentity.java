@@ -1,12 +1,40 @@
 package dev.switchboard.broker.auth;
 
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
- * Who is on the other end of a connection, as far as the broker knows after CONNECT.
+ * Who is on the other end of a connection, as far as the broker knows.
  *
  * @param clientId the client identifier (assigned one where the client sent none)
- * @param username the CONNECT user name, or null
- * @param remoteAddress the peer's address
+ * @param username the CONNECT user name, or null; after authentication, the principal's
+ * @param remoteAddress the client's address: the peer's, or the one a PROXY protocol header named
+ * @param listener the name of the listener it came in on ({@code mqtt}, {@code mqtts}, {@code ws},
+ *     {@code wss})
+ * @param certificates the client certificate chain a TLS listener verified, leaf first; empty when
+ *     there was none
+ * @param principal what authentication made of it; null until then
  */
-public record ClientIdentity(String clientId, String username, SocketAddress remoteAddress) {}
+public record ClientIdentity(
+    String clientId,
+    String username,
+    SocketAddress remoteAddress,
+    String listener,
+    List<X509Certificate> certificates,
+    Principal principal) {
+
+  public ClientIdentity {
+    certificates = List.copyOf(certificates);
+  }
+
+  /** A client on a plain listener, before authentication (tests, tools). */
+  public ClientIdentity(String clientId, String username, SocketAddress remoteAddress) {
+    this(clientId, username, remoteAddress, "mqtt", List.of(), null);
+  }
+
+  /** This identity once authenticated: the principal's user name stands for the client's. */
+  public ClientIdentity authenticated(Principal who) {
+    return new ClientIdentity(clientId, who.username(), remoteAddress, listener, certificates, who);
+  }
+}

@@ -2,7 +2,9 @@ package dev.switchboard.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.Authenticator;
+import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
@@ -358,7 +360,7 @@ class ConnectConformanceTest extends ConformanceBase {
   private static Authenticator slowAuthenticator(long millis) {
     return (identity, password) ->
         CompletableFuture.supplyAsync(
-            () -> ReasonCode.SUCCESS,
+            () -> AuthResult.accept(Principal.of(identity.username())),
             CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
   }
 

@@ -1,0 +1,30 @@
+package dev.switchboard.broker.auth;
+
+import dev.switchboard.mqtt.packet.Subscription;
+import java.util.List;
+
+/**
+ * What an {@link Authenticator} made of a client it let in: the name it goes by and the per-client
+ * policies the broker itself enforces.
+ *
+ * @param username the user name the client acts as (from CONNECT, a token or a certificate); may be
+ *     null for an anonymous client
+ * @param access what the {@link Authorizer} needs to decide for this client (its rules, say);
+ *     opaque to the broker, null when the authorizer needs nothing
+ * @param rejectTakeover when true, a connection with this client id is refused ("identifier
+ *     rejected") while another with the same id is alive, instead of taking over its session
+ * @param fixedSubscriptions when not null, the client's subscriptions are exactly these: they are
+ *     set whenever it connects, and its own SUBSCRIBE and UNSUBSCRIBE are refused
+ */
+public record Principal(
+    String username, Object access, boolean rejectTakeover, List<Subscription> fixedSubscriptions) {
+
+  public Principal {
+    fixedSubscriptions = fixedSubscriptions == null ? null : List.copyOf(fixedSubscriptions);
+  }
+
+  /** A client with no policies of its own. */
+  public static Principal of(String username) {
+    return new Principal(username, null, false, null);
+  }
+}
