@@ -476,7 +476,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       return;
     }
     if (!result.accepted()) {
-      refuseConnect(result.reasonCode(), "authentication refused");
+      // The log says why; the client hears only the reason code, so that an unknown user and a
+      // wrong password look alike to it.
+      refuseConnect(
+          result.reasonCode(),
+          "authentication refused: "
+              + (result.reason() == null ? "no reason given" : result.reason()),
+          "authentication refused");
       return;
     }
     identity = identity.authenticated(result.principal());
@@ -485,11 +491,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   }
 
   private void refuseConnect(int reasonCode, String why) {
+    refuseConnect(reasonCode, why, why);
+  }
+
+  private void refuseConnect(int reasonCode, String why, String toldClient) {
     metrics.connectRefused.increment();
     log.info("{}: connection refused: {} ({})", describe(), why, ReasonCode.describe(reasonCode));
     if (version == MqttVersion.V5) {
       MqttProperties props =
-          requestProblemInformation ? reasonProperties(why) : MqttProperties.EMPTY;
+          requestProblemInformation ? reasonProperties(toldClient) : MqttProperties.EMPTY;
       writeAndClose(new ConnAck(false, reasonCode, props));
     } else if (hasV3ReturnCode(reasonCode)) {
       writeAndClose(new ConnAck(false, ReasonCode.toV3ConnAck(reasonCode), MqttProperties.EMPTY));

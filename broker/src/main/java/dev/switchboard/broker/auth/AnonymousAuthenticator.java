@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class AnonymousAuthenticator implements Authenticator {
   private static final CompletionStage<AuthResult> REFUSE =
-      CompletableFuture.completedFuture(AuthResult.refuse(ReasonCode.NOT_AUTHORIZED));
+      CompletableFuture.completedFuture(
+          AuthResult.refuse(ReasonCode.NOT_AUTHORIZED, "anonymous access is off"));
 
   private final boolean allowAnonymous;
 

@@ -11,8 +11,10 @@ import java.util.Objects;
  *     password, 0x87 not authorized, 0x85 client identifier not valid, 0x89 server busy, 0x8A
  *     banned...), which the broker maps to a 3.1.1 return code
  * @param principal who the client is, when accepted; null when refused
+ * @param reason why it was refused, for the broker's log line (never sent to the client, to whom
+ *     "unknown user" and "wrong password" must look alike); null when accepted
  */
-public record AuthResult(int reasonCode, Principal principal) {
+public record AuthResult(int reasonCode, Principal principal, String reason) {
 
   public AuthResult {
     if ((reasonCode == ReasonCode.SUCCESS) != (principal != null)) {
@@ -21,11 +23,11 @@ public record AuthResult(int reasonCode, Principal principal) {
   }
 
   public static AuthResult accept(Principal principal) {
-    return new AuthResult(ReasonCode.SUCCESS, Objects.requireNonNull(principal, "principal"));
+    return new AuthResult(ReasonCode.SUCCESS, Objects.requireNonNull(principal, "principal"), null);
   }
 
-  public static AuthResult refuse(int reasonCode) {
-    return new AuthResult(reasonCode, null);
+  public static AuthResult refuse(int reasonCode, String reason) {
+    return new AuthResult(reasonCode, null, reason);
   }
 
   public boolean accepted() {
