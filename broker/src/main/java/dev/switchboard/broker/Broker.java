@@ -3,6 +3,8 @@ package dev.switchboard.broker;
 import dev.switchboard.broker.auth.AnonymousAuthenticator;
 import dev.switchboard.broker.auth.Authenticator;
 import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.auth.ClientControl;
+import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.Persistence;
@@ -46,6 +48,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * Plug-in points (authentication, authorization, retained store) are constructor arguments; the app
  * module wires them.
  */
-public final class Broker implements BrokerServices, AutoCloseable {
+public final class Broker implements BrokerServices, ClientControl, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
   /** The version {@code $SYS/broker/version} reports. */
@@ -156,6 +159,15 @@ public final class Broker implements BrokerServices, AutoCloseable {
       sysTask = group.next().scheduleAtFixedRate(this::publishSys, 0, every, TimeUnit.MILLISECONDS);
     }
     log.debug("broker started ({} transport)", epoll ? "epoll" : "nio");
+  }
+
+  @Override
+  public void disconnect(Predicate<ClientIdentity> which, int reasonCode, String why) {
+    for (Session session : sessions.all()) {
+      if (session.isOnline()) {
+        session.disconnectIf(which, reasonCode, why);
+      }
+    }
   }
 
   private Channel bind(

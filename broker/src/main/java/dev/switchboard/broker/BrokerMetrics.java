@@ -33,6 +33,9 @@ public final class BrokerMetrics {
   /** PUBLISHes refused by authorization. */
   public final LongAdder publishDenied = new LongAdder();
 
+  /** SUBSCRIBE and UNSUBSCRIBE requests refused: by authorization, or fixed subscriptions. */
+  public final LongAdder subscribeDenied = new LongAdder();
+
   /** Connections closed for malformed packets or protocol errors. */
   public final LongAdder protocolErrors = new LongAdder();
 

@@ -49,6 +49,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -98,6 +99,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
 
   private MqttVersion version = MqttVersion.V3_1_1;
   private ClientIdentity identity;
+  private boolean fixedSubscriptionsSet;
   private Session session;
   private boolean assignedClientId;
   private long sessionExpiry;
@@ -300,7 +302,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
    * Ends the connection: in 5.0 with a DISCONNECT naming the reason, but only once a CONNACK has
    * gone out [MQTT-3.14.0-1]; before that the connection is just closed.
    */
-  private void disconnect(int reasonCode, String reasonString) {
+  @Override
+  public void disconnect(int reasonCode, String reasonString) {
     if (state == State.CLOSED) {
       return;
     }
@@ -548,6 +551,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     if (state != State.CONNECTED) {
       return;
     }
+    if (!fixedSubscriptionsSet) {
+      fixedSubscriptionsSet = true;
+      setFixedSubscriptions();
+    }
     if (pending != null) {
       List<MqttPacket> early = pending;
       pending = null;
@@ -561,6 +568,59 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     if (state == State.CONNECTED) {
       channel.config().setAutoRead(channel.isWritable());
     }
+  }
+
+  /**
+   * A client whose subscriptions an administrator fixed gets exactly those, whatever its session
+   * had: missing ones are added (with their retained messages, as a SUBSCRIBE would bring them),
+   * others removed. After the re-sends of a resumed session, before anything the client sent.
+   */
+  private void setFixedSubscriptions() {
+    List<Subscription> fixed = fixedSubscriptions();
+    if (fixed == null) {
+      return;
+    }
+    Map<String, Subscription> wanted = new LinkedHashMap<>();
+    for (Subscription sub : fixed) {
+      wanted.put(sub.filter(), sub);
+    }
+    for (SubscriptionEntry existing : List.copyOf(session.subscriptions())) {
+      Subscription want = wanted.get(existing.filterKey());
+      if (want == null) {
+        session.unsubscribe(existing.filterKey());
+      } else if (Math.min(want.qos(), config.maxQos()) == existing.qos()) {
+        wanted.remove(existing.filterKey()); // already as it should be
+      }
+    }
+    for (Subscription sub : wanted.values()) {
+      String key = sub.filter();
+      SharedSubscription shared =
+          SharedSubscription.isShared(key) ? SharedSubscription.parse(key) : null;
+      String filter = shared == null ? key : shared.filter();
+      SubscriptionEntry entry =
+          new SubscriptionEntry(
+              key,
+              filter,
+              shared == null ? null : shared.group(),
+              Math.min(sub.qos(), config.maxQos()),
+              false,
+              false,
+              0,
+              0);
+      boolean existed = session.subscribe(entry);
+      if (!existed && shared == null && config.retainAvailable()) {
+        for (Message m : broker.retained().match(filter)) {
+          session.deliverRetained(m, entry);
+        }
+      }
+    }
+  }
+
+  /** The subscriptions an administrator fixed for this client, or null when it manages its own. */
+  private List<Subscription> fixedSubscriptions() {
+    return identity == null || identity.principal() == null
+        ? null
+        : identity.principal().fixedSubscriptions();
   }
 
   private MqttProperties connAckProperties() {
@@ -805,6 +865,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
           "subscription identifiers not supported");
       return;
     }
+    if (fixedSubscriptions() != null) {
+      metrics.subscribeDenied.increment();
+      log.debug("{}: SUBSCRIBE refused: its subscriptions are fixed", describe());
+      List<Integer> refused = new ArrayList<>(s.subscriptions().size());
+      for (int i = 0; i < s.subscriptions().size(); i++) {
+        refused.add(v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE);
+      }
+      MqttProperties props =
+          v5 && requestProblemInformation
+              ? reasonProperties("subscriptions are set by an administrator")
+              : MqttProperties.EMPTY;
+      write(new SubAck(s.packetId(), refused, props));
+      return;
+    }
     List<Integer> codes = new ArrayList<>(s.subscriptions().size());
     List<SubscriptionEntry> retainedFor = new ArrayList<>();
     for (Subscription sub : s.subscriptions()) {
@@ -838,6 +912,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         continue;
       }
       if (!broker.authorizer().canSubscribe(identity, key)) {
+        metrics.subscribeDenied.increment();
+        log.debug("{}: SUBSCRIBE to '{}' not authorized", describe(), key);
         codes.add(v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE);
         continue;
       }
@@ -887,6 +963,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   }
 
   private void onUnsubscribe(Unsubscribe u) {
+    if (fixedSubscriptions() != null) {
+      // 5.0 says "not authorized" per filter; 3.1.1's UNSUBACK has no codes, so the client gets
+      // its acknowledgement and keeps its subscriptions
+      metrics.subscribeDenied.increment();
+      log.debug("{}: UNSUBSCRIBE refused: its subscriptions are fixed", describe());
+      boolean v5 = version == MqttVersion.V5;
+      List<Integer> refused = new ArrayList<>(u.filters().size());
+      for (int i = 0; v5 && i < u.filters().size(); i++) {
+        refused.add(ReasonCode.NOT_AUTHORIZED);
+      }
+      write(new UnsubAck(u.packetId(), refused, MqttProperties.EMPTY));
+      return;
+    }
     List<Integer> codes = new ArrayList<>(u.filters().size());
     for (String filterKey : u.filters()) {
       boolean existed = session.unsubscribe(filterKey);
@@ -1096,6 +1185,32 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
       close();
     }
     session = null; // the session has already handled the loss
+  }
+
+  @Override
+  public boolean rejectsTakeover() {
+    return identity != null
+        && identity.principal() != null
+        && identity.principal().rejectTakeover();
+  }
+
+  @Override
+  public void identifierRejected() {
+    ctx.executor()
+        .execute(
+            () -> {
+              if (state == State.ATTACHING) {
+                refuseConnect(
+                    ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client id in use by a live connection, and its device rejects a second one",
+                    "client id in use");
+              }
+            });
+  }
+
+  @Override
+  public ClientIdentity identity() {
+    return identity;
   }
 
   /** Broker shutdown: DISCONNECT 0x8B in 5.0, then close. */

@@ -323,6 +323,22 @@ public class SessionQueueBench {
     public void takenOver() {}
 
     @Override
+    public boolean rejectsTakeover() {
+      return false;
+    }
+
+    @Override
+    public void identifierRejected() {}
+
+    @Override
+    public dev.switchboard.broker.auth.ClientIdentity identity() {
+      return null;
+    }
+
+    @Override
+    public void disconnect(int reasonCode, String why) {}
+
+    @Override
     public long sessionExpiry() {
       return Session.NEVER_EXPIRES;
     }

@@ -3,6 +3,7 @@ package dev.switchboard.broker.session;
 import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.BrokerMetrics;
 import dev.switchboard.broker.Message;
+import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.QueuedMessage;
@@ -26,6 +27,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -243,6 +245,11 @@ public final class Session {
       return;
     }
     SessionConnection old = connection;
+    if (old != null && old.isActive() && newConnection.rejectsTakeover()) {
+      // the device's replace policy is "reject": the connection that is alive keeps its session
+      newConnection.identifierRejected();
+      return;
+    }
     if (old != null) {
       metrics.sessionTakeovers.increment();
       old.takenOver();
@@ -259,6 +266,20 @@ public final class Session {
     joiningSessionPresent = true;
     executor = newConnection.eventLoop(); // after joining: whoever sees the new loop sees joining
     execute(this::completeJoin);
+  }
+
+  /**
+   * Ends the connection attached to this session, if there is one and {@code which} picks its
+   * client: on the session's loop. For administrators' decisions (a device disabled or removed).
+   */
+  public void disconnectIf(Predicate<ClientIdentity> which, int reasonCode, String why) {
+    execute(
+        () -> {
+          SessionConnection conn = connection;
+          if (conn != null && conn.identity() != null && which.test(conn.identity())) {
+            conn.disconnect(reasonCode, why);
+          }
+        });
   }
 
   /** Attaches a connection; runs on the connection's loop, which is now the session's. */

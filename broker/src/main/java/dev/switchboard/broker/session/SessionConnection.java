@@ -1,5 +1,6 @@
 package dev.switchboard.broker.session;
 
+import dev.switchboard.broker.auth.ClientIdentity;
 import io.netty.channel.EventLoop;
 
 /** What a session needs of the network connection it is attached to. Called on its event loop. */
@@ -33,6 +34,27 @@ public interface SessionConnection {
 
   /** Another connection took the session over: DISCONNECT 0x8E (5.0) and close. */
   void takenOver();
+
+  /**
+   * Whether this (new) connection must be refused, rather than take over, while another connection
+   * with its client id is alive: its principal's policy.
+   */
+  boolean rejectsTakeover();
+
+  /**
+   * Refuses this connection with "identifier rejected" (0x85; 3.1.1 return code 2): its client id
+   * is in use. May be called from any thread.
+   */
+  void identifierRejected();
+
+  /** Who is connected, once authenticated. */
+  ClientIdentity identity();
+
+  /**
+   * Ends the connection from the server's side (an administrator's decision): DISCONNECT with
+   * {@code reasonCode} in 5.0, then close; the Will is published as for any loss. On its loop.
+   */
+  void disconnect(int reasonCode, String why);
 
   /** Session's expiry interval requested by this connection, in seconds (0xFFFFFFFF never). */
   long sessionExpiry();

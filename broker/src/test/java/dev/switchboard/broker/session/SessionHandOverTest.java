@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.testing.TestBroker;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -96,6 +97,27 @@ class SessionHandOverTest {
       assertThat(loop.inEventLoop()).as("taken over on the connection's loop").isTrue();
       active = false;
       events.add("taken over");
+    }
+
+    @Override
+    public boolean rejectsTakeover() {
+      return false;
+    }
+
+    @Override
+    public void identifierRejected() {
+      events.add("identifier rejected");
+    }
+
+    @Override
+    public ClientIdentity identity() {
+      return null;
+    }
+
+    @Override
+    public void disconnect(int reasonCode, String why) {
+      active = false;
+      events.add("disconnected");
     }
 
     @Override

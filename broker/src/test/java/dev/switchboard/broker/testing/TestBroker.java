@@ -47,6 +47,14 @@ public final class TestBroker implements AutoCloseable {
             Authorizer.ALLOW_ALL));
   }
 
+  /** A broker with its own authenticator and authorizer. */
+  public static TestBroker start(
+      UnaryOperator<BrokerConfig> customize, Authenticator authenticator, Authorizer authorizer) {
+    return new TestBroker(
+        new Broker(
+            customize.apply(config()), new InMemoryRetainedStore(), authenticator, authorizer));
+  }
+
   public int port() {
     return broker.mqttPort();
   }
