@@ -194,6 +194,11 @@ public final class RegistryStore implements AutoCloseable {
     database.close();
   }
 
+  /** For tests that look at the connection's settings. */
+  Database database() {
+    return database;
+  }
+
   private static long version(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT version FROM registry_version WHERE id = 1")) {
