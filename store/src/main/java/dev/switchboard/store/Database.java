@@ -3,10 +3,11 @@ package dev.switchboard.store;
 import dev.switchboard.broker.persist.StoreException;
 
 /**
- * Where a {@link SqlStore} gets its connections and how it runs transactions: the one part that
- * differs between SQLite (one connection behind a lock) and PostgreSQL (a pool).
+ * Where a {@link SqlStore} (or the device registry's repository) gets its connections and how it
+ * runs transactions: the one part that differs between SQLite (one connection behind a lock) and
+ * PostgreSQL (a pool).
  */
-interface Database extends AutoCloseable {
+public interface Database extends AutoCloseable {
 
   Dialect dialect();
 
@@ -15,11 +16,16 @@ interface Database extends AutoCloseable {
 
   /**
    * Runs {@code work} in a write transaction and commits it; rolls back and throws a {@link
-   * StoreException} naming the store if anything fails.
+   * StoreException} naming the store if anything fails. An {@link java.sql.SQLException} becomes a
+   * {@link StoreException} of its kind; any other exception of {@code work}'s passes as it is. On
+   * SQLite the transaction holds the write lock from its start ({@code BEGIN IMMEDIATE}).
    */
   <T> T write(String doing, SqlWork<T> work);
 
-  /** Runs {@code work} in a transaction that sees one consistent snapshot. */
+  /**
+   * Runs {@code work}, which only reads, in a transaction that sees one consistent snapshot (on
+   * PostgreSQL a read-only, repeatable-read one).
+   */
   <T> T read(String doing, SqlWork<T> work);
 
   /** Gives free space back and trims logs. */

@@ -30,16 +30,12 @@ final class Failures {
 
   private Failures() {}
 
-  static String damaged(String where, String detail) {
-    return "store "
-        + where
-        + " is damaged ("
-        + detail
-        + "); check it with 'switchboard store check', repair it with 'switchboard store repair'";
+  static String damaged(Schema schema, String where, String detail) {
+    return schema.noun() + " " + where + " is damaged (" + detail + "); " + schema.damagedAdvice();
   }
 
-  static StoreException sqlite(Path file, String doing, SQLException e) {
-    String where = "store " + file;
+  static StoreException sqlite(Schema schema, Path file, String doing, SQLException e) {
+    String where = schema.noun() + " " + file;
     String detail = sqliteDetail(e);
     int code = sqliteCode(e);
     return switch (code) {
@@ -52,7 +48,7 @@ final class Failures {
               ? readOnly(where, detail, e)
               : new StoreException(Kind.OTHER, where + " cannot be opened (" + detail + ")", e);
       case SQLITE_CORRUPT, SQLITE_NOTADB ->
-          new StoreException(Kind.CORRUPT, damaged(file.toString(), detail), e);
+          new StoreException(Kind.CORRUPT, damaged(schema, file.toString(), detail), e);
       case SQLITE_BUSY, SQLITE_LOCKED ->
           new StoreException(
               Kind.UNAVAILABLE,
@@ -129,8 +125,9 @@ final class Failures {
     return m;
   }
 
-  static StoreException postgres(String where, String user, String doing, SQLException e) {
-    String store = "store " + where;
+  static StoreException postgres(
+      Schema schema, String where, String user, String doing, SQLException e) {
+    String store = schema.noun() + " " + where;
     String state = sqlState(e);
     String detail = postgresDetail(e);
     if (state == null) {
@@ -171,7 +168,7 @@ final class Failures {
           e);
     }
     if (state.equals("XX001") || state.equals("XX002")) {
-      return new StoreException(Kind.CORRUPT, damaged(where, detail), e);
+      return new StoreException(Kind.CORRUPT, damaged(schema, where, detail), e);
     }
     return new StoreException(Kind.OTHER, store + ": " + doing + " failed (" + detail + ")", e);
   }

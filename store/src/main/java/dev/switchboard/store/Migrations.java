@@ -15,15 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The schema's versions. Version n is the n-th script of {@link #SCRIPTS}, in {@code db/sqlite/}
- * and {@code db/postgresql/}; {@code schema_version} has one row per script applied. Scripts are
- * never edited once released: a change to the schema is a new script at the end (the device
- * registry, say, is {@code V2__registry.sql} in both folders).
+ * Brings a {@link Schema} up to date. Each schema has its own track: version n is the n-th of its
+ * {@link Schema#scripts()}, in {@code db/sqlite/} and {@code db/postgresql/} (the registry's in
+ * their {@code registry/} folders), and its version table has one row per script applied.
  */
 final class Migrations {
-  static final List<String> SCRIPTS = List.of("V1__init.sql");
-
-  /** The broker's tables, all of them keyed by client id or topic; the registry's come later. */
+  /** The broker's tables, all of them keyed by client id or topic. */
   static final List<String> STATE_TABLES =
       List.of("sessions", "subscriptions", "messages", "awaiting_pubrel", "retained");
 
@@ -31,60 +28,61 @@ final class Migrations {
   static final List<String> PER_CLIENT_TABLES =
       List.of("subscriptions", "messages", "awaiting_pubrel");
 
-  /** Serialises brokers migrating one PostgreSQL database at the same time: "SWBD". */
-  private static final long POSTGRES_LOCK_KEY = 0x5357_4244L;
-
   private Migrations() {}
 
-  static int latest() {
-    return SCRIPTS.size();
-  }
-
   /**
-   * Brings the schema up to {@code target} in one transaction and returns the version it has now.
-   * Refuses a database whose version is newer than this code knows, and one that has tables of the
-   * store's names but no {@code schema_version} (a database that is not a Switchboard store).
+   * Brings {@code schema} up to {@code target} in one transaction and returns the version it has
+   * now. Refuses a database whose version is newer than this code knows, and one that has tables of
+   * the schema's names but no version table (a database that is not Switchboard's).
    */
-  static int migrate(Database db, String where, int target) {
+  static int migrate(Database db, Schema schema, String where, int target) {
     return db.write(
-        "migrating the schema",
+        "migrating the " + schema.schemaName(),
         c -> {
           if (db.dialect() == Dialect.POSTGRESQL) {
             try (Statement s = c.createStatement()) {
-              s.execute("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK_KEY + ")");
+              s.execute("SELECT pg_advisory_xact_lock(" + schema.lockKey() + ")");
             }
           }
-          int current = version(c, db.dialect());
+          int current = version(c, db.dialect(), schema);
           if (current < 0) {
-            for (String table : STATE_TABLES) {
+            for (String table : schema.tables()) {
               if (tableExists(c, db.dialect(), table)) {
                 throw new StoreException(
                     Kind.INCOMPATIBLE,
-                    "store "
+                    schema.noun()
+                        + " "
                         + where
                         + " has a table '"
                         + table
-                        + "' but no schema_version: it is not a Switchboard store");
+                        + "' but no "
+                        + schema.versionTable()
+                        + ": it is not a Switchboard "
+                        + schema.noun());
               }
             }
             try (Statement s = c.createStatement()) {
               s.execute(
-                  "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                  "CREATE TABLE "
+                      + schema.versionTable()
+                      + " (version INTEGER NOT NULL PRIMARY KEY,"
                       + " description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             }
             current = 0;
           }
-          checkKnown(where, current);
+          checkKnown(schema, where, current);
           for (int v = current + 1; v <= target; v++) {
-            String script = SCRIPTS.get(v - 1);
+            String script = schema.scripts().get(v - 1);
             try (Statement s = c.createStatement()) {
-              for (String sql : statements(db.dialect(), script)) {
+              for (String sql : statements(schema.resource(db.dialect(), script))) {
                 s.execute(sql);
               }
             }
             try (PreparedStatement p =
                 c.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+                    "INSERT INTO "
+                        + schema.versionTable()
+                        + " (version, description, applied_at) VALUES (?, ?, ?)")) {
               p.setInt(1, v);
               p.setString(2, script);
               p.setLong(3, System.currentTimeMillis());
@@ -95,27 +93,30 @@ final class Migrations {
         });
   }
 
-  static void checkKnown(String where, int version) {
-    if (version > latest()) {
+  static void checkKnown(Schema schema, String where, int version) {
+    if (version > schema.latest()) {
       throw new StoreException(
           Kind.INCOMPATIBLE,
-          "store "
+          schema.noun()
+              + " "
               + where
-              + " has schema version "
+              + " has "
+              + schema.versionName()
+              + " "
               + version
               + ", newer than this switchboard knows ("
-              + latest()
+              + schema.latest()
               + "); run the switchboard that wrote it, or a newer one");
     }
   }
 
-  /** The schema's version; 0 when {@code schema_version} is empty, -1 when there is none. */
-  static int version(Connection c, Dialect dialect) throws SQLException {
-    if (!tableExists(c, dialect, "schema_version")) {
+  /** The schema's version; 0 when its version table is empty, -1 when there is none. */
+  static int version(Connection c, Dialect dialect, Schema schema) throws SQLException {
+    if (!tableExists(c, dialect, schema.versionTable())) {
       return -1;
     }
     try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT max(version) FROM schema_version")) {
+        ResultSet r = s.executeQuery("SELECT max(version) FROM " + schema.versionTable())) {
       r.next();
       return r.getInt(1);
     }
@@ -137,8 +138,7 @@ final class Migrations {
   }
 
   /** The statements of a script: split at semicolons, comment lines dropped. */
-  static List<String> statements(Dialect dialect, String script) {
-    String resource = dialect.scriptDirectory() + "/" + script;
+  static List<String> statements(String resource) {
     String text;
     try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {

@@ -17,17 +17,20 @@ import java.util.Properties;
 final class PostgresDatabase implements Database {
   private static final int CONNECT_TIMEOUT_SECONDS = 5;
 
+  private final Schema schema;
   private final String where;
   private final String user;
   private final HikariDataSource pool;
 
-  private PostgresDatabase(String where, String user, HikariDataSource pool) {
+  private PostgresDatabase(Schema schema, String where, String user, HikariDataSource pool) {
+    this.schema = schema;
     this.where = where;
     this.user = user;
     this.pool = pool;
   }
 
-  static PostgresDatabase open(StoreConfig config) {
+  /** Opens a pool for {@code schema}'s work: its name, its size and its messages follow it. */
+  static PostgresDatabase open(StoreConfig config, Schema schema) {
     String where = PostgresTarget.of(config.postgresUrl());
     Properties driver = new Properties();
     driver.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
@@ -47,30 +50,34 @@ final class PostgresDatabase implements Database {
     // a stack trace of its own before we can say what is wrong in one line.
     try (Connection probe = new org.postgresql.Driver().connect(config.postgresUrl(), login)) {
       if (probe == null) {
-        throw new StoreException(Kind.OTHER, "store " + where + ": not a PostgreSQL URL");
+        throw new StoreException(
+            Kind.OTHER, schema.noun() + " " + where + ": not a PostgreSQL URL");
       }
     } catch (SQLException e) {
-      throw Failures.postgres(where, user, "connecting", e);
+      throw Failures.postgres(schema, where, user, "connecting", e);
     }
     HikariConfig h = new HikariConfig();
-    h.setPoolName("switchboard-store");
+    h.setPoolName("switchboard-" + schema.noun());
     h.setDriverClassName(org.postgresql.Driver.class.getName());
     h.setJdbcUrl(config.postgresUrl());
     h.setDataSourceProperties(driver);
     h.setUsername(user);
     h.setPassword(password);
-    h.setMaximumPoolSize(config.poolSize());
-    h.setMinimumIdle(Math.min(1, config.poolSize()));
+    int poolSize = schema.poolSize(config.poolSize());
+    h.setMaximumPoolSize(poolSize);
+    h.setMinimumIdle(Math.min(1, poolSize));
     h.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
     h.setAutoCommit(false);
     try {
-      return new PostgresDatabase(where, user, new HikariDataSource(h));
+      return new PostgresDatabase(schema, where, user, new HikariDataSource(h));
     } catch (PoolInitializationException e) {
       if (e.getCause() instanceof SQLException s) {
-        throw Failures.postgres(where, user, "connecting", s);
+        throw Failures.postgres(schema, where, user, "connecting", s);
       }
       throw new StoreException(
-          Kind.UNAVAILABLE, "store " + where + " cannot be reached (" + e.getMessage() + ")", e);
+          Kind.UNAVAILABLE,
+          schema.noun() + " " + where + " cannot be reached (" + e.getMessage() + ")",
+          e);
     }
   }
 
@@ -134,7 +141,7 @@ final class PostgresDatabase implements Database {
   public void compact() {}
 
   private StoreException failure(String doing, SQLException e) {
-    return Failures.postgres(where, user, doing, e);
+    return Failures.postgres(schema, where, user, doing, e);
   }
 
   @Override

@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 /**
  * The broker's {@link DurableStore} on SQLite or PostgreSQL; open one with {@link Stores#open}.
  *
- * <p>Later parts of the hub keep their own tables in the same database (their scripts follow the
- * broker's in {@link Migrations}); they reach it through {@link #inTransaction}, which serialises
- * them with the broker's writer on SQLite, where there is one connection.
+ * <p>{@link #inTransaction} runs other work on the same database, serialised with the broker's
+ * writer on SQLite, where there is one connection. The device registry does not live here: it has a
+ * schema of its own ({@link Schema#REGISTRY}) and, on SQLite, a file of its own, because this one
+ * is locked by the broker while {@code switchboard devices} must edit the registry.
  */
 public final class SqlStore implements DurableStore {
   private final Database database;
@@ -38,7 +39,7 @@ public final class SqlStore implements DurableStore {
                     return StateReader.load(c);
                   } catch (IllegalArgumentException e) {
                     throw new StoreException(
-                        Kind.CORRUPT, Failures.damaged(where, e.getMessage()), e);
+                        Kind.CORRUPT, Failures.damaged(Schema.STATE, where, e.getMessage()), e);
                   }
                 }));
   }

@@ -27,11 +27,19 @@ import org.sqlite.SQLiteOpenMode;
  * <p>Settings, and why: WAL so a commit is one append and one fsync; {@code synchronous=FULL} so
  * the fsync happens at every commit (what the broker's strict durability promises); incremental
  * auto-vacuum so {@link #compact()} can give space back without rewriting the file; exclusive
- * locking so a second broker (or {@code switchboard store repair}) on the same file is refused
- * instead of interleaving its writes.
+ * locking of the state file so a second broker (or {@code switchboard store repair}) on the same
+ * file is refused instead of interleaving its writes. A {@link Schema#shared() shared} file (the
+ * registry, which {@code switchboard devices} edits while the broker runs) is locked normally
+ * instead, and a process that finds it busy waits for the other's transaction rather than failing.
  */
 final class SqliteDatabase implements Database {
   static final int BUSY_TIMEOUT_MILLIS = 1000;
+
+  /**
+   * How long a shared file's user waits for another process's transaction: registry transactions
+   * are short, so anything longer is a stuck process.
+   */
+  static final int SHARED_BUSY_TIMEOUT_MILLIS = 5000;
 
   /** Page cache, in KiB as SQLite takes it (negative: a size, not a page count). */
   private static final int CACHE_KIB = -32 * 1024;
@@ -39,47 +47,56 @@ final class SqliteDatabase implements Database {
   private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER_SIZE = 100;
 
+  private final Schema schema;
   private final Path file;
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
   private boolean closed;
 
-  private SqliteDatabase(Path file, Connection connection) {
+  private SqliteDatabase(Schema schema, Path file, Connection connection) {
+    this.schema = schema;
     this.file = file;
     this.connection = connection;
   }
 
   /**
-   * Opens (creating it and its directory if absent) and checks {@code file}. Never writes to a file
-   * that fails its checks: a damaged store is refused, not replaced.
+   * Opens (creating it and its directory if absent) and checks {@code file}, which holds {@code
+   * schema}. Never writes to a file that fails its checks: a damaged store is refused, not
+   * replaced.
    */
-  static SqliteDatabase open(Path file) {
-    createDirectory(file);
-    checkHeader(file);
+  static SqliteDatabase open(Path file, Schema schema) {
+    createDirectory(schema, file);
+    checkHeader(schema, file);
     if (Failures.onReadOnlyLocation(file)) {
       throw new StoreException(
           Kind.READ_ONLY,
-          "store "
+          schema.noun()
+              + " "
               + file
               + " cannot be written: the file or its directory is read-only (or on a read-only"
               + " file system)");
     }
     boolean existing = sizeOf(file) > 0;
     if (existing) {
-      List<String> problems = quickCheck(file);
+      List<String> problems = quickCheck(schema, file);
       if (!problems.isEmpty()) {
-        throw new StoreException(Kind.CORRUPT, Failures.damaged(file.toString(), problems.get(0)));
+        throw new StoreException(
+            Kind.CORRUPT, Failures.damaged(schema, file.toString(), problems.get(0)));
       }
     }
     Connection c;
     try {
-      c = connect(file, false);
+      c = connect(file, false, busyTimeoutMillis(schema));
     } catch (SQLException e) {
-      throw Failures.sqlite(file, "opening", e);
+      throw Failures.sqlite(schema, file, "opening", e);
     }
     try {
       try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA locking_mode=EXCLUSIVE");
+        if (!schema.shared()) {
+          s.execute("PRAGMA locking_mode=EXCLUSIVE");
+        }
+        // Off by default in SQLite, for compatibility; the registry's cascades need it.
+        s.execute("PRAGMA foreign_keys=ON");
         if (!existing) {
           // Takes effect only before the first table; on an existing file it would be a write.
           s.execute("PRAGMA auto_vacuum=INCREMENTAL");
@@ -88,7 +105,8 @@ final class SqliteDatabase implements Database {
         if (!"wal".equalsIgnoreCase(mode)) {
           throw new StoreException(
               Kind.OTHER,
-              "store "
+              schema.noun()
+                  + " "
                   + file
                   + " cannot use write-ahead logging (journal mode stays "
                   + mode
@@ -99,10 +117,10 @@ final class SqliteDatabase implements Database {
         // index then read pages back from disk. 32 MB roughly doubles write throughput there.
         s.execute("PRAGMA cache_size=" + CACHE_KIB);
       }
-      return new SqliteDatabase(file, c);
+      return new SqliteDatabase(schema, file, c);
     } catch (SQLException e) {
       closeQuietly(c);
-      throw Failures.sqlite(file, "opening", e);
+      throw Failures.sqlite(schema, file, "opening", e);
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
@@ -117,12 +135,17 @@ final class SqliteDatabase implements Database {
     }
   }
 
+  private static int busyTimeoutMillis(Schema schema) {
+    return schema.shared() ? SHARED_BUSY_TIMEOUT_MILLIS : BUSY_TIMEOUT_MILLIS;
+  }
+
   /**
    * SQLite's quick check, on a read-only connection: a read-write one would, when closed, fold the
    * -wal file into the very file found damaged.
    */
-  static List<String> quickCheck(Path file) {
+  static List<String> quickCheck(Schema schema, Path file) {
     return readOnly(
+        schema,
         file,
         c -> {
           try (Statement s = c.createStatement()) {
@@ -134,28 +157,31 @@ final class SqliteDatabase implements Database {
   /**
    * Runs {@code work} on a read-only connection to {@code file}, which changes nothing in the file
    * or its -wal. The -shm (and empty -wal) file such a connection needs is removed again when it
-   * was not there before. A file held by a running broker is refused ({@link Kind#UNAVAILABLE});
-   * other failures are {@link StoreException}s of their kind.
+   * was not there before, unless the file is {@link Schema#shared() shared}: another process may
+   * have opened it meanwhile and be using them. A file held by a running broker is refused ({@link
+   * Kind#UNAVAILABLE}); other failures are {@link StoreException}s of their kind.
    */
-  static <T> T readOnly(Path file, SqlWork<T> work) {
+  static <T> T readOnly(Schema schema, Path file, SqlWork<T> work) {
     Path shm = file.resolveSibling(file.getFileName() + "-shm");
     Path wal = file.resolveSibling(file.getFileName() + "-wal");
     boolean hadShm = Files.exists(shm);
     boolean hadWal = Files.exists(wal);
-    try (Connection c = connect(file, true)) {
+    try (Connection c = connect(file, true, busyTimeoutMillis(schema))) {
       return work.run(c);
     } catch (SQLException e) {
-      throw Failures.sqlite(file, "reading", e);
+      throw Failures.sqlite(schema, file, "reading", e);
     } finally {
-      try {
-        if (!hadShm) {
-          Files.deleteIfExists(shm);
+      if (!schema.shared()) {
+        try {
+          if (!hadShm) {
+            Files.deleteIfExists(shm);
+          }
+          if (!hadWal && sizeOf(wal) == 0) {
+            Files.deleteIfExists(wal);
+          }
+        } catch (IOException ignored) {
+          // Left behind: SQLite reuses or recreates them.
         }
-        if (!hadWal && sizeOf(wal) == 0) {
-          Files.deleteIfExists(wal);
-        }
-      } catch (IOException ignored) {
-        // Left behind: SQLite reuses or recreates them.
       }
     }
   }
@@ -165,8 +191,13 @@ final class SqliteDatabase implements Database {
    * store without changing it (check, the damaged copy repair reads from).
    */
   static Connection connect(Path file, boolean readOnly) throws SQLException {
+    return connect(file, readOnly, BUSY_TIMEOUT_MILLIS);
+  }
+
+  private static Connection connect(Path file, boolean readOnly, int busyTimeoutMillis)
+      throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    config.setBusyTimeout(busyTimeoutMillis);
     if (readOnly) {
       config.setReadOnly(true);
       config.setOpenMode(SQLiteOpenMode.READONLY);
@@ -174,22 +205,21 @@ final class SqliteDatabase implements Database {
     return config.createConnection("jdbc:sqlite:" + file);
   }
 
-  private static void createDirectory(Path file) {
+  private static void createDirectory(Schema schema, Path file) {
     Path dir = file.toAbsolutePath().getParent();
+    String where = schema.noun() + " " + file;
     try {
       Files.createDirectories(dir);
     } catch (AccessDeniedException e) {
       throw new StoreException(
-          Kind.READ_ONLY, "store " + file + ": directory " + dir + " cannot be created", e);
+          Kind.READ_ONLY, where + ": directory " + dir + " cannot be created", e);
     } catch (FileSystemException e) {
       Kind kind = Failures.onReadOnlyLocation(dir) ? Kind.READ_ONLY : Kind.OTHER;
       throw new StoreException(
-          kind,
-          "store " + file + ": directory " + dir + " cannot be created (" + e.getReason() + ")",
-          e);
+          kind, where + ": directory " + dir + " cannot be created (" + e.getReason() + ")", e);
     } catch (IOException e) {
       throw new StoreException(
-          Kind.OTHER, "store " + file + ": directory " + dir + " cannot be created (" + e + ")", e);
+          Kind.OTHER, where + ": directory " + dir + " cannot be created (" + e + ")", e);
     }
   }
 
@@ -198,10 +228,10 @@ final class SqliteDatabase implements Database {
    * header, or one that is not whole pages. (A 0-byte file is a new, empty database.) Anything else
    * that is not SQLite is refused on its magic string.
    */
-  static void checkHeader(Path file) {
+  static void checkHeader(Schema schema, Path file) {
     String problem = headerProblem(file);
     if (problem != null) {
-      throw new StoreException(Kind.CORRUPT, Failures.damaged(file.toString(), problem));
+      throw new StoreException(Kind.CORRUPT, Failures.damaged(schema, file.toString(), problem));
     }
   }
 
@@ -291,7 +321,7 @@ final class SqliteDatabase implements Database {
       try (Statement s = connection.createStatement()) {
         s.execute(begin);
       } catch (SQLException e) {
-        throw Failures.sqlite(file, doing, e);
+        throw Failures.sqlite(schema, file, doing, e);
       }
       try {
         T result = work.run(connection);
@@ -301,7 +331,7 @@ final class SqliteDatabase implements Database {
         return result;
       } catch (SQLException e) {
         rollback();
-        throw Failures.sqlite(file, doing, e);
+        throw Failures.sqlite(schema, file, doing, e);
       } catch (RuntimeException | Error e) {
         rollback();
         throw e;
@@ -334,7 +364,7 @@ final class SqliteDatabase implements Database {
           }
         }
       } catch (SQLException e) {
-        throw Failures.sqlite(file, "compacting", e);
+        throw Failures.sqlite(schema, file, "compacting", e);
       }
     } finally {
       lock.unlock();
@@ -343,7 +373,7 @@ final class SqliteDatabase implements Database {
 
   private void ensureOpen() {
     if (closed) {
-      throw new StoreException(Kind.OTHER, "store " + file + " is closed");
+      throw new StoreException(Kind.OTHER, schema.noun() + " " + file + " is closed");
     }
   }
 

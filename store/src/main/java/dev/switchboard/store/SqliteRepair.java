@@ -46,6 +46,7 @@ final class SqliteRepair {
     }
     int version =
         SqliteDatabase.readOnly(
+            Schema.STATE,
             file,
             c -> {
               try (Statement s = c.createStatement()) {
@@ -56,7 +57,7 @@ final class SqliteRepair {
               }
               int v = -1;
               try {
-                v = Migrations.version(c, Dialect.SQLITE);
+                v = Migrations.version(c, Dialect.SQLITE, Schema.STATE);
               } catch (SQLException e) {
                 rethrowIfBusy(file, e);
                 problems.add("schema_version cannot be read (" + Failures.sqliteDetail(e) + ")");
@@ -104,7 +105,7 @@ final class SqliteRepair {
   private static void rethrowIfBusy(Path file, SQLException e) {
     int code = Failures.sqliteCode(e);
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-      throw Failures.sqlite(file, "checking", e);
+      throw Failures.sqlite(Schema.STATE, file, "checking", e);
     }
   }
 
@@ -130,6 +131,7 @@ final class SqliteRepair {
       int[] v = {-1};
       damaged =
           SqliteDatabase.readOnly(
+              Schema.STATE,
               file,
               c -> {
                 boolean bad;
@@ -140,7 +142,7 @@ final class SqliteRepair {
                   bad = true;
                 }
                 try {
-                  v[0] = Migrations.version(c, Dialect.SQLITE);
+                  v[0] = Migrations.version(c, Dialect.SQLITE, Schema.STATE);
                 } catch (SQLException e) {
                   rethrowIfBusy(file, e);
                 }
@@ -148,7 +150,7 @@ final class SqliteRepair {
               });
       version = v[0];
     }
-    Migrations.checkKnown(file.toString(), version);
+    Migrations.checkKnown(Schema.STATE, file.toString(), version);
     if (!damaged) {
       try (SqlStore s = Stores.open(StoreConfig.sqlite(file))) {
         return new RepairReport(
@@ -160,9 +162,9 @@ final class SqliteRepair {
     Path aside = moveAside(file, clock);
     List<TableRepair> tables;
     try {
-      int target = version > 0 ? version : Migrations.latest();
-      try (SqliteDatabase fresh = SqliteDatabase.open(file)) {
-        Migrations.migrate(fresh, file.toString(), target);
+      int target = version > 0 ? version : Schema.STATE.latest();
+      try (SqliteDatabase fresh = SqliteDatabase.open(file, Schema.STATE)) {
+        Migrations.migrate(fresh, Schema.STATE, file.toString(), target);
         tables = fresh.write("repairing", to -> salvage(aside, to, notes));
       }
     } catch (RuntimeException e) {
@@ -226,6 +228,7 @@ final class SqliteRepair {
     List<TableRepair> out = new ArrayList<>();
     try {
       SqliteDatabase.readOnly(
+          Schema.STATE,
           damaged,
           from -> {
             try (Statement s = from.createStatement()) {

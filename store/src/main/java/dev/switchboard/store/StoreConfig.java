@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Which store to open and where.
+ * Which store to open and where. The device registry goes with it: on SQLite in {@link
+ * #registryPath()} beside the state file, on PostgreSQL in the same database.
  *
  * @param type the kind of database
- * @param sqlitePath the SQLite file (for {@link Type#SQLITE}); its directory is created at open
+ * @param sqlitePath the SQLite file (for {@link Type#SQLITE}); its directory is created at open. It
+ *     cannot be called {@value #REGISTRY_FILE}, the registry's name beside it
  * @param postgresUrl a {@code jdbc:postgresql://host:port/db} URL (for {@link Type#POSTGRESQL})
  * @param postgresUser the PostgreSQL user
  * @param postgresPassword the PostgreSQL password (never printed: see {@link #toString()})
@@ -21,6 +23,9 @@ public record StoreConfig(
     String postgresPassword,
     int poolSize) {
 
+  /** The SQLite file of the device registry, in the state file's directory. */
+  public static final String REGISTRY_FILE = "registry.db";
+
   /** The kinds of database a store can live in. */
   public enum Type {
     SQLITE,
@@ -30,7 +35,18 @@ public record StoreConfig(
   public StoreConfig {
     Objects.requireNonNull(type, "type");
     switch (type) {
-      case SQLITE -> Objects.requireNonNull(sqlitePath, "sqlitePath");
+      case SQLITE -> {
+        Objects.requireNonNull(sqlitePath, "sqlitePath");
+        if (sqlitePath.getFileName() != null
+            && sqlitePath.getFileName().toString().equals(REGISTRY_FILE)) {
+          throw new IllegalArgumentException(
+              "the store file cannot be called "
+                  + REGISTRY_FILE
+                  + ": that is the device registry's file beside it ("
+                  + sqlitePath
+                  + ")");
+        }
+      }
       case POSTGRESQL -> {
         Objects.requireNonNull(postgresUrl, "postgresUrl");
         if (!postgresUrl.startsWith("jdbc:postgresql:")) {
@@ -51,6 +67,19 @@ public record StoreConfig(
 
   public static StoreConfig postgresql(String url, String user, String password, int poolSize) {
     return new StoreConfig(Type.POSTGRESQL, null, url, user, password, poolSize);
+  }
+
+  /**
+   * The device registry's SQLite file: {@value #REGISTRY_FILE} beside {@link #sqlitePath()}; null
+   * for PostgreSQL, where the registry's tables are in the store's database.
+   */
+  public Path registryPath() {
+    return type == Type.SQLITE ? sqlitePath.resolveSibling(REGISTRY_FILE) : null;
+  }
+
+  /** Where the registry is, for messages: its file, or the PostgreSQL host, port and database. */
+  public String registryWhere() {
+    return type == Type.SQLITE ? registryPath().toString() : PostgresTarget.of(postgresUrl);
   }
 
   /** Where the store is, for messages: the file, or the PostgreSQL host, port and database. */

@@ -49,7 +49,7 @@ public final class StoreTool {
   }
 
   private static CheckReport checkPostgres(StoreConfig config) {
-    try (PostgresDatabase db = PostgresDatabase.open(config)) {
+    try (PostgresDatabase db = PostgresDatabase.open(config, Schema.STATE)) {
       List<String> problems = new ArrayList<>();
       List<String> notes = new ArrayList<>();
       Map<String, Long> counts = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ public final class StoreTool {
           db.read(
               "checking",
               c -> {
-                int v = Migrations.version(c, Dialect.POSTGRESQL);
+                int v = Migrations.version(c, Dialect.POSTGRESQL, Schema.STATE);
                 describeVersion(v, problems, notes);
                 for (String table : Migrations.STATE_TABLES) {
                   if (Migrations.tableExists(c, Dialect.POSTGRESQL, table)) {
@@ -260,19 +260,19 @@ public final class StoreTool {
   }
 
   static void describeVersion(int version, List<String> problems, List<String> notes) {
-    if (version > Migrations.latest()) {
+    if (version > Schema.STATE.latest()) {
       problems.add(
           "schema version "
               + version
               + " is newer than this switchboard knows ("
-              + Migrations.latest()
+              + Schema.STATE.latest()
               + "); check it with the switchboard that wrote it");
-    } else if (version >= 0 && version < Migrations.latest()) {
+    } else if (version >= 0 && version < Schema.STATE.latest()) {
       notes.add(
           "schema version "
               + version
               + " is migrated to "
-              + Migrations.latest()
+              + Schema.STATE.latest()
               + " when the store is next opened");
     } else if (version < 0) {
       notes.add("no schema_version table: not a Switchboard store, or not one yet");

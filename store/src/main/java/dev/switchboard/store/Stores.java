@@ -4,7 +4,7 @@ import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.persist.StoreException.Kind;
 import java.nio.file.Files;
 
-/** Opens stores. */
+/** Opens stores: the broker's state, and the database the device registry lives in. */
 public final class Stores {
   private Stores() {}
 
@@ -19,12 +19,35 @@ public final class Stores {
   public static SqlStore open(StoreConfig config) {
     Database db =
         switch (config.type()) {
-          case SQLITE -> SqliteDatabase.open(config.sqlitePath());
-          case POSTGRESQL -> PostgresDatabase.open(config);
+          case SQLITE -> SqliteDatabase.open(config.sqlitePath(), Schema.STATE);
+          case POSTGRESQL -> PostgresDatabase.open(config, Schema.STATE);
         };
     try {
-      int version = Migrations.migrate(db, config.where(), Migrations.latest());
+      int version = Migrations.migrate(db, Schema.STATE, config.where(), Schema.STATE.latest());
       return new SqlStore(db, config.where(), version);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the database of the device registry {@code config} describes (on SQLite {@link
+   * StoreConfig#registryPath()}, shared with other processes; on PostgreSQL the store's database),
+   * creating it if it does not exist, and brings the registry's schema up to date. For {@code
+   * dev.switchboard.store.registry.RegistryStore}, which runs its SQL through it.
+   *
+   * @throws StoreException with one line naming the file or server, as {@link #open} does
+   */
+  public static Database openRegistryDatabase(StoreConfig config) {
+    Database db =
+        switch (config.type()) {
+          case SQLITE -> SqliteDatabase.open(config.registryPath(), Schema.REGISTRY);
+          case POSTGRESQL -> PostgresDatabase.open(config, Schema.REGISTRY);
+        };
+    try {
+      Migrations.migrate(db, Schema.REGISTRY, config.registryWhere(), Schema.REGISTRY.latest());
+      return db;
     } catch (RuntimeException e) {
       db.close();
       throw e;

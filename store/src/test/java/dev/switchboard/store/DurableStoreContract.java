@@ -87,7 +87,7 @@ abstract class DurableStoreContract {
   @Test
   void aNewStoreIsEmpty() {
     assertSameState(store.load(), StoredState.EMPTY);
-    assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
+    assertThat(store.schemaVersion()).isEqualTo(Schema.STATE.latest());
   }
 
   @Test

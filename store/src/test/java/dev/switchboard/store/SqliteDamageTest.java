@@ -180,7 +180,7 @@ class SqliteDamageTest {
           org.assertj.core.api.Assertions.catchThrowableOfType(
               SQLException.class, () -> c.createStatement().execute("DELETE FROM messages"));
 
-      StoreException e = Failures.sqlite(file, "applying changes", refused);
+      StoreException e = Failures.sqlite(Schema.STATE, file, "applying changes", refused);
       assertThat(e.kind()).isEqualTo(Kind.READ_ONLY);
       assertThat(e.getMessage())
           .startsWith(

@@ -76,7 +76,7 @@ class SqliteStoreTest extends DurableStoreContract {
       assertThat(r.next()).isFalse();
     }
     store = Stores.open(config);
-    assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
+    assertThat(store.schemaVersion()).isEqualTo(Schema.STATE.latest());
   }
 
   @Test

@@ -63,7 +63,7 @@ class StoreToolTest {
 
     assertThat(report.ok()).isTrue();
     assertThat(report.problems()).isEmpty();
-    assertThat(report.schemaVersion()).isEqualTo(Migrations.latest());
+    assertThat(report.schemaVersion()).isEqualTo(Schema.STATE.latest());
     assertThat(report.rowCounts())
         .containsExactly(
             java.util.Map.entry("sessions", (long) CLIENTS),

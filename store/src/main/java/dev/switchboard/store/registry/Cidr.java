@@ -23,7 +23,8 @@ public record Cidr(byte[] network, int prefixLength) {
 
   /**
    * Parses {@code address[/prefix]}. Only literal addresses: a host name here would mean a DNS
-   * lookup at every login.
+   * lookup at every login. An IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.0/104}) is the IPv4
+   * block it maps ({@code 10.0.0.0/8}), as {@link #contains} treats such addresses.
    */
   public static Cidr parse(String text) {
     if (text == null || text.isBlank()) {
@@ -44,19 +45,27 @@ public record Cidr(byte[] network, int prefixLength) {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("'" + text + "' is not an IP address", e);
     }
-    int prefix = bytes.length * 8;
+    // InetAddress turns an IPv4-mapped IPv6 address into the IPv4 one; its prefix counts 96 more.
+    boolean mapped = address.indexOf(':') >= 0 && bytes.length == 4;
+    int written = mapped ? 128 : bytes.length * 8;
+    int prefix = written;
     if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(s.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + text + "' has no valid prefix length", e);
+      String digits = s.substring(slash + 1);
+      if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException("'" + text + "' has no valid prefix length");
       }
-      if (prefix < 0 || prefix > bytes.length * 8) {
+      try {
+        prefix = Integer.parseInt(digits);
+      } catch (NumberFormatException e) {
+        prefix = Integer.MAX_VALUE;
+      }
+      int least = mapped ? 96 : 0;
+      if (prefix < least || prefix > written) {
         throw new IllegalArgumentException(
-            "'" + text + "': the prefix length must be 0 to " + bytes.length * 8);
+            "'" + text + "': the prefix length must be " + least + " to " + written);
       }
     }
-    return new Cidr(bytes, prefix);
+    return new Cidr(bytes, mapped ? prefix - 96 : prefix);
   }
 
   private static boolean isLiteral(String address) {
@@ -64,10 +73,26 @@ public record Cidr(byte[] network, int prefixLength) {
       return false;
     }
     if (address.indexOf(':') >= 0) {
-      return address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+      // InetAddress reads text that starts so as an IPv6 literal, or refuses it, never resolves it.
+      return (address.charAt(0) == ':' || Character.digit(address.charAt(0), 16) >= 0)
+          && address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     }
-    return address.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')
-        && address.split("\\.", -1).length == 4;
+    // Four decimal numbers up to 255, without leading zeros (which some tools read as octal).
+    // Anything else InetAddress would try to resolve as a host name.
+    String[] parts = address.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty()
+          || part.length() > 3
+          || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+          || (part.length() > 1 && part.charAt(0) == '0')
+          || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code address} lies in this block (an IPv4-mapped IPv6 address counts as IPv4). */

@@ -31,6 +31,10 @@ final class RegistryValidation {
     if (s.qos() < 0 || s.qos() > 2) {
       throw new IllegalArgumentException("QoS must be 0, 1 or 2, not " + s.qos());
     }
+    if (s.retainHandling() < 0 || s.retainHandling() > 2) {
+      throw new IllegalArgumentException(
+          "retain handling must be 0, 1 or 2, not " + s.retainHandling());
+    }
   }
 
   /** A rule's filter: a valid topic filter once %c and %u are put in. */
