@@ -150,7 +150,7 @@ public final class SuccessCache {
     return misses.sum();
   }
 
-  private byte[] digest(byte[] password) {
+  byte[] digest(byte[] password) {
     return macs.get().doFinal(password);
   }
 }
