@@ -33,7 +33,12 @@ public final class TopicFilters {
         return !fDollar;
       }
       if (isWildcard(filter, f, fEnd, '#')) {
-        return false; // the filter reaches any depth; the rule, without '#', does not
+        // The filter reaches any depth and, below the first level, its parent too. A rule without
+        // '#' here covers that only as "+/#" at the first level, where there is no parent to match.
+        return first
+            && isWildcard(rule, r, rEnd, '+')
+            && rEnd + 2 == rule.length()
+            && rule.charAt(rEnd + 1) == '#';
       }
       if (isWildcard(rule, r, rEnd, '+')) {
         if (fDollar) {
