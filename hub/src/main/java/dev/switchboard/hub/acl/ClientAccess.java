@@ -67,6 +67,9 @@ public final class ClientAccess {
     if (filter.indexOf('%') < 0) {
       return filter;
     }
+    if (clientId == null) {
+      return substitute(filter, null, username);
+    }
     String owner = cachedFor;
     if (owner == null) {
       cachedFor = clientId; // the first caller names the connection

@@ -282,7 +282,7 @@ public final class JwtVerifier {
     try {
       claims = signed.getJWTClaimsSet();
     } catch (ParseException e) {
-      return invalid(Failure.MALFORMED, "token claims are not a JSON object: " + e.getMessage());
+      return invalid(Failure.MALFORMED, "token claims cannot be read: " + e.getMessage());
     }
     return checkClaims(claims, clientId);
   }

@@ -208,6 +208,16 @@ class RuleAuthorizerTest {
     }
 
     @Test
+    @DisplayName("a client without a client id: %c rules never match")
+    void noClientId() {
+      global(1, RuleAction.ALLOW, RuleOperation.ALL, "devices/%c");
+      ClientIdentity none =
+          new ClientIdentity(null, null, null)
+              .authenticated(new Principal("u", new ClientAccess(null, List.of()), false, null));
+      assertThat(denyByDefault.canPublish(none, "devices/null")).isFalse();
+    }
+
+    @Test
     @DisplayName("%u never matches a client without a user name, not even to deny")
     void noUsername() {
       global(1, RuleAction.DENY, RuleOperation.ALL, "users/%u/#");
