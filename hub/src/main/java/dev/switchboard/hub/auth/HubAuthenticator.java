@@ -1,0 +1,401 @@
+package dev.switchboard.hub.auth;
+
+import dev.switchboard.broker.auth.AuthResult;
+import dev.switchboard.broker.auth.Authenticator;
+import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.hub.acl.ClientAccess;
+import dev.switchboard.hub.registry.DeviceDirectory;
+import dev.switchboard.mqtt.ReasonCode;
+import dev.switchboard.store.registry.AccessRule;
+import dev.switchboard.store.registry.Cidr;
+import dev.switchboard.store.registry.Device;
+import dev.switchboard.store.registry.ReplacePolicy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's authenticator: a client certificate, a JWT or a registry password, then the device's
+ * own conditions.
+ *
+ * <ol>
+ *   <li>Throttle: an address (or, for a password login, a user name) blocked after too many
+ *       failures is refused at once, "not authorized".
+ *   <li>Certificate, when certificate identity is on and the client sent one: its CN or first SAN
+ *       is the user name (the CONNECT user name is ignored). A device with that user name, if any,
+ *       applies; without one the client gets the global rules, unless a device is required.
+ *   <li>Token, when JWT is configured and the password looks like one: the token's user name and
+ *       ACL. A device with that user name, if any, applies.
+ *   <li>Password: the device with the CONNECT user name, its stored hash checked on the {@link
+ *       VerificationPool} (or found in the {@link SuccessCache}).
+ *   <li>Device conditions: enabled, its own client id when strict, an allowed source address. And
+ *       whatever the credentials: a client id that is a registered device's may be used only with
+ *       that device's credentials.
+ *   <li>No credentials at all: anonymous access, when on, with the global rules.
+ * </ol>
+ *
+ * Runs on the event loop except the password hashing, whose stage completes on a pool thread. Every
+ * refusal is counted by {@link Refusal} and carries a one-line reason for the broker's log; the
+ * client only hears the reason code.
+ */
+public final class HubAuthenticator implements Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(HubAuthenticator.class);
+
+  /**
+   * @param allowAnonymous whether a client without user name, password or certificate identity is
+   *     let in (with the global rules)
+   * @param certificateIdentity which certificate name is the user name
+   * @param certificateRequiresDevice whether a certificate user needs a device in the registry
+   * @param decoyHash a stored hash checked for unknown users, so that they take as long to refuse
+   *     as a wrong password and user names cannot be probed by timing; null to skip (then an
+   *     unknown user is refused at once)
+   */
+  public record Settings(
+      boolean allowAnonymous,
+      CertificateIdentity certificateIdentity,
+      boolean certificateRequiresDevice,
+      String decoyHash) {
+    public Settings {
+      Objects.requireNonNull(certificateIdentity, "certificateIdentity");
+    }
+
+    /** Anonymous off, certificates name nobody, no decoy. */
+    public static Settings defaults() {
+      return new Settings(false, CertificateIdentity.NONE, false, null);
+    }
+
+    public Settings withAnonymous(boolean allow) {
+      return new Settings(allow, certificateIdentity, certificateRequiresDevice, decoyHash);
+    }
+
+    public Settings withCertificates(CertificateIdentity identity, boolean requireDevice) {
+      return new Settings(allowAnonymous, identity, requireDevice, decoyHash);
+    }
+
+    public Settings withDecoyHash(String hash) {
+      return new Settings(allowAnonymous, certificateIdentity, certificateRequiresDevice, hash);
+    }
+  }
+
+  /** Why a client was refused; each is counted. */
+  public enum Refusal {
+    THROTTLED,
+    CERTIFICATE_WITHOUT_NAME,
+    NO_DEVICE_FOR_CERTIFICATE,
+    BAD_TOKEN,
+    TOKEN_FOR_OTHER_CLIENT,
+    NO_USERNAME,
+    UNKNOWN_USER,
+    NO_PASSWORD,
+    NO_STORED_PASSWORD,
+    WRONG_PASSWORD,
+    UNREADABLE_HASH,
+    BUSY,
+    DEVICE_DISABLED,
+    WRONG_CLIENT_ID,
+    SOURCE_NOT_ALLOWED,
+    CLIENT_ID_TAKEN,
+    ANONYMOUS_OFF
+  }
+
+  private final DeviceDirectory directory;
+  private final Settings settings;
+  private final VerificationPool pool;
+  private final SuccessCache cache;
+  private final LoginThrottle throttle;
+  private final JwtVerifier jwt;
+  private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder cacheHits = new LongAdder();
+
+  /**
+   * @param jwt the token verifier; null when JWT is not configured (a token-shaped password is then
+   *     taken for a password)
+   */
+  public HubAuthenticator(
+      DeviceDirectory directory,
+      Settings settings,
+      VerificationPool pool,
+      SuccessCache cache,
+      LoginThrottle throttle,
+      JwtVerifier jwt) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.cache = Objects.requireNonNull(cache, "cache");
+    this.throttle = Objects.requireNonNull(throttle, "throttle");
+    this.jwt = jwt;
+    for (Refusal r : Refusal.values()) {
+      refusals.put(r, new LongAdder());
+    }
+  }
+
+  @Override
+  public CompletionStage<AuthResult> authenticate(ClientIdentity identity, byte[] password) {
+    try {
+      return chain(identity, password);
+    } catch (RuntimeException e) {
+      LOG.error("authentication of client '{}' failed", identity.clientId(), e);
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletionStage<AuthResult> chain(ClientIdentity id, byte[] password) {
+    InetAddress address = addressOf(id.remoteAddress());
+    boolean byCertificate =
+        settings.certificateIdentity() != CertificateIdentity.NONE && !id.certificates().isEmpty();
+    boolean byToken = !byCertificate && jwt != null && JwtVerifier.looksLikeJwt(password);
+    boolean byPassword = !byCertificate && !byToken && (id.username() != null || password != null);
+
+    // a user name is blocked only where it is the one claimed: a password login
+    LoginThrottle.Block block = throttle.check(address, byPassword ? id.username() : null);
+    if (block != null) {
+      return done(refuse(Refusal.THROTTLED, ReasonCode.NOT_AUTHORIZED, block.reason()));
+    }
+    if (byCertificate) {
+      return done(certificate(id, address));
+    }
+    if (byToken) {
+      return done(token(id, password, address));
+    }
+    if (byPassword) {
+      return password(id, password, address);
+    }
+    if (!settings.allowAnonymous()) {
+      return done(
+          refuse(Refusal.ANONYMOUS_OFF, ReasonCode.NOT_AUTHORIZED, "anonymous access is off"));
+    }
+    return done(accept(id, address, null, null, List.of()));
+  }
+
+  private AuthResult certificate(ClientIdentity id, InetAddress address) {
+    String username = settings.certificateIdentity().username(id.certificates().get(0));
+    if (username == null) {
+      return refuse(
+          Refusal.CERTIFICATE_WITHOUT_NAME,
+          ReasonCode.NOT_AUTHORIZED,
+          "client certificate of '"
+              + id.clientId()
+              + "' has no "
+              + (settings.certificateIdentity() == CertificateIdentity.CN
+                  ? "common name"
+                  : "DNS or e-mail alternative name"));
+    }
+    Device device = directory.byUsername(username);
+    if (device == null && settings.certificateRequiresDevice()) {
+      return refuse(
+          Refusal.NO_DEVICE_FOR_CERTIFICATE,
+          ReasonCode.NOT_AUTHORIZED,
+          "no device for certificate user '" + username + "'");
+    }
+    return accept(id, address, username, device, List.of());
+  }
+
+  private AuthResult token(ClientIdentity id, byte[] password, InetAddress address) {
+    String token = new String(password, StandardCharsets.US_ASCII); // looksLikeJwt: ASCII only
+    return switch (jwt.verify(token, id.clientId())) {
+      case JwtVerifier.Invalid invalid
+          when invalid.failure() == JwtVerifier.Failure.WRONG_CLIENT_ID ->
+          refuse(Refusal.TOKEN_FOR_OTHER_CLIENT, ReasonCode.NOT_AUTHORIZED, invalid.reason());
+      case JwtVerifier.Invalid invalid -> {
+        throttle.recordFailure(address, null);
+        yield refuse(Refusal.BAD_TOKEN, ReasonCode.BAD_USER_NAME_OR_PASSWORD, invalid.reason());
+      }
+      case JwtVerifier.Valid valid ->
+          accept(
+              id, address, valid.username(), directory.byUsername(valid.username()), valid.rules());
+    };
+  }
+
+  private CompletionStage<AuthResult> password(
+      ClientIdentity id, byte[] password, InetAddress address) {
+    String username = id.username();
+    if (username == null) {
+      return done(
+          refuse(
+              Refusal.NO_USERNAME,
+              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+              "password without a user name from client '" + id.clientId() + "'"));
+    }
+    Device device = directory.byUsername(username);
+    if (device == null) {
+      throttle.recordFailure(address, null); // per address only: made-up names would fill the map
+      AuthResult refusal =
+          refuse(
+              Refusal.UNKNOWN_USER,
+              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+              "unknown user '" + username + "'");
+      if (settings.decoyHash() == null || password == null) {
+        return done(refusal);
+      }
+      return pool.verify(password, settings.decoyHash())
+          .thenApply(
+              outcome ->
+                  outcome == VerificationPool.Outcome.BUSY
+                      ? refuse(Refusal.BUSY, ReasonCode.SERVER_BUSY, "verification queue full")
+                      : refusal);
+    }
+    if (password == null) {
+      return done(
+          refuse(
+              Refusal.NO_PASSWORD,
+              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+              "no password for '" + username + "'"));
+    }
+    String storedHash = device.passwordHash();
+    if (storedHash == null) {
+      return done(
+          refuse(
+              Refusal.NO_STORED_PASSWORD,
+              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+              "'" + username + "' has no password (it logs in with a token or a certificate)"));
+    }
+    if (cache.contains(username, storedHash, password)) {
+      cacheHits.increment();
+      throttle.recordSuccess(username);
+      return done(accept(id, address, username, device, List.of()));
+    }
+    byte[] copy = password.clone(); // the caller may reuse its array before the check is done
+    return pool.verify(copy, storedHash)
+        .thenApply(
+            outcome -> {
+              try {
+                return switch (outcome) {
+                  case MATCH -> {
+                    cache.put(username, storedHash, copy);
+                    throttle.recordSuccess(username);
+                    yield accept(id, address, username, device, List.of());
+                  }
+                  case MISMATCH -> {
+                    throttle.recordFailure(address, username);
+                    yield refuse(
+                        Refusal.WRONG_PASSWORD,
+                        ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                        "wrong password for '" + username + "'");
+                  }
+                  case UNREADABLE_HASH ->
+                      refuse(
+                          Refusal.UNREADABLE_HASH,
+                          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                          "the stored password hash of '" + username + "' cannot be read");
+                  case BUSY ->
+                      refuse(Refusal.BUSY, ReasonCode.SERVER_BUSY, "verification queue full");
+                };
+              } finally {
+                Arrays.fill(copy, (byte) 0);
+              }
+            });
+  }
+
+  /**
+   * The device's conditions and the client id's owner; then the principal.
+   *
+   * @param username the user name the client acts as; null for an anonymous client
+   * @param device the device whose credentials were used; null when none
+   */
+  private AuthResult accept(
+      ClientIdentity id,
+      InetAddress address,
+      String username,
+      Device device,
+      List<AccessRule> ownRules) {
+    if (device != null) {
+      if (!device.enabled()) {
+        return refuse(
+            Refusal.DEVICE_DISABLED,
+            ReasonCode.NOT_AUTHORIZED,
+            "device '" + device.clientId() + "' is disabled");
+      }
+      if (device.strictClientId() && !device.clientId().equals(id.clientId())) {
+        return refuse(
+            Refusal.WRONG_CLIENT_ID,
+            ReasonCode.NOT_AUTHORIZED,
+            "credentials of device '"
+                + device.clientId()
+                + "' used with client id '"
+                + id.clientId()
+                + "'");
+      }
+      if (!device.allowedSources().isEmpty() && !allowed(device.allowedSources(), address)) {
+        return refuse(
+            Refusal.SOURCE_NOT_ALLOWED,
+            ReasonCode.NOT_AUTHORIZED,
+            "device '"
+                + device.clientId()
+                + "' may not connect from "
+                + (address == null ? "an unknown address" : address.getHostAddress()));
+      }
+    }
+    Device owner = directory.byClientId(id.clientId());
+    if (owner != null && (device == null || !owner.clientId().equals(device.clientId()))) {
+      return refuse(
+          Refusal.CLIENT_ID_TAKEN,
+          ReasonCode.NOT_AUTHORIZED,
+          "client id '"
+              + id.clientId()
+              + "' belongs to another device"
+              + (username == null ? "" : " than that of '" + username + "'"));
+    }
+    accepted.increment();
+    ClientAccess access = new ClientAccess(device == null ? null : device.clientId(), ownRules);
+    return AuthResult.accept(
+        new Principal(
+            username,
+            access,
+            device != null && device.replacePolicy() == ReplacePolicy.REJECT,
+            device != null && device.subscriptionsFrozen() ? device.subscriptions() : null));
+  }
+
+  private static boolean allowed(List<Cidr> sources, InetAddress address) {
+    if (address == null) {
+      return false;
+    }
+    for (Cidr c : sources) {
+      if (c.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private AuthResult refuse(Refusal why, int reasonCode, String reason) {
+    refusals.get(why).increment();
+    LOG.debug("refused: {}", reason);
+    return AuthResult.refuse(reasonCode, reason);
+  }
+
+  private static InetAddress addressOf(SocketAddress remote) {
+    return remote instanceof InetSocketAddress isa ? isa.getAddress() : null;
+  }
+
+  private static CompletionStage<AuthResult> done(AuthResult result) {
+    return CompletableFuture.completedFuture(result);
+  }
+
+  /** Clients refused for {@code why}. */
+  public long refusals(Refusal why) {
+    return refusals.get(why).sum();
+  }
+
+  /** Clients let in. */
+  public long accepted() {
+    return accepted.sum();
+  }
+
+  /** Password logins answered from the {@link SuccessCache}, without hashing. */
+  public long cacheHits() {
+    return cacheHits.sum();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.hub.registry;
+
+import static dev.switchboard.hub.testing.Devices.device;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.store.registry.AccessRule;
+import dev.switchboard.store.registry.RuleAction;
+import dev.switchboard.store.registry.RuleOperation;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class StaticDirectoryTest {
+
+  private static AccessRule rule(long id, String clientId, int priority) {
+    return new AccessRule(
+        id, clientId, priority, RuleAction.ALLOW, RuleOperation.ALL, "t/" + id, "");
+  }
+
+  @Test
+  @DisplayName("devices by client id and by user name; null when none")
+  void lookups() {
+    StaticDirectory d =
+        new StaticDirectory(List.of(device("c1", "u1", null), device("c2", "u2", null)), List.of());
+    assertThat(d.byClientId("c1").username()).isEqualTo("u1");
+    assertThat(d.byUsername("u2").clientId()).isEqualTo("c2");
+    assertThat(d.byClientId("u1")).isNull();
+    assertThat(d.byUsername(null)).isNull();
+    assertThat(d.byClientId(null)).isNull();
+  }
+
+  @Test
+  @DisplayName("rules split into each device's and the global ones, by priority then id")
+  void rulesInOrder() {
+    StaticDirectory d =
+        new StaticDirectory(
+            List.of(),
+            List.of(
+                rule(3, "c1", 10),
+                rule(1, null, 5),
+                rule(2, "c1", 10),
+                rule(4, "c1", 1),
+                rule(5, null, 1)));
+    assertThat(d.rulesFor("c1")).extracting(AccessRule::id).containsExactly(4L, 2L, 3L);
+    assertThat(d.globalRules()).extracting(AccessRule::id).containsExactly(5L, 1L);
+    assertThat(d.rulesFor("c2")).isEmpty();
+    assertThat(d.rulesFor(null)).isEmpty();
+    assertThat(d.rulesFor("c1")).isSameAs(d.rulesFor("c1")); // stable instance, unchanged rules
+  }
+
+  @Test
+  @DisplayName("duplicate client ids or user names are refused")
+  void duplicates() {
+    assertThatThrownBy(
+            () ->
+                new StaticDirectory(
+                    List.of(device("c1", "u1", null), device("c1", "u2", null)), List.of()))
+        .hasMessage("two devices with client id 'c1'");
+    assertThatThrownBy(
+            () ->
+                new StaticDirectory(
+                    List.of(device("c1", "u1", null), device("c2", "u1", null)), List.of()))
+        .hasMessage("two devices with user name 'u1'");
+  }
+}
