@@ -33,6 +33,7 @@ public final class Main implements Runnable {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand("bench", new BenchCommand(SwitchboardProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
+    cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand(new CommandLine.HelpCommand());
     cmd.setParameterExceptionHandler(
         (ex, a) -> {

@@ -3,8 +3,7 @@ package dev.switchboard.app;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.ListenerException;
-import dev.switchboard.broker.auth.AnonymousAuthenticator;
-import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.auth.ClientControl;
 import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.StoreException;
@@ -19,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -42,7 +42,7 @@ public final class StartCommand implements Callable<Integer> {
   @Option(
       names = "--bind",
       paramLabel = "ADDR",
-      description = "Address to listen on (default 127.0.0.1).")
+      description = "Address to listen on (default 0.0.0.0, all interfaces).")
   String bind;
 
   @Option(
@@ -59,7 +59,9 @@ public final class StartCommand implements Callable<Integer> {
 
   @Option(
       names = "--dev",
-      description = "Development mode: listen on 127.0.0.1 only and let anonymous clients in.")
+      description =
+          "Development mode: listen on 127.0.0.1 only and let anonymous clients in (no registry"
+              + " needed).")
   boolean dev;
 
   @Override
@@ -68,26 +70,44 @@ public final class StartCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Broker broker;
     DurableStore store = null;
+    AccessControl access = null;
+    AuthSettings auth;
     try {
       SwitchboardConfig config = SwitchboardConfig.load(configFile, System.getenv(), overrides());
       prepareDataDir(config.dataDir());
       BrokerConfig brokerConfig = config.brokerConfig();
+      auth = config.authSettings();
       if (config.durability() != Durability.NONE) {
         store = Stores.open(config.storeConfig());
       }
+      // The registry ends connections a change no longer allows, through the broker it is built
+      // before: the broker takes the registry's authenticator.
+      AtomicReference<Broker> running = new AtomicReference<>();
+      ClientControl clients =
+          (which, reasonCode, why) -> {
+            Broker b = running.get();
+            if (b != null) {
+              b.disconnect(which, reasonCode, why);
+            }
+          };
+      access = AccessControl.open(auth, config.storeConfig(), clients);
       broker =
           new Broker(
               brokerConfig,
               new InMemoryRetainedStore(),
-              new AnonymousAuthenticator(brokerConfig.allowAnonymous()),
-              Authorizer.ALLOW_ALL,
+              access.authenticator(),
+              access.authorizer(),
               config.persistence(store));
+      running.set(broker);
       broker.start();
     } catch (ConfigError | ListenerException | StoreException e) {
       // A damaged store is named with the commands that check and repair it (StoreException's
       // message); the broker never starts empty in its place.
       err.println("switchboard: " + e.getMessage());
       err.flush();
+      if (access != null) {
+        access.close();
+      }
       if (store != null) {
         store.close();
       }
@@ -103,6 +123,12 @@ public final class StartCommand implements Callable<Integer> {
     if (broker.boundAddresses().isEmpty()) {
       out.println("no listeners enabled");
     }
+    if (!auth.allowAnonymous() && access.directory().deviceCount() == 0) {
+      out.println(
+          "the registry has no devices yet: add one with './switchboard devices add ID --generate'"
+              + " (it may run while the hub runs), or start with --dev to let anonymous clients in"
+              + " on 127.0.0.1");
+    }
     out.flush();
     try {
       stop.await();
@@ -111,6 +137,7 @@ public final class StartCommand implements Callable<Integer> {
     }
     log.info("stopping");
     broker.close();
+    access.close();
     if (store != null) {
       store.close();
     }

@@ -9,6 +9,11 @@ import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.Persistence;
+import dev.switchboard.hub.auth.CertificateIdentity;
+import dev.switchboard.hub.auth.JwtKeys;
+import dev.switchboard.hub.auth.JwtVerifier;
+import dev.switchboard.hub.auth.LoginThrottle;
+import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,6 +218,114 @@ public final class SwitchboardConfig {
           ROOT + ".store.housekeeping-interval must be above 0, not " + housekeeping);
     }
     return new Persistence(store, d, relaxed, housekeeping);
+  }
+
+  /** Authentication, access rules and the registry's polling ({@code auth}, {@code registry}). */
+  public AuthSettings authSettings() {
+    String defaultAccess = string("auth.default-access");
+    if (!defaultAccess.equals("allow") && !defaultAccess.equals("deny")) {
+      throw new ConfigError(
+          ROOT + ".auth.default-access must be allow or deny, not \"" + defaultAccess + "\"");
+    }
+    String algorithm = string("auth.passwords.algorithm");
+    PasswordHasher.Algorithm alg =
+        switch (algorithm) {
+          case "argon2id" -> PasswordHasher.Algorithm.ARGON2ID;
+          case "pbkdf2-sha256" -> PasswordHasher.Algorithm.PBKDF2_SHA256;
+          default ->
+              throw new ConfigError(
+                  ROOT
+                      + ".auth.passwords.algorithm must be argon2id or pbkdf2-sha256, not \""
+                      + algorithm
+                      + "\"");
+        };
+    int threads = integer("auth.passwords.check-threads");
+    if (threads < 0 || threads > 256) {
+      throw new ConfigError(
+          ROOT + ".auth.passwords.check-threads must be 0 to 256, not " + threads);
+    }
+    Duration pollInterval = duration("registry.poll-interval");
+    if (pollInterval.toMillis() < 10) {
+      throw new ConfigError(
+          ROOT + ".registry.poll-interval must be at least 10ms, not " + pollInterval);
+    }
+    return setting(
+        "auth",
+        () ->
+            new AuthSettings(
+                bool("auth.allow-anonymous"),
+                defaultAccess.equals("allow"),
+                new PasswordHasher.Settings(
+                    alg,
+                    integer("auth.passwords.argon2id.memory-kib"),
+                    integer("auth.passwords.argon2id.iterations"),
+                    integer("auth.passwords.argon2id.parallelism"),
+                    integer("auth.passwords.pbkdf2-iterations")),
+                threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
+                integer("auth.passwords.check-queue"),
+                duration("auth.passwords.cache-ttl"),
+                integer("auth.passwords.cache-size"),
+                bool("auth.passwords.hide-unknown-users"),
+                new LoginThrottle.Settings(
+                    new LoginThrottle.Limit(
+                        integer("auth.throttle.address-failures"),
+                        duration("auth.throttle.window")),
+                    new LoginThrottle.Limit(
+                        integer("auth.throttle.user-failures"), duration("auth.throttle.window")),
+                    duration("auth.throttle.first-block"),
+                    duration("auth.throttle.longest-block"),
+                    integer("auth.throttle.max-tracked")),
+                jwtKeys(),
+                new JwtVerifier.Settings(
+                    java.util.Set.copyOf(
+                        get(() -> config.getStringList(ROOT + ".auth.jwt.algorithms"))),
+                    blankToNull(string("auth.jwt.issuer")),
+                    blankToNull(string("auth.jwt.audience")),
+                    duration("auth.jwt.clock-skew"),
+                    bool("auth.jwt.require-expiry"),
+                    string("auth.jwt.username-claim"),
+                    blankToNull(string("auth.jwt.client-id-claim")),
+                    blankToNull(string("auth.jwt.acl-claim"))),
+                CertificateIdentity.parse(string("auth.certificates.identity")),
+                bool("auth.certificates.requires-device"),
+                pollInterval));
+  }
+
+  /** The token keys: a shared secret, a PEM file of public keys, a JWKS file; any of them. */
+  private JwtKeys jwtKeys() {
+    JwtKeys keys = JwtKeys.none();
+    String secret = string("auth.jwt.hmac-secret");
+    if (!secret.isEmpty()) {
+      keys =
+          keys.and(
+              setting(
+                  "auth.jwt.hmac-secret",
+                  () ->
+                      JwtKeys.hmacSecret(
+                          secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
+    }
+    String pem = string("auth.jwt.public-keys");
+    if (!pem.isEmpty()) {
+      keys = keys.and(setting("auth.jwt.public-keys", () -> JwtKeys.fromPemFile(Path.of(pem))));
+    }
+    String jwks = string("auth.jwt.jwks");
+    if (!jwks.isEmpty()) {
+      keys = keys.and(setting("auth.jwt.jwks", () -> JwtKeys.fromJwksFile(Path.of(jwks))));
+    }
+    return keys;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  /** Runs a constructor that checks its own arguments; its complaint names the setting. */
+  private static <T> T setting(String key, Getter<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ConfigError(ROOT + "." + key + ": " + e.getMessage());
+    }
   }
 
   private int port(String key) {

@@ -34,18 +34,25 @@ final class SwitchboardProcess {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
-    // $SYS off and no store, as in the mosquitto configuration compare writes (sys_interval 0,
-    // persistence false).
+    // $SYS off, no store, anonymous clients on plain TCP only, as in the mosquitto configuration
+    // compare writes (sys_interval 0, persistence false, one listener, allow_anonymous true).
     return new CommandLauncher(
         "switchboard",
         command,
-        Map.of(
-            "SWITCHBOARD_SYS_INTERVAL", "0",
-            "SWITCHBOARD_STORE_DURABILITY", "none",
-            "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT),
-            "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
-                Integer.toString(BrokerLauncher.MAX_QUEUED_MESSAGES),
-            "SWITCHBOARD_LIMITS_MAX__QUEUED__BYTES",
-                Long.toString(BrokerLauncher.MAX_QUEUED_BYTES)));
+        Map.ofEntries(
+            Map.entry("SWITCHBOARD_SYS_INTERVAL", "0"),
+            Map.entry("SWITCHBOARD_STORE_DURABILITY", "none"),
+            Map.entry("SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true"),
+            Map.entry("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off"),
+            Map.entry("SWITCHBOARD_LISTENERS_WS_PORT", "off"),
+            Map.entry("SWITCHBOARD_LISTENERS_WSS_PORT", "off"),
+            Map.entry(
+                "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT)),
+            Map.entry(
+                "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
+                Integer.toString(BrokerLauncher.MAX_QUEUED_MESSAGES)),
+            Map.entry(
+                "SWITCHBOARD_LIMITS_MAX__QUEUED__BYTES",
+                Long.toString(BrokerLauncher.MAX_QUEUED_BYTES))));
   }
 }

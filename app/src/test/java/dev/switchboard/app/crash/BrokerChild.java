@@ -39,6 +39,13 @@ final class BrokerChild implements AutoCloseable {
     cmd.addAll(
         List.of(
             "start",
+            "--dev",
+            "--mqtts-port",
+            "off",
+            "--ws-port",
+            "off",
+            "--wss-port",
+            "off",
             "--config",
             config.toString(),
             "--mqtt-port",

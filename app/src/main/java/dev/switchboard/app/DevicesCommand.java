@@ -1,0 +1,654 @@
+package dev.switchboard.app;
+
+import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.mqtt.packet.Subscription;
+import dev.switchboard.store.registry.AccessRule;
+import dev.switchboard.store.registry.Cidr;
+import dev.switchboard.store.registry.Device;
+import dev.switchboard.store.registry.RegistryException;
+import dev.switchboard.store.registry.RegistryStore;
+import dev.switchboard.store.registry.ReplacePolicy;
+import dev.switchboard.store.registry.RuleAction;
+import dev.switchboard.store.registry.RuleOperation;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code switchboard devices}: the device registry, worked on in the store the configuration names
+ * (by default {@code registry.db} in the data directory). It may run while the hub runs: the hub
+ * picks changes up within its poll interval, and ends the connections a change no longer allows.
+ *
+ * <p>Exit codes: 0 done; 1 the registry refused (no such device, a name taken) or the store failed;
+ * 2 bad usage or configuration.
+ */
+@Command(
+    name = "devices",
+    mixinStandardHelpOptions = true,
+    description = "Manage the device registry (works while the hub runs).",
+    subcommands = {
+      DevicesCommand.Add.class,
+      DevicesCommand.ListDevices.class,
+      DevicesCommand.Show.class,
+      DevicesCommand.Passwd.class,
+      DevicesCommand.Set.class,
+      DevicesCommand.Enable.class,
+      DevicesCommand.Disable.class,
+      DevicesCommand.Remove.class,
+      DevicesCommand.Rules.class
+    })
+public final class DevicesCommand implements Callable<Integer> {
+  static final int EXIT_REFUSED = 1;
+
+  private static final char[] PASSWORD_ALPHABET =
+      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
+  private static final int GENERATED_LENGTH = 24;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Main.EXIT_CONFIG;
+  }
+
+  /** Where the registry is: read the way {@code start} reads it. */
+  static final class RegistryOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
+    Path configFile;
+
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description = "Where the hub keeps its state (default ./data).")
+    Path dataDir;
+
+    SwitchboardConfig load() {
+      Map<String, Object> overrides = new HashMap<>();
+      if (dataDir != null) {
+        overrides.put("data-dir", dataDir.toString());
+      }
+      return SwitchboardConfig.load(configFile, System.getenv(), overrides);
+    }
+  }
+
+  /** Opens the registry around the work; one line for an error, the right exit code. */
+  abstract static class Action implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin RegistryOptions options;
+
+    SwitchboardConfig config;
+
+    abstract void run(RegistryStore registry, PrintWriter out) throws IOException;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        config = options.load();
+        try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
+          run(registry, out);
+        }
+        return 0;
+      } catch (ConfigError | IllegalArgumentException e) {
+        return fail(err, e.getMessage(), Main.EXIT_CONFIG);
+      } catch (IOException e) {
+        return fail(err, e.getMessage(), Main.EXIT_CONFIG);
+      } catch (RegistryException | StoreException e) {
+        return fail(err, e.getMessage(), EXIT_REFUSED);
+      } finally {
+        out.flush();
+      }
+    }
+
+    PasswordHasher hasher() {
+      return config.authSettings().hasher();
+    }
+
+    static Device existing(RegistryStore registry, String clientId) {
+      return registry
+          .device(clientId)
+          .orElseThrow(
+              () ->
+                  new RegistryException(
+                      RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'"));
+    }
+
+    private static int fail(PrintWriter err, String message, int code) {
+      err.println("switchboard: " + message);
+      err.flush();
+      return code;
+    }
+  }
+
+  /** {@code --password P} (or {@code -} to read it from standard input) or {@code --generate}. */
+  static final class PasswordChoice {
+    @Option(
+        names = "--password",
+        paramLabel = "P",
+        description = "The password; '-' reads it from standard input (keeps it out of ps).")
+    String password;
+
+    @Option(names = "--generate", description = "Generate a random password and print it once.")
+    boolean generate;
+
+    /** The password chosen, and whether it must be shown (a generated one). */
+    char[] resolve(PrintWriter out) throws IOException {
+      if (generate) {
+        char[] generated = generate();
+        out.println("password: " + new String(generated) + "   (shown once: keep it now)");
+        return generated;
+      }
+      if ("-".equals(password)) {
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        if (line == null || line.isEmpty()) {
+          throw new IllegalArgumentException("no password on standard input");
+        }
+        return line.toCharArray();
+      }
+      if (password.isEmpty()) {
+        throw new IllegalArgumentException("a password cannot be empty");
+      }
+      return password.toCharArray();
+    }
+  }
+
+  static char[] generate() {
+    SecureRandom random = new SecureRandom();
+    char[] out = new char[GENERATED_LENGTH];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
+    }
+    return out;
+  }
+
+  /** The flags {@code add} and {@code set} share. */
+  static final class DeviceFlags {
+    @Option(
+        names = "--replace-policy",
+        paramLabel = "replace|reject",
+        description =
+            "What a second connection with the client id does: replace the first (default) or be"
+                + " rejected while the first is alive.")
+    String replacePolicy;
+
+    @Option(
+        names = "--strict-client-id",
+        arity = "0..1",
+        paramLabel = "true|false",
+        description = "Accept its credentials only with its own client id.")
+    Boolean strictClientId;
+
+    @Option(
+        names = "--frozen",
+        arity = "0..1",
+        paramLabel = "true|false",
+        description =
+            "Freeze its subscriptions: it cannot SUBSCRIBE or UNSUBSCRIBE; it gets those set with"
+                + " --subscribe whenever it connects.")
+    Boolean frozen;
+
+    @Option(
+        names = "--subscribe",
+        paramLabel = "FILTER[:QOS]",
+        description = "A subscription it gets when frozen (repeatable; replaces the list).")
+    List<String> subscriptions;
+
+    @Option(
+        names = "--allow-from",
+        paramLabel = "CIDR",
+        description = "An address block it may connect from (repeatable; replaces the list).")
+    List<String> sources;
+
+    @Option(names = "--allow-from-anywhere", description = "Clear the address blocks.")
+    boolean anywhere;
+
+    Device applyTo(Device d, long now) {
+      ReplacePolicy policy =
+          replacePolicy == null ? d.replacePolicy() : parseEnum(ReplacePolicy.class, replacePolicy);
+      List<Subscription> subs = d.subscriptions();
+      if (subscriptions != null) {
+        subs = new ArrayList<>();
+        for (String s : subscriptions) {
+          subs.add(parseSubscription(s));
+        }
+      }
+      List<Cidr> from = d.allowedSources();
+      if (anywhere) {
+        from = List.of();
+      } else if (sources != null) {
+        from = sources.stream().map(Cidr::parse).toList();
+      }
+      return new Device(
+          d.clientId(),
+          d.username(),
+          d.passwordHash(),
+          d.enabled(),
+          policy,
+          strictClientId == null ? d.strictClientId() : strictClientId,
+          frozen == null ? d.subscriptionsFrozen() : frozen,
+          subs,
+          from,
+          d.createdAt(),
+          now);
+    }
+  }
+
+  static Subscription parseSubscription(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon > 0 && colon == text.length() - 2 && Character.isDigit(text.charAt(colon + 1))) {
+      return new Subscription(text.substring(0, colon), text.charAt(colon + 1) - '0');
+    }
+    return new Subscription(text, 0);
+  }
+
+  static <E extends Enum<E>> E parseEnum(Class<E> type, String text) {
+    try {
+      return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> names = new ArrayList<>();
+      for (E value : type.getEnumConstants()) {
+        names.add(value.name().toLowerCase(Locale.ROOT));
+      }
+      throw new IllegalArgumentException(
+          "'" + text + "' is not one of " + String.join(", ", names), e);
+    }
+  }
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Add a device. Its user name defaults to its client id.")
+  static final class Add extends Action {
+    @Parameters(paramLabel = "ID", description = "The device's MQTT client id.")
+    String clientId;
+
+    @Option(names = "--username", paramLabel = "U", description = "Its user name.")
+    String username;
+
+    @ArgGroup(exclusive = true)
+    PasswordChoice password;
+
+    @Mixin DeviceFlags flags;
+
+    @Override
+    void run(RegistryStore registry, PrintWriter out) throws IOException {
+      long now = System.currentTimeMillis();
+      String hash = null;
+      if (password != null) {
+        hash = hasher().hash(password.resolve(out));
+      }
+      Device device =
+          flags.applyTo(
+              Device.create(clientId, username == null ? clientId : username, hash, now), now);
+      registry.add(device);
+      out.println(
+          "added device '"
+              + device.clientId()
+              + "' (user name '"
+              + device.username()
+              + "'"
+              + (hash == null ? ", no password: set one with 'devices passwd'" : "")
+              + ")");
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the devices.")
+  static final class ListDevices extends Action {
+    @Override
+    void run(RegistryStore registry, PrintWriter out) {
+      List<Device> devices = registry.devices();
+      if (devices.isEmpty()) {
+        out.println("no devices; add one with: switchboard devices add ID --generate");
+        return;
+      }
+      out.printf(
+          "%-24s %-24s %-9s %-8s %s%n", "CLIENT ID", "USER NAME", "STATUS", "REPLACE", "FLAGS");
+      for (Device d : devices) {
+        List<String> flags = new ArrayList<>();
+        if (d.passwordHash() == null) {
+          flags.add("no-password");
+        }
+        if (d.strictClientId()) {
+          flags.add("strict-client-id");
+        }
+        if (d.subscriptionsFrozen()) {
+          flags.add("frozen(" + d.subscriptions().size() + ")");
+        }
+        if (!d.allowedSources().isEmpty()) {
+          flags.add("from(" + d.allowedSources().size() + ")");
+        }
+        out.printf(
+            "%-24s %-24s %-9s %-8s %s%n",
+            d.clientId(),
+            d.username(),
+            d.enabled() ? "enabled" : "disabled",
+            d.replacePolicy().name().toLowerCase(Locale.ROOT),
+            String.join(" ", flags));
+      }
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one device.")
+  static final class Show extends Action {
+    @Parameters(paramLabel = "ID")
+    String clientId;
+
+    @Override
+    void run(RegistryStore registry, PrintWriter out) {
+      Device d = existing(registry, clientId);
+      out.println("client id:        " + d.clientId());
+      out.println("user name:        " + d.username());
+      out.println("password:         " + describeHash(d.passwordHash()));
+      out.println("status:           " + (d.enabled() ? "enabled" : "disabled"));
+      out.println("replace policy:   " + d.replacePolicy().name().toLowerCase(Locale.ROOT));
+      out.println("strict client id: " + d.strictClientId());
+      out.println("frozen:           " + d.subscriptionsFrozen());
+      for (Subscription s : d.subscriptions()) {
+        out.println("  subscription:   " + s.filter() + " (QoS " + s.qos() + ")");
+      }
+      out.println(
+          "allowed from:     "
+              + (d.allowedSources().isEmpty()
+                  ? "anywhere"
+                  : String.join(", ", d.allowedSources().stream().map(Cidr::toString).toList())));
+      out.println("created:          " + Instant.ofEpochMilli(d.createdAt()));
+      out.println("updated:          " + Instant.ofEpochMilli(d.updatedAt()));
+      List<AccessRule> rules = registry.rules(d.clientId());
+      for (AccessRule r : rules) {
+        out.println("  rule:           " + describe(r));
+      }
+    }
+
+    private static String describeHash(String phc) {
+      if (phc == null) {
+        return "none";
+      }
+      int end = phc.indexOf('$', 1);
+      return "set (" + (end > 1 ? phc.substring(1, end) : "unknown scheme") + ")";
+    }
+  }
+
+  @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a password.")
+  static final class Passwd extends Action {
+    @Parameters(paramLabel = "ID")
+    String clientId;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PasswordChoice password;
+
+    @Override
+    void run(RegistryStore registry, PrintWriter out) throws IOException {
+      Device d = existing(registry, clientId);
+      String hash = hasher().hash(password.resolve(out));
+      registry.update(
+          new Device(
+              d.clientId(),
+              d.username(),
+              hash,
+              d.enabled(),
+              d.replacePolicy(),
+              d.strictClientId(),
+              d.subscriptionsFrozen(),
+              d.subscriptions(),
+              d.allowedSources(),
+              d.createdAt(),
+              System.currentTimeMillis()));
+      out.println("password of '" + clientId + "' changed");
+    }
+  }
+
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Change a device's user name or flags.")
+  static final class Set extends Action {
+    @Parameters(paramLabel = "ID")
+    String clientId;
+
+    @Option(names = "--username", paramLabel = "U", description = "A new user name.")
+    String username;
+
+    @Mixin DeviceFlags flags;
+
+    @Override
+    void run(RegistryStore registry, PrintWriter out) {
+      Device d = existing(registry, clientId);
+      long now = System.currentTimeMillis();
+      Device changed = flags.applyTo(d, now);
+      if (username != null) {
+        changed =
+            new Device(
+                changed.clientId(),
+                username,
+                changed.passwordHash(),
+                changed.enabled(),
+                changed.replacePolicy(),
+                changed.strictClientId(),
+                changed.subscriptionsFrozen(),
+                changed.subscriptions(),
+                changed.allowedSources(),
+                changed.createdAt(),
+                now);
+      }
+      registry.update(changed);
+      out.println("device '" + clientId + "' changed");
+    }
+  }
+
+  /** Enable and disable: the same change, either way. */
+  abstract static class Toggle extends Action {
+    @Parameters(paramLabel = "ID")
+    String clientId;
+
+    abstract boolean enabled();
+
+    @Override
+    void run(RegistryStore registry, PrintWriter out) {
+      Device d = existing(registry, clientId);
+      registry.update(
+          new Device(
+              d.clientId(),
+              d.username(),
+              d.passwordHash(),
+              enabled(),
+              d.replacePolicy(),
+              d.strictClientId(),
+              d.subscriptionsFrozen(),
+              d.subscriptions(),
+              d.allowedSources(),
+              d.createdAt(),
+              System.currentTimeMillis()));
+      out.println("device '" + clientId + "' " + (enabled() ? "enabled" : "disabled"));
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a device.")
+  static final class Enable extends Toggle {
+    @Override
+    boolean enabled() {
+      return true;
+    }
+  }
+
+  @Command(
+      name = "disable",
+      mixinStandardHelpOptions = true,
+      description = "Disable a device: it is refused, and its connections are closed.")
+  static final class Disable extends Toggle {
+    @Override
+    boolean enabled() {
+      return false;
+    }
+  }
+
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Remove a device and its rules; its connections are closed.")
+  static final class Remove extends Action {
+    @Parameters(paramLabel = "ID")
+    String clientId;
+
+    @Override
+    void run(RegistryStore registry, PrintWriter out) {
+      if (!registry.remove(clientId)) {
+        throw new RegistryException(
+            RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'");
+      }
+      out.println("device '" + clientId + "' removed");
+    }
+  }
+
+  static String describe(AccessRule r) {
+    return "#"
+        + r.id()
+        + " priority "
+        + r.priority()
+        + " "
+        + r.action().name().toLowerCase(Locale.ROOT)
+        + " "
+        + r.operation().name().toLowerCase(Locale.ROOT)
+        + " "
+        + r.filter()
+        + (r.clientId() == null ? " (global)" : " (device " + r.clientId() + ")")
+        + (r.label().isEmpty() ? "" : " \"" + r.label() + "\"");
+  }
+
+  @Command(
+      name = "rules",
+      mixinStandardHelpOptions = true,
+      description =
+          "Access rules: evaluated by priority (1 before 100); the first allow or deny that"
+              + " matches decides; continue decides nothing.",
+      subcommands = {Rules.ListRules.class, Rules.AddRule.class, Rules.RemoveRule.class})
+  static final class Rules implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return Main.EXIT_CONFIG;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List rules.")
+    static final class ListRules extends Action {
+      @Option(names = "--device", paramLabel = "ID", description = "Only this device's rules.")
+      String device;
+
+      @Option(names = "--global", description = "Only global rules.")
+      boolean global;
+
+      @Override
+      void run(RegistryStore registry, PrintWriter out) {
+        List<AccessRule> rules =
+            global
+                ? registry.rules(null)
+                : device != null ? registry.rules(device) : registry.rules();
+        if (rules.isEmpty()) {
+          out.println(
+              "no rules: every authenticated client may publish and subscribe anywhere"
+                  + " the default access allows");
+          return;
+        }
+        for (AccessRule r : rules) {
+          out.println(describe(r));
+        }
+      }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a rule.")
+    static final class AddRule extends Action {
+      static final class Scope {
+        @Option(names = "--device", paramLabel = "ID", description = "The device it applies to.")
+        String device;
+
+        @Option(names = "--global", description = "Applies to every client.")
+        boolean global;
+      }
+
+      @ArgGroup(exclusive = true, multiplicity = "1")
+      Scope scope;
+
+      @Option(
+          names = "--action",
+          required = true,
+          paramLabel = "allow|deny|continue",
+          description = "What a match does.")
+      String action;
+
+      @Option(
+          names = "--operation",
+          paramLabel = "publish|subscribe|all",
+          description = "Which packets it applies to (default all).")
+      String operation = "all";
+
+      @Option(
+          names = "--filter",
+          required = true,
+          paramLabel = "FILTER",
+          description = "Topic filter; %c is the client id, %u the user name.")
+      String filter;
+
+      @Option(
+          names = "--priority",
+          paramLabel = "N",
+          description = "Lower goes first (default 100).")
+      int priority = 100;
+
+      @Option(names = "--label", paramLabel = "TEXT", description = "A note.")
+      String label = "";
+
+      @Override
+      void run(RegistryStore registry, PrintWriter out) {
+        AccessRule added =
+            registry.addRule(
+                new AccessRule(
+                    0,
+                    scope.global ? null : scope.device,
+                    priority,
+                    parseEnum(RuleAction.class, action),
+                    parseEnum(RuleOperation.class, operation),
+                    filter,
+                    label));
+        out.println("added rule " + describe(added));
+      }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a rule.")
+    static final class RemoveRule extends Action {
+      @Parameters(paramLabel = "RULE", description = "The rule's number, as 'rules list' shows.")
+      long id;
+
+      @Override
+      void run(RegistryStore registry, PrintWriter out) {
+        if (!registry.removeRule(id)) {
+          throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no rule #" + id);
+        }
+        out.println("rule #" + id + " removed");
+      }
+    }
+  }
+}
