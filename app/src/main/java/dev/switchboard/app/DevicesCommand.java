@@ -402,20 +402,7 @@ public final class DevicesCommand implements Callable<Integer> {
     @Override
     void run(RegistryStore registry, PrintWriter out) throws IOException {
       Device d = existing(registry, clientId);
-      String hash = hasher().hash(password.resolve(out));
-      registry.update(
-          new Device(
-              d.clientId(),
-              d.username(),
-              hash,
-              d.enabled(),
-              d.replacePolicy(),
-              d.strictClientId(),
-              d.subscriptionsFrozen(),
-              d.subscriptions(),
-              d.allowedSources(),
-              d.createdAt(),
-              System.currentTimeMillis()));
+      registry.update(d.withPasswordHash(hasher().hash(password.resolve(out))));
       out.println("password of '" + clientId + "' changed");
     }
   }
@@ -439,19 +426,7 @@ public final class DevicesCommand implements Callable<Integer> {
       long now = System.currentTimeMillis();
       Device changed = flags.applyTo(d, now);
       if (username != null) {
-        changed =
-            new Device(
-                changed.clientId(),
-                username,
-                changed.passwordHash(),
-                changed.enabled(),
-                changed.replacePolicy(),
-                changed.strictClientId(),
-                changed.subscriptionsFrozen(),
-                changed.subscriptions(),
-                changed.allowedSources(),
-                changed.createdAt(),
-                now);
+        changed = changed.withUsername(username);
       }
       registry.update(changed);
       out.println("device '" + clientId + "' changed");
@@ -467,20 +442,7 @@ public final class DevicesCommand implements Callable<Integer> {
 
     @Override
     void run(RegistryStore registry, PrintWriter out) {
-      Device d = existing(registry, clientId);
-      registry.update(
-          new Device(
-              d.clientId(),
-              d.username(),
-              d.passwordHash(),
-              enabled(),
-              d.replacePolicy(),
-              d.strictClientId(),
-              d.subscriptionsFrozen(),
-              d.subscriptions(),
-              d.allowedSources(),
-              d.createdAt(),
-              System.currentTimeMillis()));
+      registry.update(existing(registry, clientId).withEnabled(enabled()));
       out.println("device '" + clientId + "' " + (enabled() ? "enabled" : "disabled"));
     }
   }

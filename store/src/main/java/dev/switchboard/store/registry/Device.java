@@ -47,6 +47,51 @@ public record Device(
     allowedSources = List.copyOf(allowedSources);
   }
 
+  public Device withEnabled(boolean on) {
+    return new Device(
+        clientId,
+        username,
+        passwordHash,
+        on,
+        replacePolicy,
+        strictClientId,
+        subscriptionsFrozen,
+        subscriptions,
+        allowedSources,
+        createdAt,
+        updatedAt);
+  }
+
+  public Device withPasswordHash(String hash) {
+    return new Device(
+        clientId,
+        username,
+        hash,
+        enabled,
+        replacePolicy,
+        strictClientId,
+        subscriptionsFrozen,
+        subscriptions,
+        allowedSources,
+        createdAt,
+        updatedAt);
+  }
+
+  public Device withUsername(String name) {
+    return new Device(
+        clientId,
+        name,
+        passwordHash,
+        enabled,
+        replacePolicy,
+        strictClientId,
+        subscriptionsFrozen,
+        subscriptions,
+        allowedSources,
+        createdAt,
+        updatedAt);
+  }
+
   /** A new, enabled device with the defaults: replace, not strict, not frozen, from anywhere. */
   public static Device create(String clientId, String username, String passwordHash, long now) {
     return new Device(

@@ -1,0 +1,240 @@
+package dev.switchboard.hub.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.broker.auth.ClientControl;
+import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.hub.acl.ClientAccess;
+import dev.switchboard.mqtt.ReasonCode;
+import dev.switchboard.mqtt.packet.Subscription;
+import dev.switchboard.store.StoreConfig;
+import dev.switchboard.store.registry.AccessRule;
+import dev.switchboard.store.registry.Cidr;
+import dev.switchboard.store.registry.Device;
+import dev.switchboard.store.registry.RegistryStore;
+import dev.switchboard.store.registry.ReplacePolicy;
+import dev.switchboard.store.registry.RuleAction;
+import dev.switchboard.store.registry.RuleOperation;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live registry view on a real SQLite registry, changed through a second {@link RegistryStore}
+ * on the same file, as {@code switchboard devices} changes it from another process.
+ */
+class RegistryDirectoryTest {
+  @TempDir Path dir;
+
+  private record Disconnect(Predicate<ClientIdentity> which, int reasonCode, String why) {}
+
+  private final List<Disconnect> disconnects = new CopyOnWriteArrayList<>();
+  private final List<Device> changed = new CopyOnWriteArrayList<>();
+  private final ClientControl clients =
+      (which, reasonCode, why) -> disconnects.add(new Disconnect(which, reasonCode, why));
+
+  private RegistryStore brokerSide;
+  private RegistryStore cliSide;
+  private RegistryDirectory directory;
+
+  @BeforeEach
+  void open() {
+    StoreConfig config = StoreConfig.sqlite(dir.resolve("switchboard.db"));
+    brokerSide = RegistryStore.open(config);
+    cliSide = RegistryStore.open(config);
+    cliSide.add(Device.create("esp-1", "esp-1", null, 1));
+    cliSide.add(Device.create("app", "phone", null, 1));
+    directory = RegistryDirectory.open(brokerSide, clients, Duration.ofHours(1), changed::add);
+  }
+
+  @AfterEach
+  void close() {
+    directory.close();
+    cliSide.close();
+    brokerSide.close();
+  }
+
+  private static ClientIdentity client(String clientId, String username, String deviceId) {
+    return new ClientIdentity(clientId, username, new InetSocketAddress("127.0.0.1", 1))
+        .authenticated(new Principal(username, new ClientAccess(deviceId, List.of()), false, null));
+  }
+
+  @Test
+  @DisplayName("reads the registry at open: lookups by client id and user name, rules by scope")
+  void readsAtOpen() {
+    assertThat(directory.byClientId("esp-1").username()).isEqualTo("esp-1");
+    assertThat(directory.byUsername("phone").clientId()).isEqualTo("app");
+    assertThat(directory.byUsername("nobody")).isNull();
+    assertThat(directory.byClientId(null)).isNull();
+    assertThat(directory.rulesFor("esp-1")).isEmpty();
+    assertThat(directory.globalRules()).isEmpty();
+    assertThat(directory.deviceCount()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "a change made through another store is seen at the next poll; nothing changes between"
+          + " changes")
+  void seesChangesAtThePoll() {
+    long before = directory.version();
+    directory.poll();
+    assertThat(directory.version()).isEqualTo(before);
+
+    cliSide.add(Device.create("esp-2", "esp-2", null, 2));
+    AccessRule global =
+        cliSide.addRule(
+            new AccessRule(0, null, 5, RuleAction.DENY, RuleOperation.PUBLISH, "x/#", ""));
+    AccessRule own =
+        cliSide.addRule(
+            new AccessRule(0, "esp-1", 1, RuleAction.ALLOW, RuleOperation.ALL, "lab/%c/#", ""));
+    assertThat(directory.byClientId("esp-2")).as("not before the poll").isNull();
+
+    directory.poll();
+    assertThat(directory.version()).isGreaterThan(before);
+    assertThat(directory.byClientId("esp-2")).isNotNull();
+    assertThat(directory.globalRules()).containsExactly(global);
+    assertThat(directory.rulesFor("esp-1")).containsExactly(own);
+    assertThat(disconnects).as("adding ends nobody's connection").isEmpty();
+    assertThat(changed).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "disabling or removing a device ends the connections that use its credentials or its"
+          + " client id, with 'not authorized'")
+  void disableAndRemoveEndConnections() {
+    cliSide.update(cliSide.device("esp-1").orElseThrow().withEnabled(false));
+    directory.poll();
+    assertThat(disconnects).hasSize(1);
+    Disconnect d = disconnects.get(0);
+    assertThat(d.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+    assertThat(d.why()).contains("disabled");
+    assertThat(d.which().test(client("esp-1", "esp-1", "esp-1"))).isTrue();
+    assertThat(d.which().test(client("other-id", "esp-1", "esp-1")))
+        .as("its credentials under another client id")
+        .isTrue();
+    assertThat(d.which().test(client("app", "phone", "app"))).isFalse();
+    assertThat(changed).extracting(Device::clientId).containsExactly("esp-1");
+
+    cliSide.remove("app");
+    directory.poll();
+    assertThat(disconnects).hasSize(2);
+    assertThat(disconnects.get(1).why()).contains("removed");
+    assertThat(disconnects.get(1).which().test(client("app", "phone", "app"))).isTrue();
+    assertThat(directory.byUsername("phone")).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "a change of the terms a connection was let in on ends it with 'administrative action'; a"
+          + " new password or replace policy does not, but it is reported for the password cache")
+  void termsChanged() {
+    Device esp = cliSide.device("esp-1").orElseThrow();
+    cliSide.update(esp.withPasswordHash("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
+    directory.poll();
+    assertThat(disconnects).isEmpty();
+    assertThat(changed).extracting(Device::clientId).containsExactly("esp-1");
+
+    esp = cliSide.device("esp-1").orElseThrow();
+    cliSide.update(
+        new Device(
+            esp.clientId(),
+            esp.username(),
+            esp.passwordHash(),
+            true,
+            ReplacePolicy.REJECT,
+            false,
+            false,
+            List.of(),
+            List.of(),
+            esp.createdAt(),
+            0));
+    directory.poll();
+    assertThat(disconnects).isEmpty();
+
+    List<Device> changes = new ArrayList<>();
+    esp = cliSide.device("esp-1").orElseThrow();
+    changes.add(esp.withUsername("esp-one"));
+    changes.add(
+        new Device(
+            esp.clientId(),
+            "esp-one",
+            esp.passwordHash(),
+            true,
+            ReplacePolicy.REJECT,
+            false,
+            false,
+            List.of(),
+            List.of(Cidr.parse("10.0.0.0/8")),
+            esp.createdAt(),
+            0));
+    changes.add(
+        new Device(
+            esp.clientId(),
+            "esp-one",
+            esp.passwordHash(),
+            true,
+            ReplacePolicy.REJECT,
+            false,
+            true,
+            List.of(new Subscription("cmd/esp-1", 1)),
+            List.of(Cidr.parse("10.0.0.0/8")),
+            esp.createdAt(),
+            0));
+    for (Device change : changes) {
+      cliSide.update(change);
+      directory.poll();
+    }
+    assertThat(disconnects).hasSize(3);
+    assertThat(disconnects)
+        .allSatisfy(d -> assertThat(d.reasonCode()).isEqualTo(ReasonCode.ADMINISTRATIVE_ACTION));
+  }
+
+  @Test
+  @DisplayName(
+      "a registry that cannot be read keeps the last view; reading again once it can be read")
+  void keepsTheLastViewWhenTheRegistryFails() throws Exception {
+    brokerSide.close(); // reads now fail with a StoreException
+    directory.poll();
+    assertThat(directory.byClientId("esp-1")).isNotNull();
+    assertThat(disconnects).isEmpty();
+  }
+
+  @Test
+  @DisplayName("the poller runs by itself at the interval")
+  void pollsByItself() {
+    try (RegistryDirectory fast =
+        RegistryDirectory.open(brokerSide, clients, Duration.ofMillis(20), changed::add)) {
+      cliSide.add(Device.create("late", "late", null, 3));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> fast.byClientId("late") != null);
+    }
+  }
+
+  @Test
+  @DisplayName("a damaged registry file is refused at open, naming it")
+  void damagedRegistryRefused() throws Exception {
+    Path other = dir.resolve("broken");
+    Files.createDirectories(other);
+    Files.write(other.resolve("registry.db"), new byte[4096]);
+    assertThatThrownBy(
+            () -> RegistryStore.open(StoreConfig.sqlite(other.resolve("switchboard.db"))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("registry.db");
+  }
+}
