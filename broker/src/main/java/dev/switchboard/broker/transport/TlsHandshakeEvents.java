@@ -50,6 +50,7 @@ final class TlsHandshakeEvents extends ChannelInboundHandlerAdapter {
               ChannelInfo.remoteAddress(ctx.channel()),
               ChannelInfo.listener(ctx.channel()),
               reason(cause));
+          log.debug("TLS handshake failure in detail", cause);
         }
         ctx.close();
         return;
@@ -83,6 +84,14 @@ final class TlsHandshakeEvents extends ChannelInboundHandlerAdapter {
     }
     if (cause instanceof NotSslRecordException) {
       return "not TLS (plain MQTT or HTTP sent to a TLS port?)";
+    }
+    if ("General OpenSslEngine problem".equals(cause.getMessage())) {
+      // OpenSSL's engine keeps the verdict of the JDK's trust manager among its causes
+      Throwable root = cause;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      cause = root;
     }
     String text =
         cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();

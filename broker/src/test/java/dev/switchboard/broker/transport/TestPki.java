@@ -2,11 +2,13 @@ package dev.switchboard.broker.transport;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -17,9 +19,12 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -170,28 +175,73 @@ final class TestPki {
     return tmf;
   }
 
-  /** Presents {@code client}'s certificate. */
-  static KeyManagerFactory keyManagers(Issued client, X509Certificate... chainAfter)
-      throws GeneralSecurityException, IOException {
+  /** Presents {@code client}'s certificate (when the server names its CA as acceptable). */
+  static KeyManagerFactory keyManagers(Issued client) throws GeneralSecurityException, IOException {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
-    X509Certificate[] chain = new X509Certificate[1 + chainAfter.length];
-    chain[0] = client.certificate();
-    System.arraycopy(chainAfter, 0, chain, 1, chainAfter.length);
-    ks.setKeyEntry("client", client.key(), "pw".toCharArray(), chain);
+    ks.setKeyEntry(
+        "client", client.key(), "pw".toCharArray(), new X509Certificate[] {client.certificate()});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, "pw".toCharArray());
     return kmf;
   }
 
-  /** A client context that trusts this CA and presents {@code client} (when not null). */
+  /**
+   * A client context that trusts this CA and presents {@code client} (when not null) whatever CAs
+   * the server asks for: the JDK's key manager would send nothing rather than a certificate of a CA
+   * the server did not name, and the server's own check is what tests look at.
+   */
   SSLContext clientContext(Issued client) throws GeneralSecurityException, IOException {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
-        client == null ? null : keyManagers(client).getKeyManagers(),
+        client == null ? null : new KeyManager[] {new AlwaysPresent(client)},
         trustManagers().getTrustManagers(),
         new SecureRandom());
     return ctx;
+  }
+
+  /** Presents one certificate, always. */
+  private static final class AlwaysPresent extends X509ExtendedKeyManager {
+    private final Issued client;
+
+    AlwaysPresent(Issued client) {
+      this.client = client;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {"client"};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return "client";
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine e) {
+      return "client";
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return new X509Certificate[] {client.certificate()};
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return client.key();
+    }
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {
