@@ -82,19 +82,24 @@ public final class PemFiles {
             return converter.getPrivateKey(info);
           }
           if (o instanceof PEMKeyPair pair) {
-            return converter.getKeyPair(pair).getPrivate();
+            // SEC1 and PKCS#1 keys may come without their public half
+            return converter.getPrivateKey(pair.getPrivateKeyInfo());
           }
           if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
             requirePassword(password);
             var decryptor =
-                new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password.toCharArray());
+                new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                    .setProvider(Bc.PROVIDER)
+                    .build(password.toCharArray());
             return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
           }
           if (o instanceof PEMEncryptedKeyPair encrypted) {
             requirePassword(password);
             PEMDecryptorProvider decryptor =
-                new JcePEMDecryptorProviderBuilder().build(password.toCharArray());
-            return converter.getKeyPair(encrypted.decryptKeyPair(decryptor)).getPrivate();
+                new JcePEMDecryptorProviderBuilder()
+                    .setProvider(Bc.PROVIDER)
+                    .build(password.toCharArray());
+            return converter.getPrivateKey(encrypted.decryptKeyPair(decryptor).getPrivateKeyInfo());
           }
         } catch (PKCSException | PEMException | OperatorCreationException e) {
           throw new IOException(
@@ -106,6 +111,16 @@ public final class PemFiles {
       }
     }
     throw new IOException("no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
+  }
+
+  /**
+   * BouncyCastle's provider, for the key derivations of encrypted PEM keys the JDK lacks (OpenSSL's
+   * own for traditional encrypted keys, the old PBES1 schemes). Used as an object, never
+   * registered: nothing else in the process sees it. Made on first use only.
+   */
+  private static final class Bc {
+    static final java.security.Provider PROVIDER =
+        new org.bouncycastle.jce.provider.BouncyCastleProvider();
   }
 
   private static void requirePassword(String password) throws IOException {

@@ -87,7 +87,10 @@ public record SelfSignedCertificate(
       } catch (IOException e) {
         problem = e.getMessage();
       }
-      log.warn("{}: {}; making a new self-signed certificate", cert, problem);
+      log.warn(
+          "the self-signed certificate in {} cannot be used ({}); making a new one",
+          directory,
+          problem);
     }
     return create(directory, hostNames());
   }
