@@ -57,11 +57,28 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof HAProxyProtocolException) {
-      String why = cause.getMessage() == null ? "malformed header" : cause.getMessage();
-      refuse(ctx, "malformed PROXY protocol header: " + why.replace('\n', ' '));
+      refuse(ctx, "malformed PROXY protocol header: " + reason(cause));
       return;
     }
     ctx.fireExceptionCaught(cause);
+  }
+
+  /** The decoder wraps its reasons in exceptions of its own: the innermost says the most. */
+  private static String reason(Throwable cause) {
+    String why = null;
+    for (Throwable t = cause;
+        t != null && why == null;
+        t = t.getCause() == t ? null : t.getCause()) {
+      Throwable inner = t.getCause();
+      if ((inner == null || inner == t) && t.getMessage() != null) {
+        why = t.getMessage();
+      }
+    }
+    if (why == null) {
+      why = cause.getMessage() == null ? "malformed" : cause.getMessage();
+    }
+    why = why.replace('\n', ' ');
+    return why.length() > 160 ? why.substring(0, 160) + "..." : why;
   }
 
   void refuse(ChannelHandlerContext ctx, String why) {
