@@ -148,6 +148,7 @@ public final class SwitchboardConfig {
             bool("mqtt.allow-empty-client-id"),
             duration("sys.interval"),
             integer("limits.max-connections"));
+    c = new TransportSettings(config, dataDir()).applyTo(c); // MQTTS, WS, WSS, PROXY, tls.*
     try {
       return c.validate();
     } catch (IllegalArgumentException e) {

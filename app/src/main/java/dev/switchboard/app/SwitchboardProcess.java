@@ -35,11 +35,15 @@ final class SwitchboardProcess {
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
     // $SYS off and no store, as in the mosquitto configuration compare writes (sys_interval 0,
-    // persistence false).
+    // persistence false). Plain MQTT only: compare measures that, and the other listeners would
+    // take their default ports.
     return new CommandLauncher(
         "switchboard",
         command,
         Map.of(
+            "SWITCHBOARD_LISTENERS_MQTTS_PORT", "off",
+            "SWITCHBOARD_LISTENERS_WS_PORT", "off",
+            "SWITCHBOARD_LISTENERS_WSS_PORT", "off",
             "SWITCHBOARD_SYS_INTERVAL", "0",
             "SWITCHBOARD_STORE_DURABILITY", "none",
             "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT),

@@ -43,6 +43,12 @@ final class BrokerChild implements AutoCloseable {
             config.toString(),
             "--mqtt-port",
             String.valueOf(wantedPort),
+            "--mqtts-port",
+            "off",
+            "--ws-port",
+            "off",
+            "--wss-port",
+            "off",
             "--data-dir",
             dir.resolve("data").toString()));
     starts++;
