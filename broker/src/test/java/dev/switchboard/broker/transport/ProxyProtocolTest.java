@@ -55,6 +55,7 @@ class ProxyProtocolTest {
             c ->
                 c.withListener(ListenerConfig.tcp("proxied", 0).withProxyProtocol(true))
                     .withListener(ListenerConfig.tls("proxied-tls", 0).withProxyProtocol(true))
+                    .withListener(ListenerConfig.ws("proxied-ws", 0).withProxyProtocol(true))
                     .withTls(TlsConfig.files(server.certificateFile(), server.keyFile())),
             auth);
   }
@@ -206,6 +207,23 @@ class ProxyProtocolTest {
     assertThat(who.remoteAddress())
         .isEqualTo(new InetSocketAddress(InetAddress.getByName("203.0.113.99"), 50000));
     assertThat(who.listener()).isEqualTo("proxied-tls");
+  }
+
+  @Test
+  @DisplayName("PROXY in front of WebSocket: the header, then the HTTP upgrade")
+  void proxyThenWebSocket() throws Exception {
+    String id = unique("pxws");
+    Socket plain = new Socket("127.0.0.1", broker.broker().port("proxied-ws"));
+    plain.getOutputStream().write(v2(0x21, 0x11, addresses("203.0.113.5", 40001, "10.0.0.1", 80)));
+    try (RawWebSocket ws = RawWebSocket.upgrade(plain, "/mqtt", "mqtt")) {
+      assertThat(ws.status()).isEqualTo(101);
+      ws.sendBinary(connect(id));
+      assertThat(ws.readMqtt(4)).containsExactly(CONNACK_ACCEPTED);
+    }
+    ClientIdentity who = auth.await(id);
+    assertThat(who.remoteAddress())
+        .isEqualTo(new InetSocketAddress(InetAddress.getByName("203.0.113.5"), 40001));
+    assertThat(who.listener()).isEqualTo("proxied-ws");
   }
 
   // ---------------------------------------------------------------- bad or missing headers
