@@ -86,7 +86,7 @@ public final class Broker implements BrokerServices, AutoCloseable {
   private final Map<String, BoundListener> bound = new LinkedHashMap<>();
 
   private final List<Channel> listeners = new ArrayList<>();
-  private ServerTls tls;
+  private volatile ServerTls tls;
   private final ChannelGroup clients =
       new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
   private ScheduledFuture<?> sysTask;
