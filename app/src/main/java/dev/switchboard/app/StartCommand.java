@@ -8,10 +8,10 @@ import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
+import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.store.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -50,6 +50,24 @@ public final class StartCommand implements Callable<Integer> {
       paramLabel = "N|off",
       description = "MQTT TCP port, or off (default 1883).")
   String mqttPort;
+
+  @Option(
+      names = "--mqtts-port",
+      paramLabel = "N|off",
+      description = "MQTT over TLS port, or off (default 8883).")
+  String mqttsPort;
+
+  @Option(
+      names = "--ws-port",
+      paramLabel = "N|off",
+      description = "MQTT over WebSocket port, or off (default 8083).")
+  String wsPort;
+
+  @Option(
+      names = "--wss-port",
+      paramLabel = "N|off",
+      description = "MQTT over secure WebSocket port, or off (default 8084).")
+  String wssPort;
 
   @Option(
       names = "--data-dir",
@@ -116,13 +134,7 @@ public final class StartCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
-    for (Map.Entry<String, InetSocketAddress> e : broker.boundAddresses().entrySet()) {
-      InetSocketAddress a = e.getValue();
-      out.println(e.getKey() + "://" + a.getHostString() + ":" + a.getPort());
-    }
-    if (broker.boundAddresses().isEmpty()) {
-      out.println("no listeners enabled");
-    }
+    printListeners(broker, out);
     if (!auth.allowAnonymous() && access.directory().deviceCount() == 0) {
       out.println(
           "the registry has no devices yet: add one with './switchboard devices add ID --generate'"
@@ -145,6 +157,30 @@ public final class StartCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * One line per listener (its URL), then the TLS certificate's fingerprint, which a client that
+   * pins the certificate (or a person accepting a self-signed one) compares.
+   */
+  private static void printListeners(Broker broker, PrintWriter out) {
+    for (BoundListener l : broker.boundListeners()) {
+      out.println(l.url());
+    }
+    if (broker.boundListeners().isEmpty()) {
+      out.println("no listeners enabled");
+    }
+    broker
+        .tlsCertificate()
+        .ifPresent(
+            c ->
+                out.println(
+                    "tls: "
+                        + (c.selfSigned() ? "self-signed certificate " : "certificate ")
+                        + c.file()
+                        + ", SHA-256 fingerprint "
+                        + c.sha256Fingerprint()));
+    out.flush();
+  }
+
   private Map<String, Object> overrides() {
     Map<String, Object> o = new HashMap<>();
     if (bind != null) {
@@ -152,6 +188,15 @@ public final class StartCommand implements Callable<Integer> {
     }
     if (mqttPort != null) {
       o.put("listeners.mqtt.port", mqttPort);
+    }
+    if (mqttsPort != null) {
+      o.put("listeners.mqtts.port", mqttsPort);
+    }
+    if (wsPort != null) {
+      o.put("listeners.ws.port", wsPort);
+    }
+    if (wssPort != null) {
+      o.put("listeners.wss.port", wssPort);
     }
     if (dataDir != null) {
       o.put("data-dir", dataDir.toString());

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads the configuration: {@code reference.conf} defaults, then the user's file, then {@code
@@ -153,6 +154,7 @@ public final class SwitchboardConfig {
             bool("mqtt.allow-empty-client-id"),
             duration("sys.interval"),
             integer("limits.max-connections"));
+    c = new TransportSettings(config, dataDir()).applyTo(c); // MQTTS, WS, WSS, PROXY, tls.*
     try {
       return c.validate();
     } catch (IllegalArgumentException e) {
@@ -249,23 +251,20 @@ public final class SwitchboardConfig {
       throw new ConfigError(
           ROOT + ".registry.poll-interval must be at least 10ms, not " + pollInterval);
     }
-    return setting(
-        "auth",
-        () ->
-            new AuthSettings(
-                bool("auth.allow-anonymous"),
-                defaultAccess.equals("allow"),
+    PasswordHasher.Settings hashing =
+        setting(
+            "auth.passwords.argon2id",
+            () ->
                 new PasswordHasher.Settings(
                     alg,
                     integer("auth.passwords.argon2id.memory-kib"),
                     integer("auth.passwords.argon2id.iterations"),
                     integer("auth.passwords.argon2id.parallelism"),
-                    integer("auth.passwords.pbkdf2-iterations")),
-                threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-                integer("auth.passwords.check-queue"),
-                duration("auth.passwords.cache-ttl"),
-                integer("auth.passwords.cache-size"),
-                bool("auth.passwords.hide-unknown-users"),
+                    integer("auth.passwords.pbkdf2-iterations")));
+    LoginThrottle.Settings throttle =
+        setting(
+            "auth.throttle",
+            () ->
                 new LoginThrottle.Settings(
                     new LoginThrottle.Limit(
                         integer("auth.throttle.address-failures"),
@@ -274,21 +273,46 @@ public final class SwitchboardConfig {
                         integer("auth.throttle.user-failures"), duration("auth.throttle.window")),
                     duration("auth.throttle.first-block"),
                     duration("auth.throttle.longest-block"),
-                    integer("auth.throttle.max-tracked")),
-                jwtKeys(),
+                    integer("auth.throttle.max-tracked")));
+    JwtVerifier.Settings jwt =
+        setting(
+            "auth.jwt",
+            () ->
                 new JwtVerifier.Settings(
-                    java.util.Set.copyOf(
-                        get(() -> config.getStringList(ROOT + ".auth.jwt.algorithms"))),
+                    Set.copyOf(get(() -> config.getStringList(ROOT + ".auth.jwt.algorithms"))),
                     blankToNull(string("auth.jwt.issuer")),
                     blankToNull(string("auth.jwt.audience")),
                     duration("auth.jwt.clock-skew"),
                     bool("auth.jwt.require-expiry"),
                     string("auth.jwt.username-claim"),
                     blankToNull(string("auth.jwt.client-id-claim")),
-                    blankToNull(string("auth.jwt.acl-claim"))),
-                CertificateIdentity.parse(string("auth.certificates.identity")),
-                bool("auth.certificates.requires-device"),
-                pollInterval));
+                    blankToNull(string("auth.jwt.acl-claim"))));
+    int queue = integer("auth.passwords.check-queue");
+    int cacheSize = integer("auth.passwords.cache-size");
+    Duration cacheTtl = duration("auth.passwords.cache-ttl");
+    if (queue < 1 || cacheSize < 1 || cacheTtl.isNegative()) {
+      throw new ConfigError(
+          ROOT
+              + ".auth.passwords: check-queue and cache-size must be at least 1 and cache-ttl"
+              + " not negative");
+    }
+    return new AuthSettings(
+        bool("auth.allow-anonymous"),
+        defaultAccess.equals("allow"),
+        hashing,
+        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
+        queue,
+        cacheTtl,
+        cacheSize,
+        bool("auth.passwords.hide-unknown-users"),
+        throttle,
+        jwtKeys(),
+        jwt,
+        setting(
+            "auth.certificates.identity",
+            () -> CertificateIdentity.parse(string("auth.certificates.identity"))),
+        bool("auth.certificates.requires-device"),
+        pollInterval);
   }
 
   /** The token keys: a shared secret, a PEM file of public keys, a JWKS file; any of them. */

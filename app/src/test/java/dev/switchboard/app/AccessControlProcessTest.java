@@ -9,10 +9,11 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -251,11 +252,12 @@ class AccessControlProcessTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              Mqtt5PublishResult r =
-                  sensor.publishWith().topic("lab/secret").qos(MqttQos.AT_LEAST_ONCE).send();
-              return r.getError().isPresent()
-                  && ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode()
-                      == Mqtt5PubAckReasonCode.NOT_AUTHORIZED;
+              try {
+                sensor.publishWith().topic("lab/secret").qos(MqttQos.AT_LEAST_ONCE).send();
+                return false; // the rule is not seen yet
+              } catch (Mqtt5PubAckException e) {
+                return e.getMqttMessage().getReasonCode() == Mqtt5PubAckReasonCode.NOT_AUTHORIZED;
+              }
             });
 
     devices("disable", "sensor");

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 class StartCommandProcessTest {
   @TempDir Path dir;
 
+  /** The listeners other than plain MQTT off: their default ports may be taken on this machine. */
+  private static final List<String> ONLY_MQTT =
+      List.of("--mqtts-port", "off", "--ws-port", "off", "--wss-port", "off");
+
   private Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -29,6 +33,14 @@ class StartCommandProcessTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
+    if (args.length > 0 && args[0].equals("start") && !List.of(args).contains("--mqtts-port")) {
+      cmd.addAll(ONLY_MQTT);
+    }
+    if (args.length > 0 && args[0].equals("start") && !List.of(args).contains("--bind")) {
+      // 127.0.0.1 and anonymous clients: what these tests look at is not authentication
+      // (AccessControlProcessTest's subject)
+      cmd.add("--dev");
+    }
     return new ProcessBuilder(cmd)
         .directory(dir.toFile())
         .redirectError(dir.resolve("stderr.txt").toFile())

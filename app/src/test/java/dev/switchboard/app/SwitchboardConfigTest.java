@@ -18,13 +18,64 @@ class SwitchboardConfigTest {
   @Test
   void defaultsMatchTheDocumentedPortsAndLimits() {
     BrokerConfig c = SwitchboardConfig.load(null, Map.of(), Map.of()).brokerConfig();
-    assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.bindAddress()).as("all interfaces").isEqualTo("0.0.0.0");
     assertThat(c.mqttPort()).isEqualTo(1883);
     assertThat(c.maxQueuedMessages()).isEqualTo(1000);
     assertThat(c.maxQueuedBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(c.sysInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxSessionExpiry()).isEqualTo(-1);
-    assertThat(c.allowAnonymous()).isTrue();
+    assertThat(c.allowAnonymous()).isFalse();
+  }
+
+  @Test
+  void authDefaults() {
+    AuthSettings a = SwitchboardConfig.load(null, Map.of(), Map.of()).authSettings();
+    assertThat(a.allowAnonymous()).as("authentication required").isFalse();
+    assertThat(a.defaultAllow()).isTrue();
+    assertThat(a.hashing()).isEqualTo(dev.switchboard.hub.auth.PasswordHasher.Settings.DEFAULT);
+    assertThat(a.checkThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(a.cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(a.jwtKeys().isEmpty()).as("tokens off until a key is set").isTrue();
+    assertThat(a.registryPollInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(
+            SwitchboardConfig.load(null, Map.of(), Map.of("auth.allow-anonymous", true))
+                .authSettings()
+                .allowAnonymous())
+        .isTrue();
+  }
+
+  @Test
+  void badAuthValuesNameTheSetting() throws IOException {
+    Path pem = dir.resolve("key.pem");
+    Files.writeString(pem, "not a key");
+    Map<String, Object> bad =
+        Map.of(
+            "auth.default-access", "maybe",
+            "auth.passwords.algorithm", "md5",
+            "auth.passwords.argon2id.memory-kib", "1",
+            "auth.throttle.address-failures", "0",
+            "auth.jwt.hmac-secret", "short",
+            "auth.jwt.public-keys", pem.toString(),
+            "auth.jwt.jwks", dir.resolve("missing.json").toString(),
+            "auth.jwt.algorithms", java.util.List.of("none"),
+            "auth.certificates.identity", "email",
+            "registry.poll-interval", "1ms");
+    for (var e : bad.entrySet()) {
+      String key = e.getKey();
+      assertThatThrownBy(
+              () ->
+                  SwitchboardConfig.load(null, Map.of(), Map.of(key, e.getValue())).authSettings())
+          .as(key)
+          .isInstanceOf(ConfigError.class)
+          .message()
+          .satisfies(
+              m -> {
+                assertThat(m).doesNotContain("\n");
+                assertThat(m.contains(key.substring(0, key.lastIndexOf('.'))))
+                    .as("'%s' names %s", m, key)
+                    .isTrue();
+              });
+    }
   }
 
   @Test

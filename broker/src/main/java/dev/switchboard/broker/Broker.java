@@ -21,6 +21,12 @@ import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionRegistry;
 import dev.switchboard.broker.session.SubscriptionEntry;
+import dev.switchboard.broker.transport.BoundListener;
+import dev.switchboard.broker.transport.ChannelInfo;
+import dev.switchboard.broker.transport.ListenerConfig;
+import dev.switchboard.broker.transport.ListenerTransport;
+import dev.switchboard.broker.transport.ServerCertificate;
+import dev.switchboard.broker.transport.ServerTls;
 import dev.switchboard.mqtt.codec.MqttDecoder;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,9 +50,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -75,7 +84,12 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   private final long startedNanos = System.nanoTime();
 
   private EventLoopGroup group;
+
+  /** Bound listeners by name, in the order they were bound. */
+  private final Map<String, BoundListener> bound = new LinkedHashMap<>();
+
   private final List<Channel> listeners = new ArrayList<>();
+  private volatile ServerTls tls;
   private final ChannelGroup clients =
       new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
   private ScheduledFuture<?> sysTask;
@@ -139,10 +153,16 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
       if (journal != null) {
         restore();
       }
-      if (config.mqttPort() != BrokerConfig.PORT_OFF) {
-        listeners.add(bind("mqtt", serverChannel, config.bindAddress(), config.mqttPort()));
+      tls = openTls();
+      for (ListenerConfig l : config.listeners()) {
+        if (l.enabled()) {
+          bind(l, serverChannel);
+        }
       }
     } catch (RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
       shutdownGroup();
       if (journal != null) {
         journal.close();
@@ -153,6 +173,9 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
       long every = persistence.housekeepingInterval().toMillis();
       housekeepingTask =
           group.next().scheduleAtFixedRate(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
+    }
+    if (tls != null) {
+      tls.startReloading();
     }
     if (!config.sysInterval().isZero()) {
       long every = config.sysInterval().toMillis();
@@ -170,8 +193,41 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
   }
 
-  private Channel bind(
-      String scheme, Class<? extends ServerChannel> channelClass, String host, int port) {
+  /**
+   * The TLS contexts, when an enabled listener needs them: the certificate is read (or made, when
+   * it is the self-signed one) before anything listens.
+   */
+  private ServerTls openTls() {
+    EnumSet<ListenerConfig.ClientAuth> modes = EnumSet.noneOf(ListenerConfig.ClientAuth.class);
+    for (ListenerConfig l : config.listeners()) {
+      if (l.enabled() && l.kind().tls()) {
+        modes.add(l.clientAuth());
+      }
+    }
+    if (modes.isEmpty()) {
+      return null;
+    }
+    try {
+      ServerTls t = ServerTls.open(config.tls(), modes);
+      ServerCertificate c = t.certificate();
+      log.debug(
+          "TLS ({}): certificate {}, SHA-256 fingerprint {}",
+          t.provider(),
+          c.file(),
+          c.sha256Fingerprint());
+      return t;
+    } catch (IllegalArgumentException e) {
+      throw new ListenerException(e.getMessage(), e);
+    }
+  }
+
+  private void bind(ListenerConfig listener, Class<? extends ServerChannel> channelClass) {
+    String host = listener.host() != null ? listener.host() : config.bindAddress();
+    int port = listener.port();
+    String name = listener.name();
+    ListenerTransport transport =
+        ListenerTransport.of(
+            listener, tls, metrics, config.maxPacketSize(), config.connectTimeout());
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -194,6 +250,10 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
                       return;
                     }
                     clients.add(ch);
+                    ch.attr(ChannelInfo.LISTENER).set(name);
+                    if (transport != null) {
+                      transport.initChannel(ch); // PROXY, TLS, WebSocket: what the listener needs
+                    }
                     // Two handlers: the decoder (which also counts the bytes read) and the
                     // connection, which encodes what it writes itself, into one buffer per burst.
                     ch.pipeline()
@@ -206,7 +266,8 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
                 });
     try {
       Channel ch = b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
-      return ch;
+      listeners.add(ch);
+      bound.put(name, new BoundListener(listener, (InetSocketAddress) ch.localAddress()));
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       // Native transports say "bind(..) failed with error(-98): Address already in use"
@@ -215,22 +276,54 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
         why = why.substring(cut + 3);
       }
       throw new ListenerException(
-          scheme + "://" + host + ":" + port + ": cannot listen: " + why, e);
+          listener.kind().scheme() + "://" + host + ":" + port + ": cannot listen: " + why, e);
     }
   }
 
-  /** The addresses the listeners are bound to, by scheme ({@code mqtt}). */
-  public Map<String, InetSocketAddress> boundAddresses() {
-    Map<String, InetSocketAddress> out = new HashMap<>();
-    if (!listeners.isEmpty()) {
-      out.put("mqtt", (InetSocketAddress) listeners.get(0).localAddress());
-    }
+  /** The addresses the listeners are bound to, by listener name, in the order they were bound. */
+  public synchronized Map<String, InetSocketAddress> boundAddresses() {
+    Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+    bound.forEach((name, l) -> out.put(name, l.address()));
     return out;
   }
 
-  /** The port the MQTT listener is bound to (useful with port 0). */
+  /** The listeners that are bound, in the order they were bound: what a start banner lists. */
+  public synchronized List<BoundListener> boundListeners() {
+    return List.copyOf(bound.values());
+  }
+
+  /**
+   * The port listener {@code name} is bound to (useful with port 0).
+   *
+   * @throws IllegalArgumentException when there is no such listener, or it is off
+   */
+  public synchronized int port(String name) {
+    BoundListener l = bound.get(name);
+    if (l == null) {
+      throw new IllegalArgumentException(
+          "no listener " + name + " is bound; bound: " + bound.keySet());
+    }
+    return l.address().getPort();
+  }
+
+  /** The port the plain MQTT listener ({@code mqtt}) is bound to (useful with port 0). */
   public int mqttPort() {
-    return boundAddresses().get("mqtt").getPort();
+    return port(BrokerConfig.MQTT_LISTENER);
+  }
+
+  /** The certificate the TLS listeners present now; empty when no TLS listener is on. */
+  public Optional<ServerCertificate> tlsCertificate() {
+    ServerTls t = tls;
+    return t == null ? Optional.empty() : Optional.of(t.certificate());
+  }
+
+  /**
+   * Checks the TLS files now instead of at the next reload interval; new connections use what they
+   * hold if they changed and can be used. Returns whether a new certificate was loaded.
+   */
+  public boolean reloadTls() {
+    ServerTls t = tls;
+    return t != null && t.reloadIfChanged();
   }
 
   /**
@@ -251,6 +344,9 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
     for (Channel l : listeners) {
       l.close().syncUninterruptibly();
+    }
+    if (tls != null) {
+      tls.close();
     }
     List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
     for (Session s : sessions.all()) {

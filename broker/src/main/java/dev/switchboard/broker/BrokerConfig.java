@@ -1,13 +1,21 @@
 package dev.switchboard.broker;
 
+import dev.switchboard.broker.transport.ListenerConfig;
+import dev.switchboard.broker.transport.TlsConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the engine needs to know, as plain values. The app module builds it from HOCON; tests
  * build it with {@link #defaults()} and the {@code with...} methods.
  *
- * @param bindAddress address the TCP listener binds to
- * @param mqttPort TCP port, 0 for any free port, -1 for no TCP listener
+ * @param bindAddress address the listeners bind to, unless one names its own host
+ * @param listeners every listener, in the order they are bound; the plain MQTT one is named {@code
+ *     mqtt} (see {@link #mqttPort()} and {@link #withPort(int)})
  * @param ioThreads event loop threads, 0 for one per core
  * @param maxPacketSize largest packet accepted from a client, in bytes (announced in CONNACK)
  * @param maxKeepAlive largest keep alive a client may use, in seconds; 0 or 65535 for no limit (5.0
@@ -31,10 +39,11 @@ import java.time.Duration;
  * @param allowEmptyClientId whether clients may leave the client id empty (we assign one)
  * @param sysInterval how often {@code $SYS} topics are published; zero disables them
  * @param maxConnections connections accepted at once; 0 for no limit
+ * @param tls certificate, key and client CA for the TLS listeners (MQTTS, WSS)
  */
 public record BrokerConfig(
     String bindAddress,
-    int mqttPort,
+    List<ListenerConfig> listeners,
     int ioThreads,
     int maxPacketSize,
     int maxKeepAlive,
@@ -54,9 +63,71 @@ public record BrokerConfig(
     boolean allowAnonymous,
     boolean allowEmptyClientId,
     Duration sysInterval,
-    int maxConnections) {
+    int maxConnections,
+    TlsConfig tls) {
 
-  public static final int PORT_OFF = -1;
+  public static final int PORT_OFF = ListenerConfig.PORT_OFF;
+
+  /** The name of the plain MQTT listener that {@link #withPort(int)} sets. */
+  public static final String MQTT_LISTENER = "mqtt";
+
+  public BrokerConfig {
+    listeners = List.copyOf(listeners);
+    tls = tls == null ? TlsConfig.none() : tls;
+  }
+
+  /**
+   * A configuration with one listener, plain MQTT on {@code bindAddress:mqttPort} ({@link
+   * #PORT_OFF} for none), and no TLS: the settings as they were before there were other transports.
+   */
+  public BrokerConfig(
+      String bindAddress,
+      int mqttPort,
+      int ioThreads,
+      int maxPacketSize,
+      int maxKeepAlive,
+      Duration connectTimeout,
+      int receiveMaximum,
+      int maxInflight,
+      int maxQueuedMessages,
+      long maxQueuedBytes,
+      boolean queueQos0Offline,
+      int topicAliasMaximum,
+      int maxQos,
+      boolean retainAvailable,
+      boolean wildcardSubscriptionsAvailable,
+      boolean sharedSubscriptionsAvailable,
+      boolean subscriptionIdentifiersAvailable,
+      long maxSessionExpiry,
+      boolean allowAnonymous,
+      boolean allowEmptyClientId,
+      Duration sysInterval,
+      int maxConnections) {
+    this(
+        bindAddress,
+        List.of(ListenerConfig.tcp(MQTT_LISTENER, mqttPort)),
+        ioThreads,
+        maxPacketSize,
+        maxKeepAlive,
+        connectTimeout,
+        receiveMaximum,
+        maxInflight,
+        maxQueuedMessages,
+        maxQueuedBytes,
+        queueQos0Offline,
+        topicAliasMaximum,
+        maxQos,
+        retainAvailable,
+        wildcardSubscriptionsAvailable,
+        sharedSubscriptionsAvailable,
+        subscriptionIdentifiersAvailable,
+        maxSessionExpiry,
+        allowAnonymous,
+        allowEmptyClientId,
+        sysInterval,
+        maxConnections,
+        TlsConfig.none());
+  }
 
   /** The defaults reference.conf also carries; MQTT on 127.0.0.1:1883. */
   public static BrokerConfig defaults() {
@@ -85,9 +156,52 @@ public record BrokerConfig(
         0);
   }
 
+  /** The port of the plain MQTT listener ({@code mqtt}); {@link #PORT_OFF} without one. */
+  public int mqttPort() {
+    return listener(MQTT_LISTENER).map(ListenerConfig::port).orElse(PORT_OFF);
+  }
+
+  /** The listener called {@code name}, if there is one. */
+  public Optional<ListenerConfig> listener(String name) {
+    return listeners.stream().filter(l -> l.name().equals(name)).findFirst();
+  }
+
+  /**
+   * A copy whose plain MQTT listener ({@code mqtt}) is on {@code port} ({@link #PORT_OFF}: off).
+   */
   public BrokerConfig withPort(int port) {
+    ListenerConfig mqtt =
+        listener(MQTT_LISTENER).orElse(ListenerConfig.tcp(MQTT_LISTENER, port)).withPort(port);
+    return withListener(mqtt);
+  }
+
+  /** A copy with {@code listener} in place of the one of the same name, or added after the rest. */
+  public BrokerConfig withListener(ListenerConfig listener) {
+    List<ListenerConfig> all = new ArrayList<>(listeners);
+    boolean replaced = false;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).name().equals(listener.name())) {
+        all.set(i, listener);
+        replaced = true;
+      }
+    }
+    if (!replaced) {
+      all.add(listener);
+    }
+    return withListeners(all);
+  }
+
+  /** A copy with exactly these listeners. */
+  public BrokerConfig withListeners(List<ListenerConfig> all) {
     Builder b = toBuilder();
-    b.mqttPort = port;
+    b.listeners = all;
+    return b.build();
+  }
+
+  /** A copy with other TLS settings. */
+  public BrokerConfig withTls(TlsConfig tlsConfig) {
+    Builder b = toBuilder();
+    b.tls = tlsConfig;
     return b.build();
   }
 
@@ -175,7 +289,7 @@ public record BrokerConfig(
   private Builder toBuilder() {
     Builder b = new Builder();
     b.bindAddress = bindAddress;
-    b.mqttPort = mqttPort;
+    b.listeners = listeners;
     b.ioThreads = ioThreads;
     b.maxPacketSize = maxPacketSize;
     b.maxKeepAlive = maxKeepAlive;
@@ -196,12 +310,13 @@ public record BrokerConfig(
     b.allowEmptyClientId = allowEmptyClientId;
     b.sysInterval = sysInterval;
     b.maxConnections = maxConnections;
+    b.tls = tls;
     return b;
   }
 
   private static final class Builder {
     private String bindAddress;
-    private int mqttPort;
+    private List<ListenerConfig> listeners;
     private int ioThreads;
     private int maxPacketSize;
     private int maxKeepAlive;
@@ -222,11 +337,12 @@ public record BrokerConfig(
     private boolean allowEmptyClientId;
     private Duration sysInterval;
     private int maxConnections;
+    private TlsConfig tls;
 
     private BrokerConfig build() {
       return new BrokerConfig(
           bindAddress,
-          mqttPort,
+          listeners,
           ioThreads,
           maxPacketSize,
           maxKeepAlive,
@@ -246,13 +362,14 @@ public record BrokerConfig(
           allowAnonymous,
           allowEmptyClientId,
           sysInterval,
-          maxConnections);
+          maxConnections,
+          tls);
     }
   }
 
   /** Checks ranges; throws IllegalArgumentException naming the setting. */
   public BrokerConfig validate() {
-    requireRange("mqtt.port", mqttPort, -1, 65535);
+    validateListeners();
     requireRange("io-threads", ioThreads, 0, 1024);
     requireRange("limits.max-packet-size", maxPacketSize, 64, 268_435_455);
     requireRange("limits.max-keep-alive", maxKeepAlive, 0, 65535);
@@ -275,6 +392,39 @@ public record BrokerConfig(
           "sessions.max-expiry must be -1 (no limit) or 0..4294967295 seconds");
     }
     return this;
+  }
+
+  private void validateListeners() {
+    Set<String> names = new HashSet<>();
+    for (ListenerConfig l : listeners) {
+      l.validate();
+      if (!names.add(l.name())) {
+        throw new IllegalArgumentException("listeners." + l.name() + " is defined twice");
+      }
+    }
+    List<ListenerConfig> tlsListeners =
+        listeners.stream().filter(l -> l.enabled() && l.kind().tls()).toList();
+    if (tlsListeners.isEmpty()) {
+      return;
+    }
+    tls.validate();
+    String needed = "listeners." + tlsListeners.get(0).name();
+    if (tls.certificate() == null && tls.generatedDirectory() == null) {
+      throw new IllegalArgumentException(
+          "tls.certificate is not set, and there is no directory for a self-signed one ("
+              + needed
+              + " needs a certificate)");
+    }
+    for (ListenerConfig l : tlsListeners) {
+      if (l.clientAuth() != ListenerConfig.ClientAuth.NONE && tls.clientCa() == null) {
+        throw new IllegalArgumentException(
+            "listeners."
+                + l.name()
+                + ".client-auth is "
+                + l.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
+                + ", but tls.client-ca is not set");
+      }
+    }
   }
 
   private static void requireRange(String name, long value, long min, long max) {

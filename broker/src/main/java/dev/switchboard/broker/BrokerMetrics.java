@@ -39,6 +39,15 @@ public final class BrokerMetrics {
   /** Connections closed for malformed packets or protocol errors. */
   public final LongAdder protocolErrors = new LongAdder();
 
+  /** TLS handshakes that failed or timed out (the connection was closed). */
+  public final LongAdder tlsHandshakeFailures = new LongAdder();
+
+  /** Connections closed on a PROXY protocol listener for a missing or malformed header. */
+  public final LongAdder proxyProtocolErrors = new LongAdder();
+
+  /** WebSocket upgrades refused: wrong path, no MQTT subprotocol, not an upgrade. */
+  public final LongAdder webSocketUpgradesRefused = new LongAdder();
+
   public final LongAdder connectRefused = new LongAdder();
   public final LongAdder keepAliveTimeouts = new LongAdder();
   public final LongAdder sessionTakeovers = new LongAdder();

@@ -40,16 +40,16 @@ final class BrokerChild implements AutoCloseable {
         List.of(
             "start",
             "--dev",
+            "--config",
+            config.toString(),
+            "--mqtt-port",
+            String.valueOf(wantedPort),
             "--mqtts-port",
             "off",
             "--ws-port",
             "off",
             "--wss-port",
             "off",
-            "--config",
-            config.toString(),
-            "--mqtt-port",
-            String.valueOf(wantedPort),
             "--data-dir",
             dir.resolve("data").toString()));
     starts++;
