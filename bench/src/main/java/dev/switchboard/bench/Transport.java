@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,7 +75,13 @@ public final class Transport implements AutoCloseable {
 
   private static SslContext sslContext(ClientOptions options) {
     try {
-      SslContextBuilder b = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
+      // The JDK's TLS, named: with netty-tcnative on the class path (the broker's TLS listeners
+      // bring it) Netty would pick OpenSSL, whose handshake errors all read "General OpenSslEngine
+      // problem", where the JDK's say what failed (an unknown certification path, a wrong name).
+      SslContextBuilder b =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.JDK)
+              .protocols("TLSv1.3", "TLSv1.2");
       if (options.insecure()) {
         b.trustManager(InsecureTrustManagerFactory.INSTANCE);
       } else if (options.caFile() != null) {

@@ -83,8 +83,6 @@ public final class ServerTls implements AutoCloseable {
             config,
             modes.isEmpty() ? EnumSet.noneOf(ClientAuth.class) : EnumSet.copyOf(modes),
             provider(config.provider()));
-    FileStamps stamps;
-    Material m;
     if (config.selfSigned()) {
       if (config.generatedDirectory() == null) {
         throw new IllegalArgumentException(
@@ -101,16 +99,10 @@ public final class ServerTls implements AutoCloseable {
             e);
       }
     }
-    stamps = FileStamps.of(tls.files());
-    m = tls.read();
-    tls.current = tls.build(m, stamps);
-    ServerCertificate c = tls.current.certificate();
-    log.debug(
-        "TLS: {} ({}), certificate {} (SHA-256 {})",
-        tls.provider,
-        tls.providerDescription(),
-        c.file(),
-        c.sha256Fingerprint());
+    // stamps before reading: a change while the files are read is seen by the first check
+    FileStamps stamps = FileStamps.of(tls.files());
+    tls.current = tls.build(tls.read(), stamps);
+    log.info("TLS listeners use {}", tls.providerDescription());
     return tls;
   }
 
@@ -147,7 +139,11 @@ public final class ServerTls implements AutoCloseable {
   }
 
   private String providerDescription() {
-    return provider == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK's";
+    return provider == SslProvider.OPENSSL
+        ? "OpenSSL (" + OpenSsl.versionString() + ")"
+        : config.provider() == TlsConfig.Provider.AUTO
+            ? "the JDK's TLS (OpenSSL cannot be loaded here: " + OpenSsl.unavailabilityCause() + ")"
+            : "the JDK's TLS";
   }
 
   /** A handler for a new connection on a listener with client-auth {@code mode}. */
