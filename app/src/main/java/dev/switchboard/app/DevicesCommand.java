@@ -16,14 +16,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -71,30 +68,10 @@ public final class DevicesCommand implements Callable<Integer> {
     return Main.EXIT_CONFIG;
   }
 
-  /** Where the registry is: read the way {@code start} reads it. */
-  static final class RegistryOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
-    Path configFile;
-
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        description = "Where the hub keeps its state (default ./data).")
-    Path dataDir;
-
-    SwitchboardConfig load() {
-      Map<String, Object> overrides = new HashMap<>();
-      if (dataDir != null) {
-        overrides.put("data-dir", dataDir.toString());
-      }
-      return SwitchboardConfig.load(configFile, System.getenv(), overrides);
-    }
-  }
-
   /** Opens the registry around the work; one line for an error, the right exit code. */
   abstract static class Action implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin RegistryOptions options;
+    @Mixin ConfigOptions options;
 
     SwitchboardConfig config;
 

@@ -20,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,30 +56,10 @@ public final class StoreCommand implements Callable<Integer> {
     return Main.EXIT_CONFIG;
   }
 
-  /** The options every subcommand shares, read the way {@code start} reads them. */
-  static final class StoreOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
-    Path configFile;
-
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        description = "Where the hub keeps its state (default ./data).")
-    Path dataDir;
-
-    StoreConfig storeConfig() {
-      Map<String, Object> overrides = new HashMap<>();
-      if (dataDir != null) {
-        overrides.put("data-dir", dataDir.toString());
-      }
-      return SwitchboardConfig.load(configFile, System.getenv(), overrides).storeConfig();
-    }
-  }
-
   /** What every subcommand does around its work: one line for an error, the right exit code. */
   abstract static class Action implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin StoreOptions options;
+    @Mixin ConfigOptions options;
 
     abstract int run(StoreConfig config, PrintWriter out) throws IOException;
 
@@ -90,7 +68,7 @@ public final class StoreCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try {
-        return run(options.storeConfig(), out);
+        return run(options.load().storeConfig(), out);
       } catch (ConfigError | IllegalArgumentException e) {
         // StoreConfig's own checks (a URL that is not PostgreSQL's) are configuration errors too.
         return fail(err, e.getMessage(), Main.EXIT_CONFIG);
