@@ -52,6 +52,9 @@ class TransportStartTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
+    if (args.length > 0 && args[0].equals("start")) {
+      cmd.add("--dev"); // 127.0.0.1, anonymous: authentication is AccessControlProcessTest's
+    }
     return new ProcessBuilder(cmd)
         .directory(dir.toFile())
         .redirectError(dir.resolve("stderr.txt").toFile())

@@ -22,7 +22,9 @@ public record BoundListener(ListenerConfig config, InetSocketAddress address) {
    * The URL clients use: {@code mqtt://HOST:PORT}, {@code mqtts://}, {@code ws://HOST:PORT/PATH}.
    */
   public String url() {
-    String host = address.getHostString();
+    // A listener on every interface (a dual-stack socket reports "::" even for 0.0.0.0) is
+    // written as 0.0.0.0, which is what was asked for
+    String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getHostString();
     if (host.indexOf(':') >= 0) {
       host = "[" + host + "]";
     }
