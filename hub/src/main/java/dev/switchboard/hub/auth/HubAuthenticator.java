@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,9 @@ public final class HubAuthenticator implements Authenticator {
   private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
   private final LongAdder accepted = new LongAdder();
   private final LongAdder cacheHits = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
+  private final ConcurrentHashMap<String, CompletableFuture<VerificationPool.Outcome>> checking =
+      new ConcurrentHashMap<>();
 
   /**
    * @param jwt the token verifier; null when JWT is not configured (a token-shaped password is then
@@ -268,7 +272,7 @@ public final class HubAuthenticator implements Authenticator {
       return done(accept(id, address, username, device, List.of()));
     }
     byte[] copy = password.clone(); // the caller may reuse its array before the check is done
-    return pool.verify(copy, storedHash)
+    return check(username, storedHash, copy)
         .thenApply(
             outcome -> {
               try {
@@ -385,6 +389,39 @@ public final class HubAuthenticator implements Authenticator {
   }
 
   /** Clients refused for {@code why}. */
+  /**
+   * One hash for identical checks under way at once: in a reconnect storm, the clients of one
+   * account (or one device reconnecting through several attempts) arrive together, before the first
+   * success is cached; without this each would hash, and the pool would fall behind the connect
+   * timeout.
+   */
+  private CompletionStage<VerificationPool.Outcome> check(
+      String username, String storedHash, byte[] password) {
+    String key = cache.checkKey(username, storedHash, password);
+    CompletableFuture<VerificationPool.Outcome> mine = new CompletableFuture<>();
+    CompletableFuture<VerificationPool.Outcome> running = checking.putIfAbsent(key, mine);
+    if (running != null) {
+      coalesced.increment();
+      return running;
+    }
+    pool.verify(password, storedHash)
+        .whenComplete(
+            (outcome, failure) -> {
+              checking.remove(key, mine);
+              if (failure != null) {
+                mine.completeExceptionally(failure);
+              } else {
+                mine.complete(outcome);
+              }
+            });
+    return mine;
+  }
+
+  /** Checks that joined an identical one under way instead of hashing again. */
+  public long coalescedChecks() {
+    return coalesced.sum();
+  }
+
   public long refusals(Refusal why) {
     return refusals.get(why).sum();
   }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,6 +98,14 @@ public final class SuccessCache {
             && MessageDigest.isEqual(e.digest(), digest(password));
     (hit ? hits : misses).increment();
     return hit;
+  }
+
+  /**
+   * A key naming one check (a user, a stored hash, a password), for telling identical checks under
+   * way apart from others; it holds an HMAC of the password, never the password.
+   */
+  public String checkKey(String username, String storedHash, byte[] password) {
+    return username + '\0' + storedHash + '\0' + HexFormat.of().formatHex(digest(password));
   }
 
   /** Remembers that {@code password} was checked right against {@code storedHash}. */

@@ -377,6 +377,53 @@ class HubAuthenticatorTest {
   }
 
   @Nested
+  class Coalescing {
+    @Test
+    @DisplayName(
+        "identical checks under way at once hash once (a storm before the cache is warm); a"
+            + " different password is checked on its own")
+    void identicalChecksHashOnce() throws Exception {
+      directory.devices(alice);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger calls = new AtomicInteger();
+      try (VerificationPool slow =
+          new VerificationPool(
+              (p, h) -> {
+                calls.incrementAndGet();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return HASHER.verify(p, h);
+              },
+              2,
+              16)) {
+        HubAuthenticator auth =
+            new HubAuthenticator(
+                directory, HubAuthenticator.Settings.defaults(), slow, cache, throttle, jwt);
+        List<CompletionStage<AuthResult>> storm = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          storm.add(auth.authenticate(id("client-" + i, "alice"), pw("alice-pw")));
+        }
+        CompletionStage<AuthResult> wrong = auth.authenticate(id("x", "alice"), pw("guess"));
+        release.countDown();
+        for (CompletionStage<AuthResult> s : storm) {
+          assertThat(result(s).accepted()).isTrue();
+        }
+        assertRefused(
+            result(wrong), ReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong password for 'alice'");
+        assertThat(calls.get()).as("one hash for the storm, one for the guess").isEqualTo(2);
+        assertThat(auth.coalescedChecks()).isEqualTo(19);
+        // done: the next identical check is a cache hit, not a join
+        assertThat(result(auth.authenticate(id("late", "alice"), pw("alice-pw"))).accepted())
+            .isTrue();
+        assertThat(calls.get()).isEqualTo(2);
+      }
+    }
+  }
+
+  @Nested
   class Throttling {
     @Test
     @DisplayName("5 wrong passwords for a user: the 6th attempt, even right, is refused unhashed")
