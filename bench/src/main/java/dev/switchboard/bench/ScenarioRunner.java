@@ -73,8 +73,10 @@ public final class ScenarioRunner {
 
           @Override
           public void failed(BenchClient client, String why) {
-            failed.incrementAndGet();
+            // the error first: the run ends when every client is ready or failed, and reads the
+            // errors then
             stats.error(why);
+            failed.incrementAndGet();
             if (progress != null && firstFailuresShown.getAndIncrement() < 5) {
               progress.println("client " + client.clientId() + " failed: " + why);
             }

@@ -135,7 +135,12 @@ public record SelfSignedCertificate(
       throws GeneralSecurityException, OperatorCreationException, IOException {
     X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
     subject.addRDN(BCStyle.O, "Switchboard");
-    subject.addRDN(BCStyle.CN, names.get(names.size() > 1 ? 1 : 0));
+    // the host's own name when it has one (names: localhost, [host name], addresses)
+    String cn =
+        names.size() > 1 && names.get(1).chars().anyMatch(Character::isLetter)
+            ? names.get(1)
+            : names.get(0);
+    subject.addRDN(BCStyle.CN, cn);
     X500Name name = subject.build();
     Instant now = Instant.now();
     byte[] serial = new byte[16];

@@ -238,7 +238,8 @@ class WebSocketListenerTest {
     try (RawWebSocket ws = RawWebSocket.upgrade(socket(listener), "/mqtt", "chat")) {
       assertThat(ws.status()).isEqualTo(400);
     }
-    assertThat(broker.broker().metrics().webSocketUpgradesRefused.sum()).isEqualTo(before + 3);
+    eventually()
+        .until(() -> broker.broker().metrics().webSocketUpgradesRefused.sum() == before + 3);
   }
 
   @Test
