@@ -88,18 +88,18 @@ public final class DevicesCommand implements Callable<Integer> {
         }
         return 0;
       } catch (ConfigError | IllegalArgumentException e) {
-        return fail(err, e.getMessage(), Main.EXIT_CONFIG);
+        return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
       } catch (IOException e) {
-        return fail(err, e.getMessage(), Main.EXIT_CONFIG);
+        return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
       } catch (RegistryException | StoreException e) {
-        return fail(err, e.getMessage(), EXIT_REFUSED);
+        return Main.fail(err, e.getMessage(), EXIT_REFUSED);
       } finally {
         out.flush();
       }
     }
 
     PasswordHasher hasher() {
-      return config.authSettings().hasher();
+      return new PasswordHasher(config.passwordHashing());
     }
 
     static Device existing(RegistryStore registry, String clientId) {
@@ -109,12 +109,6 @@ public final class DevicesCommand implements Callable<Integer> {
               () ->
                   new RegistryException(
                       RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'"));
-    }
-
-    private static int fail(PrintWriter err, String message, int code) {
-      err.println("switchboard: " + message);
-      err.flush();
-      return code;
     }
   }
 

@@ -45,6 +45,13 @@ public final class Main implements Runnable {
     return cmd;
   }
 
+  /** A tool's error: one line on standard error, then its exit code. */
+  static int fail(java.io.PrintWriter err, String message, int code) {
+    err.println("switchboard: " + message);
+    err.flush();
+    return code;
+  }
+
   @Override
   public void run() {
     CommandLine.usage(this, System.out);

@@ -71,24 +71,18 @@ public final class StoreCommand implements Callable<Integer> {
         return run(options.load().storeConfig(), out);
       } catch (ConfigError | IllegalArgumentException e) {
         // StoreConfig's own checks (a URL that is not PostgreSQL's) are configuration errors too.
-        return fail(err, e.getMessage(), Main.EXIT_CONFIG);
+        return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
       } catch (NoSuchFileException e) {
-        return fail(err, e.getFile() + " does not exist", Main.EXIT_CONFIG);
+        return Main.fail(err, e.getFile() + " does not exist", Main.EXIT_CONFIG);
       } catch (IOException e) {
-        return fail(err, e.getMessage(), Main.EXIT_CONFIG);
+        return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
       } catch (UncheckedIOException e) {
-        return fail(err, e.getCause().getMessage(), EXIT_FAILED);
+        return Main.fail(err, e.getCause().getMessage(), EXIT_FAILED);
       } catch (StoreException | StoreToolException e) {
-        return fail(err, e.getMessage(), EXIT_FAILED);
+        return Main.fail(err, e.getMessage(), EXIT_FAILED);
       } finally {
         out.flush();
       }
-    }
-
-    private static int fail(PrintWriter err, String message, int code) {
-      err.println("switchboard: " + message);
-      err.flush();
-      return code;
     }
   }
 

@@ -222,13 +222,11 @@ public final class SwitchboardConfig {
     return new Persistence(store, d, relaxed, housekeeping);
   }
 
-  /** Authentication, access rules and the registry's polling ({@code auth}, {@code registry}). */
-  public AuthSettings authSettings() {
-    String defaultAccess = string("auth.default-access");
-    if (!defaultAccess.equals("allow") && !defaultAccess.equals("deny")) {
-      throw new ConfigError(
-          ROOT + ".auth.default-access must be allow or deny, not \"" + defaultAccess + "\"");
-    }
+  /**
+   * How new passwords are hashed ({@code auth.passwords.algorithm} and its parameters): all that
+   * {@code switchboard devices} needs of the {@code auth} settings.
+   */
+  public PasswordHasher.Settings passwordHashing() {
     String algorithm = string("auth.passwords.algorithm");
     PasswordHasher.Algorithm alg =
         switch (algorithm) {
@@ -241,6 +239,24 @@ public final class SwitchboardConfig {
                       + algorithm
                       + "\"");
         };
+    return setting(
+        "auth.passwords.argon2id",
+        () ->
+            new PasswordHasher.Settings(
+                alg,
+                integer("auth.passwords.argon2id.memory-kib"),
+                integer("auth.passwords.argon2id.iterations"),
+                integer("auth.passwords.argon2id.parallelism"),
+                integer("auth.passwords.pbkdf2-iterations")));
+  }
+
+  /** Authentication, access rules and the registry's polling ({@code auth}, {@code registry}). */
+  public AuthSettings authSettings() {
+    String defaultAccess = string("auth.default-access");
+    if (!defaultAccess.equals("allow") && !defaultAccess.equals("deny")) {
+      throw new ConfigError(
+          ROOT + ".auth.default-access must be allow or deny, not \"" + defaultAccess + "\"");
+    }
     int threads = integer("auth.passwords.check-threads");
     if (threads < 0 || threads > 256) {
       throw new ConfigError(
@@ -251,16 +267,7 @@ public final class SwitchboardConfig {
       throw new ConfigError(
           ROOT + ".registry.poll-interval must be at least 10ms, not " + pollInterval);
     }
-    PasswordHasher.Settings hashing =
-        setting(
-            "auth.passwords.argon2id",
-            () ->
-                new PasswordHasher.Settings(
-                    alg,
-                    integer("auth.passwords.argon2id.memory-kib"),
-                    integer("auth.passwords.argon2id.iterations"),
-                    integer("auth.passwords.argon2id.parallelism"),
-                    integer("auth.passwords.pbkdf2-iterations")));
+    PasswordHasher.Settings hashing = passwordHashing();
     LoginThrottle.Settings throttle =
         setting(
             "auth.throttle",

@@ -16,18 +16,7 @@ public final class Devices {
   }
 
   public static Device disabled(Device d) {
-    return new Device(
-        d.clientId(),
-        d.username(),
-        d.passwordHash(),
-        false,
-        d.replacePolicy(),
-        d.strictClientId(),
-        d.subscriptionsFrozen(),
-        d.subscriptions(),
-        d.allowedSources(),
-        d.createdAt(),
-        d.updatedAt());
+    return d.withEnabled(false);
   }
 
   public static Device strict(Device d) {
