@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.ListenerException;
 import dev.switchboard.broker.testing.TestBroker;
+import dev.switchboard.broker.testing.TestPki;
 import dev.switchboard.broker.transport.TransportTestSupport.Result;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.testing.TestBroker;
+import dev.switchboard.broker.testing.TestPki;
 import dev.switchboard.broker.transport.ListenerConfig.ClientAuth;
 import dev.switchboard.broker.transport.TransportTestSupport.CapturingAuthenticator;
 import dev.switchboard.broker.transport.TransportTestSupport.Result;

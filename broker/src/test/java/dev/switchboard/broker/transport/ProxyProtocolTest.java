@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.testing.TestBroker;
+import dev.switchboard.broker.testing.TestPki;
 import dev.switchboard.broker.transport.TransportTestSupport.CapturingAuthenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

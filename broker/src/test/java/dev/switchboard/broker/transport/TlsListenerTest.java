@@ -20,6 +20,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.testing.TestBroker;
+import dev.switchboard.broker.testing.TestPki;
 import dev.switchboard.broker.transport.TransportTestSupport.CapturingAuthenticator;
 import dev.switchboard.broker.transport.TransportTestSupport.Result;
 import io.netty.handler.ssl.OpenSsl;

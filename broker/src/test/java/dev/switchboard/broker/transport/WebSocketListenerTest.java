@@ -16,6 +16,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.switchboard.broker.testing.TestBroker;
+import dev.switchboard.broker.testing.TestPki;
 import dev.switchboard.broker.transport.TransportTestSupport.CapturingAuthenticator;
 import dev.switchboard.broker.transport.TransportTestSupport.Result;
 import java.io.ByteArrayOutputStream;

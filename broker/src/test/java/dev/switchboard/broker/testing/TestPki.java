@@ -1,5 +1,6 @@
-package dev.switchboard.broker.transport;
+package dev.switchboard.broker.testing;
 
+import dev.switchboard.broker.transport.PemFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Socket;
@@ -41,9 +42,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A certificate authority made for one test: it issues server and client certificates with the
  * names and validity a test needs, writes them as PEM files, and builds the SSLContexts clients
- * use.
+ * use. Part of the broker's test-jar, so that other modules' tests (the client's, the app's) can
+ * make certificates for Switchboard or for {@link MosquittoBroker}.
  */
-final class TestPki {
+public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
   private final Path dir;
@@ -53,8 +55,10 @@ final class TestPki {
   private final Path caFile;
 
   /** A certificate with its key, and the PEM files they are in. */
-  record Issued(X509Certificate certificate, PrivateKey key, Path certificateFile, Path keyFile) {
-    String fingerprint() {
+  public record Issued(
+      X509Certificate certificate, PrivateKey key, Path certificateFile, Path keyFile) {
+    /** The SHA-256 fingerprint of the certificate, as the broker prints it. */
+    public String fingerprint() {
       return PemFiles.sha256Fingerprint(certificate);
     }
   }
@@ -80,39 +84,40 @@ final class TestPki {
     PemFiles.writeCertificate(caFile, ca);
   }
 
-  static TestPki create(Path dir, String name) throws Exception {
+  public static TestPki create(Path dir, String name) throws Exception {
     return new TestPki(dir, name);
   }
 
-  Path caFile() {
+  public Path caFile() {
     return caFile;
   }
 
-  X509Certificate caCertificate() {
+  public X509Certificate caCertificate() {
     return ca;
   }
 
   /**
    * A server certificate for {@code names} (DNS names or IP literals), valid from now for a year.
    */
-  Issued server(String file, String... names) throws Exception {
+  public Issued server(String file, String... names) throws Exception {
     Instant now = Instant.now();
     return server(file, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), names);
   }
 
-  Issued server(String file, Instant notBefore, Instant notAfter, String... names)
+  public Issued server(String file, Instant notBefore, Instant notAfter, String... names)
       throws Exception {
     return issue(
         file, "CN=" + names[0], notBefore, notAfter, KeyPurposeId.id_kp_serverAuth, sans(names));
   }
 
   /** A client certificate with Common Name {@code cn} and these SANs, valid for a year. */
-  Issued client(String file, String cn, GeneralName... sans) throws Exception {
+  public Issued client(String file, String cn, GeneralName... sans) throws Exception {
     Instant now = Instant.now();
     return client(file, cn, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), sans);
   }
 
-  Issued client(String file, String cn, Instant notBefore, Instant notAfter, GeneralName... sans)
+  public Issued client(
+      String file, String cn, Instant notBefore, Instant notAfter, GeneralName... sans)
       throws Exception {
     return issue(
         file, "CN=" + cn + ",O=Devices", notBefore, notAfter, KeyPurposeId.id_kp_clientAuth, sans);
@@ -159,11 +164,11 @@ final class TestPki {
   }
 
   /** Trusts this CA. */
-  TrustManagerFactory trustManagers() throws GeneralSecurityException, IOException {
+  public TrustManagerFactory trustManagers() throws GeneralSecurityException, IOException {
     return trustManagers(ca);
   }
 
-  static TrustManagerFactory trustManagers(X509Certificate... anchors)
+  public static TrustManagerFactory trustManagers(X509Certificate... anchors)
       throws GeneralSecurityException, IOException {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
@@ -176,7 +181,8 @@ final class TestPki {
   }
 
   /** Presents {@code client}'s certificate (when the server names its CA as acceptable). */
-  static KeyManagerFactory keyManagers(Issued client) throws GeneralSecurityException, IOException {
+  public static KeyManagerFactory keyManagers(Issued client)
+      throws GeneralSecurityException, IOException {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry(
@@ -191,7 +197,7 @@ final class TestPki {
    * the server asks for: the JDK's key manager would send nothing rather than a certificate of a CA
    * the server did not name, and the server's own check is what tests look at.
    */
-  SSLContext clientContext(Issued client) throws GeneralSecurityException, IOException {
+  public SSLContext clientContext(Issued client) throws GeneralSecurityException, IOException {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
         client == null ? null : new KeyManager[] {new AlwaysPresent(client)},
