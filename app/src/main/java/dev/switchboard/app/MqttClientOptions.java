@@ -265,7 +265,6 @@ final class MqttClientOptions {
           Map.entry("--keyform", "keys are PEM files"),
           Map.entry("--tls-engine", "TLS engines are not supported"),
           Map.entry("--tls-engine-kpass-sha1", "TLS engines are not supported"),
-          Map.entry("-M", "the number of messages in flight follows the broker's receive maximum"),
           Map.entry("-U", "unsubscribing is not supported"),
           Map.entry("--unsubscribe", "unsubscribing is not supported"),
           Map.entry("--remove-retained", "removing retained messages is not supported"),

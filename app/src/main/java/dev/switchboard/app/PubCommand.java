@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,6 +93,12 @@ public final class PubCommand implements Callable<Integer> {
   boolean retain;
 
   @Option(
+      names = "-M",
+      paramLabel = "COUNT",
+      description = "-l: QoS 1 and 2 messages in flight at most (default 20).")
+  int maxInflight = 20;
+
+  @Option(
       names = "--repeat",
       paramLabel = "COUNT",
       description = "Publish the message (-m, -f, -s, -n) COUNT times.")
@@ -129,6 +136,9 @@ public final class PubCommand implements Callable<Integer> {
       }
       if (!Topics.isValidName(target)) {
         throw new UsageError("Invalid publish topic '" + target + "', does it contain '+' or '#'?");
+      }
+      if (maxInflight < 1) {
+        throw new UsageError("Invalid -M " + maxInflight + ": at least 1 message in flight.");
       }
       if (repeat < 1) {
         throw new UsageError("--repeat argument must be >0.");
@@ -193,7 +203,16 @@ public final class PubCommand implements Callable<Integer> {
     final String target;
     final PrintWriter err;
     final Set<Integer> unacknowledged = new HashSet<>();
+
+    /**
+     * -l: lines read but not yet done with (published at QoS 0, or acknowledged): stdin is read no
+     * further ahead, so the outbox stays small and acknowledgements are never stuck behind lines in
+     * the inbox.
+     */
+    final Semaphore window = new Semaphore(maxInflight);
+
     boolean connected;
+    int lastMid;
 
     /** Whether a lost connection ends the command (it does, unless -l). */
     final boolean lossIsFatal;
@@ -254,6 +273,7 @@ public final class PubCommand implements Callable<Integer> {
           for (int i = 0; i < n; i++) {
             if (buf[i] == '\n') {
               line.write(buf, start, i - start);
+              window.acquire();
               conn.put(new Line(line.toByteArray()));
               line.reset();
               start = i + 1;
@@ -262,11 +282,14 @@ public final class PubCommand implements Callable<Integer> {
           line.write(buf, start, n - start);
         }
         if (line.size() > 0) {
+          window.acquire();
           conn.put(new Line(line.toByteArray()));
         }
         conn.put(new EndOfInput(null));
       } catch (IOException e) {
         conn.put(new EndOfInput(e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
@@ -331,6 +354,9 @@ public final class PubCommand implements Callable<Integer> {
         Integer exit = null;
         if (item instanceof Line line) {
           exit = publish(line.bytes());
+          if (!unacknowledged.contains(lastMid)) {
+            window.release(); // QoS 0, or not published: done with
+          }
         } else if (item instanceof EndOfInput end) {
           if (end.error() != null) {
             options.error(err, "Error reading stdin: " + MqttClientOptions.why(end.error()));
@@ -351,6 +377,7 @@ public final class PubCommand implements Callable<Integer> {
           if (!unacknowledged.remove(e.msgId())) {
             return null;
           }
+          window.release();
           options.debug(
               err,
               MqttClientOptions.who(client)
@@ -372,7 +399,11 @@ public final class PubCommand implements Callable<Integer> {
             }
           }
         }
-        case DELETED -> unacknowledged.remove(e.msgId());
+        case DELETED -> {
+          if (unacknowledged.remove(e.msgId())) {
+            window.release();
+          }
+        }
         case CONNECTED -> {
           connected = true;
           options.debug(err, MqttClientOptions.who(client) + " received CONNACK (0)");
@@ -402,7 +433,15 @@ public final class PubCommand implements Callable<Integer> {
     /** Publishes one message; an exit code when that failed. */
     private Integer publish(byte[] payload) {
       int qos = options.qos;
-      int mid = client.publish(target, payload, qos, retain, r.publishProperty());
+      lastMid = 0;
+      int mid;
+      try {
+        mid = client.publish(target, payload, qos, retain, r.publishProperty());
+      } catch (IllegalStateException e) {
+        // the client throws when all 65535 packet identifiers are taken, instead of -1
+        options.error(err, "Error: " + e.getMessage() + ".");
+        return MqttClientOptions.EXIT_FAILED;
+      }
       if (mid < 0) {
         if (client.getState() != MqttClientState.CONNECTED) {
           if (!lossIsFatal && qos == 0) {
@@ -424,6 +463,7 @@ public final class PubCommand implements Callable<Integer> {
               MqttClientOptions.who(client), qos, retain ? 1 : 0, mid, target, payload.length));
       if (qos > 0) {
         unacknowledged.add(mid);
+        lastMid = mid;
       }
       return null;
     }

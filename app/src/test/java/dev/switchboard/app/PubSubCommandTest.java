@@ -213,6 +213,48 @@ class PubSubCommandTest {
   }
 
   @Test
+  @DisplayName("pub -l -q 1 -M 5: two thousand lines arrive, all and in order")
+  void manyLines() throws Exception {
+    String t = topic("many");
+    StringBuilder input = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      input.append(i).append('\n');
+    }
+    Running sub = subscribed("-p", port(), "-t", t, "-C", "2000", "-q", "1");
+
+    Run pub =
+        pubWithInput(
+            input.toString().getBytes(StandardCharsets.UTF_8),
+            "-p",
+            port(),
+            "-t",
+            t,
+            "-l",
+            "-q",
+            "1",
+            "-M",
+            "5");
+
+    assertThat(pub.code()).as(pub.err()).isZero();
+    assertThat(sub.get().stdoutText()).isEqualTo(input.toString());
+  }
+
+  @Test
+  @DisplayName("-c -i: a persistent session gets the QoS 1 message sent while it was away")
+  void persistentSession() throws Exception {
+    String t = topic("session");
+    String id = "cli-session-" + TOPICS.incrementAndGet();
+    Run first = sub("-p", port(), "-t", t, "-q", "1", "-c", "-i", id, "-E");
+    assertThat(first.code()).as(first.err()).isZero();
+
+    assertThat(pub("-p", port(), "-t", t, "-m", "while away", "-q", "1").code()).isZero();
+
+    Run back = sub("-p", port(), "-t", t, "-q", "1", "-c", "-i", id, "-C", "1", "-W", "5");
+    assertThat(back.code()).as(back.err()).isZero();
+    assertThat(back.stdoutText()).isEqualTo("while away\n");
+  }
+
+  @Test
   @DisplayName("pub -f sends a file's bytes as they are; sub -N prints them as they are")
   void fileBytes() throws Exception {
     byte[] bytes = new byte[3000];
@@ -404,6 +446,43 @@ class PubSubCommandTest {
 
     assertThat(pub.code()).as(pub.err()).isZero();
     assertThat(sub.get().stdoutText()).isEqualTo(t + " over wss\n");
+  }
+
+  @Test
+  @DisplayName("--capath, -I, a will and -k: accepted and used (wss with MQTT 5)")
+  void moreConnectFlags() throws Exception {
+    Path capath = Files.createDirectories(dir.resolve("capath"));
+    Files.copy(pki.caFile(), capath.resolve("lab-ca.crt"));
+    String t = topic("flags");
+    Running sub = subscribed("-p", port(), "-t", t, "-C", "1", "-v");
+
+    Run pub =
+        pub(
+            "-L",
+            "wss://127.0.0.1:" + broker.broker().port("wss") + "/mqtt",
+            "--capath",
+            capath.toString(),
+            "-V",
+            "mqttv5",
+            "-I",
+            "cli-",
+            "-k",
+            "30",
+            "--will-topic",
+            t + "/will",
+            "--will-payload",
+            "gone",
+            "--will-qos",
+            "1",
+            "-t",
+            t,
+            "-m",
+            "flags",
+            "-d");
+
+    assertThat(pub.code()).as(pub.err()).isZero();
+    assertThat(pub.err()).contains("Client cli-" + ProcessHandle.current().pid() + " ");
+    assertThat(sub.get().stdoutText()).isEqualTo(t + " flags\n");
   }
 
   @Test
