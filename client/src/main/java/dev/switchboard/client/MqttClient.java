@@ -24,6 +24,7 @@ import dev.switchboard.mqtt.packet.Will;
 import dev.switchboard.mqtt.topic.Topics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -86,7 +87,9 @@ public final class MqttClient implements AutoCloseable {
 
   private final MqttClientNetwork network;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition writable = lock.newCondition();
+  // The network threads never take the client's lock; they signal writability through this one.
+  private final ReentrantLock writeGate = new ReentrantLock();
+  private final Condition writable = writeGate.newCondition();
   private final List<Registration> handlers = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<Object> taskInbox = new LinkedBlockingQueue<>();
   private final AtomicInteger inboundQueued = new AtomicInteger();
@@ -265,6 +268,8 @@ public final class MqttClient implements AutoCloseable {
    */
   public void stop() {
     Thread t;
+    Channel ch;
+    ChannelFuture goodbye = null;
     lock.lock();
     try {
       requireNotDestroyed();
@@ -274,13 +279,24 @@ public final class MqttClient implements AutoCloseable {
       if (Thread.currentThread() == task) {
         throw new IllegalStateException("the client cannot be stopped from its own event handler");
       }
-      if (state == MqttClientState.CONNECTED && channel != null) {
-        sendDisconnect(channel).awaitUninterruptibly(config.network().timeout().toMillis());
+      ch = channel;
+      if (state == MqttClientState.CONNECTED && ch != null) {
+        goodbye = sendDisconnect(ch);
       }
+      // From here on, whatever the connection still delivers is stale: the broker closing it
+      // after our DISCONNECT is no error.
+      channel = null;
+      generation++;
       t = task;
       taskInbox.add(Command.STOP);
     } finally {
       lock.unlock();
+    }
+    if (goodbye != null) {
+      goodbye.awaitUninterruptibly(config().network().timeout().toMillis());
+    }
+    if (ch != null) {
+      ch.close().awaitUninterruptibly(config().network().timeout().toMillis());
     }
     joinUninterruptibly(t);
     lock.lock();
@@ -611,20 +627,24 @@ public final class MqttClient implements AutoCloseable {
 
   /** Waits, outside the lock, while the connection's send buffer is full; at most the timeout. */
   private void awaitWritable() {
-    lock.lock();
+    Channel ch = channelUnlocked();
+    if (ch == null || ch.isWritable()) {
+      return;
+    }
+    long deadline = System.nanoTime() + config().network().timeout().toNanos();
+    writeGate.lock();
     try {
-      long deadline = System.nanoTime() + config.network().timeout().toNanos();
-      while (channel != null && channel.isActive() && !channel.isWritable()) {
+      while (ch.isActive() && !ch.isWritable()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;
         }
-        writable.awaitNanos(left);
+        writable.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      lock.unlock();
+      writeGate.unlock();
     }
   }
 
@@ -1738,7 +1758,7 @@ public final class MqttClient implements AutoCloseable {
     ch.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
-  private io.netty.channel.ChannelFuture sendDisconnect(Channel ch) {
+  private ChannelFuture sendDisconnect(Channel ch) {
     Mqtt5DisconnectProperty p = nextDisconnectProperty;
     nextDisconnectProperty = null;
     Disconnect d =
@@ -1756,7 +1776,16 @@ public final class MqttClient implements AutoCloseable {
     if (ch != null) {
       ch.close();
     }
-    writable.signalAll();
+    signalWritable();
+  }
+
+  private void signalWritable() {
+    writeGate.lock();
+    try {
+      writable.signalAll();
+    } finally {
+      writeGate.unlock();
+    }
   }
 
   private int nextPacketId() {
@@ -1956,12 +1985,7 @@ public final class MqttClient implements AutoCloseable {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       if (ctx.channel().isWritable()) {
-        lock.lock();
-        try {
-          writable.signalAll();
-        } finally {
-          lock.unlock();
-        }
+        signalWritable();
       }
       ctx.fireChannelWritabilityChanged();
     }
@@ -1977,12 +2001,7 @@ public final class MqttClient implements AutoCloseable {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       toTask(gen, new Closed(failure));
-      lock.lock();
-      try {
-        writable.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      signalWritable();
     }
   }
 
