@@ -44,6 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,6 +94,7 @@ public final class MqttClient implements AutoCloseable {
   private final List<Registration> handlers = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<Object> taskInbox = new LinkedBlockingQueue<>();
   private final AtomicInteger inboundQueued = new AtomicInteger();
+  private final AtomicBoolean wakePending = new AtomicBoolean();
 
   // Guarded by lock.
   private MqttClientConfig config;
@@ -616,9 +618,8 @@ public final class MqttClient implements AutoCloseable {
       }
       if (sendNow && connected && (qos == 0 || inFlight() < limits.receiveMaximum())) {
         transmit(e);
-      } else {
-        taskInbox.add(Command.WAKE);
       }
+      wakeTask(); // the entry's retransmit and expiry times may come before what the task waits for
       return msgId;
     } finally {
       lock.unlock();
@@ -831,7 +832,7 @@ public final class MqttClient implements AutoCloseable {
     boolean transportUp = false;
     while (true) {
       long left = deadline - System.nanoTime();
-      Object item = left > 0 ? taskInbox.poll(left, TimeUnit.NANOSECONDS) : null;
+      Object item = left > 0 ? nextItem(left) : null;
       if (item == null) {
         String phase = transportUp ? "CONNACK" : attempt.phase();
         return connectFailed(
@@ -1090,7 +1091,7 @@ public final class MqttClient implements AutoCloseable {
   /** Serves a connection until it ends; false when told to stop. */
   private boolean serveConnection() throws InterruptedException {
     long wait = nextDeadlineNanos() - System.nanoTime();
-    Object item = wait > 0 ? taskInbox.poll(wait, TimeUnit.NANOSECONDS) : taskInbox.poll();
+    Object item = nextItem(wait);
     if (item == Command.STOP) {
       return false;
     }
@@ -1140,12 +1141,7 @@ public final class MqttClient implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    Object item =
-        wait <= 0
-            ? null
-            : wait == Long.MAX_VALUE
-                ? taskInbox.take()
-                : taskInbox.poll(wait, TimeUnit.NANOSECONDS);
+    Object item = wait <= 0 ? null : nextItem(wait);
     if (item == Command.STOP) {
       return false;
     }
@@ -1900,6 +1896,28 @@ public final class MqttClient implements AutoCloseable {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The next item for the task, waiting at most {@code waitNanos} (not at all when it is not
+   * positive, without end when it is {@code Long.MAX_VALUE}); null when none came.
+   */
+  private Object nextItem(long waitNanos) throws InterruptedException {
+    Object item =
+        waitNanos == Long.MAX_VALUE
+            ? taskInbox.take()
+            : waitNanos > 0 ? taskInbox.poll(waitNanos, TimeUnit.NANOSECONDS) : taskInbox.poll();
+    if (item == Command.WAKE) {
+      wakePending.set(false);
+    }
+    return item;
+  }
+
+  /** One WAKE in the task's queue at most, however many calls ask for it. */
+  private void wakeTask() {
+    if (wakePending.compareAndSet(false, true)) {
+      taskInbox.add(Command.WAKE);
     }
   }
 
