@@ -254,6 +254,7 @@ public final class MqttClient implements AutoCloseable {
       state = MqttClientState.INIT;
       failedAttempts = 0;
       taskInbox.clear();
+      wakePending.set(false);
       task = Thread.ofVirtual().name("mqtt_task " + displayId()).unstarted(this::runTask);
       task.start();
     } finally {
@@ -1131,20 +1132,28 @@ public final class MqttClient implements AutoCloseable {
   }
 
   private boolean waitToReconnect() throws InterruptedException {
+    long now = System.nanoTime();
     long wait;
+    boolean reconnectDue;
     lock.lock();
     try {
-      wait =
-          config.network().disableAutoReconnect()
+      long until =
+          config.network().disableAutoReconnect() ? Long.MAX_VALUE : reconnectAtNanos - now;
+      long oldest = outbox.oldestCreatedNanos();
+      long expiry =
+          oldest == Long.MAX_VALUE
               ? Long.MAX_VALUE
-              : reconnectAtNanos - System.nanoTime();
+              : Math.max(1, oldest + config.outbox().expiry().toNanos() - now);
+      wait = Math.min(until, expiry);
+      reconnectDue = until <= 0;
     } finally {
       lock.unlock();
     }
-    Object item = wait <= 0 ? null : nextItem(wait);
+    Object item = reconnectDue ? null : nextItem(wait);
     if (item == Command.STOP) {
       return false;
     }
+    expireOutbox(); // entries keep expiring while the client is disconnected
     if (item instanceof Inbound in) {
       inboundDone(in);
       return true; // from a closed connection
@@ -1153,17 +1162,18 @@ public final class MqttClient implements AutoCloseable {
       dispatch(List.of(u.event.withClient(this, config.session().protocolVer())));
       return true;
     }
-    if (item == null || item == Command.RECONNECT) {
-      lock.lock();
-      try {
-        if (state == MqttClientState.WAIT_RECONNECT) {
-          state = MqttClientState.INIT;
-        }
-      } finally {
-        lock.unlock();
+    boolean timeToConnect;
+    lock.lock();
+    try {
+      timeToConnect =
+          item == Command.RECONNECT
+              || (!config.network().disableAutoReconnect()
+                  && System.nanoTime() - reconnectAtNanos >= 0);
+      if (timeToConnect && state == MqttClientState.WAIT_RECONNECT) {
+        state = MqttClientState.INIT;
       }
-    } else if (item == Command.WAKE) {
-      expireOutbox();
+    } finally {
+      lock.unlock();
     }
     return true;
   }

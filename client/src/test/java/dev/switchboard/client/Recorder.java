@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Records a client's events, in order, with the thread each handler ran on. */
 final class Recorder implements MqttEventHandler {
@@ -35,20 +36,27 @@ final class Recorder implements MqttEventHandler {
   }
 
   MqttEvent await(Predicate<MqttEvent> p, String what) {
-    Awaitility.await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(10))
-        .alias("an event: " + what + "; got " + ids())
-        .until(() -> events.stream().anyMatch(p));
+    try {
+      Awaitility.await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> events.stream().anyMatch(p));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no event " + what + " within " + TIMEOUT + "; got " + ids());
+    }
     return events.stream().filter(p).findFirst().orElseThrow();
   }
 
   void awaitCount(MqttEventId id, int n) {
-    Awaitility.await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(10))
-        .alias(n + " " + id + " events; got " + ids())
-        .until(() -> of(id).size() >= n);
+    try {
+      Awaitility.await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> of(id).size() >= n);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "not " + n + " " + id + " events within " + TIMEOUT + "; got " + ids());
+    }
   }
 
   void clear() {
