@@ -76,7 +76,11 @@ class ManyClientsTest {
       System.out.printf(
           "fleet: %d clients connected and subscribed in %d ms; heap %+d KiB (%.1f KiB per"
               + " client, %s)%n",
-          n, (ready - start) / 1_000_000, (after - before) / 1024, (after - before) / 1024.0 / n);
+          n,
+          (ready - start) / 1_000_000,
+          (after - before) / 1024,
+          (after - before) / 1024.0 / n,
+          external == null ? "clients and broker in this JVM" : "clients only");
     } finally {
       clients.forEach(MqttClient::destroy);
     }
