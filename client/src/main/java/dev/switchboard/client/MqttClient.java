@@ -870,7 +870,8 @@ public final class MqttClient implements AutoCloseable {
       } else if (what instanceof Closed c) {
         return connectFailed(attempt, TransportErrors.of(c.cause, attempt.phase()));
       } else if (what instanceof ConnAck ack) {
-        return connectAccepted(ack) || !isStopping();
+        connectAccepted(ack);
+        return true;
       } else {
         log.warn("client {}: {} before CONNACK; closing", displayId(), describe(what));
         return connectFailed(
@@ -879,10 +880,6 @@ public final class MqttClient implements AutoCloseable {
                 0, null, "protocol error: " + describe(what) + " before CONNACK", null));
       }
     }
-  }
-
-  private boolean isStopping() {
-    return taskInbox.contains(Command.STOP);
   }
 
   private Connecting openChannel() {
@@ -993,8 +990,8 @@ public final class MqttClient implements AutoCloseable {
     return true;
   }
 
-  /** Handles the CONNACK; false when the broker refused. */
-  private boolean connectAccepted(ConnAck ack) {
+  /** Handles the CONNACK, accepted or refused. */
+  private void connectAccepted(ConnAck ack) {
     boolean v5 = config.session().protocolVer().isV5();
     List<MqttEvent> events = new ArrayList<>();
     if (ack.reasonCode() != 0) {
@@ -1011,7 +1008,7 @@ public final class MqttClient implements AutoCloseable {
         lock.unlock();
       }
       dispatch(events);
-      return true;
+      return;
     }
     List<Subscription> resubscribe = List.of();
     lock.lock();
@@ -1073,7 +1070,6 @@ public final class MqttClient implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    return true;
   }
 
   /** After a CONNACK: every outbox entry is sent again, in order, PUBLISHes with DUP if sent. */
