@@ -34,6 +34,8 @@ public final class Main implements Runnable {
     cmd.addSubcommand("bench", new BenchCommand(SwitchboardProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
+    cmd.addSubcommand("pub", new PubCommand());
+    cmd.addSubcommand("sub", new SubCommand());
     cmd.addSubcommand(new CommandLine.HelpCommand());
     cmd.setParameterExceptionHandler(
         (ex, a) -> {
@@ -42,6 +44,8 @@ public final class Main implements Runnable {
           c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
           return EXIT_CONFIG;
         });
+    // pub and sub answer bad usage as mosquitto_pub and mosquitto_sub do (exit code 1).
+    MqttClientOptions.mosquittoUsage(cmd, "pub", "sub");
     return cmd;
   }
 
