@@ -24,6 +24,7 @@ import dev.switchboard.mqtt.packet.Will;
 import dev.switchboard.mqtt.topic.Topics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,6 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -86,10 +88,13 @@ public final class MqttClient implements AutoCloseable {
 
   private final MqttClientNetwork network;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition writable = lock.newCondition();
+  // The network threads never take the client's lock; they signal writability through this one.
+  private final ReentrantLock writeGate = new ReentrantLock();
+  private final Condition writable = writeGate.newCondition();
   private final List<Registration> handlers = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<Object> taskInbox = new LinkedBlockingQueue<>();
   private final AtomicInteger inboundQueued = new AtomicInteger();
+  private final AtomicBoolean wakePending = new AtomicBoolean();
 
   // Guarded by lock.
   private MqttClientConfig config;
@@ -249,6 +254,7 @@ public final class MqttClient implements AutoCloseable {
       state = MqttClientState.INIT;
       failedAttempts = 0;
       taskInbox.clear();
+      wakePending.set(false);
       task = Thread.ofVirtual().name("mqtt_task " + displayId()).unstarted(this::runTask);
       task.start();
     } finally {
@@ -265,6 +271,8 @@ public final class MqttClient implements AutoCloseable {
    */
   public void stop() {
     Thread t;
+    Channel ch;
+    ChannelFuture goodbye = null;
     lock.lock();
     try {
       requireNotDestroyed();
@@ -274,13 +282,24 @@ public final class MqttClient implements AutoCloseable {
       if (Thread.currentThread() == task) {
         throw new IllegalStateException("the client cannot be stopped from its own event handler");
       }
-      if (state == MqttClientState.CONNECTED && channel != null) {
-        sendDisconnect(channel).awaitUninterruptibly(config.network().timeout().toMillis());
+      ch = channel;
+      if (state == MqttClientState.CONNECTED && ch != null) {
+        goodbye = sendDisconnect(ch);
       }
+      // From here on, whatever the connection still delivers is stale: the broker closing it
+      // after our DISCONNECT is no error.
+      channel = null;
+      generation++;
       t = task;
       taskInbox.add(Command.STOP);
     } finally {
       lock.unlock();
+    }
+    if (goodbye != null) {
+      goodbye.awaitUninterruptibly(config().network().timeout().toMillis());
+    }
+    if (ch != null) {
+      ch.close().awaitUninterruptibly(config().network().timeout().toMillis());
     }
     joinUninterruptibly(t);
     lock.lock();
@@ -600,9 +619,8 @@ public final class MqttClient implements AutoCloseable {
       }
       if (sendNow && connected && (qos == 0 || inFlight() < limits.receiveMaximum())) {
         transmit(e);
-      } else {
-        taskInbox.add(Command.WAKE);
       }
+      wakeTask(); // the entry's retransmit and expiry times may come before what the task waits for
       return msgId;
     } finally {
       lock.unlock();
@@ -611,20 +629,24 @@ public final class MqttClient implements AutoCloseable {
 
   /** Waits, outside the lock, while the connection's send buffer is full; at most the timeout. */
   private void awaitWritable() {
-    lock.lock();
+    Channel ch = channelUnlocked();
+    if (ch == null || ch.isWritable()) {
+      return;
+    }
+    long deadline = System.nanoTime() + config().network().timeout().toNanos();
+    writeGate.lock();
     try {
-      long deadline = System.nanoTime() + config.network().timeout().toNanos();
-      while (channel != null && channel.isActive() && !channel.isWritable()) {
+      while (ch.isActive() && !ch.isWritable()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;
         }
-        writable.awaitNanos(left);
+        writable.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      lock.unlock();
+      writeGate.unlock();
     }
   }
 
@@ -811,7 +833,7 @@ public final class MqttClient implements AutoCloseable {
     boolean transportUp = false;
     while (true) {
       long left = deadline - System.nanoTime();
-      Object item = left > 0 ? taskInbox.poll(left, TimeUnit.NANOSECONDS) : null;
+      Object item = left > 0 ? nextItem(left) : null;
       if (item == null) {
         String phase = transportUp ? "CONNACK" : attempt.phase();
         return connectFailed(
@@ -848,7 +870,8 @@ public final class MqttClient implements AutoCloseable {
       } else if (what instanceof Closed c) {
         return connectFailed(attempt, TransportErrors.of(c.cause, attempt.phase()));
       } else if (what instanceof ConnAck ack) {
-        return connectAccepted(ack) || !isStopping();
+        connectAccepted(ack);
+        return true;
       } else {
         log.warn("client {}: {} before CONNACK; closing", displayId(), describe(what));
         return connectFailed(
@@ -857,10 +880,6 @@ public final class MqttClient implements AutoCloseable {
                 0, null, "protocol error: " + describe(what) + " before CONNACK", null));
       }
     }
-  }
-
-  private boolean isStopping() {
-    return taskInbox.contains(Command.STOP);
   }
 
   private Connecting openChannel() {
@@ -971,8 +990,8 @@ public final class MqttClient implements AutoCloseable {
     return true;
   }
 
-  /** Handles the CONNACK; false when the broker refused. */
-  private boolean connectAccepted(ConnAck ack) {
+  /** Handles the CONNACK, accepted or refused. */
+  private void connectAccepted(ConnAck ack) {
     boolean v5 = config.session().protocolVer().isV5();
     List<MqttEvent> events = new ArrayList<>();
     if (ack.reasonCode() != 0) {
@@ -989,7 +1008,7 @@ public final class MqttClient implements AutoCloseable {
         lock.unlock();
       }
       dispatch(events);
-      return true;
+      return;
     }
     List<Subscription> resubscribe = List.of();
     lock.lock();
@@ -1051,7 +1070,6 @@ public final class MqttClient implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    return true;
   }
 
   /** After a CONNACK: every outbox entry is sent again, in order, PUBLISHes with DUP if sent. */
@@ -1070,7 +1088,7 @@ public final class MqttClient implements AutoCloseable {
   /** Serves a connection until it ends; false when told to stop. */
   private boolean serveConnection() throws InterruptedException {
     long wait = nextDeadlineNanos() - System.nanoTime();
-    Object item = wait > 0 ? taskInbox.poll(wait, TimeUnit.NANOSECONDS) : taskInbox.poll();
+    Object item = nextItem(wait);
     if (item == Command.STOP) {
       return false;
     }
@@ -1110,25 +1128,28 @@ public final class MqttClient implements AutoCloseable {
   }
 
   private boolean waitToReconnect() throws InterruptedException {
+    long now = System.nanoTime();
     long wait;
+    boolean reconnectDue;
     lock.lock();
     try {
-      wait =
-          config.network().disableAutoReconnect()
+      long until =
+          config.network().disableAutoReconnect() ? Long.MAX_VALUE : reconnectAtNanos - now;
+      long oldest = outbox.oldestCreatedNanos();
+      long expiry =
+          oldest == Long.MAX_VALUE
               ? Long.MAX_VALUE
-              : reconnectAtNanos - System.nanoTime();
+              : Math.max(1, oldest + config.outbox().expiry().toNanos() - now);
+      wait = Math.min(until, expiry);
+      reconnectDue = until <= 0;
     } finally {
       lock.unlock();
     }
-    Object item =
-        wait <= 0
-            ? null
-            : wait == Long.MAX_VALUE
-                ? taskInbox.take()
-                : taskInbox.poll(wait, TimeUnit.NANOSECONDS);
+    Object item = reconnectDue ? null : nextItem(wait);
     if (item == Command.STOP) {
       return false;
     }
+    expireOutbox(); // entries keep expiring while the client is disconnected
     if (item instanceof Inbound in) {
       inboundDone(in);
       return true; // from a closed connection
@@ -1137,17 +1158,18 @@ public final class MqttClient implements AutoCloseable {
       dispatch(List.of(u.event.withClient(this, config.session().protocolVer())));
       return true;
     }
-    if (item == null || item == Command.RECONNECT) {
-      lock.lock();
-      try {
-        if (state == MqttClientState.WAIT_RECONNECT) {
-          state = MqttClientState.INIT;
-        }
-      } finally {
-        lock.unlock();
+    boolean timeToConnect;
+    lock.lock();
+    try {
+      timeToConnect =
+          item == Command.RECONNECT
+              || (!config.network().disableAutoReconnect()
+                  && System.nanoTime() - reconnectAtNanos >= 0);
+      if (timeToConnect && state == MqttClientState.WAIT_RECONNECT) {
+        state = MqttClientState.INIT;
       }
-    } else if (item == Command.WAKE) {
-      expireOutbox();
+    } finally {
+      lock.unlock();
     }
     return true;
   }
@@ -1738,7 +1760,7 @@ public final class MqttClient implements AutoCloseable {
     ch.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
-  private io.netty.channel.ChannelFuture sendDisconnect(Channel ch) {
+  private ChannelFuture sendDisconnect(Channel ch) {
     Mqtt5DisconnectProperty p = nextDisconnectProperty;
     nextDisconnectProperty = null;
     Disconnect d =
@@ -1756,7 +1778,16 @@ public final class MqttClient implements AutoCloseable {
     if (ch != null) {
       ch.close();
     }
-    writable.signalAll();
+    signalWritable();
+  }
+
+  private void signalWritable() {
+    writeGate.lock();
+    try {
+      writable.signalAll();
+    } finally {
+      writeGate.unlock();
+    }
   }
 
   private int nextPacketId() {
@@ -1874,6 +1905,28 @@ public final class MqttClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The next item for the task, waiting at most {@code waitNanos} (not at all when it is not
+   * positive, without end when it is {@code Long.MAX_VALUE}); null when none came.
+   */
+  private Object nextItem(long waitNanos) throws InterruptedException {
+    Object item =
+        waitNanos == Long.MAX_VALUE
+            ? taskInbox.take()
+            : waitNanos > 0 ? taskInbox.poll(waitNanos, TimeUnit.NANOSECONDS) : taskInbox.poll();
+    if (item == Command.WAKE) {
+      wakePending.set(false);
+    }
+    return item;
+  }
+
+  /** One WAKE in the task's queue at most, however many calls ask for it. */
+  private void wakeTask() {
+    if (wakePending.compareAndSet(false, true)) {
+      taskInbox.add(Command.WAKE);
+    }
+  }
+
   private void toTask(int gen, Object what) {
     inboundQueued.incrementAndGet();
     taskInbox.add(new Inbound(gen, what));
@@ -1956,12 +2009,7 @@ public final class MqttClient implements AutoCloseable {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       if (ctx.channel().isWritable()) {
-        lock.lock();
-        try {
-          writable.signalAll();
-        } finally {
-          lock.unlock();
-        }
+        signalWritable();
       }
       ctx.fireChannelWritabilityChanged();
     }
@@ -1977,12 +2025,7 @@ public final class MqttClient implements AutoCloseable {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       toTask(gen, new Closed(failure));
-      lock.lock();
-      try {
-        writable.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      signalWritable();
     }
   }
 
