@@ -376,6 +376,9 @@ final class MqttClientOptions {
     checkWill();
 
     Properties5 p = Properties5.parse(properties, kind, version.isV5());
+    if (p.anyWill && willTopic == null) {
+      throw new UsageError("-D will ... given, but no will topic given (--will-topic).");
+    }
     Long expiry = sessionExpiry == null ? null : parseSessionExpiry(sessionExpiry);
     if (expiry != null && p.sessionExpiry != null) {
       throw new UsageError("-x and -D connect session-expiry-interval both given; give one.");
@@ -796,6 +799,7 @@ final class MqttClientOptions {
     boolean anyPublish;
     boolean anySubscribe;
     boolean anyDisconnect;
+    boolean anyWill;
 
     private static final Set<String> COMMANDS =
         Set.of(
@@ -1000,6 +1004,7 @@ final class MqttClientOptions {
       anyPublish |= command.equals("publish");
       anySubscribe |= command.equals("subscribe");
       anyDisconnect |= command.equals("disconnect");
+      anyWill |= command.equals("will");
     }
 
     Mqtt5PublishProperty publish() {

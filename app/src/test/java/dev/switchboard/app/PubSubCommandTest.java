@@ -616,7 +616,13 @@ class PubSubCommandTest {
         "sub -t x -C 0|Error: Invalid message count \"0\".",
         "sub -t x -R --retained-only|Error: Combining '-R' and '--retained-only' makes no sense.",
         "sub -t x -F %j|Error: -F: '%j' is not supported (%t %p %q %r %l %m %x %X %P %C %E %F %R"
-            + " %D %S %A %I %U %%; %j and %J are not)."
+            + " %D %S %A %I %U %%; %j and %J are not).",
+        "sub -t x -D will content-type a|Error: -D will ... given, but no will topic given"
+            + " (--will-topic).",
+        "sub -t x -D puback user-property a b|Error: properties of puback packets are not"
+            + " supported by switchboard sub (its -D takes connect, subscribe, will and"
+            + " disconnect).",
+        "sub -t x --retain-as-published|Error: --retain-as-published is MQTT 5 only; add -V 5."
       })
   @DisplayName("a bad flag or value: one 'Error:' line and where the usage is, exit 1")
   void badUsage(String spec) {
