@@ -433,9 +433,7 @@ final class MqttClientOptions {
     int brokerPort =
         port != null
             ? port
-            : parsed != null && parsed.port() > 0
-                ? parsed.port()
-                : transport == MqttTransport.SSL ? 8883 : transport.defaultPort();
+            : parsed != null && parsed.port() > 0 ? parsed.port() : transport.defaultPort();
     String wsPath =
         transport.isWebSocket() && parsed != null && parsed.path() != null ? parsed.path() : null;
     String urlTopic =
