@@ -602,6 +602,9 @@ public final class MqttClient implements AutoCloseable {
         return 0;
       }
       int msgId = qos == 0 ? 0 : nextPacketId();
+      if (msgId < 0) {
+        return -2; // 65,535 messages unacknowledged: the outbox is full whatever its limit
+      }
       Publish publish = new Publish(topic, payload, qos, retain, false, msgId, props);
       int size = MqttCodec.encodedSize(publish, version());
       if (v5 && !limits.fits(publish, version())) {
@@ -710,6 +713,9 @@ public final class MqttClient implements AutoCloseable {
         return -1;
       }
       int msgId = nextPacketId();
+      if (msgId < 0) {
+        return -2;
+      }
       Subscribe packet = new Subscribe(msgId, subs, props);
       if (!queueRequest(msgId, Outbox.Kind.SUBSCRIBE, packet)) {
         return -2;
@@ -760,6 +766,9 @@ public final class MqttClient implements AutoCloseable {
         filters.add(filter);
       }
       int msgId = nextPacketId();
+      if (msgId < 0) {
+        return -2;
+      }
       Unsubscribe packet =
           new Unsubscribe(
               msgId,
@@ -1062,7 +1071,7 @@ public final class MqttClient implements AutoCloseable {
           subscriptions.clear();
           int msgId = nextPacketId();
           Subscribe packet = new Subscribe(msgId, resubscribe, MqttProperties.EMPTY);
-          if (queueRequest(msgId, Outbox.Kind.SUBSCRIBE, packet)) {
+          if (msgId > 0 && queueRequest(msgId, Outbox.Kind.SUBSCRIBE, packet)) {
             pendingSubscribes.put(msgId, resubscribe);
           }
         }
@@ -1790,6 +1799,7 @@ public final class MqttClient implements AutoCloseable {
     }
   }
 
+  /** The next packet identifier no outbox entry holds, or -1 when all 65,535 are held. */
   private int nextPacketId() {
     for (int i = 0; i < 0xFFFF; i++) {
       lastPacketId = lastPacketId >= 0xFFFF ? 1 : lastPacketId + 1;
@@ -1797,7 +1807,7 @@ public final class MqttClient implements AutoCloseable {
         return lastPacketId;
       }
     }
-    throw new IllegalStateException("all 65535 packet identifiers are in use");
+    return -1; // every identifier is held by an unacknowledged entry
   }
 
   // ------------------------------------------------------------------ helpers

@@ -215,6 +215,18 @@ class ClientBehaviourTest {
   }
 
   @Test
+  @DisplayName("All 65,535 packet ids held by unacknowledged messages: -2, not an exception")
+  void packetIdsExhausted() {
+    try (MqttClient client = MqttClient.init(brokers.config(ours(), "ids").build())) {
+      for (int i = 0; i < 65535; i++) {
+        assertThat(client.publish("ids/t", "x", 1, false)).isPositive();
+      }
+      assertThat(client.publish("ids/t", "x", 1, false)).isEqualTo(-2);
+      assertThat(client.enqueue("ids/t", "x", 2, false, false)).isEqualTo(-2);
+    }
+  }
+
+  @Test
   @DisplayName("Outbox expiry: a message never acknowledged is deleted with a DELETED event")
   void outboxExpiry() throws IOException {
     int closedPort = freePort();
