@@ -137,8 +137,8 @@ public final class PubCommand implements Callable<Integer> {
       if (!Topics.isValidName(target)) {
         throw new UsageError("Invalid publish topic '" + target + "', does it contain '+' or '#'?");
       }
-      if (maxInflight < 1) {
-        throw new UsageError("Invalid -M " + maxInflight + ": at least 1 message in flight.");
+      if (maxInflight < 1 || maxInflight > 65535) {
+        throw new UsageError("Invalid -M " + maxInflight + ": 1 to 65535 messages in flight.");
       }
       if (repeat < 1) {
         throw new UsageError("--repeat argument must be >0.");
@@ -434,12 +434,10 @@ public final class PubCommand implements Callable<Integer> {
     private Integer publish(byte[] payload) {
       int qos = options.qos;
       lastMid = 0;
-      int mid;
-      try {
-        mid = client.publish(target, payload, qos, retain, r.publishProperty());
-      } catch (IllegalStateException e) {
-        // the client throws when all 65535 packet identifiers are taken, instead of -1
-        options.error(err, "Error: " + e.getMessage() + ".");
+      int mid = client.publish(target, payload, qos, retain, r.publishProperty());
+      if (mid == -2) {
+        options.error(
+            err, "Error: the outbox is full: every packet identifier is held by a message.");
         return MqttClientOptions.EXIT_FAILED;
       }
       if (mid < 0) {
