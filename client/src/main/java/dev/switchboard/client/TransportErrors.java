@@ -24,8 +24,14 @@ final class TransportErrors {
 
   /** The error for {@code cause} (null: the peer closed the connection) during {@code phase}. */
   static MqttErrorCodes of(Throwable cause, String phase) {
-    if (cause == null) {
-      return MqttErrorCodes.transport(0, null, "the broker closed the " + phase, null);
+    if (cause == null || cause instanceof ClosedChannelException) {
+      // Closed under us: during a TLS handshake that is a TLS failure (often a port without TLS).
+      boolean tls = phase.contains("TLS");
+      return MqttErrorCodes.transport(
+          0,
+          tls ? "the connection was closed during the handshake (is the port a TLS port?)" : null,
+          "the broker closed the " + phase,
+          cause);
     }
     Throwable root = cause;
     SSLException tls = null;

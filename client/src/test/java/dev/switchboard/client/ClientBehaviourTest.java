@@ -331,6 +331,29 @@ class ClientBehaviourTest {
 
   @Test
   @DisplayName(
+      "TLS to a port without TLS: ERROR TCP_TRANSPORT with a TLS failure, not a bare close")
+  void tlsToPlainPort() {
+    Brokers.Target plain = ours();
+    Brokers.Target asTls =
+        new Brokers.Target(
+            "switchboard", MqttTransport.SSL, plain.uri().replace("mqtt:", "mqtts:"));
+    try (MqttClient client =
+        MqttClient.init(
+            brokers
+                .config(asTls, "tls-plain")
+                .network(n -> n.disableAutoReconnect(true))
+                .build())) {
+      Recorder rec = new Recorder();
+      client.registerEvent(MqttEventId.ANY, rec);
+      client.start();
+      MqttErrorCodes e = rec.await(MqttEventId.ERROR).errorHandle();
+      assertThat(e.errorType()).isEqualTo(MqttErrorType.TCP_TRANSPORT);
+      assertThat(e.tlsFailure()).isNotBlank();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "TLS with the CA but a name the certificate lacks fails; skip_cert_common_name_check")
   void tlsNameCheck() {
     Brokers.Target tls = brokers.targets().get(1);
