@@ -118,6 +118,10 @@ public final class MqttClient implements AutoCloseable {
   private long pingSentNanos;
   private long connectedAtNanos;
   private long reconnectAtNanos;
+
+  /** MQTT 3.1.1: when the earliest sent entry waits long enough to be sent again. */
+  private long retransmitDueNanos = Long.MAX_VALUE;
+
   private int failedAttempts;
   private Mqtt5PublishProperty nextPublishProperty;
   private Mqtt5SubscribeProperty nextSubscribeProperty;
@@ -620,7 +624,7 @@ public final class MqttClient implements AutoCloseable {
       if (outboxFile != null && qos > 0) {
         outboxFile.added(e, version());
       }
-      if (sendNow && connected && (qos == 0 || inFlight() < limits.receiveMaximum())) {
+      if (sendNow && connected && (qos == 0 || outbox.inFlight() < limits.receiveMaximum())) {
         transmit(e);
       }
       wakeTask(); // the entry's retransmit and expiry times may come before what the task waits for
@@ -1084,11 +1088,11 @@ public final class MqttClient implements AutoCloseable {
   /** After a CONNACK: every outbox entry is sent again, in order, PUBLISHes with DUP if sent. */
   private void resendAfterConnect() {
     for (Outbox.Entry e : outbox.entries()) {
-      if (e.stage == Outbox.Stage.ACKNOWLEDGED) {
+      if (e.stage() == Outbox.Stage.ACKNOWLEDGED) {
         send(new PubRel(e.msgId));
-        e.sentNanos = System.nanoTime();
+        sentAt(e, System.nanoTime());
       } else {
-        e.stage = Outbox.Stage.QUEUED;
+        outbox.setStage(e, Outbox.Stage.QUEUED);
       }
     }
     sendQueued();
@@ -1367,8 +1371,8 @@ public final class MqttClient implements AutoCloseable {
         completed(e);
         events.add(publishedEvent(e.msgId, r.reasonCode(), r.properties()));
       } else {
-        e.stage = Outbox.Stage.ACKNOWLEDGED;
-        e.sentNanos = System.nanoTime();
+        outbox.setStage(e, Outbox.Stage.ACKNOWLEDGED);
+        sentAt(e, System.nanoTime());
         if (outboxFile != null) {
           outboxFile.released(e);
         }
@@ -1580,7 +1584,7 @@ public final class MqttClient implements AutoCloseable {
       if (oldest != Long.MAX_VALUE) {
         next = Math.min(next, oldest + config.outbox().expiry().toNanos());
         if (!version().isV5()) {
-          next = Math.min(next, now + config.session().messageRetransmitTimeout().toNanos());
+          next = Math.min(next, retransmitDueNanos);
         }
       }
       long refresh = config.network().refreshConnectionAfter().toNanos();
@@ -1619,18 +1623,11 @@ public final class MqttClient implements AutoCloseable {
           pingSentNanos = now;
         }
       }
-      if (!pingLost && !version().isV5()) {
-        long retransmit = config.session().messageRetransmitTimeout().toNanos();
-        for (Outbox.Entry e : outbox.entries()) {
-          if (e.stage != Outbox.Stage.QUEUED && now - e.sentNanos >= retransmit) {
-            if (e.stage == Outbox.Stage.ACKNOWLEDGED) {
-              send(new PubRel(e.msgId));
-            } else {
-              resend(e);
-            }
-            e.sentNanos = now;
-          }
-        }
+      if (!pingLost
+          && !version().isV5()
+          && retransmitDueNanos != Long.MAX_VALUE
+          && now - retransmitDueNanos >= 0) {
+        retransmitDue(now);
       }
       long period = config.network().refreshConnectionAfter().toNanos();
       refresh = !pingLost && period > 0 && now - connectedAtNanos >= period;
@@ -1705,36 +1702,61 @@ public final class MqttClient implements AutoCloseable {
     dispatch(events);
   }
 
+  /**
+   * MQTT 3.1 and 3.1.1: sends again what waited longer than the retransmit timeout for its
+   * acknowledgement, and notes when the next entry will be due, so that the outbox is gone through
+   * only then, not on every packet the task handles.
+   */
+  private void retransmitDue(long now) {
+    long retransmit = config.session().messageRetransmitTimeout().toNanos();
+    long nextDue = Long.MAX_VALUE;
+    for (Outbox.Entry e : outbox.entries()) {
+      if (e.stage() == Outbox.Stage.QUEUED) {
+        continue;
+      }
+      if (now - e.sentNanos >= retransmit) {
+        if (e.stage() == Outbox.Stage.ACKNOWLEDGED) {
+          send(new PubRel(e.msgId));
+        } else {
+          resend(e);
+        }
+        e.sentNanos = now;
+      }
+      long due = e.sentNanos + retransmit;
+      if (nextDue == Long.MAX_VALUE || due - nextDue < 0) {
+        nextDue = due;
+      }
+    }
+    retransmitDueNanos = nextDue;
+  }
+
+  /** Notes that {@code e} went out at {@code now}: its retransmit time may be the earliest. */
+  private void sentAt(Outbox.Entry e, long now) {
+    e.sentNanos = now;
+    long due = now + config.session().messageRetransmitTimeout().toNanos();
+    if (retransmitDueNanos == Long.MAX_VALUE || due - retransmitDueNanos < 0) {
+      retransmitDueNanos = due;
+    }
+  }
+
   // ------------------------------------------------------------------ writing
 
   /** Sends QUEUED entries in order while the broker's receive maximum allows. */
   private void sendQueued() {
-    if (state != MqttClientState.CONNECTED || channel == null) {
+    if (state != MqttClientState.CONNECTED || channel == null || outbox.queued() == 0) {
       return;
     }
-    int inFlight = inFlight();
     for (Outbox.Entry e : outbox.entries()) {
-      if (e.stage != Outbox.Stage.QUEUED) {
+      if (e.stage() != Outbox.Stage.QUEUED) {
         continue;
       }
-      if (e.kind == Outbox.Kind.PUBLISH && e.qos > 0) {
-        if (inFlight >= limits.receiveMaximum()) {
-          continue;
-        }
-        inFlight++;
+      if (e.kind == Outbox.Kind.PUBLISH
+          && e.qos > 0
+          && outbox.inFlight() >= limits.receiveMaximum()) {
+        continue;
       }
       transmit(e);
     }
-  }
-
-  private int inFlight() {
-    int n = 0;
-    for (Outbox.Entry e : outbox.entries()) {
-      if (e.countsInFlight()) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private void transmit(Outbox.Entry e) {
@@ -1744,11 +1766,11 @@ public final class MqttClient implements AutoCloseable {
       send(e.packet);
     }
     e.everSent = true;
-    e.sentNanos = System.nanoTime();
+    sentAt(e, System.nanoTime());
     if (e.kind == Outbox.Kind.PUBLISH && e.qos == 0) {
       outbox.remove(e); // a stored QoS 0 message is done once written
     } else {
-      e.stage = Outbox.Stage.TRANSMITTED;
+      outbox.setStage(e, Outbox.Stage.TRANSMITTED);
     }
   }
 

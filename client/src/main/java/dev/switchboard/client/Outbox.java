@@ -12,7 +12,9 @@ import java.util.Map;
  * What the client has sent, or must send, and not yet seen acknowledged: ESP-MQTT's outbox. QoS 1
  * and 2 PUBLISHes, SUBSCRIBEs and UNSUBSCRIBEs (for their acknowledgements), and QoS 0 messages
  * enqueued with {@code store}. Entries are kept in the order they were made, which is the order
- * they are sent again after a reconnect. Used under the client's lock only.
+ * they are sent again after a reconnect. It counts the entries not sent yet and the PUBLISHes in
+ * flight, so that neither needs a pass over all entries; stages change through {@link #setStage}.
+ * Used under the client's lock only.
  */
 final class Outbox {
   enum Kind {
@@ -36,7 +38,7 @@ final class Outbox {
     final int size;
     final long createdNanos;
     MqttPacket packet;
-    Stage stage = Stage.QUEUED;
+    private Stage stage = Stage.QUEUED;
     long sentNanos;
     boolean everSent;
 
@@ -50,6 +52,10 @@ final class Outbox {
       this.createdNanos = createdNanos;
     }
 
+    Stage stage() {
+      return stage;
+    }
+
     /** A PUBLISH that occupies one of the broker's receive-maximum slots while unacknowledged. */
     boolean countsInFlight() {
       return kind == Kind.PUBLISH && qos > 0 && stage != Stage.QUEUED;
@@ -60,6 +66,8 @@ final class Outbox {
   private final Map<Integer, Entry> byMsgId = new HashMap<>();
   private long nextSeq;
   private long bytes;
+  private int queued;
+  private int inFlight;
 
   Entry add(int msgId, Kind kind, int qos, MqttPacket packet, int size, long nowNanos) {
     Entry e = new Entry(nextSeq++, msgId, kind, qos, packet, size, nowNanos);
@@ -68,7 +76,43 @@ final class Outbox {
       byMsgId.put(msgId, e);
     }
     bytes += size;
+    queued++;
     return e;
+  }
+
+  /** Moves an entry to another stage, keeping the counts. */
+  void setStage(Entry e, Stage stage) {
+    uncount(e);
+    e.stage = stage;
+    count(e);
+  }
+
+  private void count(Entry e) {
+    if (e.stage == Stage.QUEUED) {
+      queued++;
+    }
+    if (e.countsInFlight()) {
+      inFlight++;
+    }
+  }
+
+  private void uncount(Entry e) {
+    if (e.stage == Stage.QUEUED) {
+      queued--;
+    }
+    if (e.countsInFlight()) {
+      inFlight--;
+    }
+  }
+
+  /** Entries not sent yet (on this connection). */
+  int queued() {
+    return queued;
+  }
+
+  /** QoS 1 and 2 PUBLISHes sent and not yet acknowledged: the broker's receive-maximum slots. */
+  int inFlight() {
+    return inFlight;
   }
 
   Entry get(int msgId) {
@@ -82,6 +126,7 @@ final class Outbox {
   void remove(Entry e) {
     if (bySeq.remove(e.seq) != null) {
       bytes -= e.size;
+      uncount(e);
       if (e.msgId != 0) {
         byMsgId.remove(e.msgId, e);
       }
@@ -104,6 +149,7 @@ final class Outbox {
       }
       it.remove();
       bytes -= e.size;
+      uncount(e);
       if (e.msgId != 0) {
         byMsgId.remove(e.msgId, e);
       }
@@ -124,13 +170,11 @@ final class Outbox {
     return bytes;
   }
 
-  int size() {
-    return bySeq.size();
-  }
-
   void clear() {
     bySeq.clear();
     byMsgId.clear();
     bytes = 0;
+    queued = 0;
+    inFlight = 0;
   }
 }

@@ -139,7 +139,7 @@ final class OutboxFile {
       }
       Outbox.Entry e = outbox.add(l.msgId, Outbox.Kind.PUBLISH, l.qos, p, l.wire.length, nowNanos);
       e.everSent = true;
-      e.stage = l.released ? Outbox.Stage.ACKNOWLEDGED : Outbox.Stage.TRANSMITTED;
+      outbox.setStage(e, l.released ? Outbox.Stage.ACKNOWLEDGED : Outbox.Stage.TRANSMITTED);
     }
     loaded.clear();
   }
