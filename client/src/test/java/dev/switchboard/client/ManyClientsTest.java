@@ -34,55 +34,59 @@ class ManyClientsTest {
     String external = System.getProperty("client.fleet.uri");
     try (TestBroker broker = external == null ? TestBroker.start() : null;
         MqttClientNetwork network = MqttClientNetwork.create(1)) {
-      Runtime rt = Runtime.getRuntime();
-      System.gc();
-      long before = rt.totalMemory() - rt.freeMemory();
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        MqttClient c =
-            MqttClient.init(
-                MqttClientConfig.builder()
-                    .broker(
-                        b ->
-                            b.uri(
-                                external != null ? external : "mqtt://127.0.0.1:" + broker.port()))
-                    .credentials(cr -> cr.clientId("dev-" + clients.size()))
-                    .build(),
-                network);
-        c.registerEvent(
-            MqttEventId.CONNECTED,
-            e -> {
-              connected.incrementAndGet();
-              if (Thread.currentThread().isVirtual()) {
-                onVirtualThreads.incrementAndGet();
-              }
-              e.client().subscribe("fleet/all", 0);
-            });
-        c.registerEvent(MqttEventId.SUBSCRIBED, e -> subscribed.incrementAndGet());
-        c.registerEvent(MqttEventId.DATA, e -> received.incrementAndGet());
-        clients.add(c);
-        c.start();
+      try {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long before = rt.totalMemory() - rt.freeMemory();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          MqttClient c =
+              MqttClient.init(
+                  MqttClientConfig.builder()
+                      .broker(
+                          b ->
+                              b.uri(
+                                  external != null
+                                      ? external
+                                      : "mqtt://127.0.0.1:" + broker.port()))
+                      .credentials(cr -> cr.clientId("dev-" + clients.size()))
+                      .build(),
+                  network);
+          c.registerEvent(
+              MqttEventId.CONNECTED,
+              e -> {
+                connected.incrementAndGet();
+                if (Thread.currentThread().isVirtual()) {
+                  onVirtualThreads.incrementAndGet();
+                }
+                e.client().subscribe("fleet/all", 0);
+              });
+          c.registerEvent(MqttEventId.SUBSCRIBED, e -> subscribed.incrementAndGet());
+          c.registerEvent(MqttEventId.DATA, e -> received.incrementAndGet());
+          clients.add(c);
+          c.start();
+        }
+        Awaitility.await()
+            .atMost(Recorder.TIMEOUT.multipliedBy(3))
+            .until(() -> subscribed.get() == n);
+        long ready = System.nanoTime();
+        System.gc();
+        long after = rt.totalMemory() - rt.freeMemory();
+        clients.get(0).publish("fleet/all", "hello", 0, false);
+        Awaitility.await().atMost(Recorder.TIMEOUT).until(() -> received.get() == n);
+        assertThat(connected.get()).isEqualTo(n);
+        assertThat(onVirtualThreads.get()).as("every handler ran on a virtual thread").isEqualTo(n);
+        System.out.printf(
+            "fleet: %d clients connected and subscribed in %d ms; heap %+d KiB (%.1f KiB per"
+                + " client, %s)%n",
+            n,
+            (ready - start) / 1_000_000,
+            (after - before) / 1024,
+            (after - before) / 1024.0 / n,
+            external == null ? "clients and broker in this JVM" : "clients only");
+      } finally {
+        clients.forEach(MqttClient::destroy); // before their network and broker close
       }
-      Awaitility.await()
-          .atMost(Recorder.TIMEOUT.multipliedBy(3))
-          .until(() -> subscribed.get() == n);
-      long ready = System.nanoTime();
-      System.gc();
-      long after = rt.totalMemory() - rt.freeMemory();
-      clients.get(0).publish("fleet/all", "hello", 0, false);
-      Awaitility.await().atMost(Recorder.TIMEOUT).until(() -> received.get() == n);
-      assertThat(connected.get()).isEqualTo(n);
-      assertThat(onVirtualThreads.get()).as("every handler ran on a virtual thread").isEqualTo(n);
-      System.out.printf(
-          "fleet: %d clients connected and subscribed in %d ms; heap %+d KiB (%.1f KiB per"
-              + " client, %s)%n",
-          n,
-          (ready - start) / 1_000_000,
-          (after - before) / 1024,
-          (after - before) / 1024.0 / n,
-          external == null ? "clients and broker in this JVM" : "clients only");
-    } finally {
-      clients.forEach(MqttClient::destroy);
     }
   }
 }
