@@ -2,7 +2,6 @@ package dev.switchboard.client;
 
 import java.net.NetworkInterface;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,10 +14,6 @@ final class DeviceMac {
   static String defaultClientId(byte[] mac) {
     byte[] m = mac != null ? mac : Host.MAC;
     return String.format("ESP32_%02x%02X%02X", m[3] & 0xFF, m[4] & 0xFF, m[5] & 0xFF);
-  }
-
-  static String format(byte[] mac) {
-    return HexFormat.ofDelimiter(":").formatHex(mac);
   }
 
   /** This machine's first hardware address; made up (locally administered) when there is none. */

@@ -599,7 +599,7 @@ public final class MqttClient implements AutoCloseable {
           return -1;
         }
         Publish publish = new Publish(topic, payload, 0, retain, false, 0, props);
-        if (v5 && !limits.fits(publish, version())) {
+        if (v5 && !limits.fits(MqttCodec.encodedSize(publish, version()))) {
           return -1;
         }
         send(publish);
@@ -611,7 +611,7 @@ public final class MqttClient implements AutoCloseable {
       }
       Publish publish = new Publish(topic, payload, qos, retain, false, msgId, props);
       int size = MqttCodec.encodedSize(publish, version());
-      if (v5 && !limits.fits(publish, version())) {
+      if (v5 && !limits.fits(size)) {
         return -1;
       }
       if (qos > 0
@@ -865,12 +865,12 @@ public final class MqttClient implements AutoCloseable {
         continue;
       }
       if (!(item instanceof Inbound in) || in.generation != attempt.generation) {
-        if (item instanceof Inbound in) {
-          inboundDone(in);
+        if (item instanceof Inbound) {
+          inboundDone();
         }
         continue; // commands wait for the connection; stale input is dropped
       }
-      inboundDone(in);
+      inboundDone();
       Object what = in.what;
       if (what instanceof TransportUp) {
         transportUp = true;
@@ -935,7 +935,6 @@ public final class MqttClient implements AutoCloseable {
                       }
                     })
             .channel();
-    attempt.channel = channel;
     return attempt;
   }
 
@@ -1112,7 +1111,7 @@ public final class MqttClient implements AutoCloseable {
     if (item instanceof UserEvent u) {
       dispatch(List.of(u.event.withClient(this, config.session().protocolVer())));
     } else if (item instanceof Inbound in) {
-      inboundDone(in);
+      inboundDone();
       if (in.generation == currentGeneration()) {
         handleInbound(in.what);
       }
@@ -1163,8 +1162,8 @@ public final class MqttClient implements AutoCloseable {
       return false;
     }
     expireOutbox(); // entries keep expiring while the client is disconnected
-    if (item instanceof Inbound in) {
-      inboundDone(in);
+    if (item instanceof Inbound) {
+      inboundDone();
       return true; // from a closed connection
     }
     if (item instanceof UserEvent u) {
@@ -1964,7 +1963,7 @@ public final class MqttClient implements AutoCloseable {
     taskInbox.add(new Inbound(gen, what));
   }
 
-  private void inboundDone(Inbound in) {
+  private void inboundDone() {
     int left = inboundQueued.decrementAndGet();
     if (left == INBOUND_LOW) {
       Channel ch = channelUnlocked();
@@ -2066,7 +2065,6 @@ public final class MqttClient implements AutoCloseable {
     final int generation;
     final BrokerEndpoint endpoint;
     volatile boolean tcpUp;
-    Channel channel;
 
     Connecting(int generation, BrokerEndpoint endpoint) {
       this.generation = generation;

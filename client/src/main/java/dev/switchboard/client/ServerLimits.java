@@ -1,9 +1,7 @@
 package dev.switchboard.client;
 
-import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.codec.MqttCodec;
 import dev.switchboard.mqtt.packet.MqttProperties;
-import dev.switchboard.mqtt.packet.Publish;
 import dev.switchboard.mqtt.packet.Subscription;
 import dev.switchboard.mqtt.topic.Topics;
 import java.util.List;
@@ -51,8 +49,8 @@ record ServerLimits(
   }
 
   /** [MQTT-3.1.2-24]: nothing larger than the broker's maximum packet size. */
-  boolean fits(Publish publish, MqttVersion version) {
-    return MqttCodec.encodedSize(publish, version) <= maximumPacketSize;
+  boolean fits(int encodedSize) {
+    return encodedSize <= maximumPacketSize;
   }
 
   boolean allowsSubscribe(List<Subscription> subs, MqttProperties props) {
