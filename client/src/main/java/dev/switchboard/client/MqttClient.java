@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1308,32 +1309,13 @@ public final class MqttClient implements AutoCloseable {
     byte[] payload = p.payload();
     int chunk = config.extensions().reassembleData() ? Integer.MAX_VALUE : config.buffer().size();
     Mqtt5EventProperty props = Properties5.event(p.properties());
-    MqttProtocolVersion version = config.session().protocolVer();
     int msgId = p.qos() == 0 ? 0 : p.packetId();
-    if (payload.length <= chunk) {
-      return List.of(
-          new MqttEvent(
-              MqttEventId.DATA,
-              this,
-              payload,
-              payload.length,
-              0,
-              topic,
-              msgId,
-              false,
-              null,
-              p.retain(),
-              p.qos(),
-              p.dup(),
-              version,
-              props,
-              0));
-    }
     List<MqttEvent> events = new ArrayList<>(payload.length / chunk + 1);
-    for (int offset = 0; offset < payload.length; offset += chunk) {
+    int offset = 0;
+    do { // an empty message is one DATA event too
       int len = Math.min(chunk, payload.length - offset);
-      byte[] part = new byte[len];
-      System.arraycopy(payload, offset, part, 0, len);
+      byte[] part =
+          len == payload.length ? payload : Arrays.copyOfRange(payload, offset, offset + len);
       events.add(
           new MqttEvent(
               MqttEventId.DATA,
@@ -1348,10 +1330,11 @@ public final class MqttClient implements AutoCloseable {
               p.retain(),
               p.qos(),
               p.dup(),
-              version,
+              config.session().protocolVer(),
               props,
               0));
-    }
+      offset += len;
+    } while (offset < payload.length);
     return events;
   }
 
@@ -1418,22 +1401,7 @@ public final class MqttClient implements AutoCloseable {
   }
 
   private MqttEvent publishedEvent(int msgId, int reason, MqttProperties props) {
-    return new MqttEvent(
-        MqttEventId.PUBLISHED,
-        this,
-        null,
-        0,
-        0,
-        null,
-        msgId,
-        false,
-        null,
-        false,
-        0,
-        false,
-        config.session().protocolVer(),
-        Properties5.event(props),
-        reason);
+    return notice(MqttEventId.PUBLISHED, msgId, null, null, props, reason);
   }
 
   private void onSubAck(SubAck s) {
@@ -1463,23 +1431,7 @@ public final class MqttClient implements AutoCloseable {
                   "the broker refused "
                       + (codes.length == 1 ? "the subscription" : "one or more subscriptions"))
               : null;
-      events.add(
-          new MqttEvent(
-              MqttEventId.SUBSCRIBED,
-              this,
-              codes,
-              codes.length,
-              0,
-              null,
-              s.packetId(),
-              false,
-              error,
-              false,
-              0,
-              false,
-              config.session().protocolVer(),
-              Properties5.event(s.properties()),
-              0));
+      events.add(notice(MqttEventId.SUBSCRIBED, s.packetId(), codes, error, s.properties(), 0));
       sendQueued();
     } finally {
       lock.unlock();
@@ -1504,23 +1456,7 @@ public final class MqttClient implements AutoCloseable {
       for (int i = 0; i < codes.length; i++) {
         codes[i] = (byte) (int) u.reasonCodes().get(i);
       }
-      events.add(
-          new MqttEvent(
-              MqttEventId.UNSUBSCRIBED,
-              this,
-              codes,
-              codes.length,
-              0,
-              null,
-              u.packetId(),
-              false,
-              null,
-              false,
-              0,
-              false,
-              config.session().protocolVer(),
-              Properties5.event(u.properties()),
-              0));
+      events.add(notice(MqttEventId.UNSUBSCRIBED, u.packetId(), codes, null, u.properties(), 0));
       sendQueued();
     } finally {
       lock.unlock();
@@ -1545,22 +1481,7 @@ public final class MqttClient implements AutoCloseable {
         events.add(event(MqttEventId.DISCONNECTED));
       } else {
         events.add(
-            new MqttEvent(
-                MqttEventId.DISCONNECTED,
-                this,
-                null,
-                0,
-                0,
-                null,
-                0,
-                false,
-                why,
-                false,
-                0,
-                false,
-                config.session().protocolVer(),
-                null,
-                why.disconnectReturnCode()));
+            notice(MqttEventId.DISCONNECTED, 0, null, why, null, why.disconnectReturnCode()));
       }
     } finally {
       lock.unlock();
@@ -1866,41 +1787,40 @@ public final class MqttClient implements AutoCloseable {
   }
 
   private MqttEvent event(MqttEventId id) {
-    return new MqttEvent(
-        id,
-        this,
-        null,
-        0,
-        0,
-        null,
-        0,
-        false,
-        null,
-        false,
-        0,
-        false,
-        config.session().protocolVer(),
-        null,
-        0);
+    return notice(id, 0, null, null, null, 0);
   }
 
   private MqttEvent errorEvent(MqttErrorCodes error) {
+    return notice(MqttEventId.ERROR, 0, null, error, null, 0);
+  }
+
+  /**
+   * An event other than DATA, CONNECTED and DELETED: ESP-MQTT fills only the message id, the data
+   * (SUBACK codes), the error handle, MQTT 5 properties and the reason code for these.
+   */
+  private MqttEvent notice(
+      MqttEventId id,
+      int msgId,
+      byte[] data,
+      MqttErrorCodes error,
+      MqttProperties props,
+      int reasonCode) {
     return new MqttEvent(
-        MqttEventId.ERROR,
+        id,
         this,
+        data,
+        data == null ? 0 : data.length,
+        0,
         null,
-        0,
-        0,
-        null,
-        0,
+        msgId,
         false,
         error,
         false,
         0,
         false,
         config.session().protocolVer(),
-        null,
-        0);
+        Properties5.event(props),
+        reasonCode);
   }
 
   /** Runs the handlers for each event, in order, on the task thread, outside the lock. */
