@@ -1,9 +1,9 @@
 package dev.switchboard.app;
 
 import dev.switchboard.broker.Broker;
-import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.ListenerException;
 import dev.switchboard.broker.auth.ClientControl;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.StoreException;

@@ -2,7 +2,7 @@ package dev.switchboard.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ListenerConfig.ClientAuth;
 import dev.switchboard.broker.transport.ServerTls;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.bench.compare.MosquittoLauncher;
 import dev.switchboard.bench.compare.StandardScenarios;
 import dev.switchboard.broker.Broker;
-import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.Session;
 import java.io.File;

@@ -3,7 +3,7 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.broker.BrokerConfig;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ListenerConfig.ClientAuth;
 import dev.switchboard.broker.transport.ListenerConfig.Kind;

@@ -2,6 +2,9 @@ package dev.switchboard.broker;
 
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoreException;

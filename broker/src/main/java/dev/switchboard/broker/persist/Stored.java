@@ -1,6 +1,6 @@
 package dev.switchboard.broker.persist;
 
-import dev.switchboard.broker.Message;
+import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.mqtt.topic.SharedSubscription;

@@ -1,6 +1,6 @@
 package dev.switchboard.broker.retained;
 
-import dev.switchboard.broker.Message;
+import dev.switchboard.broker.message.Message;
 import dev.switchboard.mqtt.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;

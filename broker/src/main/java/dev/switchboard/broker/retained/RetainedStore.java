@@ -1,6 +1,6 @@
 package dev.switchboard.broker.retained;
 
-import dev.switchboard.broker.Message;
+import dev.switchboard.broker.message.Message;
 import java.util.List;
 
 /** Where retained messages live. Thread-safe: called from every event loop. */

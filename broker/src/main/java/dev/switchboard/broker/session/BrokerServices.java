@@ -1,8 +1,8 @@
 package dev.switchboard.broker.session;
 
-import dev.switchboard.broker.BrokerConfig;
-import dev.switchboard.broker.BrokerMetrics;
-import dev.switchboard.broker.Message;
+import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.SubscriptionIndex;

@@ -1,6 +1,6 @@
 package dev.switchboard.broker.session;
 
-import dev.switchboard.broker.Message;
+import dev.switchboard.broker.message.Message;
 
 /**
  * A message on its way to one session: queued, or in flight with a packet id. Owned by the

@@ -1,6 +1,6 @@
 package dev.switchboard.broker.session;
 
-import dev.switchboard.broker.Message;
+import dev.switchboard.broker.message.Message;
 import java.util.concurrent.TimeUnit;
 
 /**

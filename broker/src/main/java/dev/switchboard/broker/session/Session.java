@@ -1,9 +1,9 @@
 package dev.switchboard.broker.session;
 
-import dev.switchboard.broker.BrokerConfig;
-import dev.switchboard.broker.BrokerMetrics;
-import dev.switchboard.broker.Message;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.QueuedMessage;

@@ -1,6 +1,6 @@
 package dev.switchboard.broker.transport;
 
-import dev.switchboard.broker.BrokerMetrics;
+import dev.switchboard.broker.metrics.BrokerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CodecException;

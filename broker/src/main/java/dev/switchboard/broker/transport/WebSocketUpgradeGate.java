@@ -1,6 +1,6 @@
 package dev.switchboard.broker.transport;
 
-import dev.switchboard.broker.BrokerMetrics;
+import dev.switchboard.broker.metrics.BrokerMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

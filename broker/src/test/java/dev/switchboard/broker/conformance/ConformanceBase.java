@@ -2,8 +2,8 @@ package dev.switchboard.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.auth.Authenticator;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.broker.testing.TestBroker;

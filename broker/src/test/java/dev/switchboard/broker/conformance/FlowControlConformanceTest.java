@@ -3,7 +3,7 @@ package dev.switchboard.broker.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.broker.BrokerMetrics;
+import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.mqtt.MqttVersion;

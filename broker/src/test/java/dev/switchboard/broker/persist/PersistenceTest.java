@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.broker.Broker;
-import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.auth.AnonymousAuthenticator;
 import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.broker.testing.TestBroker;

@@ -1,9 +1,9 @@
 package dev.switchboard.broker.testing;
 
 import dev.switchboard.broker.Broker;
-import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.auth.Authenticator;
 import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import java.time.Duration;
 import java.util.function.UnaryOperator;

@@ -3,8 +3,8 @@ package dev.switchboard.broker.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.broker.BrokerConfig;
 import dev.switchboard.broker.ListenerException;
+import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.transport.ListenerConfig.ClientAuth;
 import java.nio.file.Path;

@@ -75,12 +75,12 @@ class TlsListenerTest {
   static TestBroker broker(
       TestPki.Issued certificate,
       TlsConfig.Provider provider,
-      UnaryOperator<dev.switchboard.broker.BrokerConfig> more,
+      UnaryOperator<dev.switchboard.broker.config.BrokerConfig> more,
       CapturingAuthenticator auth) {
     TlsConfig tls =
         TlsConfig.files(certificate.certificateFile(), certificate.keyFile())
             .withProvider(provider);
-    UnaryOperator<dev.switchboard.broker.BrokerConfig> config =
+    UnaryOperator<dev.switchboard.broker.config.BrokerConfig> config =
         c -> more.apply(c.withListener(ListenerConfig.tls("mqtts", 0)).withTls(tls));
     return auth == null ? TestBroker.start(config) : TestBroker.start(config, auth);
   }

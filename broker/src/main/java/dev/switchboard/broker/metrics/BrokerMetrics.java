@@ -1,4 +1,4 @@
-package dev.switchboard.broker;
+package dev.switchboard.broker.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;

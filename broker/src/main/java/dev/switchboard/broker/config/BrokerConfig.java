@@ -1,4 +1,4 @@
-package dev.switchboard.broker;
+package dev.switchboard.broker.config;
 
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.TlsConfig;

@@ -1,4 +1,4 @@
-package dev.switchboard.broker;
+package dev.switchboard.broker.message;
 
 import dev.switchboard.mqtt.packet.MqttProperties;
 
