@@ -10,8 +10,8 @@ import dev.switchboard.bench.compare.MosquittoLauncher;
 import dev.switchboard.bench.compare.StandardScenarios;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
-import dev.switchboard.broker.session.Session;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -157,14 +157,14 @@ class BenchSmokeTest {
         .subscriptions()
         .match(
             topic,
-            new SubscriptionIndex.MatchSink<Session>() {
+            new SubscriptionIndex.MatchSink<Subscriber>() {
               @Override
-              public void subscriber(Session subscriber, String filterKey) {
+              public void subscriber(Subscriber subscriber, String filterKey) {
                 n.incrementAndGet();
               }
 
               @Override
-              public void sharedGroup(SubscriptionIndex.SharedGroup<Session> group) {
+              public void sharedGroup(SubscriptionIndex.SharedGroup<Subscriber> group) {
                 n.addAndGet(group.members().size());
               }
             });

@@ -6,6 +6,10 @@ import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.auth.ClientControl;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.connection.ConnectionContext;
+import dev.switchboard.broker.connection.ConnectionFlows;
+import dev.switchboard.broker.connection.ServerShutdown;
+import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
@@ -19,37 +23,33 @@ import dev.switchboard.broker.persist.StoredState;
 import dev.switchboard.broker.persist.StoredSubscription;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
+import dev.switchboard.broker.routing.Router;
+import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
+import dev.switchboard.broker.session.SessionOwnership;
 import dev.switchboard.broker.session.SessionRegistry;
 import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.broker.transport.BoundListener;
-import dev.switchboard.broker.transport.ChannelInfo;
 import dev.switchboard.broker.transport.ListenerConfig;
-import dev.switchboard.broker.transport.ListenerTransport;
 import dev.switchboard.broker.transport.ServerCertificate;
 import dev.switchboard.broker.transport.ServerTls;
-import dev.switchboard.mqtt.codec.MqttDecoder;
-import dev.switchboard.mqtt.topic.SharedSubscription;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -61,12 +61,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT broker engine: listeners, sessions, routing, retained messages, wills, {@code $SYS}.
- * Plug-in points (authentication, authorization, retained store) are constructor arguments; the app
+ * The MQTT broker engine, put together: listeners, sessions, routing, retained messages, wills,
+ * {@code $SYS}, and the store they are restored from. Plug-in points (authentication,
+ * authorization, retained store, persistence) are constructor arguments; the seams the platform and
+ * the cluster use (publish interceptors, route targets, session ownership) are reached through
+ * {@link #interceptors()}, {@link #router()} and {@link #sessionOwnership(UnaryOperator)}. The app
  * module wires them.
  */
 public final class Broker implements BrokerServices, ClientControl, AutoCloseable {
@@ -77,21 +81,19 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
 
   private final BrokerConfig config;
   private final BrokerMetrics metrics = new BrokerMetrics();
-  private final SubscriptionIndex<Session> subscriptions = new SubscriptionIndex<>();
+  private final SubscriptionIndex<Subscriber> subscriptions = new SubscriptionIndex<>();
   private final SessionRegistry sessions = new SessionRegistry();
   private final RetainedStore retained;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final Persistence persistence;
   private final Journal journal;
-  private final long startedNanos = System.nanoTime();
+  private final Router router;
+  private final PublishInterceptors interceptors = new PublishInterceptors();
+  private SessionOwnership ownership = sessions;
 
   private EventLoopGroup group;
-
-  /** Bound listeners by name, in the order they were bound. */
-  private final Map<String, BoundListener> bound = new LinkedHashMap<>();
-
-  private final List<Channel> listeners = new ArrayList<>();
+  private Listeners listeners;
   private volatile ServerTls tls;
   private final ChannelGroup clients =
       new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
@@ -132,7 +134,20 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     this.authorizer = authorizer;
     this.persistence = persistence;
     this.journal = persistence.enabled() ? new Journal(persistence) : null;
+    this.router = new Router(this.config, metrics, subscriptions, retained, journal);
     this.sessions.bind(this);
+  }
+
+  /**
+   * Who owns the session of a client id: this node's registry unless {@code wrap} puts something in
+   * front of it (the cluster's ownership, which claims an id across nodes before it hands the
+   * connection to the local registry). Before {@link #start()} only.
+   */
+  public synchronized void sessionOwnership(UnaryOperator<SessionOwnership> wrap) {
+    if (group != null) {
+      throw new IllegalStateException("the session ownership is set before the broker starts");
+    }
+    this.ownership = wrap.apply(sessions);
   }
 
   /**
@@ -152,6 +167,19 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     group = new MultiThreadIoEventLoopGroup(threads, io);
     Class<? extends ServerChannel> serverChannel =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ConnectionFlows flows =
+        new ConnectionFlows(
+            new ConnectionContext(
+                config,
+                metrics,
+                authenticator,
+                authorizer,
+                ownership,
+                interceptors,
+                router,
+                retained,
+                journal));
+    listeners = new Listeners(config, metrics, flows, clients, () -> stopping);
     try {
       if (journal != null) {
         restore();
@@ -159,10 +187,11 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
       tls = openTls();
       for (ListenerConfig l : config.listeners()) {
         if (l.enabled()) {
-          bind(l, serverChannel);
+          listeners.bind(l, group, serverChannel, tls);
         }
       }
     } catch (RuntimeException e) {
+      listeners.close();
       if (tls != null) {
         tls.close();
       }
@@ -182,7 +211,8 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
     if (!config.sysInterval().isZero()) {
       long every = config.sysInterval().toMillis();
-      sysTask = group.next().scheduleAtFixedRate(this::publishSys, 0, every, TimeUnit.MILLISECONDS);
+      SysTopics sys = new SysTopics(metrics, sessions, subscriptions, retained, router);
+      sysTask = group.next().scheduleAtFixedRate(sys::publish, 0, every, TimeUnit.MILLISECONDS);
     }
     log.debug("broker started ({} transport)", epoll ? "epoll" : "nio");
   }
@@ -224,75 +254,18 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
   }
 
-  private void bind(ListenerConfig listener, Class<? extends ServerChannel> channelClass) {
-    String host = listener.host() != null ? listener.host() : config.bindAddress();
-    int port = listener.port();
-    String name = listener.name();
-    ListenerTransport transport =
-        ListenerTransport.of(
-            listener, tls, metrics, config.maxPacketSize(), config.connectTimeout());
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(group)
-            .channel(channelClass)
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (stopping
-                        || (config.maxConnections() > 0
-                            && clients.size() >= config.maxConnections())) {
-                      ch.close();
-                      return;
-                    }
-                    clients.add(ch);
-                    ch.attr(ChannelInfo.LISTENER).set(name);
-                    if (transport != null) {
-                      transport.initChannel(ch); // PROXY, TLS, WebSocket: what the listener needs
-                    }
-                    // Two handlers: the decoder (which also counts the bytes read) and the
-                    // connection, which encodes what it writes itself, into one buffer per burst.
-                    ch.pipeline()
-                        .addLast(
-                            "decoder",
-                            new MqttDecoder(
-                                true, config.maxPacketSize(), metrics.bytesReceived::add))
-                        .addLast("mqtt", new MqttConnection(Broker.this));
-                  }
-                });
-    try {
-      Channel ch = b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
-      listeners.add(ch);
-      bound.put(name, new BoundListener(listener, (InetSocketAddress) ch.localAddress()));
-    } catch (Exception e) {
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      // Native transports say "bind(..) failed with error(-98): Address already in use"
-      int cut = why.lastIndexOf("): ");
-      if (cut >= 0 && e instanceof java.io.IOException) {
-        why = why.substring(cut + 3);
-      }
-      throw new ListenerException(
-          listener.kind().scheme() + "://" + host + ":" + port + ": cannot listen: " + why, e);
-    }
-  }
-
   /** The addresses the listeners are bound to, by listener name, in the order they were bound. */
   public synchronized Map<String, InetSocketAddress> boundAddresses() {
     Map<String, InetSocketAddress> out = new LinkedHashMap<>();
-    bound.forEach((name, l) -> out.put(name, l.address()));
+    if (listeners != null) {
+      listeners.bound().forEach((name, l) -> out.put(name, l.address()));
+    }
     return out;
   }
 
   /** The listeners that are bound, in the order they were bound: what a start banner lists. */
   public synchronized List<BoundListener> boundListeners() {
-    return List.copyOf(bound.values());
+    return listeners == null ? List.of() : List.copyOf(listeners.bound().values());
   }
 
   /**
@@ -301,10 +274,13 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
    * @throws IllegalArgumentException when there is no such listener, or it is off
    */
   public synchronized int port(String name) {
-    BoundListener l = bound.get(name);
+    BoundListener l = listeners == null ? null : listeners.bound().get(name);
     if (l == null) {
       throw new IllegalArgumentException(
-          "no listener " + name + " is bound; bound: " + bound.keySet());
+          "no listener "
+              + name
+              + " is bound; bound: "
+              + (listeners == null ? "none" : listeners.bound().keySet()));
     }
     return l.address().getPort();
   }
@@ -345,15 +321,13 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     if (housekeepingTask != null) {
       housekeepingTask.cancel(false);
     }
-    for (Channel l : listeners) {
-      l.close().syncUninterruptibly();
-    }
+    listeners.close();
     if (tls != null) {
       tls.close();
     }
-    List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
+    List<Future<?>> done = new ArrayList<>();
     for (Session s : sessions.all()) {
-      io.netty.util.concurrent.Promise<Void> p = s.executor().newPromise();
+      Promise<Void> p = s.executor().newPromise();
       s.execute(
           () -> {
             s.shutdown();
@@ -361,18 +335,17 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
           });
       done.add(p);
     }
-    for (io.netty.util.concurrent.Future<?> f : done) {
+    for (Future<?> f : done) {
       f.awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     for (Channel ch : clients) {
       ch.eventLoop()
           .execute(
               () -> {
-                MqttConnection c = ch.pipeline().get(MqttConnection.class);
-                if (c != null) {
-                  c.shutdown();
-                } else {
-                  ch.close();
+                ServerShutdown shutdown = new ServerShutdown();
+                ch.pipeline().fireUserEventTriggered(shutdown);
+                if (!shutdown.wasHandled()) {
+                  ch.close(); // no connection in its pipeline yet (a WebSocket upgrade, say)
                 }
               });
     }
@@ -399,211 +372,18 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   // ---------------------------------------------------------------- routing
 
   /**
-   * Routes a message: the retained store first if RETAIN is set (an empty payload clears it
-   * [MQTT-3.3.1-10/11]), then one copy per matching session. Thread-safe; returns the number of
-   * sessions it went to.
+   * Routes a message as a client's would be (retained store, subscribers, route targets), without
+   * the interceptors: the broker's own messages, wills, tools. Thread-safe; returns the number of
+   * subscribers it went to.
    */
   @Override
   public int publish(Message message) {
-    metrics.messagesReceived.increment();
-    return route(message, null);
-  }
-
-  /**
-   * As {@link #publish(Message)}, adding to {@code unit} what must be stored before the publisher
-   * is acknowledged (the copies for persistent sessions, the retained message) and appending the
-   * unit, with what the caller put in it already, to the journal as one transaction. It is appended
-   * before the sessions get their copies: what they write about a copy (sent, dropped,
-   * acknowledged) must come after it. With a null unit those changes are appended at once.
-   */
-  public int publish(Message message, List<Change> unit) {
-    metrics.messagesReceived.increment();
-    return route(message, unit);
-  }
-
-  private int route(Message message, List<Change> unit) {
-    if (message.retain() && config.retainAvailable()) {
-      if (message.payload().length == 0) {
-        retained.remove(message.topic());
-        store(unit, () -> new Change.DeleteRetained(message.topic()));
-      } else {
-        retained.put(message);
-        if (message.publisherId() != null) { // $SYS topics are made anew after a restart
-          store(unit, () -> new Change.PutRetained(Stored.message(message)));
-        }
-      }
-    }
-    Router matches = Router.collect(subscriptions, message.topic());
-    int count = 0;
-    StoredMessage stored = null;
-    // Copies stored in the unit go to their sessions once the unit is appended (a session on this
-    // loop runs its delivery at once, and may append an update or a delete of its copy)
-    List<Runnable> afterAppend = null;
-    for (int i = 0, n = matches.size(); i < n; i++) {
-      Session s = matches.session(i);
-      List<String> keys = matches.filterKeys(i);
-      long seq = 0;
-      if (message.qos() > 0 && s.isPersistent()) {
-        stored = stored == null ? Stored.message(message) : stored;
-        seq = storeCopy(unit, s, stored, keys, false);
-      }
-      long storedAs = seq;
-      afterAppend = hand(s, () -> s.deliver(message, keys, storedAs), seq, unit, afterAppend);
-      count++;
-    }
-    for (SubscriptionIndex.SharedGroup<Session> g : matches.shared()) {
-      Session member = pickMember(g, null);
-      if (member != null) {
-        String key = g.filterKey();
-        long seq = 0;
-        if (message.qos() > 0 && member.isPersistent()) {
-          stored = stored == null ? Stored.message(message) : stored;
-          seq = storeCopy(unit, member, stored, List.of(key), true);
-        }
-        long storedAs = seq;
-        afterAppend =
-            hand(
-                member, () -> member.deliverShared(message, key, storedAs), seq, unit, afterAppend);
-        count++;
-      }
-    }
-    if (unit != null && journal != null) {
-      journal.appendAll(unit);
-    }
-    if (afterAppend != null) {
-      afterAppend.forEach(Runnable::run);
-    }
-    return count;
-  }
-
-  /**
-   * Hands {@code delivery} to session {@code s}: at once, or, when its stored copy {@code seq} is
-   * in {@code unit}, into {@code later}, run once the unit is appended. Returns {@code later}, made
-   * on first use.
-   */
-  private static List<Runnable> hand(
-      Session s, Runnable delivery, long seq, List<Change> unit, List<Runnable> later) {
-    if (seq == 0 || unit == null) {
-      s.execute(delivery);
-      return later;
-    }
-    List<Runnable> out = later == null ? new ArrayList<>() : later;
-    out.add(() -> s.execute(delivery));
-    return out;
-  }
-
-  /**
-   * Stores a session's copy of a message before the session gets it, so that anything the session
-   * later writes about it (sent, acknowledged) comes after; returns its number.
-   */
-  private long storeCopy(
-      List<Change> unit, Session s, StoredMessage stored, List<String> keys, boolean shared) {
-    long seq = journal.nextSeq();
-    Change put =
-        new Change.PutMessage(QueuedMessage.queued(s.clientId(), seq, stored, keys, shared));
-    if (unit != null) {
-      unit.add(put);
-    } else {
-      journal.append(put);
-    }
-    return seq;
-  }
-
-  private void store(List<Change> unit, java.util.function.Supplier<Change> change) {
-    if (journal == null) {
-      return;
-    }
-    if (unit != null) {
-      unit.add(change.get());
-    } else {
-      journal.append(change.get());
-    }
+    return router.publish(message);
   }
 
   @Override
   public boolean redispatchShared(Message message, String sharedFilterKey, Session leaving) {
-    SharedSubscription shared = SharedSubscription.parse(sharedFilterKey);
-    if (shared == null) {
-      return false;
-    }
-    SubscriptionIndex.SharedGroup<Session> g =
-        subscriptions.sharedGroup(shared.group(), shared.filter());
-    if (g == null) {
-      return false;
-    }
-    Session member = pickMember(g, leaving);
-    if (member == null) {
-      return false;
-    }
-    String key = g.filterKey();
-    long seq =
-        message.qos() > 0 && member.isPersistent()
-            ? storeCopy(null, member, Stored.message(message), List.of(key), true)
-            : 0;
-    member.execute(() -> member.deliverShared(message, key, seq));
-    return true;
-  }
-
-  /** Round robin over the group, preferring members that are online. */
-  private static Session pickMember(SubscriptionIndex.SharedGroup<Session> g, Session excluded) {
-    List<Session> members = g.members();
-    int n = members.size();
-    if (n == 0) {
-      return null;
-    }
-    int start = g.nextIndex();
-    Session fallback = null;
-    for (int i = 0; i < n; i++) {
-      Session s = members.get((start + i) % n);
-      if (s == excluded) {
-        continue;
-      }
-      if (s.isOnline()) {
-        return s;
-      }
-      if (fallback == null) {
-        fallback = s;
-      }
-    }
-    return fallback;
-  }
-
-  // ---------------------------------------------------------------- $SYS
-
-  private void publishSys() {
-    long uptime = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
-    sys("version", "switchboard version " + VERSION);
-    sys("uptime", uptime + " seconds");
-    long connected = metrics.clientsConnected.get();
-    long total = sessions.size();
-    sys("clients/connected", connected);
-    sys("clients/active", connected);
-    sys("clients/total", total);
-    sys("clients/disconnected", Math.max(0, total - connected));
-    sys("clients/maximum", metrics.clientsMaximum.get());
-    sys("messages/received", metrics.messagesReceived.sum());
-    sys("messages/sent", metrics.publishSent.sum());
-    sys("publish/messages/received", metrics.publishReceived.sum());
-    sys("publish/messages/sent", metrics.publishSent.sum());
-    sys("publish/messages/dropped", metrics.publishDropped());
-    sys("bytes/received", metrics.bytesReceived.sum());
-    sys("bytes/sent", metrics.bytesSent.sum());
-    sys("subscriptions/count", subscriptions.size());
-    sys("retained messages/count", retained.size());
-  }
-
-  private void sys(String name, Object value) {
-    byte[] payload = String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    Message m =
-        new Message(
-            "$SYS/broker/" + name,
-            payload,
-            0,
-            true,
-            dev.switchboard.mqtt.packet.MqttProperties.EMPTY,
-            null,
-            Message.NEVER);
-    route(m, null); // not counted as received: the broker made it
+    return router.redispatchShared(message, sharedFilterKey, leaving);
   }
 
   // ---------------------------------------------------------------- persistence
@@ -697,7 +477,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     journal.compactSoon();
   }
 
-  // ---------------------------------------------------------------- services
+  // ---------------------------------------------------------------- services and seams
 
   @Override
   public BrokerConfig config() {
@@ -710,7 +490,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   }
 
   @Override
-  public SubscriptionIndex<Session> subscriptions() {
+  public SubscriptionIndex<Subscriber> subscriptions() {
     return subscriptions;
   }
 
@@ -729,12 +509,14 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     return journal;
   }
 
-  Authenticator authenticator() {
-    return authenticator;
+  /** The publish path: add and remove {@link dev.switchboard.broker.routing.RouteTarget}s here. */
+  public Router router() {
+    return router;
   }
 
-  Authorizer authorizer() {
-    return authorizer;
+  /** The publish interceptors every client PUBLISH goes through before it is routed. */
+  public PublishInterceptors interceptors() {
+    return interceptors;
   }
 
   private static String versionFromManifest() {

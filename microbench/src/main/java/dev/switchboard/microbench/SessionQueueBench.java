@@ -5,6 +5,7 @@ import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
+import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Outbound;
@@ -201,7 +202,7 @@ public class SessionQueueBench {
   static final class FakeServices implements BrokerServices {
     final BrokerConfig config;
     final BrokerMetrics metrics = new BrokerMetrics();
-    final SubscriptionIndex<Session> subscriptions = new SubscriptionIndex<>();
+    final SubscriptionIndex<Subscriber> subscriptions = new SubscriptionIndex<>();
     final RetainedStore retained = new InMemoryRetainedStore();
     final SessionRegistry sessions = new SessionRegistry();
 
@@ -221,7 +222,7 @@ public class SessionQueueBench {
     }
 
     @Override
-    public SubscriptionIndex<Session> subscriptions() {
+    public SubscriptionIndex<Subscriber> subscriptions() {
       return subscriptions;
     }
 

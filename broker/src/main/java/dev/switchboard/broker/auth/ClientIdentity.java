@@ -33,6 +33,14 @@ public record ClientIdentity(
     this(clientId, username, remoteAddress, "mqtt", List.of(), null);
   }
 
+  /**
+   * The hub (tenant) the client belongs to: its principal's, or {@link Principal#DEFAULT_HUB}
+   * before authentication.
+   */
+  public String hub() {
+    return principal == null ? Principal.DEFAULT_HUB : principal.hub();
+  }
+
   /** This identity once authenticated: the principal's user name stands for the client's. */
   public ClientIdentity authenticated(Principal who) {
     return new ClientIdentity(clientId, who.username(), remoteAddress, listener, certificates, who);

@@ -2,11 +2,14 @@ package dev.switchboard.broker.auth;
 
 import dev.switchboard.mqtt.packet.Subscription;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What an {@link Authenticator} made of a client it let in: the name it goes by and the per-client
  * policies the broker itself enforces.
  *
+ * @param hub the hub (tenant) the client belongs to: its topics, sessions and limits are that
+ *     hub's; {@link #DEFAULT_HUB} on a server with one hub
  * @param username the user name the client acts as (from CONNECT, a token or a certificate); may be
  *     null for an anonymous client
  * @param access what the {@link Authorizer} needs to decide for this client (its rules, say);
@@ -17,10 +20,27 @@ import java.util.List;
  *     set whenever it connects, and its own SUBSCRIBE and UNSUBSCRIBE are refused
  */
 public record Principal(
-    String username, Object access, boolean rejectTakeover, List<Subscription> fixedSubscriptions) {
+    String hub,
+    String username,
+    Object access,
+    boolean rejectTakeover,
+    List<Subscription> fixedSubscriptions) {
+
+  /** The hub of a server that has only one, and of every client no hub was chosen for. */
+  public static final String DEFAULT_HUB = "default";
 
   public Principal {
+    Objects.requireNonNull(hub, "hub");
     fixedSubscriptions = fixedSubscriptions == null ? null : List.copyOf(fixedSubscriptions);
+  }
+
+  /** A client of the {@link #DEFAULT_HUB default hub}. */
+  public Principal(
+      String username,
+      Object access,
+      boolean rejectTakeover,
+      List<Subscription> fixedSubscriptions) {
+    this(DEFAULT_HUB, username, access, rejectTakeover, fixedSubscriptions);
   }
 
   /** A client with no policies of its own. */

@@ -33,6 +33,15 @@ public final class BrokerMetrics {
   /** PUBLISHes refused by authorization. */
   public final LongAdder publishDenied = new LongAdder();
 
+  /** PUBLISHes a publish interceptor refused (a quota, a filter). */
+  public final LongAdder publishRefusedByInterceptor = new LongAdder();
+
+  /**
+   * Times a connection stopped reading from its client because the journal was at its bound (what
+   * it would have read adds to the journal); it reads again once the store caught up.
+   */
+  public final LongAdder readsPausedForJournal = new LongAdder();
+
   /** SUBSCRIBE and UNSUBSCRIBE requests refused: by authorization, or fixed subscriptions. */
   public final LongAdder subscribeDenied = new LongAdder();
 

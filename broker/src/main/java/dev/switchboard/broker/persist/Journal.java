@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * and applies it as one transaction: one fsync for many messages of many sessions (group commit). A
  * {@link Completion} appended after some changes runs once they are committed, which is how an
  * acknowledgement waits for the disk in {@link Durability#STRICT} mode.
+ *
+ * <p>The queue of appends is bounded softly: appends never block or fail (an event loop must not
+ * wait for a disk, and a session's own changes cannot be refused), but once {@link #isFull()} the
+ * connections stop reading from their clients (the source of nearly every append) and ask to be
+ * told with {@link #whenRoom} when the writer has brought it down to half the bound.
  *
  * <p>Within one transaction a message stored and deleted again (delivered and acknowledged before
  * the commit) is never written, and neither is a QoS 2 packet id awaited and released.
@@ -41,6 +47,8 @@ public final class Journal implements AutoCloseable {
   private final Durability durability;
   private final long relaxedNanos;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final int bound;
+  private final ConcurrentLinkedQueue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
   private final AtomicLong seq = new AtomicLong();
   private final Thread writer;
 
@@ -52,6 +60,9 @@ public final class Journal implements AutoCloseable {
 
   /** Transactions that failed (and were rolled back). */
   public final LongAdder failures = new LongAdder();
+
+  /** Times a reader was told there is room again after the journal was full. */
+  public final LongAdder roomSignals = new LongAdder();
 
   private long lastFailureLogNanos;
 
@@ -68,6 +79,7 @@ public final class Journal implements AutoCloseable {
     this.store = persistence.store();
     this.durability = persistence.durability();
     this.relaxedNanos = persistence.relaxedInterval().toNanos();
+    this.bound = persistence.journalBound();
     this.writer = new Thread(this::run, "switchboard-journal");
     this.writer.setDaemon(true);
   }
@@ -122,9 +134,43 @@ public final class Journal implements AutoCloseable {
     queue.add(COMPACT);
   }
 
-  /** Changes waiting for the writer (for metrics). */
+  /** Appends waiting for the writer (for metrics). */
   public int backlog() {
     return queue.size();
+  }
+
+  /** The bound of {@link #backlog()} past which readers pause. */
+  public int bound() {
+    return bound;
+  }
+
+  /** Whether the appends waiting for the store have reached the bound: readers should pause. */
+  public boolean isFull() {
+    return queue.size() >= bound;
+  }
+
+  /**
+   * Runs {@code resume} once the backlog is below half the bound: at once if it is already, else on
+   * the writer's thread after the commit that brings it there (so {@code resume} only hands work to
+   * its own loop).
+   */
+  public void whenRoom(Runnable resume) {
+    roomWaiters.add(resume);
+    if (queue.size() < bound / 2) {
+      releaseRoomWaiters(); // the writer may have looked before this waiter was added
+    }
+  }
+
+  private void releaseRoomWaiters() {
+    Runnable r;
+    while ((r = roomWaiters.poll()) != null) {
+      roomSignals.increment();
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.error("a journal room waiter failed", e);
+      }
+    }
   }
 
   /** Commits what is waiting and stops the writer; the store stays open (its owner closes it). */
@@ -221,6 +267,9 @@ public final class Journal implements AutoCloseable {
         }
       }
       waiting.clear();
+      if (!roomWaiters.isEmpty() && queue.size() < bound / 2) {
+        releaseRoomWaiters();
+      }
       if (compact && failure == null) {
         try {
           store.compact();

@@ -5,6 +5,7 @@ import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.retained.RetainedStore;
+import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 
 /** What sessions use of the broker around them; the broker is the one implementation. */
@@ -13,7 +14,7 @@ public interface BrokerServices {
 
   BrokerMetrics metrics();
 
-  SubscriptionIndex<Session> subscriptions();
+  SubscriptionIndex<Subscriber> subscriptions();
 
   RetainedStore retained();
 

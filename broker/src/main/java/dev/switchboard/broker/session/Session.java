@@ -10,6 +10,7 @@ import dev.switchboard.broker.persist.QueuedMessage;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.persist.Stored;
 import dev.switchboard.broker.persist.StoredSession;
+import dev.switchboard.broker.routing.Subscriber;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * event loop of the connection it is attached to (or was last attached to); other threads hand it
  * work with {@link #execute}.
  */
-public final class Session {
+public final class Session implements Subscriber {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
   /** Session Expiry Interval meaning "never expires". */
@@ -144,6 +145,7 @@ public final class Session {
     this.journal = broker.journal();
   }
 
+  @Override
   public String clientId() {
     return clientId;
   }
@@ -155,11 +157,13 @@ public final class Session {
   /**
    * True while a connection is attached. Safe from any thread (a hint for shared subscriptions).
    */
+  @Override
   public boolean isOnline() {
     return connection != null;
   }
 
   /** Whether the session is kept in the store (safe from any thread). */
+  @Override
   public boolean isPersistent() {
     return persistent;
   }
@@ -178,6 +182,11 @@ public final class Session {
     if (MAILBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
       executor.execute(this::runMailbox);
     }
+  }
+
+  @Override
+  public void offer(Message message, long storedSeq, Runnable delivery) {
+    execute(delivery);
   }
 
   private static final int MAILBOX_BATCH = 1024;
@@ -521,6 +530,7 @@ public final class Session {
    * As {@link #deliver(Message, List)}, for a message the publisher stored for this session as
    * {@code seq} (0: not stored).
    */
+  @Override
   public void deliver(Message message, List<String> filterKeys, long seq) {
     Outbound o = ended ? null : outbound(message, filterKeys);
     if (o == null) {
@@ -597,6 +607,7 @@ public final class Session {
   }
 
   /** As {@link #deliverShared(Message, String)}, stored by the publisher as {@code seq}. */
+  @Override
   public void deliverShared(Message message, String filterKey, long seq) {
     SubscriptionEntry e = ended ? null : subscriptions.get(filterKey);
     if (e == null) {

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sessions by client id. Connecting goes through here so that two connections with one client id
  * meet on the existing session's loop, where the later one takes over [MQTT-3.1.4-3].
  */
-public final class SessionRegistry {
+public final class SessionRegistry implements SessionOwnership {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private BrokerServices broker;
 
@@ -20,6 +20,7 @@ public final class SessionRegistry {
    * Finds or makes the session for {@code clientId} and attaches {@code conn} to it on the right
    * loop. May be called from any thread.
    */
+  @Override
   public void connect(SessionConnection conn, String clientId, boolean cleanStart) {
     while (true) {
       Session existing = sessions.get(clientId);

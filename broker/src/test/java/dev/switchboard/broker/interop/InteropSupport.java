@@ -3,6 +3,7 @@ package dev.switchboard.broker.interop;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.Session;
 import java.io.BufferedReader;
@@ -259,15 +260,15 @@ final class InteropSupport {
             topic,
             new SubscriptionIndex.MatchSink<>() {
               @Override
-              public void subscriber(Session subscriber, String filterKey) {
+              public void subscriber(Subscriber subscriber, String filterKey) {
                 if (subscriber.clientId().equals(clientId)) {
                   found.set(true);
                 }
               }
 
               @Override
-              public void sharedGroup(SubscriptionIndex.SharedGroup<Session> group) {
-                for (Session member : group.members()) {
+              public void sharedGroup(SubscriptionIndex.SharedGroup<Subscriber> group) {
+                for (Subscriber member : group.members()) {
                   if (member.clientId().equals(clientId)) {
                     found.set(true);
                   }

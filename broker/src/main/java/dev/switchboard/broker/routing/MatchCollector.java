@@ -1,7 +1,5 @@
-package dev.switchboard.broker;
+package dev.switchboard.broker.routing;
 
-import dev.switchboard.broker.routing.SubscriptionIndex;
-import dev.switchboard.broker.session.Session;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -9,28 +7,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Collects the matches of one topic, one entry per session however many of its filters match.
+ * Collects the matches of one topic, one entry per subscriber (session) however many of its filters
+ * match.
  *
  * <p>This runs once per published message, so it allocates little: matches go into two arrays, and
  * a session already collected is found by a scan of the few collected so far, or, past {@link
  * #SCAN_LIMIT} matches (a fan-out), through an identity map built then.
  */
-final class Router implements SubscriptionIndex.MatchSink<Session> {
+final class MatchCollector implements SubscriptionIndex.MatchSink<Subscriber> {
   private static final int SCAN_LIMIT = 8;
 
-  private Session[] sessions = new Session[4];
+  private Subscriber[] sessions = new Subscriber[4];
 
   /** Per session: its one filter key (a String) or, when several match, a List of them. */
   private Object[] keys = new Object[4];
 
   private int size;
-  private Map<Session, Integer> index;
-  private List<SubscriptionIndex.SharedGroup<Session>> shared;
+  private Map<Subscriber, Integer> index;
+  private List<SubscriptionIndex.SharedGroup<Subscriber>> shared;
 
-  private Router() {}
+  private MatchCollector() {}
 
-  static Router collect(SubscriptionIndex<Session> subscriptions, String topic) {
-    Router r = new Router();
+  static MatchCollector collect(SubscriptionIndex<Subscriber> subscriptions, String topic) {
+    MatchCollector r = new MatchCollector();
     subscriptions.match(topic, r);
     return r;
   }
@@ -39,7 +38,7 @@ final class Router implements SubscriptionIndex.MatchSink<Session> {
     return size;
   }
 
-  Session session(int i) {
+  Subscriber session(int i) {
     return sessions[i];
   }
 
@@ -49,12 +48,12 @@ final class Router implements SubscriptionIndex.MatchSink<Session> {
     return k instanceof String s ? List.of(s) : (List<String>) k;
   }
 
-  List<SubscriptionIndex.SharedGroup<Session>> shared() {
+  List<SubscriptionIndex.SharedGroup<Subscriber>> shared() {
     return shared == null ? List.of() : shared;
   }
 
   @Override
-  public void subscriber(Session subscriber, String filterKey) {
+  public void subscriber(Subscriber subscriber, String filterKey) {
     int at = find(subscriber);
     if (at >= 0) {
       addKey(at, filterKey);
@@ -77,7 +76,7 @@ final class Router implements SubscriptionIndex.MatchSink<Session> {
     size++;
   }
 
-  private int find(Session s) {
+  private int find(Subscriber s) {
     if (index != null) {
       Integer i = index.get(s);
       return i == null ? -1 : i;
@@ -105,7 +104,7 @@ final class Router implements SubscriptionIndex.MatchSink<Session> {
   }
 
   @Override
-  public void sharedGroup(SubscriptionIndex.SharedGroup<Session> group) {
+  public void sharedGroup(SubscriptionIndex.SharedGroup<Subscriber> group) {
     if (shared == null) {
       shared = new ArrayList<>(2);
     }

@@ -1,0 +1,241 @@
+package dev.switchboard.broker.connection;
+
+import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.intercept.PublishInterceptors;
+import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.broker.persist.Change;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.ReasonCode;
+import dev.switchboard.mqtt.packet.MqttProperties;
+import dev.switchboard.mqtt.packet.PubAck;
+import dev.switchboard.mqtt.packet.PubComp;
+import dev.switchboard.mqtt.packet.PubRec;
+import dev.switchboard.mqtt.packet.PubRel;
+import dev.switchboard.mqtt.packet.Publish;
+import dev.switchboard.mqtt.topic.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PUBLISH from a client, up to its acknowledgement: topic aliases, the checks of its QoS, retain
+ * flag and payload format, QoS 2 duplicates, authorization, the interceptors, routing, and the
+ * PUBACK or PUBREC once what it promises is stored; then the PUBREL that completes a QoS 2 flow.
+ * Shared by every connection; holds no state of its own.
+ */
+final class PublishFlow {
+  private static final Logger log = LoggerFactory.getLogger(PublishFlow.class);
+
+  private final ConnectionContext context;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+  private final PublishInterceptors interceptors;
+
+  PublishFlow(ConnectionContext context) {
+    this.context = context;
+    this.config = context.config();
+    this.metrics = context.metrics();
+    this.interceptors = context.interceptors();
+  }
+
+  void onPublish(MqttConnection c, Publish p) {
+    metrics.publishReceived.increment();
+    boolean v5 = c.writer.isV5();
+    MqttProperties props = p.properties();
+    String topic = resolveAlias(c, p.topic(), props.topicAlias());
+    if (topic == null) {
+      return; // the connection was closed for a bad alias
+    }
+    if (!Topics.isValidName(topic)) {
+      c.protocolError(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name");
+      return;
+    }
+    if (p.qos() > config.maxQos()) {
+      c.protocolError(
+          ReasonCode.QOS_NOT_SUPPORTED, "QoS " + p.qos() + " over the maximum"); // [MQTT-3.2.2-11]
+      return;
+    }
+    if (p.retain() && !config.retainAvailable()) {
+      c.protocolError(ReasonCode.RETAIN_NOT_SUPPORTED, "retain not available"); // [MQTT-3.2.2-14]
+      return;
+    }
+    if (p.qos() == 2 && c.session.isAwaitingPubrel(p.packetId())) {
+      // A resent QoS 2 PUBLISH: acknowledge again, do not deliver twice [MQTT-4.3.3-9]
+      c.reply(new PubRec(p.packetId()), false, null);
+      return;
+    }
+    if (p.qos() == 2 && c.session.awaitingPubrelCount() >= config.receiveMaximum()) {
+      c.protocolError(
+          ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+          "more than Receive Maximum QoS 2 in flight"); // [MQTT-3.3.4-9]
+      return;
+    }
+    if (v5
+        && Integer.valueOf(1).equals(props.payloadFormatIndicator())
+        && !Diagnostics.isUtf8(p.payload())) {
+      String why = "the payload is not UTF-8 but its Payload Format Indicator says it is";
+      if (p.qos() == 0) {
+        c.protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, why);
+      } else {
+        acknowledge(c, p, ReasonCode.PAYLOAD_FORMAT_INVALID, why, false);
+      }
+      return;
+    }
+    if (!context.authorizer().canPublish(c.identity, topic)) {
+      metrics.publishDenied.increment();
+      log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), topic);
+      refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
+      return;
+    }
+    Message message =
+        toMessage(
+            c.writer.version(),
+            topic,
+            p.payload(),
+            p.qos(),
+            p.retain(),
+            props,
+            c.identity.clientId(),
+            true);
+    List<Message> copies = List.of();
+    if (!interceptors.isEmpty()) {
+      PublishInterceptors.Outcome outcome = interceptors.run(c.identity, message);
+      if (outcome.refused()) {
+        metrics.publishRefusedByInterceptor.increment();
+        log.debug(
+            "{}: PUBLISH to '{}' refused by an interceptor ({})",
+            c.describe(),
+            topic,
+            ReasonCode.describe(outcome.refusal().reasonCode()));
+        refuse(c, p, outcome.refusal().reasonCode(), outcome.refusal().reason());
+        return;
+      }
+      message = outcome.message();
+      copies = outcome.copies();
+    }
+    route(c, p, message);
+    for (Message copy : copies) {
+      context.router().publish(copy);
+    }
+  }
+
+  /**
+   * What must be kept for a QoS 1/2 message (copies for persistent sessions, the retained message,
+   * our QoS 2 state) is committed as one unit before the acknowledgement goes out; the router
+   * appends the unit before it hands the copies to their sessions.
+   */
+  private void route(MqttConnection c, Publish p, Message message) {
+    List<Change> unit = context.journal() == null || p.qos() == 0 ? null : new ArrayList<>(2);
+    if (unit != null && p.qos() == 2 && c.session.isPersistent()) {
+      unit.add(new Change.AwaitPubrel(c.identity.clientId(), p.packetId()));
+    }
+    int delivered = context.router().publish(message, unit);
+    int code =
+        delivered == 0 && c.writer.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    acknowledge(c, p, code, null, unit != null && !unit.isEmpty());
+  }
+
+  /**
+   * The topic of a PUBLISH once its Topic Alias is applied [MQTT-3.3.2-10]: the alias is set or
+   * looked up. Null when the alias is out of range or unknown: the connection is closed.
+   */
+  private String resolveAlias(MqttConnection c, String topic, Integer alias) {
+    if (alias == null) {
+      return topic;
+    }
+    if (alias == 0 || alias > config.topicAliasMaximum()) {
+      c.protocolError(
+          ReasonCode.TOPIC_ALIAS_INVALID,
+          "topic alias " + alias + " out of range"); // [MQTT-3.3.2-9]
+      return null;
+    }
+    if (topic.isEmpty()) {
+      String aliased = c.inboundAliases == null ? null : c.inboundAliases.get(alias);
+      if (aliased == null) {
+        c.protocolError(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
+      }
+      return aliased;
+    }
+    if (c.inboundAliases == null) {
+      c.inboundAliases = new HashMap<>();
+    }
+    c.inboundAliases.put(alias, topic);
+    return topic;
+  }
+
+  /**
+   * A PUBLISH that is not routed: a 5.0 publisher hears why in its acknowledgement; a 3.1.1 one,
+   * whose acknowledgements carry no reason, is acknowledged as if it had gone through.
+   */
+  private void refuse(MqttConnection c, Publish p, int reasonCode, String why) {
+    if (c.writer.isV5()) {
+      acknowledge(c, p, reasonCode, why, false);
+    } else {
+      acknowledge(c, p, ReasonCode.SUCCESS, null, false);
+    }
+  }
+
+  private void acknowledge(
+      MqttConnection c, Publish p, int reasonCode, String reasonString, boolean afterCommit) {
+    MqttProperties props = Diagnostics.reason(reasonString);
+    if (p.qos() == 1) {
+      c.reply(new PubAck(p.packetId(), reasonCode, props), afterCommit, null);
+    } else if (p.qos() == 2) {
+      if (reasonCode < 0x80) {
+        c.session.markAwaitingPubrel(p.packetId());
+      }
+      c.reply(new PubRec(p.packetId(), reasonCode, props), afterCommit, null);
+    }
+  }
+
+  /** PUBREL: the QoS 2 flow the client started ends; PUBCOMP once its packet id is forgotten. */
+  void onPubRel(MqttConnection c, PubRel r) {
+    boolean known = c.session.release(r.packetId());
+    PubComp comp =
+        new PubComp(
+            r.packetId(),
+            known ? 0 : c.v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND),
+            MqttProperties.EMPTY);
+    // A stored packet id must be gone before PUBCOMP: the client may reuse it at once
+    c.reply(comp, c.session.isPersistent(), null);
+  }
+
+  /**
+   * The message a client's PUBLISH (or will) becomes: of its 5.0 properties only those that travel
+   * to subscribers; aliases and expiry are per hop [MQTT-3.3.2-7]. The Message Expiry Interval
+   * counts from now when {@code expiryFromNow} (a will's counts from its publication).
+   */
+  static Message toMessage(
+      MqttVersion version,
+      String topic,
+      byte[] payload,
+      int qos,
+      boolean retain,
+      MqttProperties props,
+      String publisher,
+      boolean expiryFromNow) {
+    long expiresAt = Message.NEVER;
+    MqttProperties forwarded = MqttProperties.EMPTY;
+    if (version == MqttVersion.V5 && !props.isEmpty()) {
+      if (expiryFromNow && props.messageExpiryInterval() != null) {
+        expiresAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(props.messageExpiryInterval());
+      }
+      forwarded =
+          MqttProperties.builder()
+              .payloadFormatIndicator(props.payloadFormatIndicator())
+              .contentType(props.contentType())
+              .responseTopic(props.responseTopic())
+              .correlationData(props.correlationData())
+              .userProperties(props.userProperties())
+              .build();
+      if (forwarded.isEmpty()) {
+        forwarded = MqttProperties.EMPTY;
+      }
+    }
+    return new Message(topic, payload, qos, retain, forwarded, publisher, expiresAt);
+  }
+}

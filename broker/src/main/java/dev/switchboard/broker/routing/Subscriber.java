@@ -1,0 +1,42 @@
+package dev.switchboard.broker.routing;
+
+import dev.switchboard.broker.message.Message;
+import java.util.List;
+
+/**
+ * What the publish path needs of a subscriber (a session): where to hand a copy, and whether it is
+ * online and kept in the store. The session implements it; routing never sees the session itself,
+ * so the session package may import routing and not the other way round.
+ */
+public interface Subscriber {
+  /** The client id: the key of the session's stored copies. */
+  String clientId();
+
+  /** True while a connection is attached. Safe from any thread (a hint for shared groups). */
+  boolean isOnline();
+
+  /**
+   * Whether the subscriber is kept in the store (safe from any thread): a QoS 1/2 copy for it is
+   * stored before the publisher is acknowledged.
+   */
+  boolean isPersistent();
+
+  /**
+   * Hands a message to the subscriber from any thread: it runs {@link #deliver} on the subscriber's
+   * own loop, in the order of the offers, unless the subscriber's mailbox is at its bound, when the
+   * message is dropped, its stored copy {@code storedSeq} (0: none) deleted, and the drop counted.
+   */
+  void offer(Message message, long storedSeq, Runnable delivery);
+
+  /**
+   * A message matched the subscriber's non-shared subscriptions {@code filterKeys}; it was stored
+   * for it as {@code storedSeq} (0: not stored). On the subscriber's loop.
+   */
+  void deliver(Message message, List<String> filterKeys, long storedSeq);
+
+  /**
+   * A message given to the subscriber as the chosen member of the shared subscription {@code
+   * filterKey} ({@code $share/name/filter}); stored for it as {@code storedSeq}. On its loop.
+   */
+  void deliverShared(Message message, String filterKey, long storedSeq);
+}
