@@ -2,15 +2,16 @@ package dev.switchboard.app;
 
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.registry.RegistryRepository;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Cidr;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.RegistryException;
+import dev.switchboard.hub.registry.model.ReplacePolicy;
+import dev.switchboard.hub.registry.model.RuleAction;
+import dev.switchboard.hub.registry.model.RuleOperation;
 import dev.switchboard.mqtt.packet.Subscription;
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.Cidr;
-import dev.switchboard.store.registry.Device;
-import dev.switchboard.store.registry.RegistryException;
 import dev.switchboard.store.registry.RegistryStore;
-import dev.switchboard.store.registry.ReplacePolicy;
-import dev.switchboard.store.registry.RuleAction;
-import dev.switchboard.store.registry.RuleOperation;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -75,7 +76,7 @@ public final class DevicesCommand implements Callable<Integer> {
 
     SwitchboardConfig config;
 
-    abstract void run(RegistryStore registry, PrintWriter out) throws IOException;
+    abstract void run(RegistryRepository registry, PrintWriter out) throws IOException;
 
     @Override
     public Integer call() {
@@ -102,7 +103,7 @@ public final class DevicesCommand implements Callable<Integer> {
       return new PasswordHasher(config.passwordHashing());
     }
 
-    static Device existing(RegistryStore registry, String clientId) {
+    static Device existing(RegistryRepository registry, String clientId) {
       return registry
           .device(clientId)
           .orElseThrow(
@@ -265,7 +266,7 @@ public final class DevicesCommand implements Callable<Integer> {
     @Mixin DeviceFlags flags;
 
     @Override
-    void run(RegistryStore registry, PrintWriter out) throws IOException {
+    void run(RegistryRepository registry, PrintWriter out) throws IOException {
       long now = System.currentTimeMillis();
       String hash = null;
       if (password != null) {
@@ -289,7 +290,7 @@ public final class DevicesCommand implements Callable<Integer> {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the devices.")
   static final class ListDevices extends Action {
     @Override
-    void run(RegistryStore registry, PrintWriter out) {
+    void run(RegistryRepository registry, PrintWriter out) {
       List<Device> devices = registry.devices();
       if (devices.isEmpty()) {
         out.println("no devices; add one with: switchboard devices add ID --generate");
@@ -328,7 +329,7 @@ public final class DevicesCommand implements Callable<Integer> {
     String clientId;
 
     @Override
-    void run(RegistryStore registry, PrintWriter out) {
+    void run(RegistryRepository registry, PrintWriter out) {
       Device d = existing(registry, clientId);
       out.println("client id:        " + d.clientId());
       out.println("user name:        " + d.username());
@@ -371,7 +372,7 @@ public final class DevicesCommand implements Callable<Integer> {
     PasswordChoice password;
 
     @Override
-    void run(RegistryStore registry, PrintWriter out) throws IOException {
+    void run(RegistryRepository registry, PrintWriter out) throws IOException {
       Device d = existing(registry, clientId);
       registry.update(d.withPasswordHash(hasher().hash(password.resolve(out))));
       out.println("password of '" + clientId + "' changed");
@@ -392,7 +393,7 @@ public final class DevicesCommand implements Callable<Integer> {
     @Mixin DeviceFlags flags;
 
     @Override
-    void run(RegistryStore registry, PrintWriter out) {
+    void run(RegistryRepository registry, PrintWriter out) {
       Device d = existing(registry, clientId);
       long now = System.currentTimeMillis();
       Device changed = flags.applyTo(d, now);
@@ -412,7 +413,7 @@ public final class DevicesCommand implements Callable<Integer> {
     abstract boolean enabled();
 
     @Override
-    void run(RegistryStore registry, PrintWriter out) {
+    void run(RegistryRepository registry, PrintWriter out) {
       registry.update(existing(registry, clientId).withEnabled(enabled()));
       out.println("device '" + clientId + "' " + (enabled() ? "enabled" : "disabled"));
     }
@@ -446,7 +447,7 @@ public final class DevicesCommand implements Callable<Integer> {
     String clientId;
 
     @Override
-    void run(RegistryStore registry, PrintWriter out) {
+    void run(RegistryRepository registry, PrintWriter out) {
       if (!registry.remove(clientId)) {
         throw new RegistryException(
             RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'");
@@ -495,7 +496,7 @@ public final class DevicesCommand implements Callable<Integer> {
       boolean global;
 
       @Override
-      void run(RegistryStore registry, PrintWriter out) {
+      void run(RegistryRepository registry, PrintWriter out) {
         List<AccessRule> rules =
             global
                 ? registry.rules(null)
@@ -555,7 +556,7 @@ public final class DevicesCommand implements Callable<Integer> {
       String label = "";
 
       @Override
-      void run(RegistryStore registry, PrintWriter out) {
+      void run(RegistryRepository registry, PrintWriter out) {
         AccessRule added =
             registry.addRule(
                 new AccessRule(
@@ -576,7 +577,7 @@ public final class DevicesCommand implements Callable<Integer> {
       long id;
 
       @Override
-      void run(RegistryStore registry, PrintWriter out) {
+      void run(RegistryRepository registry, PrintWriter out) {
         if (!registry.removeRule(id)) {
           throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no rule #" + id);
         }

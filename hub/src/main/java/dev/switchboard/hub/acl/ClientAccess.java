@@ -1,6 +1,6 @@
 package dev.switchboard.hub.acl;
 
-import dev.switchboard.store.registry.AccessRule;
+import dev.switchboard.hub.registry.model.AccessRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

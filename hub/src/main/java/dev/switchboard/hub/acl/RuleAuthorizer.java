@@ -4,10 +4,10 @@ import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.hub.registry.DeviceDirectory;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import dev.switchboard.mqtt.topic.Topics;
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.RuleAction;
 import java.util.List;
 import java.util.Objects;
 

@@ -4,11 +4,10 @@ import dev.switchboard.broker.auth.ClientControl;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.hub.acl.ClientAccess;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.mqtt.ReasonCode;
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.Device;
-import dev.switchboard.store.registry.RegistrySnapshot;
-import dev.switchboard.store.registry.RegistryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryDirectory.class);
 
-  private final RegistryStore store;
+  private final RegistryRepository registry;
   private final ClientControl clients;
   private final Consumer<Device> onChange;
   private final ScheduledExecutorService poller;
@@ -49,8 +48,9 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
    * @param onChange told of every device that changed or went (its old version), e.g. to forget
    *     cached password checks; called on the poller thread
    */
-  private RegistryDirectory(RegistryStore store, ClientControl clients, Consumer<Device> onChange) {
-    this.store = store;
+  private RegistryDirectory(
+      RegistryRepository registry, ClientControl clients, Consumer<Device> onChange) {
+    this.registry = registry;
     this.clients = clients;
     this.onChange = onChange;
     this.poller =
@@ -60,7 +60,7 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.view = View.of(store.snapshot());
+    this.view = View.of(registry.snapshot());
   }
 
   /**
@@ -68,10 +68,13 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
    * {@code interval} from then on.
    */
   public static RegistryDirectory open(
-      RegistryStore store, ClientControl clients, Duration interval, Consumer<Device> onChange) {
+      RegistryRepository registry,
+      ClientControl clients,
+      Duration interval,
+      Consumer<Device> onChange) {
     RegistryDirectory d =
         new RegistryDirectory(
-            Objects.requireNonNull(store, "store"),
+            Objects.requireNonNull(registry, "registry"),
             Objects.requireNonNull(clients, "clients"),
             Objects.requireNonNull(onChange, "onChange"));
     long every = Math.max(1, interval.toMillis());
@@ -117,11 +120,11 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
     View previous = view;
     View next;
     try {
-      if (store.version() == previous.version) {
+      if (registry.version() == previous.version) {
         recovered();
         return;
       }
-      next = View.of(store.snapshot());
+      next = View.of(registry.snapshot());
     } catch (StoreException e) {
       if (!failing) {
         failing = true;

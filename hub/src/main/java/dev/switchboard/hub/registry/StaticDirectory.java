@@ -1,7 +1,7 @@
 package dev.switchboard.hub.registry;
 
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.Device;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Device;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

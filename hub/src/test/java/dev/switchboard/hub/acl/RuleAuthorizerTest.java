@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.RuleAction;
+import dev.switchboard.hub.registry.model.RuleOperation;
 import dev.switchboard.hub.testing.MutableDirectory;
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.RuleAction;
-import dev.switchboard.store.registry.RuleOperation;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,14 +12,14 @@ import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.auth.HubAuthenticator.Refusal;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.testing.Certificates;
 import dev.switchboard.hub.testing.Devices;
 import dev.switchboard.hub.testing.MutableClock;
 import dev.switchboard.hub.testing.MutableDirectory;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.packet.Subscription;
-import dev.switchboard.store.registry.Device;
-import dev.switchboard.store.registry.RuleAction;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -777,12 +777,12 @@ class HubAuthenticatorTest {
               }
 
               @Override
-              public List<dev.switchboard.store.registry.AccessRule> rulesFor(String clientId) {
+              public List<dev.switchboard.hub.registry.model.AccessRule> rulesFor(String clientId) {
                 return List.of();
               }
 
               @Override
-              public List<dev.switchboard.store.registry.AccessRule> globalRules() {
+              public List<dev.switchboard.hub.registry.model.AccessRule> globalRules() {
                 return List.of();
               }
             },

@@ -4,9 +4,9 @@ import static dev.switchboard.hub.testing.Devices.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.RuleAction;
-import dev.switchboard.store.registry.RuleOperation;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.RuleAction;
+import dev.switchboard.hub.registry.model.RuleOperation;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

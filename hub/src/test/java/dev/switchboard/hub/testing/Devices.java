@@ -1,9 +1,9 @@
 package dev.switchboard.hub.testing;
 
+import dev.switchboard.hub.registry.model.Cidr;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.mqtt.packet.Subscription;
-import dev.switchboard.store.registry.Cidr;
-import dev.switchboard.store.registry.Device;
-import dev.switchboard.store.registry.ReplacePolicy;
 import java.util.Arrays;
 import java.util.List;
 

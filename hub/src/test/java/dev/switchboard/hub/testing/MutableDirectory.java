@@ -2,8 +2,8 @@ package dev.switchboard.hub.testing;
 
 import dev.switchboard.hub.registry.DeviceDirectory;
 import dev.switchboard.hub.registry.StaticDirectory;
-import dev.switchboard.store.registry.AccessRule;
-import dev.switchboard.store.registry.Device;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Device;
 import java.util.List;
 
 /** A directory the test replaces wholesale, as the live one does on a reload. */

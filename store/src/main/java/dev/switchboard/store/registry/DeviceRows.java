@@ -1,5 +1,8 @@
 package dev.switchboard.store.registry;
 
+import dev.switchboard.hub.registry.model.Cidr;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.mqtt.packet.Subscription;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

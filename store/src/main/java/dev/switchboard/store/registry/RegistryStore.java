@@ -1,12 +1,17 @@
 package dev.switchboard.store.registry;
 
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.hub.registry.RegistryRepository;
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.RegistryException;
+import dev.switchboard.hub.registry.model.RegistryException.Kind;
+import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.Dialect;
 import dev.switchboard.store.SqlWork;
 import dev.switchboard.store.StoreConfig;
 import dev.switchboard.store.Stores;
-import dev.switchboard.store.registry.RegistryException.Kind;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The device registry: devices and access rules, on SQLite or PostgreSQL.
+ * The device registry ({@link RegistryRepository}) on SQLite or PostgreSQL.
  *
  * <p>The registry is edited from the command line ({@code switchboard devices ...}, another
  * process) while the broker runs, and the broker picks the changes up by polling {@link
@@ -31,7 +36,7 @@ import java.util.Optional;
  * {@link RegistryException}; failures of the database throw {@link StoreException} with one line
  * naming it. Thread-safe.
  */
-public final class RegistryStore implements AutoCloseable {
+public final class RegistryStore implements RegistryRepository {
   private final Database database;
   private final String where;
   private final Clock clock;
@@ -58,31 +63,29 @@ public final class RegistryStore implements AutoCloseable {
     return new RegistryStore(Stores.openRegistryDatabase(config), config.registryWhere(), clock);
   }
 
-  /** {@code sqlite data/registry.db} or {@code postgresql db:5432/switchboard}. */
+  @Override
   public String describe() {
     return database.describe();
   }
 
+  @Override
   public Optional<Device> device(String clientId) {
     Objects.requireNonNull(clientId, "clientId");
     return read("reading a device", c -> DeviceRows.byClientId(c, clientId));
   }
 
+  @Override
   public Optional<Device> deviceByUsername(String username) {
     Objects.requireNonNull(username, "username");
     return read("reading a device", c -> DeviceRows.byUsername(c, username));
   }
 
-  /** Every device, ordered by client id (byte order of UTF-8). */
+  @Override
   public List<Device> devices() {
     return read("reading the devices", DeviceRows::all);
   }
 
-  /**
-   * Adds {@code device} as it is, its times included.
-   *
-   * @throws RegistryException {@link Kind#EXISTS} when its client id or its user name is taken
-   */
+  @Override
   public void add(Device device) {
     Objects.requireNonNull(device, "device");
     change(
@@ -99,13 +102,7 @@ public final class RegistryStore implements AutoCloseable {
         });
   }
 
-  /**
-   * Replaces every field of the device with {@code device}'s client id but its creation time, and
-   * sets its update time to now.
-   *
-   * @throws RegistryException {@link Kind#NOT_FOUND} when there is no such device; {@link
-   *     Kind#EXISTS} when its new user name is another device's
-   */
+  @Override
   public void update(Device device) {
     Objects.requireNonNull(device, "device");
     change(
@@ -121,36 +118,23 @@ public final class RegistryStore implements AutoCloseable {
         });
   }
 
-  /**
-   * Removes the device with its subscriptions, address blocks and access rules.
-   *
-   * @return whether there was such a device
-   */
+  @Override
   public boolean remove(String clientId) {
     Objects.requireNonNull(clientId, "clientId");
     return change("removing a device", c -> DeviceRows.delete(c, clientId) && bumpVersion(c));
   }
 
-  /** Every rule, global and per device, in evaluation order: by priority, then by id. */
+  @Override
   public List<AccessRule> rules() {
     return read("reading the access rules", RuleRows::all);
   }
 
-  /**
-   * The rules of device {@code clientId} (none when there is no such device), or the global rules
-   * when it is null; by priority, then by id.
-   */
+  @Override
   public List<AccessRule> rules(String clientId) {
     return read("reading the access rules", c -> RuleRows.of(c, clientId));
   }
 
-  /**
-   * Adds {@code rule} under a new id (its own is ignored).
-   *
-   * @return the rule with the id it was given; ids are never reused
-   * @throws RegistryException {@link Kind#NOT_FOUND} when it is a device's rule and there is no
-   *     such device
-   */
+  @Override
   public AccessRule addRule(AccessRule rule) {
     Objects.requireNonNull(rule, "rule");
     long id =
@@ -167,22 +151,18 @@ public final class RegistryStore implements AutoCloseable {
     return rule.withId(id);
   }
 
-  /**
-   * @return whether there was such a rule
-   */
+  @Override
   public boolean removeRule(long id) {
     return change("removing an access rule", c -> RuleRows.delete(c, id) && bumpVersion(c));
   }
 
-  /**
-   * The registry's version: it goes up with every change, in the change's transaction, and never
-   * otherwise. One row read; the broker polls it to know when to read a {@link #snapshot()}.
-   */
+  /** {@inheritDoc} Here, one row read. */
+  @Override
   public long version() {
     return read("reading the registry version", RegistryStore::version);
   }
 
-  /** Every device and rule, and the version they are at, read in one transaction. */
+  @Override
   public RegistrySnapshot snapshot() {
     return read(
         "reading the registry",

@@ -1,5 +1,8 @@
 package dev.switchboard.store.registry;
 
+import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.RuleAction;
+import dev.switchboard.hub.registry.model.RuleOperation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.store.SqlStore;
 import dev.switchboard.store.StoreConfig;
 import dev.switchboard.store.Stores;
@@ -143,6 +145,17 @@ class SqliteRegistryStoreTest extends RegistryStoreContract {
     try (SqlStore state = Stores.open(config)) {
       assertThat(state.load().sessions()).isEmpty();
     }
+  }
+
+  @Test
+  void aZeroFilledRegistryFileIsRefusedAtOpenNamingIt() throws Exception {
+    Path other = dir.resolve("broken");
+    Files.createDirectories(other);
+    Files.write(other.resolve("registry.db"), new byte[4096]);
+    assertThatThrownBy(
+            () -> RegistryStore.open(StoreConfig.sqlite(other.resolve("switchboard.db"))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("registry.db");
   }
 
   @Test

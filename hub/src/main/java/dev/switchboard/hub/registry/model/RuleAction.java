@@ -1,4 +1,4 @@
-package dev.switchboard.store.registry;
+package dev.switchboard.hub.registry.model;
 
 /** What a matching access rule does. */
 public enum RuleAction {

@@ -1,4 +1,4 @@
-package dev.switchboard.store.registry;
+package dev.switchboard.hub.registry.model;
 
 import dev.switchboard.mqtt.packet.Subscription;
 import java.util.List;

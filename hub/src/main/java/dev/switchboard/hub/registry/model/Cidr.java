@@ -1,4 +1,4 @@
-package dev.switchboard.store.registry;
+package dev.switchboard.hub.registry.model;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

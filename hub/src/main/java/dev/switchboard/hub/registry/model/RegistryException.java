@@ -1,4 +1,4 @@
-package dev.switchboard.store.registry;
+package dev.switchboard.hub.registry.model;
 
 /**
  * A change the registry refuses because of what it holds: the device is not there, or its client id

@@ -1,4 +1,4 @@
-package dev.switchboard.store.registry;
+package dev.switchboard.hub.registry.model;
 
 /** What a new connection with a device's client id does while another one is alive. */
 public enum ReplacePolicy {

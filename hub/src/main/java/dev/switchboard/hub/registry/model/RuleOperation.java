@@ -1,4 +1,4 @@
-package dev.switchboard.store.registry;
+package dev.switchboard.hub.registry.model;
 
 /** Which packets an access rule applies to. */
 public enum RuleOperation {
