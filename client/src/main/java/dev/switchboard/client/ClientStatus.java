@@ -5,8 +5,9 @@ import dev.switchboard.mqtt.MqttVersion;
 /**
  * Where a client is and what it connects with, read by every flow: its state, the configuration
  * applied, the broker's limits from the last CONNACK and the client id of the connection. Guarded
- * by the client's lock; the configuration is also read without it (by the task thread, for the
- * protocol version of an event and the id in a log line), hence volatile.
+ * by the client's lock. The configuration is also read without it where an update racing with the
+ * read does no harm (the protocol version of an event, the id in a log line, how long a publish
+ * waits for a full send buffer), hence volatile.
  */
 final class ClientStatus {
   private volatile AppliedConfig applied;

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the task thread has to do, in order: what the network threads read (packets, the transport
  * coming up, the connection closing), the callers' commands and custom events. It counts the
- * inbound items queued, so that a connection stops reading while the task is behind. Taking no
- * lock, it is the one thing the network threads and the callers share with the task.
+ * inbound items queued, so that a connection stops reading while the task is behind. It takes no
+ * lock: it is all the network threads share with the task.
  */
 final class TaskInbox {
   /** Inbound packets queued for the task above which the connection stops reading. */
