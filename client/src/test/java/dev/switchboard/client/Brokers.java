@@ -9,15 +9,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The brokers the client is tested against: ours in this JVM with all four listeners, and Debian's
  * mosquitto (TCP, TLS, WebSocket) in a child process, both with a server certificate from a test CA
- * made here. Mosquitto is left out, saying why, when it is not installed.
+ * made here. When mosquitto is not installed, its targets are still listed, without a URI, and a
+ * test on one is skipped by {@link Target#assumeAvailable()} with the reason, so the report shows
+ * what did not run and why.
  */
 final class Brokers implements AutoCloseable {
-  /** One broker and one transport: a URI the client connects to. */
-  record Target(String broker, MqttTransport transport, String uri) {
+  /**
+   * One broker and one transport: a URI the client connects to.
+   *
+   * @param skipReason why this broker cannot be tested here, null when it can
+   */
+  record Target(String broker, MqttTransport transport, String uri, String skipReason) {
+    Target(String broker, MqttTransport transport, String uri) {
+      this(broker, transport, uri, null);
+    }
+
+    /** Skips the calling test, saying why, when this target's broker is not there. */
+    void assumeAvailable() {
+      Assumptions.assumeTrue(skipReason == null, () -> this + " skipped: " + skipReason);
+    }
+
     @Override
     public String toString() {
       return broker + " " + transport.scheme();
@@ -40,12 +56,10 @@ final class Brokers implements AutoCloseable {
                     .withListener(ListenerConfig.ws("ws", 0))
                     .withListener(ListenerConfig.wss("wss", 0))
                     .withTls(TlsConfig.files(server.certificateFile(), server.keyFile())));
-    if (MosquittoBroker.available()) {
-      mosquitto = MosquittoBroker.builder().tls(pki, server).websockets().start();
-    } else {
-      System.out.println("mosquitto tests skipped: " + MosquittoBroker.skipReason().orElse(""));
-      mosquitto = null;
-    }
+    mosquitto =
+        MosquittoBroker.available()
+            ? MosquittoBroker.builder().tls(pki, server).websockets().start()
+            : null;
   }
 
   List<Target> targets() {
@@ -62,12 +76,22 @@ final class Brokers implements AutoCloseable {
       t.add(
           new Target(
               "mosquitto", MqttTransport.WS, "ws://127.0.0.1:" + mosquitto.wsPort() + "/mqtt"));
+    } else {
+      String why = MosquittoBroker.skipReason().orElse("mosquitto is not available");
+      for (MqttTransport transport :
+          List.of(MqttTransport.TCP, MqttTransport.SSL, MqttTransport.WS)) {
+        t.add(new Target("mosquitto", transport, null, why));
+      }
     }
     return t;
   }
 
-  /** A configuration for {@code target}, with the test CA when it is TLS. */
+  /**
+   * A configuration for {@code target}, with the test CA when it is TLS. A test that forgot {@link
+   * Target#assumeAvailable()} is skipped here all the same.
+   */
   MqttClientConfig.Builder config(Target target, String clientId) {
+    target.assumeAvailable();
     MqttClientConfig.Builder b =
         MqttClientConfig.builder()
             .broker(

@@ -44,6 +44,7 @@ class LabExampleTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("targets")
   void everyEventInOrder(Brokers.Target target) {
+    target.assumeAvailable();
     Recorder rec = new Recorder();
     List<Integer> msgIds = new CopyOnWriteArrayList<>();
     try (MqttClient client = MqttClient.init(brokers.config(target, "device_x").build())) {
