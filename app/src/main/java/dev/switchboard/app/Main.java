@@ -1,5 +1,8 @@
 package dev.switchboard.app;
 
+import dev.switchboard.app.pubsub.MqttClientOptions;
+import dev.switchboard.app.pubsub.PubCommand;
+import dev.switchboard.app.pubsub.SubCommand;
 import dev.switchboard.bench.cli.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.switchboard.app;
+package dev.switchboard.app.pubsub;
 
 import dev.switchboard.client.Mqtt5ConnectProperty;
 import dev.switchboard.client.Mqtt5DisconnectProperty;
@@ -48,7 +48,7 @@ import picocli.CommandLine.ParameterException;
  * and what both commands print and return the way mosquitto's tools (2.0) do: usage errors exit 1,
  * a refused connection exits with the CONNACK's code, a connection that cannot be made exits 1.
  */
-final class MqttClientOptions {
+public final class MqttClientOptions {
   /** Bad usage, or no connection at all: mosquitto's tools exit 1. */
   static final int EXIT_FAILED = 1;
 
@@ -286,7 +286,7 @@ final class MqttClientOptions {
    * the others keep the root's handler. (picocli asks the handler of the command line that runs
    * {@code execute}, the root, whichever subcommand the error is in.)
    */
-  static void mosquittoUsage(CommandLine root, String... names) {
+  public static void mosquittoUsage(CommandLine root, String... names) {
     CommandLine.IParameterExceptionHandler others = root.getParameterExceptionHandler();
     Set<CommandLine> ours = new HashSet<>();
     for (String name : names) {

@@ -1,9 +1,9 @@
-package dev.switchboard.app;
+package dev.switchboard.app.pubsub;
 
-import dev.switchboard.app.MqttClientOptions.Connection;
-import dev.switchboard.app.MqttClientOptions.Failure;
-import dev.switchboard.app.MqttClientOptions.Resolved;
-import dev.switchboard.app.MqttClientOptions.UsageError;
+import dev.switchboard.app.pubsub.MqttClientOptions.Connection;
+import dev.switchboard.app.pubsub.MqttClientOptions.Failure;
+import dev.switchboard.app.pubsub.MqttClientOptions.Resolved;
+import dev.switchboard.app.pubsub.MqttClientOptions.UsageError;
 import dev.switchboard.client.MqttClient;
 import dev.switchboard.client.MqttClientState;
 import dev.switchboard.client.MqttConfigException;
