@@ -144,7 +144,7 @@ class PubSubCommandTest {
     if (command instanceof SubCommand s) {
       s.stdout = stdout;
     }
-    CommandLine cmd = MqttClientOptions.mosquittoUsage(new CommandLine(command));
+    CommandLine cmd = MosquittoUsage.forCommand(new CommandLine(command));
     StringWriter out = new StringWriter();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
