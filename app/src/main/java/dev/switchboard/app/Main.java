@@ -1,5 +1,8 @@
 package dev.switchboard.app;
 
+import dev.switchboard.app.pubsub.MosquittoUsage;
+import dev.switchboard.app.pubsub.PubCommand;
+import dev.switchboard.app.pubsub.SubCommand;
 import dev.switchboard.bench.cli.BenchCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +48,7 @@ public final class Main implements Runnable {
           return EXIT_CONFIG;
         });
     // pub and sub answer bad usage as mosquitto_pub and mosquitto_sub do (exit code 1).
-    MqttClientOptions.mosquittoUsage(cmd, "pub", "sub");
+    MosquittoUsage.forSubcommands(cmd, "pub", "sub");
     return cmd;
   }
 

@@ -113,7 +113,9 @@ class JournalBoundTest {
     assertThat(backlog)
         .as("far fewer than the messages sent wait in memory")
         .isLessThan(MESSAGES / 2);
-    assertThat(store.batches()).as("the stalled store has committed nothing more").hasSize(committed);
+    assertThat(store.batches())
+        .as("the stalled store has committed nothing more")
+        .hasSize(committed);
 
     store.unblock();
     int acks = 0;

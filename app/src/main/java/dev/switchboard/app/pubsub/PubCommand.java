@@ -1,9 +1,6 @@
-package dev.switchboard.app;
+package dev.switchboard.app.pubsub;
 
-import dev.switchboard.app.MqttClientOptions.Connection;
-import dev.switchboard.app.MqttClientOptions.Failure;
-import dev.switchboard.app.MqttClientOptions.Resolved;
-import dev.switchboard.app.MqttClientOptions.UsageError;
+import dev.switchboard.app.pubsub.MqttClientOptions.Resolved;
 import dev.switchboard.client.MqttClient;
 import dev.switchboard.client.MqttClientState;
 import dev.switchboard.client.MqttConfigException;
@@ -13,7 +10,6 @@ import dev.switchboard.mqtt.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,12 +111,12 @@ public final class PubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    Console console = options.console(spec.commandLine().getErr());
     Resolved r;
     String target;
     byte[] payload = null;
     try {
-      r = options.resolve(MqttClientOptions.Kind.PUB, lines);
+      r = options.resolve(Tool.PUB, lines);
       int modes =
           messages.size()
               + files.size()
@@ -147,7 +143,7 @@ public final class PubCommand implements Callable<Integer> {
         throw new UsageError("--repeat-delay argument must be >=0.0.");
       }
     } catch (UsageError e) {
-      return MqttClientOptions.usageError(spec.commandLine(), e.getMessage());
+      return MosquittoUsage.error(spec.commandLine(), e.getMessage());
     }
     // As mosquitto_pub: the message is read before connecting.
     if (!messages.isEmpty()) {
@@ -156,36 +152,35 @@ public final class PubCommand implements Callable<Integer> {
       try {
         payload = Files.readAllBytes(files.get(0));
       } catch (IOException e) {
-        options.error(
-            err,
-            "Error loading input file \"" + files.get(0) + "\": " + MqttClientOptions.why(e) + ".");
-        return MqttClientOptions.EXIT_FAILED;
+        console.error(
+            "Error loading input file \"" + files.get(0) + "\": " + IoErrors.why(e) + ".");
+        return ExitCodes.FAILED;
       }
     } else if (stdinFile) {
       try {
         payload = stdin.readAllBytes();
       } catch (IOException e) {
-        options.error(err, "Error loading input from stdin.");
-        return MqttClientOptions.EXIT_FAILED;
+        console.error("Error loading input from stdin.");
+        return ExitCodes.FAILED;
       }
     } else if (nullMessage) {
       payload = new byte[0];
     }
-    MqttClientOptions.quietClientLog();
+    Console.quietClientLog();
     Connection conn;
     try {
       conn = new Connection(r.config());
     } catch (MqttConfigException e) {
-      options.error(err, "Error: Problem setting TLS options: " + e.getMessage());
-      return MqttClientOptions.EXIT_FAILED;
+      console.error("Error: Problem setting TLS options: " + e.getMessage());
+      return ExitCodes.FAILED;
     }
     try (conn) {
       conn.disconnectWith(r.disconnectProperty());
-      Run run = new Run(conn, r, target, err);
+      Run run = new Run(conn, r, target, console);
       return lines ? run.publishLines() : run.publishRepeated(payload);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return MqttClientOptions.EXIT_FAILED;
+      return ExitCodes.FAILED;
     }
   }
 
@@ -201,7 +196,7 @@ public final class PubCommand implements Callable<Integer> {
     final MqttClient client;
     final Resolved r;
     final String target;
-    final PrintWriter err;
+    final Console console;
     final Set<Integer> unacknowledged = new HashSet<>();
 
     /**
@@ -217,12 +212,12 @@ public final class PubCommand implements Callable<Integer> {
     /** Whether a lost connection ends the command (it does, unless -l). */
     final boolean lossIsFatal;
 
-    Run(Connection conn, Resolved r, String target, PrintWriter err) {
+    Run(Connection conn, Resolved r, String target, Console console) {
       this.conn = conn;
       this.client = conn.client();
       this.r = r;
       this.target = target;
-      this.err = err;
+      this.console = console;
       this.lossIsFatal = !lines;
     }
 
@@ -299,17 +294,16 @@ public final class PubCommand implements Callable<Integer> {
         MqttEvent e = (MqttEvent) conn.take(Long.MAX_VALUE);
         switch (e.eventId()) {
           case BEFORE_CONNECT ->
-              options.debug(
-                  err,
-                  MqttClientOptions.who(client)
+              console.debug(
+                  Console.who(client)
                       + " connecting to "
                       + r.broker()
                       + " (MQTT "
-                      + version()
+                      + r.versionName()
                       + ")");
           case CONNECTED -> {
             connected = true;
-            options.debug(err, MqttClientOptions.who(client) + " received CONNACK (0)");
+            console.debug(Console.who(client) + " received CONNACK (0)");
             return null;
           }
           case ERROR -> {
@@ -323,12 +317,12 @@ public final class PubCommand implements Callable<Integer> {
     }
 
     private int refused(MqttEvent e) {
-      Failure f = MqttClientOptions.connectFailure(e.errorHandle(), r.v5());
-      f.lines().forEach(line -> options.error(err, line));
+      ConnectFailure f = ConnectFailure.of(e.errorHandle(), r.v5());
+      f.lines().forEach(line -> console.error(line));
       if (e.errorHandle().errorType() == MqttErrorType.CONNECTION_REFUSED) {
-        options.error(err, "Error: The connection was refused.");
+        console.error("Error: The connection was refused.");
       }
-      options.debug(err, MqttClientOptions.who(client) + ": " + e.errorHandle().message());
+      console.debug(Console.who(client) + ": " + e.errorHandle().message());
       return f.code();
     }
 
@@ -359,7 +353,7 @@ public final class PubCommand implements Callable<Integer> {
           }
         } else if (item instanceof EndOfInput end) {
           if (end.error() != null) {
-            options.error(err, "Error reading stdin: " + MqttClientOptions.why(end.error()));
+            console.error("Error reading stdin: " + IoErrors.why(end.error()));
           }
           inputDone = true;
         } else {
@@ -378,24 +372,22 @@ public final class PubCommand implements Callable<Integer> {
             return null;
           }
           window.release();
-          options.debug(
-              err,
-              MqttClientOptions.who(client)
-                  + (options.qos == 2 ? " received PUBCOMP (Mid: " : " received PUBACK (Mid: ")
+          console.debug(
+              Console.who(client)
+                  + (options.qos() == 2 ? " received PUBCOMP (Mid: " : " received PUBACK (Mid: ")
                   + e.msgId()
                   + ", RC:"
                   + e.reasonCode()
                   + ")");
           if (e.reasonCode() >= 0x80) {
-            options.error(
-                err,
+            console.error(
                 "Warning: Publish "
                     + e.msgId()
                     + " failed: "
-                    + MqttClientOptions.reasonString(e.reasonCode())
+                    + ReasonStrings.reasonString(e.reasonCode())
                     + ".");
             if (e.property().reasonString() != null) {
-              options.error(err, e.property().reasonString());
+              console.error(e.property().reasonString());
             }
           }
         }
@@ -406,22 +398,22 @@ public final class PubCommand implements Callable<Integer> {
         }
         case CONNECTED -> {
           connected = true;
-          options.debug(err, MqttClientOptions.who(client) + " received CONNACK (0)");
+          console.debug(Console.who(client) + " received CONNACK (0)");
         }
         case DISCONNECTED -> {
           boolean was = connected;
           connected = false;
-          options.debug(err, MqttClientOptions.who(client) + " disconnected");
+          console.debug(Console.who(client) + " disconnected");
           if (was && lossIsFatal) {
-            options.error(err, "Error: The connection was lost.");
-            return MqttClientOptions.EXIT_CONNECTION_LOST;
+            console.error("Error: The connection was lost.");
+            return ExitCodes.CONNECTION_LOST;
           }
         }
         case ERROR -> {
           if (e.errorHandle().errorType() == MqttErrorType.CONNECTION_REFUSED) {
             return refused(e);
           }
-          options.debug(err, MqttClientOptions.who(client) + ": " + e.errorHandle().message());
+          console.debug(Console.who(client) + ": " + e.errorHandle().message());
         }
         default -> {
           // DATA and the rest: not asked for
@@ -432,46 +424,35 @@ public final class PubCommand implements Callable<Integer> {
 
     /** Publishes one message; an exit code when that failed. */
     private Integer publish(byte[] payload) {
-      int qos = options.qos;
+      int qos = options.qos();
       lastMid = 0;
       int mid = client.publish(target, payload, qos, retain, r.publishProperty());
       if (mid == -2) {
-        options.error(
-            err, "Error: the outbox is full: every packet identifier is held by a message.");
-        return MqttClientOptions.EXIT_FAILED;
+        console.error("Error: the outbox is full: every packet identifier is held by a message.");
+        return ExitCodes.FAILED;
       }
       if (mid < 0) {
         if (client.getState() != MqttClientState.CONNECTED) {
           if (!lossIsFatal && qos == 0) {
             return null; // -l while reconnecting: mosquitto_pub drops QoS 0 lines too
           }
-          options.error(err, "Error: The connection was lost.");
-          return MqttClientOptions.EXIT_CONNECTION_LOST;
+          console.error("Error: The connection was lost.");
+          return ExitCodes.CONNECTION_LOST;
         }
-        options.error(
-            err,
+        console.error(
             "Error: the broker's limits refuse this message (its CONNACK: maximum QoS, retain"
                 + " available, maximum packet size or topic alias maximum).");
-        return MqttClientOptions.EXIT_FAILED;
+        return ExitCodes.FAILED;
       }
-      options.debug(
-          err,
+      console.debug(
           String.format(
               "%s sending PUBLISH (d0, q%d, r%d, m%d, '%s', ... (%d bytes))",
-              MqttClientOptions.who(client), qos, retain ? 1 : 0, mid, target, payload.length));
+              Console.who(client), qos, retain ? 1 : 0, mid, target, payload.length));
       if (qos > 0) {
         unacknowledged.add(mid);
         lastMid = mid;
       }
       return null;
-    }
-
-    private String version() {
-      return switch (r.version()) {
-        case V_3_1 -> "3.1";
-        case V_3_1_1 -> "3.1.1";
-        case V_5 -> "5";
-      };
     }
   }
 }

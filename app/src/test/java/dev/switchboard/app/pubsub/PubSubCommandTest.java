@@ -1,4 +1,4 @@
-package dev.switchboard.app;
+package dev.switchboard.app.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -144,7 +144,7 @@ class PubSubCommandTest {
     if (command instanceof SubCommand s) {
       s.stdout = stdout;
     }
-    CommandLine cmd = MqttClientOptions.mosquittoUsage(new CommandLine(command));
+    CommandLine cmd = MosquittoUsage.forCommand(new CommandLine(command));
     StringWriter out = new StringWriter();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
@@ -638,24 +638,5 @@ class PubSubCommandTest {
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).isEqualTo(parts[1] + "\nUse '" + words[0] + " --help' to see usage.\n");
-  }
-
-  @Test
-  @DisplayName("through Main: pub and sub keep mosquitto's usage errors; --help lists the flags")
-  void throughMain() {
-    CommandLine cmd = Main.commandLine();
-    StringWriter err = new StringWriter();
-    StringWriter out = new StringWriter();
-    cmd.setErr(new PrintWriter(err, true));
-    cmd.setOut(new PrintWriter(out, true));
-
-    assertThat(cmd.execute("pub", "-q", "x")).isEqualTo(1);
-    assertThat(err.toString())
-        .isEqualTo(
-            "Error: Invalid value for option '--qos': 'x' is not an int\n"
-                + "Use 'switchboard pub --help' to see usage.\n");
-
-    assertThat(cmd.execute("sub", "--help")).isZero();
-    assertThat(out.toString()).contains("-W=SECONDS").contains("--retained-only").contains("-F");
   }
 }
