@@ -6,6 +6,7 @@ import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.mqtt.ReasonCode;
 import java.time.Duration;

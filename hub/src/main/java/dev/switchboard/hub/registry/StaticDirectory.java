@@ -2,6 +2,7 @@ package dev.switchboard.hub.registry;
 
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.DeviceDirectory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -765,7 +765,7 @@ class HubAuthenticatorTest {
   void unexpectedFailure() throws Exception {
     HubAuthenticator auth =
         new HubAuthenticator(
-            new dev.switchboard.hub.registry.DeviceDirectory() {
+            new dev.switchboard.hub.registry.model.DeviceDirectory() {
               @Override
               public Device byClientId(String clientId) {
                 return null;

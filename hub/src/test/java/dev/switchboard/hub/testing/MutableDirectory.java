@@ -1,9 +1,9 @@
 package dev.switchboard.hub.testing;
 
-import dev.switchboard.hub.registry.DeviceDirectory;
 import dev.switchboard.hub.registry.StaticDirectory;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.DeviceDirectory;
 import java.util.List;
 
 /** A directory the test replaces wholesale, as the live one does on a reload. */

@@ -1,7 +1,5 @@
-package dev.switchboard.hub.registry;
+package dev.switchboard.hub.registry.model;
 
-import dev.switchboard.hub.registry.model.AccessRule;
-import dev.switchboard.hub.registry.model.Device;
 import java.util.List;
 
 /**
