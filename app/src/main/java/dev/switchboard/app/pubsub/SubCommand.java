@@ -40,11 +40,12 @@ import picocli.CommandLine.Spec;
       "",
       "Exit codes: 0 done; 1 bad usage or no connection; 7 connection lost before CONNACK;"
           + " 27 -W timed out; the CONNACK's code (e.g. 5, or 135 with -V 5) when refused.",
-      "-F format: %t topic, %p payload, %q QoS, %r retained, %l length, %m message id, %x/%X"
-          + " hex payload, %I ISO-8601 time, %U Unix time, MQTT 5: %P user properties, %C"
-          + " content type, %E message expiry, %F payload format, %R response topic, %D"
-          + " correlation data, %S subscription ids; %% @@ \\n \\t \\0 \\\\ ...; @Y @m @d @H @M"
-          + " @S @N ... (strftime subset); width and precision as in %-10.10t."
+      // picocli formats the footer with String.format: every % of the text is written %%
+      "-F format: %%t topic, %%p payload, %%q QoS, %%r retained, %%l length, %%m message id, %%x/%%X"
+          + " hex payload, %%I ISO-8601 time, %%U Unix time, MQTT 5: %%P user properties, %%C"
+          + " content type, %%E message expiry, %%F payload format, %%R response topic, %%D"
+          + " correlation data, %%S subscription ids; %%%% @@ \\n \\t \\0 \\\\ ...; @Y @m @d @H @M"
+          + " @S @N ... (strftime subset); width and precision as in %%-10.10t."
     })
 public final class SubCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
