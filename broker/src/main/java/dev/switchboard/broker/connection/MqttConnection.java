@@ -109,10 +109,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   // ---------------------------------------------------------------- Netty events
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // Before any event, even when the channel closes before it is active (a failed upgrade)
     this.ctx = ctx;
     this.channel = ctx.channel();
     this.writer = new OutboundWriter(channel, metrics);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
     metrics.connectionsAccepted.increment();
     connectTimeout =
         ctx.executor()
