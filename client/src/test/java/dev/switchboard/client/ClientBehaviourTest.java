@@ -472,12 +472,18 @@ class ClientBehaviourTest {
   void unregister() {
     Recorder kept = new Recorder();
     Recorder removed = new Recorder();
+    Recorder later = new Recorder();
     try (MqttClient client = MqttClient.init(brokers.config(ours(), "unreg").build())) {
       client.registerEvent(MqttEventId.CONNECTED, kept);
       client.registerEvent(MqttEventId.CONNECTED, removed);
       client.unregisterEvent(MqttEventId.CONNECTED, removed);
+      client.registerEvent(MqttEventId.USER, later);
       client.start();
       kept.await(MqttEventId.CONNECTED);
+      // Events are handled one at a time, in order: once an event dispatched after CONNECTED has
+      // been handled, every handler CONNECTED would run has run.
+      client.dispatchCustomEvent(MqttEvent.user("after".getBytes(), 1));
+      later.await(MqttEventId.USER);
       assertThat(removed.events).isEmpty();
     }
   }

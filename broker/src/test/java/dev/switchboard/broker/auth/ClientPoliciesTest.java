@@ -285,6 +285,10 @@ class ClientPoliciesTest {
     assertThat(ack.reasonCode())
         .isEqualTo(v == MqttVersion.V5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
     watcher.expectNothing(QUIET);
+    // the watcher does get what c may publish, and that first: nothing came before it
+    c.send(publish("open/x", "allowed", 0, 0));
+    Publish allowed = watcher.expect(Publish.class);
+    assertThat(allowed.topic() + " " + text(allowed)).isEqualTo("open/x allowed");
     assertThat(broker.broker().metrics().publishDenied.sum()).isEqualTo(1);
 
     c.send(

@@ -81,9 +81,13 @@ abstract class ConformanceBase {
 
   static final MqttProperties NO_PROPS = MqttProperties.EMPTY;
 
+  /** The payload of the message {@link #expectNothingBeforeMarker} publishes. */
+  static final String MARKER = "marker";
+
   private TestBroker broker;
   private final List<RawClient> clients = new ArrayList<>();
   private final AtomicInteger packetIds = new AtomicInteger();
+  private RawClient markerPublisher;
 
   @AfterEach
   void closeClientsAndBroker() {
@@ -95,6 +99,7 @@ abstract class ConformanceBase {
       }
     }
     clients.clear();
+    markerPublisher = null;
     if (broker != null) {
       broker.close();
       broker = null;
@@ -319,6 +324,30 @@ abstract class ConformanceBase {
       out.add(text(receive(c)));
     }
     return out;
+  }
+
+  /**
+   * Asserts that {@code subscriber} gets nothing for {@link #QUIET}, and then that it does get what
+   * it should: a {@link #MARKER} published on {@code markerTopic} (which the subscriber must be
+   * subscribed to) after that window must be the next packet it receives. Silence alone would also
+   * pass for a subscriber that receives nothing at all; the marker shows that this one does, and,
+   * coming first, that nothing unwanted came before it.
+   */
+  void expectNothingBeforeMarker(RawClient subscriber, String markerTopic) {
+    expectNothingBeforeMarker(subscriber, markerTopic, QUIET);
+  }
+
+  /** {@link #expectNothingBeforeMarker(RawClient, String)} with a quiet window of {@code quiet}. */
+  void expectNothingBeforeMarker(RawClient subscriber, String markerTopic, Duration quiet) {
+    subscriber.expectNothing(quiet);
+    if (markerPublisher == null) {
+      markerPublisher = connect(subscriber.version(), "marker-publisher");
+    }
+    publish(markerPublisher, markerTopic, MARKER, 0, false);
+    Publish next = expectPublish(subscriber);
+    assertThat(next.topic() + " " + text(next))
+        .as("the first message after the quiet window")
+        .isEqualTo(markerTopic + " " + MARKER);
   }
 
   static void disconnect(RawClient c) {

@@ -272,7 +272,7 @@ class MalformedInputConformanceTest extends ConformanceBase {
         concat(
             encode(Disconnect.NORMAL, v), encode(publishPacket("after/t", "x", 0, false, 0), v)));
     c.awaitClose(CLOSE);
-    sub.expectNothing(QUIET);
+    expectNothingBeforeMarker(sub, "after/t");
   }
 
   @Test

@@ -243,7 +243,7 @@ class PersistenceTest {
     assertThat(store.awaitingPubrel()).as("released before the PUBCOMP").isEmpty();
 
     RawClient subBack = resume(v, "sub");
-    subBack.expectNothing(QUIET);
+    expectNothingBeforeMarker(subBack, pubBack, "in/t");
     assertThat(store.messages()).isEmpty();
   }
 
@@ -570,7 +570,8 @@ class PersistenceTest {
     RawClient again = open(v);
     ConnAck ack = again.connect("sub", false, 60, persistentProps(v), null);
     assertThat(ack.sessionPresent()).isFalse();
-    again.expectNothing(QUIET);
+    subscribeOk(again, "d/marker", 0); // to show that the new session does receive
+    expectNothingBeforeMarker(again, connect(v, "pub"), "d/marker");
   }
 
   @Test
@@ -657,7 +658,7 @@ class PersistenceTest {
 
     restart();
     RawClient again = resume(V5, "watcher");
-    again.expectNothing(QUIET);
+    expectNothingBeforeMarker(again, connect(V5, "pub"), "will/marker");
   }
 
   @Test
@@ -694,7 +695,8 @@ class PersistenceTest {
     ConnAck ack = old.connect("old", false, 60, persistentProps(V5), null);
     assertThat(ack.reasonCode()).isZero();
     assertThat(ack.sessionPresent()).as("expired session present").isFalse();
-    old.expectNothing(QUIET);
+    subscribeOk(old, "marker/old", 0); // to show that the new session does receive
+    expectNothingBeforeMarker(old, pub, "marker/old");
 
     RawClient young = resume(V5, "young");
     assertThat(receivePayloads(young, 2)).containsExactly("fresh", "new");
@@ -940,6 +942,22 @@ class PersistenceTest {
       awaitPacket(c, PubRel.class, r -> r.packetId() == p.packetId());
       c.send(new PubComp(p.packetId()));
     }
+  }
+
+  /**
+   * Asserts that {@code subscriber} gets nothing for {@link #QUIET}, and then that it does get what
+   * it should: a marker that {@code publisher} publishes on {@code markerTopic} (which the
+   * subscriber must be subscribed to) after that window must be the next packet it receives.
+   * Silence alone would also pass for a subscriber that receives nothing at all.
+   */
+  private void expectNothingBeforeMarker(
+      RawClient subscriber, RawClient publisher, String markerTopic) {
+    subscriber.expectNothing(QUIET);
+    publish(publisher, markerTopic, "marker", 0);
+    Publish next = subscriber.expect(Publish.class);
+    assertThat(next.topic() + " " + text(next))
+        .as("the first message after the quiet window")
+        .isEqualTo(markerTopic + " marker");
   }
 
   private static void disconnect(RawClient c) {
