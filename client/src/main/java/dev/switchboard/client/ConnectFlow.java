@@ -207,6 +207,7 @@ final class ConnectFlow {
     }
     List<MqttEvent> out = new ArrayList<>();
     List<Subscription> resubscribe = List.of();
+    List<Outbox.Entry> earlier;
     lock.lock();
     try {
       status.limits(v5 ? ServerLimits.of(ack.properties()) : ServerLimits.DEFAULT);
@@ -225,6 +226,9 @@ final class ConnectFlow {
         }
       }
       out.add(events.connected(ack));
+      // What was in the outbox before this connection; what the CONNECTED handlers add is sent
+      // by the calls that add it, and must not go a second time below.
+      earlier = outbox.snapshot();
     } finally {
       lock.unlock();
     }
@@ -234,7 +238,7 @@ final class ConnectFlow {
     lock.lock();
     try {
       if (status.is(MqttClientState.CONNECTED)) {
-        outbox.resendAfterConnect();
+        outbox.resendAfterConnect(earlier);
         if (!resubscribe.isEmpty()) {
           book.clearSubscriptions();
           int msgId = outbox.nextPacketId();

@@ -119,6 +119,11 @@ final class Outbox {
     return byMsgId.get(msgId);
   }
 
+  /** Whether {@code e} is still in the outbox (not completed, expired or removed). */
+  boolean contains(Entry e) {
+    return bySeq.get(e.seq) == e;
+  }
+
   boolean usesMsgId(int msgId) {
     return byMsgId.containsKey(msgId);
   }

@@ -125,9 +125,21 @@ final class OutboxFlow {
     return retransmitDueNanos;
   }
 
-  /** After a CONNACK: every outbox entry is sent again, in order, PUBLISHes with DUP if sent. */
-  void resendAfterConnect() {
-    for (Outbox.Entry e : outbox.entries()) {
+  /** The entries in the outbox now, in their order (under the client's lock). */
+  List<Outbox.Entry> snapshot() {
+    return outbox.entries();
+  }
+
+  /**
+   * After a CONNACK: the entries that were in the outbox before the connection ({@code earlier},
+   * taken before the CONNECTED handlers ran) are sent again, in order, PUBLISHes with DUP if sent;
+   * those the handlers added went out when they were added.
+   */
+  void resendAfterConnect(List<Outbox.Entry> earlier) {
+    for (Outbox.Entry e : earlier) {
+      if (!outbox.contains(e)) {
+        continue; // completed or expired since
+      }
       if (e.stage() == Outbox.Stage.ACKNOWLEDGED) {
         channel.send(new PubRel(e.msgId));
         sentAt(e, System.nanoTime());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.mqtt.testing.NettyLeakDetectorExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,6 +85,46 @@ class ClientProtocolTest {
       assertThat(again.packetId()).isEqualTo(id);
       fake.send(0x40, 3, id >> 8, id & 0xFF, 0); // PUBACK, reason 0
       assertThat(rec.await(MqttEventId.PUBLISHED).msgId()).isEqualTo(id);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A SUBSCRIBE and a QoS 1 PUBLISH made in the CONNECTED handler go once; an entry from before"
+          + " the connection is sent again")
+  void requestsFromTheConnectedHandlerGoOnce() throws Exception {
+    try (FakeBroker fake = new FakeBroker();
+        MqttClient client =
+            MqttClient.init(
+                config(fake)
+                    .session(s -> s.messageRetransmitTimeout(Duration.ofSeconds(30)))
+                    .build())) {
+      Recorder rec = new Recorder();
+      int[] fromHandler = new int[2];
+      client.registerEvent(
+          MqttEventId.CONNECTED,
+          e -> {
+            fromHandler[0] = client.subscribe("lab/led", 1);
+            fromHandler[1] = client.publish("lab/hello", "hi", 1, false);
+          });
+      client.registerEvent(MqttEventId.ANY, rec);
+      int before = client.enqueue("lab/early", "queued before connecting", 1, false, true);
+      client.start();
+      fake.accept();
+      fake.connAck(false);
+      rec.await(MqttEventId.CONNECTED);
+
+      List<FakeBroker.Packet> got = new ArrayList<>();
+      FakeBroker.Packet p;
+      while ((p = fake.readAny(800)) != null) {
+        got.add(p);
+      }
+      assertThat(got.stream().filter(x -> x.type() == 8).map(FakeBroker.Packet::packetId))
+          .as("SUBSCRIBE ids")
+          .containsExactly(fromHandler[0]);
+      assertThat(got.stream().filter(x -> x.type() == 3).map(FakeBroker.Packet::packetId))
+          .as("PUBLISH ids")
+          .containsExactlyInAnyOrder(fromHandler[1], before);
     }
   }
 

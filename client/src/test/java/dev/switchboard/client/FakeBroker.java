@@ -105,6 +105,24 @@ final class FakeBroker implements AutoCloseable {
     return new Packet(header, body);
   }
 
+  /** The next packet of any type other than PINGREQ; null when none comes in time. */
+  Packet readAny(int timeoutMillis) throws IOException {
+    int old = socket.getSoTimeout();
+    socket.setSoTimeout(timeoutMillis);
+    try {
+      while (true) {
+        Packet p = read();
+        if (p.type() != 12) {
+          return p;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(old);
+    }
+  }
+
   /** The next packet of this type, skipping others (PINGREQs); null when none comes in time. */
   Packet readType(int type, int timeoutMillis) throws IOException {
     int old = socket.getSoTimeout();
