@@ -128,6 +128,10 @@ class PahoV3InteropTest {
     o.setAutomaticReconnect(false);
     o.setConnectionTimeout(10);
     o.setKeepAliveInterval(30);
+    // A synchronous publish returns before Paho frees its in-flight slot (eclipse-paho
+    // paho.mqtt.java#551): with the default of 10, back-to-back publishes under load hit "too
+    // many publishes in progress" now and then
+    o.setMaxInflight(100);
     return o;
   }
 
