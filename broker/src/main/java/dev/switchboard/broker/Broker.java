@@ -23,6 +23,7 @@ import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionRegistry;
+import dev.switchboard.broker.session.StoredForms;
 import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ChannelInfo;
@@ -633,7 +634,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
     Map<String, List<SubscriptionEntry>> subs = new HashMap<>();
     for (StoredSubscription s : state.subscriptions()) {
-      SubscriptionEntry e = Stored.subscription(s);
+      SubscriptionEntry e = StoredForms.subscription(s);
       if (e != null) {
         subs.computeIfAbsent(s.clientId(), k -> new ArrayList<>()).add(e);
       }

@@ -363,7 +363,8 @@ public final class Session {
     if (persistent) {
       journal.append(
           new Change.PutSession(
-              new StoredSession(clientId, expirySeconds, disconnectedAtMillis, Stored.will(will))));
+              new StoredSession(
+                  clientId, expirySeconds, disconnectedAtMillis, StoredForms.will(will))));
     }
   }
 
@@ -471,7 +472,7 @@ public final class Session {
   public boolean subscribe(SubscriptionEntry entry) {
     if (persistent) {
       // Stored before it is indexed: a publisher that finds it stores after it
-      journal.append(new Change.PutSubscription(Stored.subscription(clientId, entry)));
+      journal.append(new Change.PutSubscription(StoredForms.subscription(clientId, entry)));
     }
     SubscriptionEntry old = subscriptions.put(entry.filterKey(), entry);
     if (old == null) {
@@ -1101,7 +1102,7 @@ public final class Session {
       List<QueuedMessage> messages,
       List<Integer> awaiting) {
     expirySeconds = stored.expirySeconds();
-    will = Stored.will(stored.will());
+    will = StoredForms.will(stored.will());
     for (SubscriptionEntry e : subs) {
       subscribe(e);
     }
