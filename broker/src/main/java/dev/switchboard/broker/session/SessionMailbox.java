@@ -181,8 +181,9 @@ final class SessionMailbox {
     if ((last == 0 || now - last >= DROP_LOG_INTERVAL_NANOS)
         && LAST_DROP_LOG.compareAndSet(this, last, now == 0 ? 1 : now)) {
       log.warn(
-          "session {}: its event loop is behind; {} deliveries ({} bytes) wait for it, its bound:"
-              + " newer ones are dropped until it catches up ({} dropped so far, all sessions)",
+          "session {}: mailbox full ({} deliveries, {} bytes wait for its event loop): new"
+              + " deliveries are dropped until the loop catches up; {} dropped so far by all"
+              + " sessions (logged at most every 10 s per session)",
           session.clientId(),
           waiting,
           waitingBytes,
