@@ -259,7 +259,7 @@ final class OutboundQueue {
         return;
       }
       if (o.qos == 0 && window.holding()) {
-        return; // written after the messages before it: the window drains again once they are
+        return; // written after the messages before it: InflightWindow.sendHeld drains again
       }
       queue.pollFirst();
       queuedBytes -= o.message.weight();

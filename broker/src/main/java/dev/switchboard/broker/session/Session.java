@@ -135,12 +135,14 @@ public final class Session {
    * The loop counts a delivery out as it takes it to run, so a session whose loop catches up takes
    * deliveries again.
    *
-   * <p>A delivery offered on the session's own loop with nothing waiting runs at once and is never
-   * counted. Deliveries and tasks handed over by one thread run in the order they were handed over,
-   * whichever of the two methods took them.
+   * <p>A delivery offered on the session's own loop with nothing waiting runs at once, uncounted;
+   * one is always taken when none waits, however heavy. Deliveries and tasks handed over by one
+   * thread run in the order they were handed over, whichever of the two methods took them.
    *
    * @param message the message {@code delivery} delivers, for its weight
-   * @param storedSeq the number of the copy the publisher stored for this session, or 0
+   * @param storedSeq the number of the copy the publisher stored for this session, or 0; its {@code
+   *     PutMessage} must be appended to the journal before this call, so that the delete of a
+   *     dropped delivery comes after it
    * @param delivery what to run on the session's loop, typically {@code deliver(message, keys,
    *     storedSeq)} or {@code deliverShared(...)}
    */
