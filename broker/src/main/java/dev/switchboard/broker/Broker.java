@@ -15,12 +15,6 @@ import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.Persistence;
-import dev.switchboard.broker.persist.QueuedMessage;
-import dev.switchboard.broker.persist.Stored;
-import dev.switchboard.broker.persist.StoredMessage;
-import dev.switchboard.broker.persist.StoredSession;
-import dev.switchboard.broker.persist.StoredState;
-import dev.switchboard.broker.persist.StoredSubscription;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Router;
@@ -30,7 +24,7 @@ import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionOwnership;
 import dev.switchboard.broker.session.SessionRegistry;
-import dev.switchboard.broker.session.SubscriptionEntry;
+import dev.switchboard.broker.session.SessionRestorer;
 import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ServerCertificate;
@@ -54,7 +48,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -395,73 +388,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
    * was down is dropped from the store.
    */
   private void restore() {
-    StoredState state = journal.store().load();
-    long nowMillis = System.currentTimeMillis();
-    Map<String, List<QueuedMessage>> messages = new HashMap<>();
-    long maxSeq = 0;
-    for (QueuedMessage q : state.messages()) {
-      messages.computeIfAbsent(q.clientId(), k -> new ArrayList<>()).add(q);
-      maxSeq = Math.max(maxSeq, q.seq());
-    }
-    journal.start(maxSeq);
-    for (StoredMessage r : state.retained()) {
-      if (r.expiresAtMillis() != 0 && r.expiresAtMillis() <= nowMillis) {
-        journal.append(new Change.DeleteRetained(r.topic()));
-      } else {
-        retained.put(Stored.message(r));
-      }
-    }
-    Map<String, List<SubscriptionEntry>> subs = new HashMap<>();
-    for (StoredSubscription s : state.subscriptions()) {
-      SubscriptionEntry e = Stored.subscription(s);
-      if (e != null) {
-        subs.computeIfAbsent(s.clientId(), k -> new ArrayList<>()).add(e);
-      }
-    }
-    Map<String, List<Integer>> awaiting = new HashMap<>();
-    for (Change.AwaitPubrel a : state.awaitingPubrel()) {
-      awaiting.computeIfAbsent(a.clientId(), k -> new ArrayList<>()).add(a.packetId());
-    }
-    List<Session> restored = new ArrayList<>();
-    List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
-    for (StoredSession stored : state.sessions()) {
-      String id = stored.clientId();
-      Session s = new Session(id, group.next(), this);
-      done.add(
-          s.executor()
-              .submit(
-                  () ->
-                      s.restore(
-                          stored,
-                          subs.getOrDefault(id, List.of()),
-                          messages.getOrDefault(id, List.of()),
-                          awaiting.getOrDefault(id, List.of()))));
-      sessions.restored(s);
-      restored.add(s);
-    }
-    for (io.netty.util.concurrent.Future<?> f : done) {
-      f.syncUninterruptibly();
-    }
-    // Rows of sessions that are not stored (a crash between a session's end and its messages')
-    java.util.Set<String> orphans = new java.util.TreeSet<>(messages.keySet());
-    orphans.addAll(awaiting.keySet());
-    state.subscriptions().forEach(s -> orphans.add(s.clientId())); // with unusable filters too
-    state.sessions().forEach(s -> orphans.remove(s.clientId()));
-    for (String id : orphans) {
-      journal.append(new Change.DeleteSession(id));
-    }
-    for (Session s : restored) {
-      s.execute(s::resumeTimers);
-    }
-    boolean anything = !state.sessions().isEmpty() || retained.size() > 0;
-    // an empty store is the usual first start: nothing worth a line before the listener's
-    (anything ? log.atInfo() : log.atDebug())
-        .log(
-            "{}: restored {} sessions, {} queued messages, {} retained messages",
-            journal.store().describe(),
-            state.sessions().size(),
-            state.messages().size(),
-            retained.size());
+    new SessionRestorer(this, group).restore();
   }
 
   /** Reaps expired retained and queued messages, and lets the store compact itself. */

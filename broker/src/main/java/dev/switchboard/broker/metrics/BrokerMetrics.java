@@ -21,6 +21,12 @@ public final class BrokerMetrics {
   /** Messages dropped because a session's queue was full (QoS 0 first, then the newest). */
   public final LongAdder publishDroppedQueueFull = new LongAdder();
 
+  /**
+   * Deliveries dropped because a session's mailbox was full: its event loop was behind, with as
+   * many deliveries waiting for it as the session's own bound (see {@code Session.offer}).
+   */
+  public final LongAdder publishDroppedMailboxFull = new LongAdder();
+
   /** QoS 0 messages not delivered because the subscriber was offline. */
   public final LongAdder publishDroppedOffline = new LongAdder();
 
@@ -75,6 +81,7 @@ public final class BrokerMetrics {
   /** Every publish drop of every cause, for {@code $SYS/broker/publish/messages/dropped}. */
   public long publishDropped() {
     return publishDroppedQueueFull.sum()
+        + publishDroppedMailboxFull.sum()
         + publishDroppedOffline.sum()
         + publishDroppedExpired.sum()
         + publishDroppedTooLarge.sum();

@@ -1,14 +1,13 @@
 package dev.switchboard.broker.persist;
 
 import dev.switchboard.broker.message.Message;
-import dev.switchboard.broker.session.PendingWill;
-import dev.switchboard.broker.session.SubscriptionEntry;
-import dev.switchboard.mqtt.topic.SharedSubscription;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Conversions between the broker's objects and their stored form. Expiry times are kept on the wall
- * clock in the store ({@link System#nanoTime()} means nothing after a restart).
+ * Conversions between the broker's messages and their stored form. Expiry times are kept on the
+ * wall clock in the store ({@link System#nanoTime()} means nothing after a restart). A session's
+ * own objects (its will, its subscriptions) are converted in {@code session}, which imports this
+ * package (not the other way round).
  */
 public final class Stored {
   private Stored() {}
@@ -44,52 +43,5 @@ public final class Stored {
         PropertiesBlob.decode(s.properties()),
         s.publisherId(),
         expiresAt);
-  }
-
-  public static StoredWill will(PendingWill w) {
-    return w == null
-        ? null
-        : new StoredWill(message(w.message()), w.delaySeconds(), w.messageExpirySeconds());
-  }
-
-  public static PendingWill will(StoredWill w) {
-    return w == null
-        ? null
-        : new PendingWill(message(w.message()), w.delaySeconds(), w.messageExpirySeconds());
-  }
-
-  public static StoredSubscription subscription(String clientId, SubscriptionEntry e) {
-    return new StoredSubscription(
-        clientId,
-        e.filterKey(),
-        e.qos(),
-        e.noLocal(),
-        e.retainAsPublished(),
-        e.retainHandling(),
-        e.subscriptionId());
-  }
-
-  /** The entry of a stored subscription; null when its filter key is no longer valid. */
-  public static SubscriptionEntry subscription(StoredSubscription s) {
-    String key = s.filterKey();
-    String filter = key;
-    String shareName = null;
-    if (SharedSubscription.isShared(key)) {
-      SharedSubscription shared = SharedSubscription.parse(key);
-      if (shared == null) {
-        return null;
-      }
-      shareName = shared.group();
-      filter = shared.filter();
-    }
-    return new SubscriptionEntry(
-        key,
-        filter,
-        shareName,
-        s.qos(),
-        s.noLocal(),
-        s.retainAsPublished(),
-        s.retainHandling(),
-        s.subscriptionId());
   }
 }

@@ -6,37 +6,26 @@ import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
-import dev.switchboard.broker.persist.QueuedMessage;
-import dev.switchboard.broker.persist.StoreException;
-import dev.switchboard.broker.persist.Stored;
 import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.routing.Subscriber;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of an MQTT session: subscriptions, messages in flight and queued, QoS 2 receive
- * state, the will and the expiry timer. Every field is touched only on {@link #executor()}, the
- * event loop of the connection it is attached to (or was last attached to); other threads hand it
- * work with {@link #execute}.
+ * The server side of an MQTT session: its identity and life cycle (attach, takeover, connection
+ * lost, will and expiry timers, end), and the one object its connection and the broker call. The
+ * rest is in its parts: what it sends in {@link OutboundQueue} and {@link InflightWindow}, its
+ * subscriptions in {@link SessionSubscriptions}, its QoS 2 receive state in {@link AwaitingPubrel},
+ * work from other threads in its {@link SessionMailbox}. Every field, its parts' too, is touched
+ * only on {@link #executor()}, the event loop of the connection it is attached to (or was last
+ * attached to); other threads hand it work with {@link #execute} and deliveries with {@link
+ * #offer}.
  */
 public final class Session implements Subscriber {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -52,6 +41,12 @@ public final class Session implements Subscriber {
   /** Where a persistent session's state is written; null when the broker keeps memory only. */
   private final Journal journal;
 
+  private final SessionMailbox mailbox;
+  private final OutboundQueue outbound;
+  private final InflightWindow inflight;
+  private final SessionSubscriptions subscriptions;
+  private final AwaitingPubrel awaitingPubrel;
+
   /**
    * Whether this session is kept in the store: its expiry interval is above 0 and the broker has a
    * store. Volatile: publishers read it to store the messages they route here before they
@@ -62,34 +57,8 @@ public final class Session implements Subscriber {
   /** Wall-clock time the last connection ended, for the stored session; -1 while connected. */
   private long disconnectedAtMillis = -1;
 
-  /** The owning loop. Written only by the owning loop when the session moves; read by anyone. */
-  private volatile EventLoop executor;
-
   /** Non-null while a connection is attached; volatile so publishers may peek at it. */
   private volatile SessionConnection connection;
-
-  /**
-   * Work handed to the session from any thread, run in order on its loop by {@link #runMailbox}.
-   * One queue per session (rather than the loop's own) keeps the order of the tasks when the
-   * session moves to another loop: what was handed to it before the move still runs before what
-   * comes after.
-   */
-  private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
-
-  /** 1 while a run of the mailbox is scheduled; a field and a VarHandle, not an AtomicBoolean. */
-  @SuppressWarnings("unused") // accessed through MAILBOX_SCHEDULED
-  private volatile int mailboxScheduled;
-
-  private static final VarHandle MAILBOX_SCHEDULED;
-
-  static {
-    try {
-      MAILBOX_SCHEDULED =
-          MethodHandles.lookup().findVarHandle(Session.class, "mailboxScheduled", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   /**
    * A connection on its way in: the session has been moved to its loop (or made there) and the
@@ -106,30 +75,6 @@ public final class Session implements Subscriber {
    */
   private long epoch;
 
-  /** In-flight messages still to be re-sent on this connection, waiting for room in its window. */
-  private int pendingResends;
-
-  private final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
-  private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
-  // Sized for an idle session: every byte here is multiplied by the number of connections.
-  private final ArrayDeque<Outbound> queue = new ArrayDeque<>(1);
-  private long queuedBytes;
-  private int queuedQos0;
-  private int nextPacketId = 1;
-
-  /**
-   * Messages given a packet id on this connection and not written yet, in their order: a stored QoS
-   * 2 message waits for the commit of its packet id, and what comes after it waits behind it, as
-   * topics are ordered [MQTT-4.6.0-6]. Null until the first one.
-   */
-  private ArrayDeque<Outbound> held;
-
-  /** A message to re-send waits for the commit of its packet id: nothing after it goes first. */
-  private boolean resendHeld;
-
-  /** QoS 2 packet ids received and not yet released; null until the first one. */
-  private Set<Integer> awaitingPubrel;
-
   private long expirySeconds;
   private PendingWill will;
   private ScheduledFuture<?> willTimer;
@@ -138,11 +83,15 @@ public final class Session implements Subscriber {
 
   public Session(String clientId, EventLoop executor, BrokerServices broker) {
     this.clientId = clientId;
-    this.executor = executor;
     this.broker = broker;
     this.config = broker.config();
     this.metrics = broker.metrics();
     this.journal = broker.journal();
+    this.mailbox = new SessionMailbox(this, executor, broker);
+    this.outbound = new OutboundQueue(this, broker);
+    this.inflight = outbound.window();
+    this.subscriptions = new SessionSubscriptions(this, broker);
+    this.awaitingPubrel = new AwaitingPubrel(this, broker);
   }
 
   @Override
@@ -151,7 +100,7 @@ public final class Session implements Subscriber {
   }
 
   public EventLoop executor() {
-    return executor;
+    return mailbox.loop();
   }
 
   /**
@@ -168,58 +117,47 @@ public final class Session implements Subscriber {
     return persistent;
   }
 
+  // ---------------------------------------------------------------- the mailbox
+
   /**
    * Runs {@code task} on the session's loop: now if already there and nothing is waiting, else in
    * order after the tasks handed over before it. A task that lands on a loop the session has since
-   * left follows it.
+   * left follows it. Never refused: for control work (takeovers, timers, a lost connection, commit
+   * completions), a few tasks per session; deliveries go through {@link #offer}.
    */
   public void execute(Runnable task) {
-    if (executor.inEventLoop() && mailbox.isEmpty()) {
-      runSafely(task);
-      return;
-    }
-    mailbox.offer(task);
-    if (MAILBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
-      executor.execute(this::runMailbox);
-    }
+    mailbox.execute(task);
   }
 
+  /**
+   * Hands the session a delivery of {@code message} from any thread, as {@link #execute} does, but
+   * counted against the mailbox's bound while it waits for the session's loop: at most {@code
+   * max-inflight + max-queued-messages} deliveries and {@code max-queued-bytes} bytes ({@link
+   * Message#weight()}) wait at once. At the bound the delivery is dropped instead: {@code delivery}
+   * never runs, the stored copy {@code storedSeq} (0 for none) is deleted from the journal, and the
+   * drop is counted in {@link BrokerMetrics#publishDroppedMailboxFull} (and logged now and then).
+   * The loop counts a delivery out as it takes it to run, so a session whose loop catches up takes
+   * deliveries again.
+   *
+   * <p>A delivery offered on the session's own loop with nothing waiting runs at once, uncounted;
+   * one is always taken when none waits, however heavy. Deliveries and tasks handed over by one
+   * thread run in the order they were handed over, whichever of the two methods took them.
+   *
+   * @param message the message {@code delivery} delivers, for its weight
+   * @param storedSeq the number of the copy the publisher stored for this session, or 0; its {@code
+   *     PutMessage} must be appended to the journal before this call, so that the delete of a
+   *     dropped delivery comes after it
+   * @param delivery what to run on the session's loop, typically {@code deliver(message, keys,
+   *     storedSeq)} or {@code deliverShared(...)}
+   */
   @Override
   public void offer(Message message, long storedSeq, Runnable delivery) {
-    execute(delivery);
+    mailbox.offer(message.weight(), storedSeq, delivery);
   }
 
-  private static final int MAILBOX_BATCH = 1024;
-
-  private void runMailbox() {
-    EventLoop loop = executor;
-    if (!loop.inEventLoop()) {
-      loop.execute(this::runMailbox); // moved since this run was scheduled
-      return;
-    }
-    for (int i = 0; i < MAILBOX_BATCH; i++) {
-      Runnable task = mailbox.poll();
-      if (task == null) {
-        break;
-      }
-      runSafely(task);
-      if (executor != loop) {
-        executor.execute(this::runMailbox); // the task moved the session: the rest follow it
-        return;
-      }
-    }
-    mailboxScheduled = 0;
-    if (!mailbox.isEmpty() && MAILBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
-      executor.execute(this::runMailbox);
-    }
-  }
-
-  private void runSafely(Runnable task) {
-    try {
-      task.run();
-    } catch (RuntimeException e) {
-      log.error("session {}: a task failed", clientId, e);
-    }
+  /** Its mailbox, whose counts are safe to read from any thread. */
+  SessionMailbox mailbox() {
+    return mailbox;
   }
 
   // ---------------------------------------------------------------- connection lifecycle
@@ -273,7 +211,8 @@ public final class Session implements Subscriber {
     }
     joining = newConnection;
     joiningSessionPresent = true;
-    executor = newConnection.eventLoop(); // after joining: whoever sees the new loop sees joining
+    // after joining: whoever sees the new loop sees joining
+    mailbox.moveTo(newConnection.eventLoop());
     execute(this::completeJoin);
   }
 
@@ -310,7 +249,7 @@ public final class Session implements Subscriber {
       return;
     }
     if (sessionPresent) {
-      resendInflight();
+      inflight.resendAll(conn);
     }
     drain();
     // what the client sent before the CONNACK comes after the re-sends [MQTT-4.4.0-1]
@@ -327,7 +266,7 @@ public final class Session implements Subscriber {
     }
     connection = null;
     long lost = ++epoch;
-    dropHeld(); // in flight: re-sent, in order, when a connection comes
+    inflight.dropHeld(); // in flight: re-sent, in order, when a connection comes
     if (publishWill && will != null) {
       long delay = Math.min(will.delaySeconds(), expirySeconds);
       if (delay <= 0) {
@@ -338,9 +277,9 @@ public final class Session implements Subscriber {
     } else {
       will = null;
     }
-    redispatchSharedMessages();
+    outbound.redispatchSharedMessages();
     if (!config.queueQos0Offline()) {
-      dropQueuedQos0();
+      outbound.dropQueuedQos0();
     }
     if (expirySeconds == 0) {
       end();
@@ -372,7 +311,8 @@ public final class Session implements Subscriber {
     if (persistent) {
       journal.append(
           new Change.PutSession(
-              new StoredSession(clientId, expirySeconds, disconnectedAtMillis, Stored.will(will))));
+              new StoredSession(
+                  clientId, expirySeconds, disconnectedAtMillis, StoredForms.will(will))));
     }
   }
 
@@ -388,7 +328,7 @@ public final class Session implements Subscriber {
             action.run();
           }
         };
-    return executor.schedule(() -> execute(guarded), seconds, TimeUnit.SECONDS);
+    return executor().schedule(() -> execute(guarded), seconds, TimeUnit.SECONDS);
   }
 
   /** A 5.0 DISCONNECT may change the expiry interval (not from 0: the connection checks that). */
@@ -431,25 +371,14 @@ public final class Session implements Subscriber {
     ended = true;
     broker.sessions().remove(this);
     updatePersistence(); // ended: its stored state goes
-    for (SubscriptionEntry e : subscriptions.values()) {
-      unindex(e);
-    }
     subscriptions.clear();
     if (willTimer != null) {
       willTimer.cancel(false);
       publishWill();
     }
     cancelTimers();
-    // QoS 1 and queued shared messages may go to another member; a QoS 2 one in flight may not
-    // [MQTT-4.8.2-5]
-    redispatchSharedMessages();
-    queue.clear();
-    inflight.clear();
-    dropHeld();
-    queuedBytes = 0;
-    queuedQos0 = 0;
-    pendingResends = 0;
-    awaitingPubrel = null;
+    outbound.end();
+    awaitingPubrel.clear();
   }
 
   public boolean isEnded() {
@@ -474,682 +403,27 @@ public final class Session implements Subscriber {
     }
   }
 
-  // ---------------------------------------------------------------- subscriptions
-
-  /** Adds or replaces a subscription; returns whether one with the same filter existed. */
-  public boolean subscribe(SubscriptionEntry entry) {
-    if (persistent) {
-      // Stored before it is indexed: a publisher that finds it stores after it
-      journal.append(new Change.PutSubscription(Stored.subscription(clientId, entry)));
-    }
-    SubscriptionEntry old = subscriptions.put(entry.filterKey(), entry);
-    if (old == null) {
-      if (entry.isShared()) {
-        broker.subscriptions().subscribeShared(this, entry.shareName(), entry.filter());
-      } else {
-        broker.subscriptions().subscribe(this, entry.filter());
-      }
-    }
-    return old != null;
-  }
-
-  public boolean unsubscribe(String filterKey) {
-    SubscriptionEntry old = subscriptions.remove(filterKey);
-    if (old != null) {
-      unindex(old);
-      if (persistent) {
-        journal.append(new Change.DeleteSubscription(clientId, filterKey));
-      }
-    }
-    return old != null;
-  }
-
-  public Collection<SubscriptionEntry> subscriptions() {
-    return subscriptions.values();
-  }
-
-  private void unindex(SubscriptionEntry e) {
-    if (e.isShared()) {
-      broker.subscriptions().unsubscribeShared(this, e.shareName(), e.filter());
-    } else {
-      broker.subscriptions().unsubscribe(this, e.filter());
-    }
-  }
-
-  // ---------------------------------------------------------------- delivery
-
-  /**
-   * A message matched this session's non-shared subscriptions {@code filterKeys}: one copy at the
-   * highest granted QoS with every matching Subscription Identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3].
-   */
-  public void deliver(Message message, List<String> filterKeys) {
-    deliver(message, filterKeys, 0);
-  }
-
-  /**
-   * As {@link #deliver(Message, List)}, for a message the publisher stored for this session as
-   * {@code seq} (0: not stored).
-   */
-  @Override
-  public void deliver(Message message, List<String> filterKeys, long seq) {
-    Outbound o = ended ? null : outbound(message, filterKeys);
-    if (o == null) {
-      forget(seq);
-      return;
-    }
-    enqueue(stored(o, seq));
-  }
-
-  /** The copy of {@code message} for this session's matching subscriptions, or null for none. */
-  private Outbound outbound(Message message, List<String> filterKeys) {
-    int qos = -1;
-    boolean retain = false;
-    int[] ids = null;
-    int idCount = 0;
-    for (int i = 0, n = filterKeys.size(); i < n; i++) {
-      SubscriptionEntry e = subscriptions.get(filterKeys.get(i));
-      if (e == null || e.isShared()) {
-        continue; // unsubscribed since the match
-      }
-      if (e.noLocal() && clientId.equals(message.publisherId())) {
-        continue; // [MQTT-3.8.3-3]
-      }
-      qos = Math.max(qos, Math.min(message.qos(), e.qos()));
-      retain |= e.retainAsPublished() && message.retain();
-      if (e.subscriptionId() != 0) {
-        if (ids == null) {
-          ids = new int[n];
-        }
-        ids[idCount++] = e.subscriptionId();
-      }
-    }
-    if (qos < 0) {
-      return null;
-    }
-    int[] subscriptionIds = ids == null ? NO_IDS : java.util.Arrays.copyOf(ids, idCount);
-    return new Outbound(message, qos, retain, subscriptionIds, null);
-  }
-
-  /**
-   * Ties {@code o} to its stored copy {@code seq} when it is one this session keeps (QoS 1/2, the
-   * session persistent); otherwise the stored copy, if any, goes.
-   */
-  private Outbound stored(Outbound o, long seq) {
-    if (seq != 0) {
-      if (o.qos > 0 && persistent) {
-        o.seq = seq;
-      } else {
-        forget(seq);
-      }
-    }
-    return o;
-  }
-
-  /** Deletes the stored copy of a message this session no longer keeps. */
-  private void forget(long seq) {
-    if (seq != 0 && journal != null) {
-      journal.append(new Change.DeleteMessage(clientId, seq));
-    }
-  }
-
-  private void forget(Outbound o) {
-    if (o.seq != 0) {
-      forget(o.seq);
-      o.seq = 0;
-    }
-  }
-
-  private static final int[] NO_IDS = new int[0];
-
-  /** A message given to this session as the chosen member of a shared subscription group. */
-  public void deliverShared(Message message, String filterKey) {
-    deliverShared(message, filterKey, 0);
-  }
-
-  /** As {@link #deliverShared(Message, String)}, stored by the publisher as {@code seq}. */
-  @Override
-  public void deliverShared(Message message, String filterKey, long seq) {
-    SubscriptionEntry e = ended ? null : subscriptions.get(filterKey);
-    if (e == null) {
-      forget(seq);
-      // left the group since it was chosen: give it to another member if there is one
-      if (!broker.redispatchShared(message, filterKey, this)) {
-        metrics.publishDroppedOffline.increment();
-      }
-      return;
-    }
-    enqueue(stored(sharedOutbound(message, e), seq));
-  }
-
-  private static Outbound sharedOutbound(Message message, SubscriptionEntry e) {
-    int qos = Math.min(message.qos(), e.qos());
-    boolean retain = e.retainAsPublished() && message.retain();
-    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
-    return new Outbound(message, qos, retain, ids, e);
-  }
-
-  /** A retained message sent because of a new subscription: RETAIN stays set [MQTT-3.3.1-8]. */
-  public void deliverRetained(Message message, SubscriptionEntry e) {
-    int qos = Math.min(message.qos(), e.qos());
-    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
-    Outbound o = new Outbound(message, qos, true, ids, null);
-    if (qos > 0 && persistent && !ended) {
-      // Stored as published at the granted QoS with RETAIN set, through its subscription
-      Message copy = message.qos() == qos ? message.withRetain(true) : atQos(message, qos);
-      o.seq = journal.nextSeq();
-      journal.append(
-          new Change.PutMessage(
-              QueuedMessage.queued(
-                  clientId, o.seq, Stored.message(copy), List.of(e.filterKey()), false)));
-    }
-    enqueue(o);
-  }
-
-  private static Message atQos(Message m, int qos) {
-    return new Message(
-        m.topic(), m.payload(), qos, true, m.properties(), m.publisherId(), m.expiresAtNanos());
-  }
-
-  private void enqueue(Outbound o) {
-    if (ended) {
-      forget(o);
-      return;
-    }
-    if (o.message.isExpired(System.nanoTime())) {
-      metrics.publishDroppedExpired.increment();
-      forget(o);
-      return;
-    }
-    SessionConnection conn = connection;
-    if (conn == null) {
-      if (o.qos == 0 && joining == null && !config.queueQos0Offline()) {
-        metrics.publishDroppedOffline.increment();
-        return;
-      }
-      addToQueue(o);
-      return;
-    }
-    if (queue.isEmpty() && conn.isWritable()) {
-      if (o.qos == 0) {
-        if (!holding()) {
-          send(conn, o);
-          return;
-        }
-      } else if (inflight.size() < conn.sendQuota()) {
-        sendInflight(conn, o);
-        return;
-      }
-    }
-    addToQueue(o);
-  }
-
-  private void addToQueue(Outbound o) {
-    long weight = o.message.weight();
-    if (queue.size() >= config.maxQueuedMessages()
-        || queuedBytes + weight > config.maxQueuedBytes()) {
-      // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
-      if (o.qos == 0 || !evictOldestQos0()) {
-        metrics.publishDroppedQueueFull.increment();
-        forget(o);
-        return;
-      }
-      if (queue.size() >= config.maxQueuedMessages()
-          || queuedBytes + weight > config.maxQueuedBytes()) {
-        metrics.publishDroppedQueueFull.increment();
-        forget(o);
-        return;
-      }
-    }
-    queue.addLast(o);
-    queuedBytes += weight;
-    if (o.qos == 0) {
-      queuedQos0++;
-    }
-  }
-
-  private boolean evictOldestQos0() {
-    if (queuedQos0 == 0) {
-      return false;
-    }
-    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
-      Outbound q = it.next();
-      if (q.qos == 0) {
-        it.remove();
-        queuedBytes -= q.message.weight();
-        queuedQos0--;
-        metrics.publishDroppedQueueFull.increment();
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void dropQueuedQos0() {
-    if (queuedQos0 == 0) {
-      return;
-    }
-    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
-      Outbound q = it.next();
-      if (q.qos == 0) {
-        it.remove();
-        queuedBytes -= q.message.weight();
-        metrics.publishDroppedOffline.increment();
-      }
-    }
-    queuedQos0 = 0;
-  }
-
-  /** Sends queued messages while the socket is writable and the in-flight window has room. */
-  public void drain() {
-    SessionConnection conn = connection;
-    if (conn == null) {
-      return;
-    }
-    if (pendingResends > 0 || resendHeld) {
-      resendPending(conn);
-    }
-    long now = System.nanoTime();
-    while (!queue.isEmpty() && conn.isWritable()) {
-      Outbound o = queue.peekFirst();
-      if (o.qos > 0 && inflight.size() >= conn.sendQuota()) {
-        return;
-      }
-      if (o.qos == 0 && holding()) {
-        return; // written after the messages before it: sendHeld drains again
-      }
-      queue.pollFirst();
-      queuedBytes -= o.message.weight();
-      if (o.qos == 0) {
-        queuedQos0--;
-      }
-      if (o.message.isExpired(now)) {
-        metrics.publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
-        forget(o);
-        continue;
-      }
-      if (o.qos == 0) {
-        send(conn, o);
-      } else {
-        sendInflight(conn, o);
-      }
-    }
-  }
-
-  private void send(SessionConnection conn, Outbound o) {
-    if (conn.sendPublish(o, false)) {
-      metrics.publishSent.increment();
-    } else {
-      metrics.publishDroppedTooLarge.increment();
-    }
-  }
-
-  private void sendInflight(SessionConnection conn, Outbound o) {
-    o.packetId = allocatePacketId();
-    o.phase = o.qos == 1 ? Outbound.Phase.AWAITING_PUBACK : Outbound.Phase.AWAITING_PUBREC;
-    if (o.seq != 0) {
-      journal.append(new Change.UpdateMessage(clientId, o.seq, o.packetId, o.storedPhase()));
-      if (o.qos == 2 && journal.strict()) {
-        // The client keeps a QoS 2 packet id as received: after a restart this message must go
-        // again with this id, so the id is on disk before the PUBLISH is on the wire.
-        o.commitPending = true;
-        journal.whenCommitted(new AfterCommit(o));
-      }
-    }
-    if (o.commitPending || holding()) {
-      inflight.put(o.packetId, o);
-      o.unsent = true;
-      if (held == null) {
-        held = new ArrayDeque<>();
-      }
-      held.addLast(o);
-      return;
-    }
-    if (conn.sendPublish(o, false)) {
-      inflight.put(o.packetId, o);
-      metrics.publishSent.increment();
-    } else {
-      // Too large for this client: discard as if delivered [MQTT-3.1.2-25]
-      o.phase = Outbound.Phase.QUEUED;
-      metrics.publishDroppedTooLarge.increment();
-      forget(o);
-    }
-  }
-
-  /**
-   * Runs a step of a stored QoS 2 flow on the session's loop once what it depends on is committed,
-   * or the store failed: then no promise holds anyway, and stalling the session would help nobody.
-   */
-  private final class AfterCommit implements Journal.Completion {
-    private final Outbound o;
-
-    AfterCommit(Outbound o) {
-      this.o = o;
-    }
-
-    @Override
-    public void committed() {
-      execute(() -> stepCommitted(o));
-    }
-
-    @Override
-    public void failed(StoreException e) {
-      execute(() -> stepCommitted(o));
-    }
-  }
-
-  /**
-   * The step {@code o} waited for is on disk: re-sends that stopped at it go on, its PUBREL goes
-   * out if that is what it waited to send, then the messages held behind it (its PUBLISH first).
-   */
-  private void stepCommitted(Outbound o) {
-    o.commitPending = false;
-    SessionConnection conn = connection;
-    if (conn == null) {
-      return; // re-sent when a connection comes
-    }
-    if (pendingResends > 0 || resendHeld) {
-      resendPending(conn);
-    }
-    if (o.unsent && inflight.get(o.packetId) == o && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
-      o.unsent = false;
-      conn.sendPubRel(o.packetId);
-    }
-    sendHeld(conn);
-  }
-
-  /** Whether a message waits for the commit of its packet id, with anything after it. */
-  private boolean holding() {
-    return resendHeld || (held != null && !held.isEmpty());
-  }
-
-  /**
-   * Writes the messages that waited, in order, up to the next one whose packet id is still being
-   * committed; then what is queued behind them.
-   */
-  private void sendHeld(SessionConnection conn) {
-    if (resendHeld) {
-      return; // the re-sends go first
-    }
-    while (held != null && !held.isEmpty()) {
-      Outbound o = held.peekFirst();
-      boolean stillInflight = inflight.get(o.packetId) == o && o.unsent;
-      if (stillInflight && o.commitPending) {
-        return;
-      }
-      held.pollFirst();
-      if (!stillInflight) {
-        continue; // acknowledged, moved or ended meanwhile
-      }
-      o.unsent = false;
-      if (conn.sendPublish(o, false)) {
-        metrics.publishSent.increment();
-      } else {
-        inflight.remove(o.packetId); // too large for this client [MQTT-3.1.2-25]
-        metrics.publishDroppedTooLarge.increment();
-        forget(o);
-      }
-    }
-    drain();
-  }
-
-  /** The connection ended: what waited is in flight, and re-sent when a connection comes. */
-  private void dropHeld() {
-    if (held != null) {
-      held.clear();
-    }
-    resendHeld = false;
-  }
-
-  private int allocatePacketId() {
-    while (true) {
-      int id = nextPacketId;
-      nextPacketId = id == 65535 ? 1 : id + 1;
-      if (!inflight.containsKey(id)) {
-        return id;
-      }
-    }
-  }
-
-  /**
-   * On resumption: PUBLISH again with DUP for unacknowledged ones, PUBREL for released ones, in
-   * their order [MQTT-4.4.0-1] [MQTT-4.6.0-1], as many as the connection's window takes
-   * [MQTT-3.3.4-9]; the rest follow as acknowledgements make room ({@link #drain}).
-   */
-  private void resendInflight() {
-    for (Outbound o : inflight.values()) {
-      o.resendPending = true;
-    }
-    pendingResends = inflight.size();
-    resendPending(connection);
-  }
-
-  private void resendPending(SessionConnection conn) {
-    resendHeld = false;
-    int outstanding = inflight.size() - pendingResends;
-    int quota = conn.sendQuota();
-    for (Iterator<Outbound> it = inflight.values().iterator();
-        it.hasNext() && pendingResends > 0 && outstanding < quota; ) {
-      Outbound o = it.next();
-      if (!o.resendPending) {
-        continue;
-      }
-      if (o.commitPending) {
-        resendHeld = true; // in order: the rest follow once its packet id is committed
-        return;
-      }
-      o.resendPending = false;
-      o.unsent = false;
-      pendingResends--;
-      if (o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
-        conn.sendPubRel(o.packetId);
-        outstanding++;
-      } else if (conn.sendPublish(o, true)) {
-        outstanding++;
-      } else {
-        it.remove(); // too large for this connection: discarded as if delivered [MQTT-3.1.2-25]
-        metrics.publishDroppedTooLarge.increment();
-        forget(o);
-      }
-    }
-  }
-
-  /** PUBACK from the client. */
-  public void onPubAck(int packetId) {
-    Outbound o = inflight.get(packetId);
-    if (o != null && o.phase == Outbound.Phase.AWAITING_PUBACK) {
-      removeInflight(o);
-      drain();
-    }
-  }
-
-  /**
-   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns
-   * false when the packet id is not in flight (5.0 answers PUBREL 0x92).
-   */
-  public boolean onPubRec(int packetId, int reasonCode) {
-    Outbound o = inflight.get(packetId);
-    if (o == null || o.phase == Outbound.Phase.AWAITING_PUBACK) {
-      return false;
-    }
-    if (reasonCode >= 0x80) {
-      removeInflight(o); // and not given to another member of a shared group [MQTT-4.8.2-6]
-      drain();
-      return true;
-    }
-    o.phase = Outbound.Phase.AWAITING_PUBCOMP;
-    if (o.resendPending) {
-      o.resendPending = false; // the client had it already: the PUBREL below is all it needs
-      pendingResends--;
-    }
-    if (o.seq != 0) {
-      journal.append(new Change.UpdateMessage(clientId, o.seq, o.packetId, o.storedPhase()));
-      if (journal.strict()) {
-        // On PUBREL the client forgets the packet id: a broker restarted before this phase is on
-        // disk would send the PUBLISH again, and the client would deliver it a second time.
-        o.commitPending = true;
-        o.unsent = true;
-        journal.whenCommitted(new AfterCommit(o));
-        return true;
-      }
-    }
-    connection.sendPubRel(packetId);
-    return true;
-  }
-
-  /** PUBCOMP from the client. */
-  public void onPubComp(int packetId) {
-    Outbound o = inflight.get(packetId);
-    if (o != null && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
-      removeInflight(o);
-      drain();
-    }
-  }
-
-  private void removeInflight(Outbound o) {
-    inflight.remove(o.packetId);
-    forget(o);
-    if (o.resendPending) {
-      o.resendPending = false;
-      pendingResends--;
-    }
-  }
-
-  // ---------------------------------------------------------------- QoS 2 receive state
-
-  /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
-  public boolean isAwaitingPubrel(int packetId) {
-    return awaitingPubrel != null && awaitingPubrel.contains(packetId);
-  }
-
-  public void markAwaitingPubrel(int packetId) {
-    if (awaitingPubrel == null) {
-      awaitingPubrel = new HashSet<>();
-    }
-    awaitingPubrel.add(packetId);
-  }
-
-  /**
-   * PUBREL from the client; returns false when the id was unknown. The stored id goes too (even an
-   * unknown one: it may be on disk from a commit that failed after memory let it go).
-   */
-  public boolean release(int packetId) {
-    if (persistent) {
-      journal.append(new Change.ReleasePubrel(clientId, packetId));
-    }
-    return awaitingPubrel != null && awaitingPubrel.remove(packetId);
-  }
-
-  /** A QoS 2 PUBLISH whose PUBREC could not be given after all (its commit failed). */
-  public void forgetAwaitingPubrel(int packetId) {
-    if (awaitingPubrel != null) {
-      awaitingPubrel.remove(packetId);
-    }
-  }
-
-  public int awaitingPubrelCount() {
-    return awaitingPubrel == null ? 0 : awaitingPubrel.size();
-  }
-
-  // ---------------------------------------------------------------- shared subscriptions
-
-  /**
-   * Messages that came through shared subscriptions go to another member of their group when this
-   * session's connection ends (section 4.8.2: the Server MAY): QoS 1 ones not acknowledged, and any
-   * not sent yet. A QoS 2 message already sent stays: it must be completed with this client when it
-   * reconnects [MQTT-4.8.2-4], and goes to nobody else if the session ends [MQTT-4.8.2-5].
-   */
-  private void redispatchSharedMessages() {
-    List<Outbound> moved = null;
-    for (Iterator<Outbound> it = inflight.values().iterator(); it.hasNext(); ) {
-      Outbound o = it.next();
-      if (o.sharedVia != null && o.qos == 1) {
-        it.remove();
-        if (o.resendPending) {
-          o.resendPending = false;
-          pendingResends--;
-        }
-        (moved == null ? moved = new ArrayList<>() : moved).add(o);
-      }
-    }
-    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
-      Outbound o = it.next();
-      if (o.sharedVia != null) {
-        it.remove();
-        queuedBytes -= o.message.weight();
-        if (o.qos == 0) {
-          queuedQos0--;
-        }
-        (moved == null ? moved = new ArrayList<>() : moved).add(o);
-      }
-    }
-    if (moved == null) {
-      return;
-    }
-    for (Outbound o : moved) {
-      if (broker.redispatchShared(o.message, o.sharedVia.filterKey(), this)) {
-        forget(o); // the member it went to has stored its own copy
-      } else if (!ended) {
-        o.phase = Outbound.Phase.QUEUED;
-        if (o.seq != 0) {
-          journal.append(new Change.UpdateMessage(clientId, o.seq, 0, QueuedMessage.QUEUED));
-        }
-        addToQueue(o); // nobody else: keep it for this session
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- restart
 
   /**
-   * Rebuilds a stored session, offline, as if its connection had just ended (or ended at {@code
-   * stored.disconnectedAtMillis()}): subscriptions indexed, messages queued and in flight in their
-   * order with their packet ids, QoS 2 packet ids awaiting PUBREL. Runs on the session's loop
-   * before the broker listens; {@link #resumeTimers} follows once every session is back.
+   * A session rebuilt from the store ({@link SessionRestorer}), offline since {@code
+   * disconnectedAtMillis} (or now, for -1: it was connected when the broker stopped): its settings
+   * and subscriptions. It is persistent from here on; its subscriptions, stored already, are not
+   * written again.
    */
-  public void restore(
-      StoredSession stored,
+  void restoreStored(
+      long expirySeconds,
+      PendingWill will,
       List<SubscriptionEntry> subs,
-      List<QueuedMessage> messages,
-      List<Integer> awaiting) {
-    expirySeconds = stored.expirySeconds();
-    will = Stored.will(stored.will());
+      long disconnectedAtMillis) {
+    this.expirySeconds = expirySeconds;
+    this.will = will;
     for (SubscriptionEntry e : subs) {
       subscribe(e);
     }
     persistent = journal != null; // after the subscriptions: they are stored already
-    long now = System.nanoTime();
-    for (QueuedMessage q : messages) {
-      Message m = Stored.message(q.message());
-      Outbound o;
-      if (q.shared()) {
-        SubscriptionEntry e =
-            q.filterKeys().isEmpty() ? null : subscriptions.get(q.filterKeys().get(0));
-        o = e == null ? null : sharedOutbound(m, e);
-      } else {
-        o = outbound(m, q.filterKeys());
-      }
-      if (o == null || o.qos == 0 || m.isExpired(now)) {
-        forget(q.seq()); // its subscription is gone, or it expired while the broker was down
-        continue;
-      }
-      o.seq = q.seq();
-      if (q.phase() == QueuedMessage.QUEUED || q.packetId() == 0) {
-        queue.addLast(o);
-        queuedBytes += m.weight();
-      } else {
-        o.packetId = q.packetId();
-        o.phase = Outbound.Phase.values()[Math.min(q.phase(), 3)];
-        inflight.put(o.packetId, o);
-        nextPacketId = o.packetId == 65535 ? 1 : o.packetId + 1;
-      }
-    }
-    for (int id : awaiting) {
-      markAwaitingPubrel(id);
-    }
-    disconnectedAtMillis =
-        stored.disconnectedAtMillis() < 0
-            ? System.currentTimeMillis()
-            : stored.disconnectedAtMillis();
+    this.disconnectedAtMillis =
+        disconnectedAtMillis < 0 ? System.currentTimeMillis() : disconnectedAtMillis;
   }
 
   /**
@@ -1157,7 +431,7 @@ public final class Session implements Subscriber {
    * connection then) and its expiry, counted from when its connection ended. Runs on its loop once
    * every stored session is restored, so that a will finds every subscriber.
    */
-  public void resumeTimers() {
+  void resumeTimers() {
     if (ended || connection != null || joining != null) {
       return;
     }
@@ -1182,24 +456,137 @@ public final class Session implements Subscriber {
     saveSession();
   }
 
+  // ---------------------------------------------------------------- subscriptions
+
+  /** Adds or replaces a subscription; returns whether one with the same filter existed. */
+  public boolean subscribe(SubscriptionEntry entry) {
+    return subscriptions.subscribe(entry);
+  }
+
+  public boolean unsubscribe(String filterKey) {
+    return subscriptions.unsubscribe(filterKey);
+  }
+
+  public Collection<SubscriptionEntry> subscriptions() {
+    return subscriptions.all();
+  }
+
+  /** The subscription with filter {@code filterKey}, or null. */
+  SubscriptionEntry subscription(String filterKey) {
+    return subscriptions.get(filterKey);
+  }
+
+  // ---------------------------------------------------------------- delivery
+
+  /**
+   * A message matched this session's non-shared subscriptions {@code filterKeys}: one copy at the
+   * highest granted QoS with every matching Subscription Identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3].
+   */
+  public void deliver(Message message, List<String> filterKeys) {
+    deliver(message, filterKeys, 0);
+  }
+
+  /**
+   * As {@link #deliver(Message, List)}, for a message the publisher stored for this session as
+   * {@code seq} (0: not stored).
+   */
+  @Override
+  public void deliver(Message message, List<String> filterKeys, long seq) {
+    outbound.deliver(message, filterKeys, seq);
+  }
+
+  /** A message given to this session as the chosen member of a shared subscription group. */
+  public void deliverShared(Message message, String filterKey) {
+    deliverShared(message, filterKey, 0);
+  }
+
+  /** As {@link #deliverShared(Message, String)}, stored by the publisher as {@code seq}. */
+  @Override
+  public void deliverShared(Message message, String filterKey, long seq) {
+    outbound.deliverShared(message, filterKey, seq);
+  }
+
+  /** A retained message sent because of a new subscription: RETAIN stays set [MQTT-3.3.1-8]. */
+  public void deliverRetained(Message message, SubscriptionEntry e) {
+    outbound.deliverRetained(message, e);
+  }
+
+  /** Sends queued messages while the socket is writable and the in-flight window has room. */
+  public void drain() {
+    outbound.drain();
+  }
+
+  /** PUBACK from the client. */
+  public void onPubAck(int packetId) {
+    inflight.onPubAck(packetId);
+  }
+
+  /**
+   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns
+   * false when the packet id is not in flight (5.0 answers PUBREL 0x92).
+   */
+  public boolean onPubRec(int packetId, int reasonCode) {
+    return inflight.onPubRec(packetId, reasonCode);
+  }
+
+  /** PUBCOMP from the client. */
+  public void onPubComp(int packetId) {
+    inflight.onPubComp(packetId);
+  }
+
   /** Drops queued messages that have expired (housekeeping for sessions that stay offline). */
   public void purgeExpired() {
-    if (queue.isEmpty()) {
-      return;
+    outbound.purgeExpired();
+  }
+
+  /** Deletes the stored copy {@code seq} (0: none) of a message this session no longer keeps. */
+  void forget(long seq) {
+    if (seq != 0 && journal != null) {
+      journal.append(new Change.DeleteMessage(clientId, seq));
     }
-    long now = System.nanoTime();
-    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
-      Outbound o = it.next();
-      if (o.message.isExpired(now)) {
-        it.remove();
-        queuedBytes -= o.message.weight();
-        if (o.qos == 0) {
-          queuedQos0--;
-        }
-        metrics.publishDroppedExpired.increment();
-        forget(o);
-      }
-    }
+  }
+
+  /** The attached connection, or null. */
+  SessionConnection connection() {
+    return connection;
+  }
+
+  /** Whether a connection is on its way in (attached once its turn on the loop comes). */
+  boolean isJoining() {
+    return joining != null;
+  }
+
+  /** What it sends: for {@link SessionRestorer}. */
+  OutboundQueue outbound() {
+    return outbound;
+  }
+
+  // ---------------------------------------------------------------- QoS 2 receive state
+
+  /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
+  public boolean isAwaitingPubrel(int packetId) {
+    return awaitingPubrel.contains(packetId);
+  }
+
+  public void markAwaitingPubrel(int packetId) {
+    awaitingPubrel.add(packetId);
+  }
+
+  /**
+   * PUBREL from the client; returns false when the id was unknown. The stored id goes too (even an
+   * unknown one: it may be on disk from a commit that failed after memory let it go).
+   */
+  public boolean release(int packetId) {
+    return awaitingPubrel.release(packetId);
+  }
+
+  /** A QoS 2 PUBLISH whose PUBREC could not be given after all (its commit failed). */
+  public void forgetAwaitingPubrel(int packetId) {
+    awaitingPubrel.forget(packetId);
+  }
+
+  public int awaitingPubrelCount() {
+    return awaitingPubrel.count();
   }
 
   // ---------------------------------------------------------------- introspection
@@ -1209,10 +596,10 @@ public final class Session implements Subscriber {
   }
 
   public int queuedCount() {
-    return queue.size();
+    return outbound.queuedCount();
   }
 
   public long queuedBytes() {
-    return queuedBytes;
+    return outbound.queuedBytes();
   }
 }

@@ -1,0 +1,385 @@
+package dev.switchboard.broker.session;
+
+import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.persist.QueuedMessage;
+import dev.switchboard.broker.persist.Stored;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * What a session sends its client: the copy of each message delivered to it (at the granted QoS,
+ * with its subscription identifiers), sent at once when the connection and the {@link
+ * InflightWindow} have room, else queued within the session's bounds (QoS 0 goes first at the
+ * bound), drained in order as room comes. Messages of shared subscriptions go to another member
+ * when the connection ends. Touched only on the session's loop.
+ */
+final class OutboundQueue {
+  private static final int[] NO_IDS = new int[0];
+
+  private final Session session;
+  private final BrokerServices broker;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+
+  /** Where a persistent session's state is written; null when the broker keeps memory only. */
+  private final Journal journal;
+
+  private final InflightWindow window;
+
+  // Sized for an idle session: every byte here is multiplied by the number of connections.
+  private final ArrayDeque<Outbound> queue = new ArrayDeque<>(1);
+  private long queuedBytes;
+  private int queuedQos0;
+
+  OutboundQueue(Session session, BrokerServices broker) {
+    this.session = session;
+    this.broker = broker;
+    this.config = broker.config();
+    this.metrics = broker.metrics();
+    this.journal = broker.journal();
+    this.window = new InflightWindow(session, this, broker);
+  }
+
+  /** The in-flight window the queue drains into. */
+  InflightWindow window() {
+    return window;
+  }
+
+  // ---------------------------------------------------------------- copies in
+
+  /** See {@link Session#deliver(Message, List, long)}. */
+  void deliver(Message message, List<String> filterKeys, long seq) {
+    Outbound o = session.isEnded() ? null : copyFor(message, filterKeys);
+    if (o == null) {
+      session.forget(seq);
+      return;
+    }
+    enqueue(stored(o, seq));
+  }
+
+  /** The copy of {@code message} for this session's matching subscriptions, or null for none. */
+  Outbound copyFor(Message message, List<String> filterKeys) {
+    int qos = -1;
+    boolean retain = false;
+    int[] ids = null;
+    int idCount = 0;
+    for (int i = 0, n = filterKeys.size(); i < n; i++) {
+      SubscriptionEntry e = session.subscription(filterKeys.get(i));
+      if (e == null || e.isShared()) {
+        continue; // unsubscribed since the match
+      }
+      if (e.noLocal() && session.clientId().equals(message.publisherId())) {
+        continue; // [MQTT-3.8.3-3]
+      }
+      qos = Math.max(qos, Math.min(message.qos(), e.qos()));
+      retain |= e.retainAsPublished() && message.retain();
+      if (e.subscriptionId() != 0) {
+        if (ids == null) {
+          ids = new int[n];
+        }
+        ids[idCount++] = e.subscriptionId();
+      }
+    }
+    if (qos < 0) {
+      return null;
+    }
+    int[] subscriptionIds = ids == null ? NO_IDS : Arrays.copyOf(ids, idCount);
+    return new Outbound(message, qos, retain, subscriptionIds, null);
+  }
+
+  /**
+   * Ties {@code o} to its stored copy {@code seq} when it is one this session keeps (QoS 1/2, the
+   * session persistent); otherwise the stored copy, if any, goes.
+   */
+  private Outbound stored(Outbound o, long seq) {
+    if (seq != 0) {
+      if (o.qos > 0 && session.isPersistent()) {
+        o.seq = seq;
+      } else {
+        session.forget(seq);
+      }
+    }
+    return o;
+  }
+
+  /** See {@link Session#deliverShared(Message, String, long)}. */
+  void deliverShared(Message message, String filterKey, long seq) {
+    SubscriptionEntry e = session.isEnded() ? null : session.subscription(filterKey);
+    if (e == null) {
+      session.forget(seq);
+      // left the group since it was chosen: give it to another member if there is one
+      if (!broker.redispatchShared(message, filterKey, session)) {
+        metrics.publishDroppedOffline.increment();
+      }
+      return;
+    }
+    enqueue(stored(sharedCopy(message, e), seq));
+  }
+
+  /** The copy of {@code message} for the shared subscription {@code e}. */
+  static Outbound sharedCopy(Message message, SubscriptionEntry e) {
+    int qos = Math.min(message.qos(), e.qos());
+    boolean retain = e.retainAsPublished() && message.retain();
+    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
+    return new Outbound(message, qos, retain, ids, e);
+  }
+
+  /** See {@link Session#deliverRetained}. */
+  void deliverRetained(Message message, SubscriptionEntry e) {
+    int qos = Math.min(message.qos(), e.qos());
+    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
+    Outbound o = new Outbound(message, qos, true, ids, null);
+    if (qos > 0 && session.isPersistent() && !session.isEnded()) {
+      // Stored as published at the granted QoS with RETAIN set, through its subscription
+      Message copy = message.qos() == qos ? message.withRetain(true) : atQos(message, qos);
+      o.seq = journal.nextSeq();
+      journal.append(
+          new Change.PutMessage(
+              QueuedMessage.queued(
+                  session.clientId(), o.seq, Stored.message(copy), List.of(e.filterKey()), false)));
+    }
+    enqueue(o);
+  }
+
+  private static Message atQos(Message m, int qos) {
+    return new Message(
+        m.topic(), m.payload(), qos, true, m.properties(), m.publisherId(), m.expiresAtNanos());
+  }
+
+  private void enqueue(Outbound o) {
+    if (session.isEnded()) {
+      forget(o);
+      return;
+    }
+    if (o.message.isExpired(System.nanoTime())) {
+      metrics.publishDroppedExpired.increment();
+      forget(o);
+      return;
+    }
+    SessionConnection conn = session.connection();
+    if (conn == null) {
+      if (o.qos == 0 && !session.isJoining() && !config.queueQos0Offline()) {
+        metrics.publishDroppedOffline.increment();
+        return;
+      }
+      addToQueue(o);
+      return;
+    }
+    if (queue.isEmpty() && conn.isWritable()) {
+      if (o.qos == 0) {
+        if (!window.holding()) {
+          send(conn, o);
+          return;
+        }
+      } else if (window.hasRoom(conn)) {
+        window.send(conn, o);
+        return;
+      }
+    }
+    addToQueue(o);
+  }
+
+  // ---------------------------------------------------------------- the queue and its bounds
+
+  private void addToQueue(Outbound o) {
+    long weight = o.message.weight();
+    if (queue.size() >= config.maxQueuedMessages()
+        || queuedBytes + weight > config.maxQueuedBytes()) {
+      // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
+      if (o.qos == 0 || !evictOldestQos0()) {
+        metrics.publishDroppedQueueFull.increment();
+        forget(o);
+        return;
+      }
+      if (queue.size() >= config.maxQueuedMessages()
+          || queuedBytes + weight > config.maxQueuedBytes()) {
+        metrics.publishDroppedQueueFull.increment();
+        forget(o);
+        return;
+      }
+    }
+    queue.addLast(o);
+    queuedBytes += weight;
+    if (o.qos == 0) {
+      queuedQos0++;
+    }
+  }
+
+  private boolean evictOldestQos0() {
+    if (queuedQos0 == 0) {
+      return false;
+    }
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound q = it.next();
+      if (q.qos == 0) {
+        it.remove();
+        queuedBytes -= q.message.weight();
+        queuedQos0--;
+        metrics.publishDroppedQueueFull.increment();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The connection ended and QoS 0 messages are not kept for offline sessions: they go. */
+  void dropQueuedQos0() {
+    if (queuedQos0 == 0) {
+      return;
+    }
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound q = it.next();
+      if (q.qos == 0) {
+        it.remove();
+        queuedBytes -= q.message.weight();
+        metrics.publishDroppedOffline.increment();
+      }
+    }
+    queuedQos0 = 0;
+  }
+
+  /** See {@link Session#drain}. */
+  void drain() {
+    SessionConnection conn = session.connection();
+    if (conn == null) {
+      return;
+    }
+    window.resendWaiting(conn);
+    long now = System.nanoTime();
+    while (!queue.isEmpty() && conn.isWritable()) {
+      Outbound o = queue.peekFirst();
+      if (o.qos > 0 && !window.hasRoom(conn)) {
+        return;
+      }
+      if (o.qos == 0 && window.holding()) {
+        return; // written after the messages before it: InflightWindow.sendHeld drains again
+      }
+      queue.pollFirst();
+      queuedBytes -= o.message.weight();
+      if (o.qos == 0) {
+        queuedQos0--;
+      }
+      if (o.message.isExpired(now)) {
+        metrics.publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
+        forget(o);
+        continue;
+      }
+      if (o.qos == 0) {
+        send(conn, o);
+      } else {
+        window.send(conn, o);
+      }
+    }
+  }
+
+  private void send(SessionConnection conn, Outbound o) {
+    if (conn.sendPublish(o, false)) {
+      metrics.publishSent.increment();
+    } else {
+      metrics.publishDroppedTooLarge.increment();
+    }
+  }
+
+  /** See {@link Session#purgeExpired}. */
+  void purgeExpired() {
+    if (queue.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound o = it.next();
+      if (o.message.isExpired(now)) {
+        it.remove();
+        queuedBytes -= o.message.weight();
+        if (o.qos == 0) {
+          queuedQos0--;
+        }
+        metrics.publishDroppedExpired.increment();
+        forget(o);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- shared subscriptions
+
+  /**
+   * Messages that came through shared subscriptions go to another member of their group when this
+   * session's connection ends (section 4.8.2: the Server MAY): QoS 1 ones not acknowledged, and any
+   * not sent yet. A QoS 2 message already sent stays: it must be completed with this client when it
+   * reconnects [MQTT-4.8.2-4], and goes to nobody else if the session ends [MQTT-4.8.2-5].
+   */
+  void redispatchSharedMessages() {
+    List<Outbound> moved = window.takeSharedQos1();
+    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+      Outbound o = it.next();
+      if (o.sharedVia != null) {
+        it.remove();
+        queuedBytes -= o.message.weight();
+        if (o.qos == 0) {
+          queuedQos0--;
+        }
+        (moved == null ? moved = new ArrayList<>() : moved).add(o);
+      }
+    }
+    if (moved == null) {
+      return;
+    }
+    for (Outbound o : moved) {
+      if (broker.redispatchShared(o.message, o.sharedVia.filterKey(), session)) {
+        forget(o); // the member it went to has stored its own copy
+      } else if (!session.isEnded()) {
+        o.phase = Outbound.Phase.QUEUED;
+        if (o.seq != 0) {
+          journal.append(
+              new Change.UpdateMessage(session.clientId(), o.seq, 0, QueuedMessage.QUEUED));
+        }
+        addToQueue(o); // nobody else: keep it for this session
+      }
+    }
+  }
+
+  /** Deletes the stored copy of {@code o}, if it has one, which then has none. */
+  void forget(Outbound o) {
+    if (o.seq != 0) {
+      session.forget(o.seq);
+      o.seq = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- restart and end
+
+  /** A stored message that was queued when the broker stopped, in its order. */
+  void restoreQueued(Outbound o) {
+    queue.addLast(o);
+    queuedBytes += o.message.weight();
+  }
+
+  /**
+   * The session ended: messages of shared subscriptions may go to another member (QoS 1 and queued
+   * ones; a QoS 2 one in flight may not [MQTT-4.8.2-5]), the rest goes.
+   */
+  void end() {
+    redispatchSharedMessages();
+    queue.clear();
+    window.clear();
+    queuedBytes = 0;
+    queuedQos0 = 0;
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  int queuedCount() {
+    return queue.size();
+  }
+
+  long queuedBytes() {
+    return queuedBytes;
+  }
+}

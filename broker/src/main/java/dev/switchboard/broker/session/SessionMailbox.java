@@ -1,0 +1,234 @@
+package dev.switchboard.broker.session;
+
+import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.metrics.BrokerMetrics;
+import io.netty.channel.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Work handed to a session from any thread, run in order on the session's loop. One queue per
+ * session (rather than the loop's own) keeps the order of the tasks when the session moves to
+ * another loop: what was handed to it before the move still runs before what comes after.
+ *
+ * <p>Two kinds of work share the queue, and so their order. Control tasks ({@link #execute}): a
+ * takeover, a timer, a lost connection, a commit completion; a few per session, never refused.
+ * Deliveries ({@link #offer}): copies of messages routed to the session by publishers on other
+ * loops, as many as the publishers send. Deliveries are counted, in messages and in bytes, from the
+ * moment they are offered until the loop takes them to run; at the bound a new one is refused and
+ * dropped (see {@link #offer}).
+ *
+ * <p>The bound is the session's own: {@code max-inflight + max-queued-messages} deliveries (what
+ * the session itself holds at most: its in-flight window and its queue) and {@code
+ * max-queued-bytes} bytes ({@link dev.switchboard.broker.message.Message#weight()}). A delivery
+ * heavier than the byte bound is still taken when nothing else waits, so that a small byte bound
+ * cannot stop every delivery: the session's queue then decides, as it does for its own.
+ */
+final class SessionMailbox {
+  private static final Logger log = LoggerFactory.getLogger(SessionMailbox.class);
+
+  /** Tasks run in one turn of the loop at most; the rest in a turn of their own. */
+  private static final int BATCH = 1024;
+
+  /** A full mailbox is logged at most this often per session; every drop is counted. */
+  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final Session session;
+  private final BrokerConfig config;
+  private final BrokerMetrics metrics;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+  /** The owning loop. Written only by the owning loop when the session moves; read by anyone. */
+  private volatile EventLoop loop;
+
+  /** 1 while a run of the mailbox is scheduled; fields and VarHandles, not atomics: see below. */
+  @SuppressWarnings("unused") // accessed through SCHEDULED
+  private volatile int scheduled;
+
+  /** Deliveries offered and not yet taken by the loop; through WAITING, exact under concurrency. */
+  @SuppressWarnings("unused") // accessed through WAITING
+  private volatile int waiting;
+
+  /** The weight of those deliveries. */
+  @SuppressWarnings("unused") // accessed through WAITING_BYTES
+  private volatile long waitingBytes;
+
+  /** When a full mailbox was last logged ({@link System#nanoTime()}), 0 for never. */
+  @SuppressWarnings("unused") // accessed through LAST_DROP_LOG
+  private volatile long lastDropLogNanos;
+
+  // Plain fields with VarHandles rather than Atomic* objects: a mailbox per session, and every
+  // byte of it is multiplied by the number of connections.
+  private static final VarHandle SCHEDULED;
+  private static final VarHandle WAITING;
+  private static final VarHandle WAITING_BYTES;
+  private static final VarHandle LAST_DROP_LOG;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SCHEDULED = lookup.findVarHandle(SessionMailbox.class, "scheduled", int.class);
+      WAITING = lookup.findVarHandle(SessionMailbox.class, "waiting", int.class);
+      WAITING_BYTES = lookup.findVarHandle(SessionMailbox.class, "waitingBytes", long.class);
+      LAST_DROP_LOG = lookup.findVarHandle(SessionMailbox.class, "lastDropLogNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** A delivery waiting in the mailbox, with the weight it counts for. */
+  private record Delivery(Runnable task, long weight) implements Runnable {
+    @Override
+    public void run() {
+      task.run();
+    }
+  }
+
+  SessionMailbox(Session session, EventLoop loop, BrokerServices broker) {
+    this.session = session;
+    this.loop = loop;
+    this.config = broker.config();
+    this.metrics = broker.metrics();
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  /**
+   * The session now belongs to {@code next}: on the old loop, by the task that moves it. Tasks that
+   * land on the old loop afterwards follow it.
+   */
+  void moveTo(EventLoop next) {
+    loop = next;
+  }
+
+  /** See {@link Session#execute}. */
+  void execute(Runnable task) {
+    if (loop.inEventLoop() && tasks.isEmpty()) {
+      runSafely(task);
+      return;
+    }
+    tasks.offer(task);
+    schedule();
+  }
+
+  /** See {@link Session#offer}. */
+  void offer(long weight, long storedSeq, Runnable delivery) {
+    if (loop.inEventLoop() && tasks.isEmpty()) {
+      runSafely(delivery); // nothing waits: it never counts against the bound
+      return;
+    }
+    if (!reserve(weight)) {
+      dropped(storedSeq);
+      return;
+    }
+    tasks.offer(new Delivery(delivery, weight));
+    schedule();
+  }
+
+  /** Deliveries waiting for the loop (safe from any thread). */
+  int waitingDeliveries() {
+    return waiting;
+  }
+
+  /** Their weight (safe from any thread). */
+  long waitingBytes() {
+    return waitingBytes;
+  }
+
+  /**
+   * Counts a delivery of {@code weight} in, unless that would take the waiting deliveries past the
+   * bound. The message count is taken first and given back if the bytes do not fit: a concurrent
+   * offer may then see the bound reached for that instant and be refused, but the bound is never
+   * exceeded and the counts are exact.
+   */
+  private boolean reserve(long weight) {
+    long maxMessages = (long) config.maxInflight() + config.maxQueuedMessages();
+    long maxBytes = config.maxQueuedBytes();
+    int before;
+    do {
+      before = (int) WAITING.getVolatile(this);
+      if (before >= maxMessages) {
+        return false;
+      }
+    } while (!WAITING.compareAndSet(this, before, before + 1));
+    long bytes;
+    do {
+      bytes = (long) WAITING_BYTES.getVolatile(this);
+      if (bytes + weight > maxBytes && before > 0) {
+        WAITING.getAndAdd(this, -1);
+        return false;
+      }
+    } while (!WAITING_BYTES.compareAndSet(this, bytes, bytes + weight));
+    return true;
+  }
+
+  /**
+   * A delivery refused at the bound: its stored copy goes (nobody will deliver it), and the drop is
+   * counted and, now and then, logged. On the offering thread.
+   */
+  private void dropped(long storedSeq) {
+    session.forget(storedSeq);
+    metrics.publishDroppedMailboxFull.increment();
+    long now = System.nanoTime();
+    long last = (long) LAST_DROP_LOG.getVolatile(this);
+    if ((last == 0 || now - last >= DROP_LOG_INTERVAL_NANOS)
+        && LAST_DROP_LOG.compareAndSet(this, last, now == 0 ? 1 : now)) {
+      log.warn(
+          "session {}: mailbox full ({} deliveries, {} bytes wait for its event loop): new"
+              + " deliveries are dropped until the loop catches up; {} dropped so far by all"
+              + " sessions (logged at most every 10 s per session)",
+          session.clientId(),
+          waiting,
+          waitingBytes,
+          metrics.publishDroppedMailboxFull.sum());
+    }
+  }
+
+  private void schedule() {
+    if (SCHEDULED.compareAndSet(this, 0, 1)) {
+      loop.execute(this::run);
+    }
+  }
+
+  private void run() {
+    EventLoop current = loop;
+    if (!current.inEventLoop()) {
+      current.execute(this::run); // moved since this run was scheduled
+      return;
+    }
+    for (int i = 0; i < BATCH; i++) {
+      Runnable task = tasks.poll();
+      if (task == null) {
+        break;
+      }
+      if (task instanceof Delivery d) {
+        WAITING.getAndAdd(this, -1);
+        WAITING_BYTES.getAndAdd(this, -d.weight());
+      }
+      runSafely(task);
+      if (loop != current) {
+        loop.execute(this::run); // the task moved the session: the rest follow it
+        return;
+      }
+    }
+    scheduled = 0;
+    if (!tasks.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
+      loop.execute(this::run);
+    }
+  }
+
+  private void runSafely(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.error("session {}: a task failed", session.clientId(), e);
+    }
+  }
+}
