@@ -245,6 +245,9 @@ final class ConnectFlow {
     c.counted = true;
     metrics.clientConnected();
     c.writer.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties(c)));
+    if (sessionPresent) {
+      subscribe.refreshGuards(c); // before the session sends what waited for this client
+    }
     if (c.keepAlive > 0) {
       c.startKeepAlive();
     }
@@ -274,9 +277,7 @@ final class ConnectFlow {
         c.dispatch(p);
       }
     }
-    if (c.state == MqttConnection.State.CONNECTED) {
-      c.channel.config().setAutoRead(c.channel.isWritable());
-    }
+    c.readIfAllowed();
   }
 
   private MqttProperties connAckProperties(MqttConnection c) {

@@ -4,6 +4,8 @@ import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.routing.Backpressure;
+import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.session.Outbound;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
@@ -31,6 +33,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -47,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@link Replies} and writes through its {@link OutboundWriter}. Lives on its channel's event loop;
  * so does the session while this connection is attached to it.
  */
-final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionConnection {
+final class MqttConnection extends ChannelInboundHandlerAdapter
+    implements SessionConnection, Backpressure {
   private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
 
   enum State {
@@ -57,6 +61,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     CONNECTED,
     CLOSED
   }
+
+  /** How long a connection we ended still reads (and drops) what its client sends. */
+  private static final long CLOSE_LINGER_MILLIS = 1_000;
 
   final ConnectionFlows flows;
   final BrokerConfig config;
@@ -100,6 +107,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   /** Reading was stopped because the journal is at its bound; it resumes once there is room. */
   private boolean pausedForJournal;
 
+  /**
+   * Reading was stopped because a subscriber's mailbox is past its bound (this client publishes
+   * faster than that subscriber's loop takes the messages); it resumes once there is room.
+   */
+  private boolean pausedForSubscriber;
+
   MqttConnection(ConnectionFlows flows) {
     this.flows = flows;
     this.config = flows.context.config();
@@ -139,6 +152,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.CLOSED) {
+      ReferenceCountUtil.release(msg); // drained after our last packet: nothing more is served
+      return;
+    }
     if (msg instanceof DecodeError error) {
       onDecodeError(error);
       return;
@@ -185,19 +202,44 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
 
   private void resumeAfterJournal() {
     pausedForJournal = false;
+    readIfAllowed();
+  }
+
+  @Override
+  public void subscriberFull(Subscriber subscriber) {
+    if (pausedForSubscriber) {
+      return;
+    }
+    pausedForSubscriber = true;
+    metrics.readsPausedForSubscriber.increment();
+    channel.config().setAutoRead(false);
+    EventLoop loop = channel.eventLoop();
+    subscriber.whenRoom(() -> loop.execute(this::resumeAfterSubscriber));
+  }
+
+  private void resumeAfterSubscriber() {
+    pausedForSubscriber = false;
+    readIfAllowed();
+  }
+
+  /**
+   * Reads from the client while it is connected, unless something it sends cannot be taken now: its
+   * own acknowledgements back up (the socket is not writable: a client that does not read them
+   * stops being read itself), the journal or a subscriber it publishes to is past its bound.
+   */
+  void readIfAllowed() {
     if (state == State.CONNECTED) {
-      channel.config().setAutoRead(channel.isWritable());
+      channel
+          .config()
+          .setAutoRead(channel.isWritable() && !pausedForJournal && !pausedForSubscriber);
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     boolean writable = channel.isWritable();
-    if (state == State.CONNECTED && !pausedForJournal) {
-      // A client that does not read its acknowledgements stops being read itself. (Before the
-      // session is ready reading is off anyway; ready() turns it on.)
-      channel.config().setAutoRead(writable);
-    }
+    // (Before the session is ready reading is off anyway; ready() turns it on.)
+    readIfAllowed();
     if (writable && session != null && state == State.CONNECTED) {
       session.drain();
       writer.flush();
@@ -231,12 +273,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     }
     writer.discard();
     state = State.CLOSED;
-    if (session != null) {
-      // Not a normal DISCONNECT (that one detached already): the will applies [MQTT-3.1.2-8]
-      Session s = session;
-      session = null;
-      s.execute(() -> s.connectionLost(this, true));
-    }
+    detachSession();
     if (counted) {
       counted = false;
       metrics.clientDisconnected();
@@ -287,8 +324,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   void dispatch(MqttPacket packet) {
     switch (packet) {
       case Publish p -> flows.publish.onPublish(this, p);
-      case PubAck a -> session.onPubAck(a.packetId());
+      case PubAck a -> {
+        if (wrongAcknowledgement(a.packetId(), Outbound.Phase.AWAITING_PUBACK)) {
+          return;
+        }
+        session.onPubAck(a.packetId());
+      }
       case PubRec r -> {
+        if (wrongAcknowledgement(r.packetId(), Outbound.Phase.AWAITING_PUBREC)) {
+          return;
+        }
         if (!session.onPubRec(r.packetId(), r.reasonCode())) {
           writer.write(
               new PubRel(
@@ -298,7 +343,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
         }
       }
       case PubRel r -> flows.publish.onPubRel(this, r);
-      case PubComp c -> session.onPubComp(c.packetId());
+      case PubComp c -> {
+        if (wrongAcknowledgement(c.packetId(), Outbound.Phase.AWAITING_PUBCOMP)) {
+          return;
+        }
+        session.onPubComp(c.packetId());
+      }
       case Subscribe s -> flows.subscribe.onSubscribe(this, s);
       case Unsubscribe u -> flows.subscribe.onUnsubscribe(this, u);
       case PingReq ignored ->
@@ -310,6 +360,31 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
           protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method");
       default -> protocolError(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
     }
+  }
+
+  /**
+   * 3.1.1: an acknowledgement of the wrong type for the message in flight with its packet id (a
+   * PUBREC or PUBCOMP for a QoS 1 message, a PUBACK for a QoS 2 one) is a protocol violation that
+   * closes the connection [MQTT-4.8.0-1]; true when it did. (A PUBREC of a message already PUBREC'd
+   * is a repeat, not a violation.) 5.0 answers such a PUBREC with PUBREL 0x92 and ignores the
+   * others, as its reason codes allow.
+   */
+  private boolean wrongAcknowledgement(int packetId, Outbound.Phase expected) {
+    if (writer.isV5()) {
+      return false;
+    }
+    Outbound.Phase phase = session.inflightPhase(packetId);
+    boolean wrong =
+        phase != null
+            && phase != expected
+            && !(expected == Outbound.Phase.AWAITING_PUBREC
+                && phase == Outbound.Phase.AWAITING_PUBCOMP);
+    if (wrong) {
+      protocolError(
+          ReasonCode.PROTOCOL_ERROR,
+          "acknowledgement of the wrong type for packet id " + packetId + " (" + phase + ")");
+    }
+    return wrong;
   }
 
   /** {@code code} for a 5.0 client; 0 (success, the only code 3.1.1 knows) otherwise. */
@@ -398,7 +473,30 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
     state = State.CLOSED;
     writer.write(packet);
     writer.flush();
-    channel.close();
+    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+      // Closing with the client's last packets unread would make the kernel reset the connection,
+      // and a reset discards the packet above before the client reads it. Instead: end our side
+      // (the client reads the packet, then the end), read and drop what it still sends, and close
+      // when it does, or after a while at most.
+      duplex.shutdownOutput();
+      channel.config().setAutoRead(true);
+      detachSession(); // the session does not wait for the linger
+      ctx.executor().schedule(() -> channel.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    } else {
+      channel.close();
+    }
+  }
+
+  /**
+   * The connection is lost to its session, if it still has one. Not a normal DISCONNECT (that one
+   * detached already): the will applies [MQTT-3.1.2-8].
+   */
+  private void detachSession() {
+    if (session != null) {
+      Session s = session;
+      session = null;
+      s.execute(() -> s.connectionLost(this, true));
+    }
   }
 
   /** Closes after flushing what was written (a PUBACK, a delivery) but not flushed yet. */
@@ -461,13 +559,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   @Override
   public void takenOver() {
     log.info("{}: session taken over by a new connection", describe());
+    session = null; // the session handles the loss itself (its will by the takeover's rules)
     if (writer.isV5() && channel.isActive()) {
       writeAndClose(
           new Disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.EMPTY)); // [MQTT-3.1.4-3]
     } else {
       close();
     }
-    session = null; // the session has already handled the loss
   }
 
   @Override
@@ -505,5 +603,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Sessi
   @Override
   public PendingWill will() {
     return will;
+  }
+
+  @Override
+  public boolean isMqtt5() {
+    return writer.isV5();
   }
 }

@@ -13,6 +13,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything this connection writes: packets encoded into one buffer per burst, handed to the
@@ -22,6 +24,8 @@ import java.util.Map;
  * event loop.
  */
 final class OutboundWriter {
+  private static final Logger log = LoggerFactory.getLogger(OutboundWriter.class);
+
   /** Above this many pending bytes the buffer goes to the channel without waiting for the flush. */
   private static final int HAND_OFF_BYTES = 16 * 1024;
 
@@ -144,6 +148,18 @@ final class OutboundWriter {
       return;
     }
     MqttPacket p = fit(packet);
+    if (p == null) {
+      // Even without its diagnostics it exceeds the client's Maximum Packet Size, which it may
+      // not [MQTT-3.1.2-24]; the client cannot go on without it (a CONNACK, an acknowledgement)
+      log.debug(
+          "{}: a {} does not fit the client's Maximum Packet Size of {}; closing",
+          channel.remoteAddress(),
+          packet.type(),
+          clientMaxPacketSize);
+      flush();
+      channel.close();
+      return;
+    }
     if (out == null) {
       out = channel.alloc().ioBuffer(512);
     }
@@ -199,7 +215,8 @@ final class OutboundWriter {
    * What may go to this client of a packet's diagnostics: no Reason String or User Properties
    * except on PUBLISH, CONNACK and DISCONNECT when it asked for no problem information
    * [MQTT-3.1.2-29], and none where they would make a packet exceed its Maximum Packet Size
-   * [MQTT-3.1.2-24] (5.0 3.4.2.2.2, 3.2.2.3.9, 3.14.2.2.3 and the like).
+   * [MQTT-3.1.2-24] (5.0 3.4.2.2.2, 3.2.2.3.9, 3.14.2.2.3 and the like). Null when it does not fit
+   * even without them.
    */
   private MqttPacket fit(MqttPacket packet) {
     if (version != MqttVersion.V5 || packet instanceof Publish) {
@@ -210,6 +227,9 @@ final class OutboundWriter {
     if (clientMaxPacketSize != Long.MAX_VALUE
         && MqttCodec.encodedSize(fitted, version) > clientMaxPacketSize) {
       fitted = Diagnostics.withoutDiagnostics(fitted);
+      if (MqttCodec.encodedSize(fitted, version) > clientMaxPacketSize) {
+        return null;
+      }
     }
     return fitted;
   }

@@ -85,7 +85,10 @@ final class PublishFlow {
       }
       return;
     }
-    if (!context.authorizer().canPublish(c.identity, topic)) {
+    if (topic.startsWith("$") && !reservedTopicAllowed(c, p, topic)) {
+      return;
+    }
+    if (!isSystemTopic(topic) && !context.authorizer().canPublish(c.identity, topic)) {
       metrics.publishDenied.increment();
       log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), topic);
       refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
@@ -124,6 +127,36 @@ final class PublishFlow {
   }
 
   /**
+   * Topics a client does not publish to as it does to others: {@code $share/...} names shared
+   * subscriptions, not a topic (refused, 0x90); {@code $SYS} and below are the broker's figures,
+   * which only an explicit rule lets a client write (refused, 0x87). False when the PUBLISH was
+   * refused.
+   */
+  private boolean reservedTopicAllowed(MqttConnection c, Publish p, String topic) {
+    if (topic.startsWith(Topics.SHARE_PREFIX)) {
+      metrics.publishDenied.increment();
+      log.debug("{}: PUBLISH to '{}' refused: a shared subscription's name", c.describe(), topic);
+      refuse(
+          c,
+          p,
+          ReasonCode.TOPIC_NAME_INVALID,
+          "$share/ names shared subscriptions; it is not a topic");
+      return false;
+    }
+    if (isSystemTopic(topic) && !context.authorizer().canPublishSystemTopic(c.identity, topic)) {
+      metrics.publishDenied.increment();
+      log.debug("{}: PUBLISH to '{}' refused: the broker's own topic", c.describe(), topic);
+      refuse(c, p, ReasonCode.NOT_AUTHORIZED, "$SYS topics are the broker's");
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean isSystemTopic(String topic) {
+    return topic.startsWith("$SYS") && (topic.length() == 4 || topic.charAt(4) == '/');
+  }
+
+  /**
    * What must be kept for a QoS 1/2 message (copies for persistent sessions, the retained message,
    * our QoS 2 state) is committed as one unit before the acknowledgement goes out; the router
    * appends the unit before it hands the copies to their sessions.
@@ -133,7 +166,7 @@ final class PublishFlow {
     if (unit != null && p.qos() == 2 && c.session.isPersistent()) {
       unit.add(new Change.AwaitPubrel(c.identity.clientId(), p.packetId()));
     }
-    int delivered = context.router().publish(message, unit);
+    int delivered = context.router().publish(message, unit, c);
     int code =
         delivered == 0 && c.writer.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     acknowledge(c, p, code, null, unit != null && !unit.isEmpty());

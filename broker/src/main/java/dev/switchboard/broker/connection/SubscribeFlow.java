@@ -76,8 +76,8 @@ final class SubscribeFlow {
       if (SharedSubscription.isShared(key) && v5) {
         SharedSubscription shared = SharedSubscription.parse(key);
         if (shared == null) {
-          codes.add(ReasonCode.TOPIC_FILTER_INVALID);
-          continue;
+          malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.8.2-1] [MQTT-4.8.2-2]
+          return;
         }
         if (!config.sharedSubscriptionsAvailable()) {
           codes.add(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
@@ -91,8 +91,8 @@ final class SubscribeFlow {
         shareName = shared.group();
         filter = shared.filter();
       } else if (!Topics.isValidFilter(key)) {
-        codes.add(v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE);
-        continue;
+        malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1]
+        return;
       }
       if (!config.wildcardSubscriptionsAvailable() && Topics.hasWildcard(filter)) {
         codes.add(
@@ -115,7 +115,8 @@ final class SubscribeFlow {
               v5 && sub.noLocal(),
               v5 && sub.retainAsPublished(),
               v5 ? sub.retainHandling() : 0,
-              subscriptionId == null ? 0 : subscriptionId);
+              subscriptionId == null ? 0 : subscriptionId,
+              context.authorizer().subscriptionGuard(c.identity, key));
       boolean existed = c.session.subscribe(entry);
       codes.add(granted);
       // Retained messages: not for shared subscriptions; retain handling 1 only when new
@@ -168,6 +169,16 @@ final class SubscribeFlow {
       c.writer.write(new UnsubAck(u.packetId(), refused, MqttProperties.EMPTY));
       return;
     }
+    for (String filterKey : u.filters()) {
+      boolean valid =
+          v5 && SharedSubscription.isShared(filterKey)
+              ? SharedSubscription.parse(filterKey) != null
+              : Topics.isValidFilter(filterKey);
+      if (!valid) {
+        malformedFilter(c, "UNSUBSCRIBE", filterKey);
+        return;
+      }
+    }
     List<Integer> codes = new ArrayList<>(u.filters().size());
     for (String filterKey : u.filters()) {
       boolean existed = c.session.unsubscribe(filterKey);
@@ -177,6 +188,17 @@ final class SubscribeFlow {
         new UnsubAck(u.packetId(), v5 ? codes : List.of(), MqttProperties.EMPTY),
         c.session.isPersistent(),
         null);
+  }
+
+  /**
+   * An empty or malformed topic filter (a wildcard out of place, a shared subscription without its
+   * name or filter) breaks the protocol: the connection ends, in 5.0 with DISCONNECT 0x82, in 3.1.1
+   * by closing it [MQTT-4.8.0-1]. (0x8F in a SUBACK is for a well-formed filter this client may not
+   * use.)
+   */
+  private static void malformedFilter(MqttConnection c, String packet, String filter) {
+    c.protocolError(
+        ReasonCode.PROTOCOL_ERROR, "malformed topic filter in " + packet + ": " + filter);
   }
 
   /**
@@ -216,10 +238,24 @@ final class SubscribeFlow {
               false,
               false,
               0,
-              0);
+              0,
+              context.authorizer().subscriptionGuard(c.identity, key));
       boolean existed = session.subscribe(entry);
       if (!existed && shared == null && config.retainAvailable()) {
         sendRetained(session, entry);
+      }
+    }
+  }
+
+  /**
+   * A resumed session's subscriptions get the guards the client's access rules call for now (the
+   * guards are not stored, and the rules may have changed while the client was away).
+   */
+  void refreshGuards(MqttConnection c) {
+    for (SubscriptionEntry e : List.copyOf(c.session.subscriptions())) {
+      var guard = context.authorizer().subscriptionGuard(c.identity, e.filterKey());
+      if (guard != null || e.guard() != null) {
+        c.session.guard(e.filterKey(), guard);
       }
     }
   }

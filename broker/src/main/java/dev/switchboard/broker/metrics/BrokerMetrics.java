@@ -48,6 +48,18 @@ public final class BrokerMetrics {
    */
   public final LongAdder readsPausedForJournal = new LongAdder();
 
+  /**
+   * Messages a wildcard subscription matched but did not deliver, because an access rule keeps
+   * their topic from that client.
+   */
+  public final LongAdder deliveriesWithheldByRule = new LongAdder();
+
+  /**
+   * Times a connection stopped reading from its client because a subscriber it publishes to had
+   * more deliveries waiting for its event loop than its bound; it reads again once they are taken.
+   */
+  public final LongAdder readsPausedForSubscriber = new LongAdder();
+
   /** SUBSCRIBE and UNSUBSCRIBE requests refused: by authorization, or fixed subscriptions. */
   public final LongAdder subscribeDenied = new LongAdder();
 

@@ -62,7 +62,7 @@ public final class Router {
    */
   public int publish(Message message) {
     metrics.messagesReceived.increment();
-    return route(message, null, true, true);
+    return route(message, null, true, true, null);
   }
 
   /**
@@ -74,7 +74,16 @@ public final class Router {
    */
   public int publish(Message message, List<Change> unit) {
     metrics.messagesReceived.increment();
-    return route(message, unit, true, true);
+    return route(message, unit, true, true, null);
+  }
+
+  /**
+   * As {@link #publish(Message, List)}, telling {@code pressure} of each subscriber whose mailbox
+   * the message filled past its bound: the publisher should wait for it.
+   */
+  public int publish(Message message, List<Change> unit, Backpressure pressure) {
+    metrics.messagesReceived.increment();
+    return route(message, unit, true, true, pressure);
   }
 
   /**
@@ -82,7 +91,7 @@ public final class Router {
    * offered to the route targets, not counted as received.
    */
   public int publishNodeLocal(Message message) {
-    return route(message, null, true, false);
+    return route(message, null, true, false, null);
   }
 
   /**
@@ -90,10 +99,15 @@ public final class Router {
    * only; the node it was published on kept it retained and offered it to everyone else.
    */
   public int deliverLocally(Message message) {
-    return route(message, null, false, false);
+    return route(message, null, false, false, null);
   }
 
-  private int route(Message message, List<Change> unit, boolean keepRetained, boolean toTargets) {
+  private int route(
+      Message message,
+      List<Change> unit,
+      boolean keepRetained,
+      boolean toTargets,
+      Backpressure pressure) {
     if (keepRetained && message.retain() && config.retainAvailable()) {
       if (message.payload().length == 0) {
         retained.remove(message.topic());
@@ -121,7 +135,14 @@ public final class Router {
       }
       long storedAs = seq;
       afterAppend =
-          hand(s, message, seq, () -> s.deliver(message, keys, storedAs), unit, afterAppend);
+          hand(
+              s,
+              message,
+              seq,
+              () -> s.deliver(message, keys, storedAs),
+              unit,
+              afterAppend,
+              pressure);
       count++;
     }
     for (SubscriptionIndex.SharedGroup<Subscriber> g : matches.shared()) {
@@ -141,7 +162,8 @@ public final class Router {
                 seq,
                 () -> member.deliverShared(message, key, storedAs),
                 unit,
-                afterAppend);
+                afterAppend,
+                pressure);
         count++;
       }
     }
@@ -170,14 +192,22 @@ public final class Router {
       long seq,
       Runnable delivery,
       List<Change> unit,
-      List<Runnable> later) {
+      List<Runnable> later,
+      Backpressure pressure) {
     if (seq == 0 || unit == null) {
-      s.offer(message, seq, delivery);
+      offer(s, message, seq, delivery, pressure);
       return later;
     }
     List<Runnable> out = later == null ? new ArrayList<>() : later;
-    out.add(() -> s.offer(message, seq, delivery));
+    out.add(() -> offer(s, message, seq, delivery, pressure));
     return out;
+  }
+
+  private static void offer(
+      Subscriber s, Message message, long seq, Runnable delivery, Backpressure pressure) {
+    if (s.offer(message, seq, delivery) && pressure != null) {
+      pressure.subscriberFull(s);
+    }
   }
 
   /**

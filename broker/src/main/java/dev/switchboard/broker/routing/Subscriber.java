@@ -22,11 +22,19 @@ public interface Subscriber {
   boolean isPersistent();
 
   /**
-   * Hands a message to the subscriber from any thread: it runs {@link #deliver} on the subscriber's
-   * own loop, in the order of the offers, unless the subscriber's mailbox is at its bound, when the
-   * message is dropped, its stored copy {@code storedSeq} (0: none) deleted, and the drop counted.
+   * Hands a message to the subscriber from any thread: it runs {@code delivery} on the subscriber's
+   * own loop, in the order of the offers. Returns true when the subscriber's mailbox is past its
+   * bound and the publisher should stop reading until {@link #whenRoom} says so (past a second,
+   * higher bound the message is dropped, its stored copy {@code storedSeq} deleted, and the drop
+   * counted).
    */
-  void offer(Message message, long storedSeq, Runnable delivery);
+  boolean offer(Message message, long storedSeq, Runnable delivery);
+
+  /**
+   * Runs {@code resume} once the subscriber has room again: at once, or on the subscriber's loop
+   * (so {@code resume} only hands work to its own loop).
+   */
+  void whenRoom(Runnable resume);
 
   /**
    * A message matched the subscriber's non-shared subscriptions {@code filterKeys}; it was stored

@@ -233,6 +233,12 @@ final class InflightWindow {
     }
   }
 
+  /** See {@link Session#inflightPhase}. */
+  Outbound.Phase phaseOf(int packetId) {
+    Outbound o = inflight.get(packetId);
+    return o == null ? null : o.phase;
+  }
+
   /** See {@link Session#onPubAck}. */
   void onPubAck(int packetId) {
     Outbound o = inflight.get(packetId);

@@ -70,6 +70,7 @@ final class OutboundQueue {
     boolean retain = false;
     int[] ids = null;
     int idCount = 0;
+    boolean withheld = false;
     for (int i = 0, n = filterKeys.size(); i < n; i++) {
       SubscriptionEntry e = session.subscription(filterKeys.get(i));
       if (e == null || e.isShared()) {
@@ -77,6 +78,10 @@ final class OutboundQueue {
       }
       if (e.noLocal() && session.clientId().equals(message.publisherId())) {
         continue; // [MQTT-3.8.3-3]
+      }
+      if (!e.delivers(message.topic())) {
+        withheld = true; // an access rule keeps this topic from this subscription
+        continue;
       }
       qos = Math.max(qos, Math.min(message.qos(), e.qos()));
       retain |= e.retainAsPublished() && message.retain();
@@ -88,6 +93,9 @@ final class OutboundQueue {
       }
     }
     if (qos < 0) {
+      if (withheld) {
+        metrics.deliveriesWithheldByRule.increment();
+      }
       return null;
     }
     int[] subscriptionIds = ids == null ? NO_IDS : Arrays.copyOf(ids, idCount);
@@ -120,6 +128,11 @@ final class OutboundQueue {
       }
       return;
     }
+    if (!e.delivers(message.topic())) {
+      session.forget(seq); // an access rule keeps this topic from this member
+      metrics.deliveriesWithheldByRule.increment();
+      return;
+    }
     enqueue(stored(sharedCopy(message, e), seq));
   }
 
@@ -133,6 +146,10 @@ final class OutboundQueue {
 
   /** See {@link Session#deliverRetained}. */
   void deliverRetained(Message message, SubscriptionEntry e) {
+    if (!e.delivers(message.topic())) {
+      metrics.deliveriesWithheldByRule.increment();
+      return;
+    }
     int qos = Math.min(message.qos(), e.qos());
     int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
     Outbound o = new Outbound(message, qos, true, ids, null);

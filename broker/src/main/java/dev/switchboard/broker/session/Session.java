@@ -1,6 +1,7 @@
 package dev.switchboard.broker.session;
 
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.TopicGuard;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
@@ -131,13 +132,13 @@ public final class Session implements Subscriber {
 
   /**
    * Hands the session a delivery of {@code message} from any thread, as {@link #execute} does, but
-   * counted against the mailbox's bound while it waits for the session's loop: at most {@code
-   * max-inflight + max-queued-messages} deliveries and {@code max-queued-bytes} bytes ({@link
-   * Message#weight()}) wait at once. At the bound the delivery is dropped instead: {@code delivery}
-   * never runs, the stored copy {@code storedSeq} (0 for none) is deleted from the journal, and the
-   * drop is counted in {@link BrokerMetrics#publishDroppedMailboxFull} (and logged now and then).
-   * The loop counts a delivery out as it takes it to run, so a session whose loop catches up takes
-   * deliveries again.
+   * counted while it waits for the session's loop (see {@link SessionMailbox}): past the soft bound
+   * ({@code max-inflight + max-queued-messages} deliveries, or {@code max-queued-bytes} bytes by
+   * {@link Message#weight()}) it is still taken and the answer is true, so that the publisher waits
+   * ({@link #whenRoom}); past {@link SessionMailbox#HARD_FACTOR} times that it is dropped: {@code
+   * delivery} never runs, the stored copy {@code storedSeq} (0 for none) is deleted from the
+   * journal, and the drop is counted in {@link BrokerMetrics#publishDroppedMailboxFull} (and logged
+   * now and then).
    *
    * <p>A delivery offered on the session's own loop with nothing waiting runs at once, uncounted;
    * one is always taken when none waits, however heavy. Deliveries and tasks handed over by one
@@ -149,10 +150,16 @@ public final class Session implements Subscriber {
    *     dropped delivery comes after it
    * @param delivery what to run on the session's loop, typically {@code deliver(message, keys,
    *     storedSeq)} or {@code deliverShared(...)}
+   * @return true when the publisher should wait for room
    */
   @Override
-  public void offer(Message message, long storedSeq, Runnable delivery) {
-    mailbox.offer(message.weight(), storedSeq, delivery);
+  public boolean offer(Message message, long storedSeq, Runnable delivery) {
+    return mailbox.offer(message.weight(), storedSeq, delivery);
+  }
+
+  @Override
+  public void whenRoom(Runnable resume) {
+    mailbox.whenRoom(resume);
   }
 
   /** Its mailbox, whose counts are safe to read from any thread. */
@@ -200,7 +207,11 @@ public final class Session implements Subscriber {
     if (old != null) {
       metrics.sessionTakeovers.increment();
       old.takenOver();
-      connectionLost(old, true);
+      // A 5.0 will waits for its delay, and is never sent when a new connection to the session
+      // comes first [MQTT-3.1.3-9]: one that resumes the session is that connection, even with
+      // a delay of 0. A clean start ends the session, which publishes the will [MQTT-3.1.2-8].
+      boolean resumed = old.isMqtt5() && !cleanStart && expirySeconds > 0;
+      connectionLost(old, !resumed);
     }
     if (ended || cleanStart) {
       if (!ended) {
@@ -471,6 +482,17 @@ public final class Session implements Subscriber {
     return subscriptions.all();
   }
 
+  /**
+   * Gives the subscription with {@code filterKey} another guard (null: none), as the client's
+   * access rules say now; the subscription itself is not changed, indexed or stored again.
+   */
+  public void guard(String filterKey, TopicGuard guard) {
+    SubscriptionEntry e = subscriptions.get(filterKey);
+    if (e != null) {
+      subscriptions.replaceGuard(filterKey, e.withGuard(guard));
+    }
+  }
+
   /** The subscription with filter {@code filterKey}, or null. */
   SubscriptionEntry subscription(String filterKey) {
     return subscriptions.get(filterKey);
@@ -514,6 +536,14 @@ public final class Session implements Subscriber {
   /** Sends queued messages while the socket is writable and the in-flight window has room. */
   public void drain() {
     outbound.drain();
+  }
+
+  /**
+   * Where the message in flight with {@code packetId} is in its acknowledgement flow, or null when
+   * none is: what an acknowledgement of it must be.
+   */
+  public Outbound.Phase inflightPhase(int packetId) {
+    return inflight.phaseOf(packetId);
   }
 
   /** PUBACK from the client. */

@@ -61,4 +61,9 @@ public interface SessionConnection {
 
   /** The Will this connection's CONNECT carried, or null. */
   PendingWill will();
+
+  /** Whether the client speaks MQTT 5.0 (its will follows 5.0's rules, Will Delay included). */
+  default boolean isMqtt5() {
+    return false;
+  }
 }

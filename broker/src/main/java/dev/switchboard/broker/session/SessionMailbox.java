@@ -23,14 +23,27 @@ import org.slf4j.LoggerFactory;
  * moment they are offered until the loop takes them to run; at the bound a new one is refused and
  * dropped (see {@link #offer}).
  *
- * <p>The bound is the session's own: {@code max-inflight + max-queued-messages} deliveries (what
- * the session itself holds at most: its in-flight window and its queue) and {@code
- * max-queued-bytes} bytes ({@link dev.switchboard.broker.message.Message#weight()}). A delivery
- * heavier than the byte bound is still taken when nothing else waits, so that a small byte bound
- * cannot stop every delivery: the session's queue then decides, as it does for its own.
+ * <p>Deliveries have two bounds. The first is the session's own: {@code max-inflight +
+ * max-queued-messages} deliveries (what the session itself holds at most: its in-flight window and
+ * its queue) or {@code max-queued-bytes} bytes ({@link
+ * dev.switchboard.broker.message.Message#weight()}). Past it an offer still succeeds, but tells the
+ * publisher to wait: its connection stops reading until the mailbox has drained to half of it
+ * ({@link #whenRoom}), which is how publishers that outrun a subscriber's loop are slowed instead
+ * of losing messages. The second, {@link #HARD_FACTOR} times the first, is never passed: what the
+ * publishers had already read when they paused fits under it, and a delivery that would pass it is
+ * dropped, counted and its stored copy deleted. A delivery heavier than the byte bound is still
+ * taken when nothing else waits, so that a small byte bound cannot stop every delivery: the
+ * session's queue then decides, as it does for its own.
  */
 final class SessionMailbox {
   private static final Logger log = LoggerFactory.getLogger(SessionMailbox.class);
+
+  /**
+   * The hard bound on waiting deliveries, as a multiple of the soft one: room for what every
+   * publisher had read when it was told to wait (a read is 64 KiB at most: a thousand small
+   * messages).
+   */
+  static final int HARD_FACTOR = 8;
 
   /** Tasks run in one turn of the loop at most; the rest in a turn of their own. */
   private static final int BATCH = 1024;
@@ -42,6 +55,9 @@ final class SessionMailbox {
   private final BrokerConfig config;
   private final BrokerMetrics metrics;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+  /** Publishers waiting for room; null until the first (most sessions never have one). */
+  private volatile Queue<Runnable> roomWaiters;
 
   /** The owning loop. Written only by the owning loop when the session moves; read by anyone. */
   private volatile EventLoop loop;
@@ -119,17 +135,64 @@ final class SessionMailbox {
   }
 
   /** See {@link Session#offer}. */
-  void offer(long weight, long storedSeq, Runnable delivery) {
+  boolean offer(long weight, long storedSeq, Runnable delivery) {
     if (loop.inEventLoop() && tasks.isEmpty()) {
       runSafely(delivery); // nothing waits: it never counts against the bound
-      return;
+      return false;
     }
     if (!reserve(weight)) {
       dropped(storedSeq);
-      return;
+      return true;
     }
     tasks.offer(new Delivery(delivery, weight));
     schedule();
+    return isFull();
+  }
+
+  /** Whether the deliveries waiting have reached the soft bound: publishers should wait. */
+  boolean isFull() {
+    return waiting >= softMessages() || waitingBytes >= config.maxQueuedBytes();
+  }
+
+  private boolean hasRoom() {
+    return waiting < softMessages() / 2 && waitingBytes < config.maxQueuedBytes() / 2;
+  }
+
+  private long softMessages() {
+    return (long) config.maxInflight() + config.maxQueuedMessages();
+  }
+
+  /**
+   * Runs {@code resume} once the waiting deliveries are down to half the soft bound: at once if
+   * they are, else on the session's loop when it has run them (so {@code resume} only hands work to
+   * its own loop).
+   */
+  void whenRoom(Runnable resume) {
+    Queue<Runnable> waiters = roomWaiters;
+    if (waiters == null) {
+      synchronized (this) {
+        waiters = roomWaiters;
+        if (waiters == null) {
+          waiters = new ConcurrentLinkedQueue<>();
+          roomWaiters = waiters;
+        }
+      }
+    }
+    waiters.add(resume);
+    if (hasRoom()) {
+      releaseWaiters(); // the loop may have looked before this waiter was added
+    }
+  }
+
+  private void releaseWaiters() {
+    Queue<Runnable> waiters = roomWaiters;
+    if (waiters == null) {
+      return;
+    }
+    Runnable r;
+    while ((r = waiters.poll()) != null) {
+      runSafely(r);
+    }
   }
 
   /** Deliveries waiting for the loop (safe from any thread). */
@@ -149,8 +212,8 @@ final class SessionMailbox {
    * exceeded and the counts are exact.
    */
   private boolean reserve(long weight) {
-    long maxMessages = (long) config.maxInflight() + config.maxQueuedMessages();
-    long maxBytes = config.maxQueuedBytes();
+    long maxMessages = softMessages() * HARD_FACTOR;
+    long maxBytes = config.maxQueuedBytes() * HARD_FACTOR;
     int before;
     do {
       before = (int) WAITING.getVolatile(this);
@@ -181,9 +244,10 @@ final class SessionMailbox {
     if ((last == 0 || now - last >= DROP_LOG_INTERVAL_NANOS)
         && LAST_DROP_LOG.compareAndSet(this, last, now == 0 ? 1 : now)) {
       log.warn(
-          "session {}: mailbox full ({} deliveries, {} bytes wait for its event loop): new"
-              + " deliveries are dropped until the loop catches up; {} dropped so far by all"
-              + " sessions (logged at most every 10 s per session)",
+          "session {}: mailbox full ({} deliveries, {} bytes wait for its event loop, past what"
+              + " its paused publishers can add): new deliveries are dropped until the loop"
+              + " catches up; {} dropped so far by all sessions (logged at most every 10 s per"
+              + " session)",
           session.clientId(),
           waiting,
           waitingBytes,
@@ -217,6 +281,10 @@ final class SessionMailbox {
         loop.execute(this::run); // the task moved the session: the rest follow it
         return;
       }
+    }
+    Queue<Runnable> waiters = roomWaiters;
+    if (waiters != null && !waiters.isEmpty() && hasRoom()) {
+      releaseWaiters();
     }
     scheduled = 0;
     if (!tasks.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {

@@ -58,6 +58,14 @@ final class SessionSubscriptions {
     return old != null;
   }
 
+  /**
+   * Puts {@code entry} in place of the subscription with its filter key, for a new guard: neither
+   * indexed nor stored again (the guard is not stored). False when there is no such subscription.
+   */
+  boolean replaceGuard(String filterKey, SubscriptionEntry entry) {
+    return entries.replace(filterKey, entry) != null;
+  }
+
   Collection<SubscriptionEntry> all() {
     return entries.values();
   }

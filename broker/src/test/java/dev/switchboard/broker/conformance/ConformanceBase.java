@@ -3,6 +3,7 @@ package dev.switchboard.broker.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.auth.Authenticator;
+import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.testing.RawClient;
@@ -131,6 +132,14 @@ abstract class ConformanceBase {
   TestBroker startBroker(UnaryOperator<BrokerConfig> customize, Authenticator authenticator) {
     assertThat(broker).as("broker already started").isNull();
     broker = TestBroker.start(customize, authenticator);
+    return broker;
+  }
+
+  /** Starts this test's broker with a customized config, authenticator and authorizer. */
+  TestBroker startBroker(
+      UnaryOperator<BrokerConfig> customize, Authenticator authenticator, Authorizer authorizer) {
+    assertThat(broker).as("broker already started").isNull();
+    broker = TestBroker.start(customize, authenticator, authorizer);
     return broker;
   }
 

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("3.3 PUBLISH and 4.3 QoS flows")
 class PublishConformanceTest extends ConformanceBase {
@@ -311,5 +312,56 @@ class PublishConformanceTest extends ConformanceBase {
     RawClient c = connect(v, "c");
     c.send(publishPacket("no/retain", "x", 0, true, 0));
     expectClosedWith(c, v, ReasonCode.RETAIN_NOT_SUPPORTED);
+  }
+
+  @Test
+  @DisplayName(
+      "[MQTT-4.8.0-1] (3.1.1) an acknowledgement of the wrong type is a protocol violation: a"
+          + " PUBCOMP for a QoS 1 message, a PUBREC for QoS 1, a PUBACK for QoS 2 close the"
+          + " connection; the right ones complete their flows")
+  void wrongAcknowledgementType311() {
+    RawClient pub = connect(V311, "pub");
+    String[] wrong = {"pubcomp-for-qos1", "pubrec-for-qos1", "puback-for-qos2"};
+    for (String kind : wrong) {
+      RawClient sub = connect(V311, "sub-" + kind);
+      subscribeOk(sub, "ack/" + kind, 2);
+      int qos = kind.endsWith("qos2") ? 2 : 1;
+      publish(pub, "ack/" + kind, "m", qos, false);
+      Publish p = expectPublish(sub);
+      sub.send(
+          switch (kind) {
+            case "pubcomp-for-qos1" -> new PubComp(p.packetId());
+            case "pubrec-for-qos1" -> new PubRec(p.packetId());
+            default -> new PubAck(p.packetId());
+          });
+      expectClosedWith(sub, V311, 0);
+    }
+    // the right acknowledgements on the same flows
+    RawClient good = connect(V311, "good");
+    subscribeOk(good, "ack/good/#", 2);
+    publish(pub, "ack/good/1", "one", 1, false);
+    publish(pub, "ack/good/2", "two", 2, false);
+    assertThat(text(receive(good))).isEqualTo("one");
+    assertThat(text(receive(good))).isEqualTo("two");
+    good.expectNothing(QUIET);
+  }
+
+  @Test
+  @DisplayName(
+      "(5.0) a PUBREC for a QoS 1 message gets PUBREL 0x92 and a stray PUBCOMP is ignored; the"
+          + " connection goes on")
+  void wrongAcknowledgementType5() {
+    RawClient pub = connect(V5, "pub");
+    RawClient sub = connect(V5, "sub");
+    subscribeOk(sub, "ack5/#", 1);
+    publish(pub, "ack5/a", "a", 1, false);
+    Publish p = expectPublish(sub);
+    sub.send(new PubRec(p.packetId()));
+    assertThat(sub.expect(PubRel.class).reasonCode())
+        .isEqualTo(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
+    sub.send(new PubComp(p.packetId()));
+    sub.send(new PubAck(p.packetId()));
+    publish(pub, "ack5/b", "b", 1, false);
+    assertThat(text(receive(sub))).isEqualTo("b");
   }
 }

@@ -3,13 +3,19 @@ package dev.switchboard.broker.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.broker.auth.AnonymousAuthenticator;
+import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.ReasonCode;
+import dev.switchboard.mqtt.packet.PubAck;
 import dev.switchboard.mqtt.packet.Publish;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("4.7.2 $SYS topics")
 class SysTopicsConformanceTest extends ConformanceBase {
@@ -90,5 +96,60 @@ class SysTopicsConformanceTest extends ConformanceBase {
     subscribeOk(c, "+/broker/#", 0);
     subscribeOk(c, "+/broker/uptime", 0);
     expectNothingBeforeMarker(c, "not/sys", Duration.ofMillis(600)); // three $SYS rounds
+  }
+
+  @BothVersions
+  @DisplayName(
+      "a client cannot forge $SYS: its PUBLISH there is refused (5.0: 0x87; 3.1.1: acknowledged,"
+          + " not routed) and subscribers keep the broker's own figures")
+  void clientsCannotPublishSys(MqttVersion v) {
+    startWithSys();
+    RawClient forger = connect(v, "forger");
+    forger.send(publishPacket("$SYS/broker/version", "forged", 1, true, 7));
+    PubAck ack = forger.expect(PubAck.class);
+    assertThat(ack.reasonCode())
+        .isEqualTo(v == MqttVersion.V5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
+    forger.send(publishPacket("$SYS", "forged too", 0, false, 0));
+    RawClient reader = connect(v, "reader");
+    subscribeOk(reader, "$SYS/broker/version", 0);
+    Map<String, String> latest = new HashMap<>();
+    collectUntil(reader, latest, m -> m.containsKey("$SYS/broker/version"));
+    assertThat(latest.get("$SYS/broker/version")).startsWith("switchboard version");
+    assertThat(broker().broker().metrics().publishDenied.sum()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "an authorizer that explicitly allows a client to publish under $SYS lets it; a PUBLISH to"
+          + " a $share/ name is refused with 0x90")
+  void explicitlyAllowedSysAndShareNames() {
+    Authorizer bridge =
+        new Authorizer() {
+          @Override
+          public boolean canPublish(ClientIdentity client, String topic) {
+            return true;
+          }
+
+          @Override
+          public boolean canSubscribe(ClientIdentity client, String filter) {
+            return true;
+          }
+
+          @Override
+          public boolean canPublishSystemTopic(ClientIdentity client, String topic) {
+            return "bridge".equals(client.clientId()) && topic.startsWith("$SYS/bridge/");
+          }
+        };
+    startBroker(c -> c, new AnonymousAuthenticator(true), bridge);
+    RawClient reader = connect(MqttVersion.V5, "reader");
+    subscribeOk(reader, "$SYS/bridge/#", 0);
+    RawClient b = connect(MqttVersion.V5, "bridge");
+    b.send(publishPacket("$SYS/bridge/status", "up", 1, false, 1));
+    assertThat(b.expect(PubAck.class).reasonCode()).isIn(0, ReasonCode.NO_MATCHING_SUBSCRIBERS);
+    b.send(publishPacket("$share/g/topic", "not a topic", 1, false, 2));
+    PubAck refused = b.expect(PubAck.class);
+    assertThat(refused.reasonCode()).isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
+    assertThat(refused.properties().reasonString()).contains("$share/");
+    assertThat(text(expectPublish(reader))).isEqualTo("up");
   }
 }

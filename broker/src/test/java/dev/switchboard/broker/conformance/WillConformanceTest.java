@@ -110,16 +110,52 @@ class WillConformanceTest extends ConformanceBase {
 
   @BothVersions
   @DisplayName(
-      "[MQTT-3.1.4-2] (3.1.1) [MQTT-3.1.4-3] (5.0) a connection ended by a takeover publishes its"
-          + " Will (no Will Delay)")
-  void publishedOnTakeover(MqttVersion v) {
+      "[MQTT-3.1.4-2] (3.1.1) [MQTT-3.1.4-3] [MQTT-3.1.2-8] (5.0) a takeover with a clean start"
+          + " ends the session: the old connection's Will (no Will Delay) is published")
+  void publishedOnTakeoverWithCleanStart(MqttVersion v) {
     RawClient watcher = watch(v, "will/takeover");
     RawClient first =
         connect(v, "same-id", false, persistentProps(v), will("will/takeover", "first", 0, false));
-    RawClient second = connect(v, "same-id", false, persistentProps(v), null);
+    RawClient second = connect(v, "same-id", true, NO_PROPS, null);
     first.awaitClose(CLOSE);
     assertThat(text(expectPublish(watcher))).isEqualTo("first");
     second.drop(); // second has no will
+    expectNothingBeforeMarker(watcher, "will/takeover");
+  }
+
+  @Test
+  @DisplayName(
+      "[MQTT-3.1.4-2] (3.1.1) a takeover that resumes the session publishes the old connection's"
+          + " Will: 3.1.1 has no Will Delay")
+  void publishedOnResumingTakeover311() {
+    RawClient watcher = watch(V311, "will/takeover");
+    RawClient first =
+        connect(
+            V311,
+            "same-id",
+            false,
+            persistentProps(V311),
+            will("will/takeover", "first", 0, false));
+    RawClient second = connect(V311, "same-id", false, persistentProps(V311), null);
+    first.awaitClose(CLOSE);
+    assertThat(text(expectPublish(watcher))).isEqualTo("first");
+    second.drop();
+    expectNothingBeforeMarker(watcher, "will/takeover");
+  }
+
+  @Test
+  @DisplayName(
+      "[MQTT-3.1.3-9] (5.0) a takeover that resumes the session is a new connection to it before"
+          + " the Will Delay (0) has passed: the old connection's Will is not published")
+  void notPublishedOnResumingTakeover5() {
+    RawClient watcher = watch(V5, "will/takeover");
+    RawClient first =
+        connect(
+            V5, "same-id", false, persistentProps(V5), will("will/takeover", "first", 0, false));
+    RawClient second = connect(V5, "same-id", false, persistentProps(V5), null);
+    first.awaitClose(CLOSE);
+    expectNothingBeforeMarker(watcher, "will/takeover");
+    second.drop(); // second has no will: still nothing
     expectNothingBeforeMarker(watcher, "will/takeover");
   }
 

@@ -136,8 +136,9 @@ class SessionMailboxTest {
     return seq;
   }
 
-  private static void offer(Session s, Message m, long seq) {
-    s.offer(m, seq, () -> s.deliver(m, KEYS, seq));
+  /** Offers a delivery of {@code m}; true when the publisher is told to wait. */
+  private static boolean offer(Session s, Message m, long seq) {
+    return s.offer(m, seq, () -> s.deliver(m, KEYS, seq));
   }
 
   private static void committed(Journal journal) throws Exception {
@@ -169,18 +170,21 @@ class SessionMailboxTest {
 
   @Test
   @DisplayName(
-      "deliveries offered while the session's loop is busy wait up to max-inflight +"
-          + " max-queued-messages; the rest are dropped, counted and their stored copies deleted;"
-          + " the ones kept are delivered in order once the loop is free, and new ones are taken"
-          + " again")
+      "deliveries offered while the session's loop is busy: past max-inflight +"
+          + " max-queued-messages the publisher is told to wait (they are still taken); past"
+          + " eight times that they are dropped, counted and their stored copies deleted; the ones"
+          + " kept are delivered in order once the loop is free, the waiting publisher is told"
+          + " there is room, and new ones are taken again")
   void messageBound() throws Exception {
-    // 4 in flight + 6 queued: 10 deliveries may wait
+    // 4 in flight + 6 queued: publishers wait past 10 deliveries; 80 may wait at most
     Journal journal =
         startBroker(c -> c.withLimits(c.maxPacketSize(), c.receiveMaximum(), 4, 6, 1 << 20));
     RecordingConnection conn = new RecordingConnection(loop);
     Session s = subscriber(conn);
     BrokerMetrics metrics = broker.metrics();
-    int total = 15;
+    int soft = 10;
+    int hard = soft * SessionMailbox.HARD_FACTOR;
+    int total = hard + 5;
     List<Message> messages = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     for (int i = 0; i < total; i++) {
@@ -192,29 +196,39 @@ class SessionMailboxTest {
     assertThat(store.messageSeqs()).containsExactlyElementsOf(seqs);
 
     CountDownLatch release = holdLoop();
+    List<Boolean> waitTold = new ArrayList<>();
     for (int i = 0; i < total; i++) {
-      offer(s, messages.get(i), seqs.get(i));
+      waitTold.add(offer(s, messages.get(i), seqs.get(i)));
     }
+    assertThat(waitTold.subList(0, soft - 1)).as("below the soft bound").containsOnly(false);
+    assertThat(waitTold.subList(soft - 1, total)).as("at and past it").containsOnly(true);
+    CountDownLatch resumed = new CountDownLatch(1);
+    s.whenRoom(resumed::countDown);
     CountDownLatch control = new CountDownLatch(1);
     s.execute(control::countDown); // a control task at the bound: taken all the same
 
-    long weight = messages.get(0).weight();
-    assertThat(s.mailbox().waitingDeliveries()).isEqualTo(10);
-    assertThat(s.mailbox().waitingBytes()).isEqualTo(10 * weight);
+    long weights = messages.subList(0, hard).stream().mapToLong(Message::weight).sum();
+    assertThat(s.mailbox().waitingDeliveries()).isEqualTo(hard);
+    assertThat(s.mailbox().waitingBytes()).isEqualTo(weights);
     assertThat(metrics.publishDroppedMailboxFull.sum()).isEqualTo(5);
     assertThat(metrics.publishDropped()).isEqualTo(5);
+    assertThat(resumed.getCount()).as("no room yet").isEqualTo(1);
     committed(journal);
     assertThat(store.deletedSeqs())
         .as("the stored copies of the dropped deliveries are deleted")
-        .containsExactlyElementsOf(seqs.subList(10, 15));
-    assertThat(store.messageSeqs()).containsExactlyElementsOf(seqs.subList(0, 10));
+        .containsExactlyElementsOf(seqs.subList(hard, total));
+    assertThat(store.messageSeqs()).containsExactlyElementsOf(seqs.subList(0, hard));
     assertThat(conn.published()).as("nothing runs while the loop is held").isEmpty();
 
     release.countDown();
-    await().atMost(WAIT).until(() -> conn.published().size() == 10);
+    await().atMost(WAIT).until(() -> conn.published().size() == hard);
+    assertThat(resumed.await(10, TimeUnit.SECONDS)).as("the publisher is told").isTrue();
     assertThat(control.await(10, TimeUnit.SECONDS)).as("the control task ran").isTrue();
-    assertThat(conn.published())
-        .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < hard; i++) {
+      expected.add("m" + i);
+    }
+    assertThat(conn.published()).containsExactlyElementsOf(expected);
     assertThat(s.mailbox().waitingDeliveries()).isZero();
     assertThat(s.mailbox().waitingBytes()).isZero();
 
@@ -222,27 +236,32 @@ class SessionMailboxTest {
     Message late = message("late");
     offer(s, late, storeCopy(journal, late));
     await().atMost(WAIT).until(() -> conn.published().contains("late"));
-    assertThat(conn.published()).hasSize(11).endsWith("late");
+    assertThat(conn.published()).hasSize(hard + 1).endsWith("late");
     assertThat(metrics.publishDroppedMailboxFull.sum()).isEqualTo(5);
     assertThat(s.mailbox().waitingDeliveries()).isZero();
+    CountDownLatch room = new CountDownLatch(1);
+    s.whenRoom(room::countDown);
+    assertThat(room.getCount()).as("room now: told at once").isZero();
   }
 
   @Test
   @DisplayName(
-      "deliveries wait up to max-queued-bytes (message weights); one heavier than the bound is"
-          + " still taken when nothing else waits")
+      "deliveries wait up to eight times max-queued-bytes (message weights); one heavier than"
+          + " that is still taken when nothing else waits")
   void byteBound() throws Exception {
-    long weight = message("m0").weight();
-    // Room for 1,000 deliveries by count, three by weight
+    long weight = message("m00").weight();
+    long softBytes = 3 * weight + 1;
+    long hardBytes = softBytes * SessionMailbox.HARD_FACTOR;
+    int fits = (int) (hardBytes / weight);
+    // Room for 8,000 deliveries by count, far fewer by weight
     Journal journal =
-        startBroker(
-            c -> c.withLimits(c.maxPacketSize(), c.receiveMaximum(), 100, 900, 3 * weight + 1));
+        startBroker(c -> c.withLimits(c.maxPacketSize(), c.receiveMaximum(), 100, 900, softBytes));
     RecordingConnection conn = new RecordingConnection(loop);
     Session s = subscriber(conn);
     BrokerMetrics metrics = broker.metrics();
 
     CountDownLatch release = holdLoop();
-    Message heavy = message("h".repeat((int) (4 * weight)));
+    Message heavy = message("h".repeat((int) (2 * hardBytes)));
     long heavySeq = storeCopy(journal, heavy);
     offer(s, heavy, heavySeq); // nothing waits: taken although heavier than the bound
     Message next = message("after heavy");
@@ -257,42 +276,46 @@ class SessionMailboxTest {
 
     CountDownLatch second = holdLoop();
     List<Long> seqs = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      Message m = message("m" + i);
+    for (int i = 0; i < fits + 2; i++) {
+      Message m = message(String.format("m%02d", i));
       long seq = storeCopy(journal, m);
       seqs.add(seq);
       offer(s, m, seq);
     }
-    assertThat(s.mailbox().waitingDeliveries()).isEqualTo(3);
-    assertThat(s.mailbox().waitingBytes()).isEqualTo(3 * weight);
+    assertThat(s.mailbox().waitingDeliveries()).isEqualTo(fits);
+    assertThat(s.mailbox().waitingBytes()).isEqualTo(fits * weight);
     assertThat(metrics.publishDroppedMailboxFull.sum()).isEqualTo(1 + 2);
     committed(journal);
+    List<Long> stored = new ArrayList<>();
+    stored.add(heavySeq);
+    stored.addAll(seqs.subList(0, fits));
     assertThat(store.messageSeqs())
-        .as("stored: the heavy one (in flight) and the three kept")
-        .containsExactly(heavySeq, seqs.get(0), seqs.get(1), seqs.get(2));
+        .as("stored: the heavy one (in flight) and those kept")
+        .containsExactlyElementsOf(stored);
     second.countDown();
-    await().atMost(WAIT).until(() -> conn.published().size() == 4);
-    assertThat(conn.published().subList(1, 4)).containsExactly("m0", "m1", "m2");
+    await().atMost(WAIT).until(() -> conn.published().size() == 1 + fits);
+    assertThat(conn.published().get(1)).isEqualTo("m00");
   }
 
   @Test
   @DisplayName(
-      "with several threads offering at once, held loop: exactly the bound is taken; running loop:"
-          + " every delivery is either delivered or dropped, each publisher's in its order, and the"
-          + " counts of waiting deliveries come back to zero")
+      "with several threads offering at once, held loop: exactly the hard bound is taken; running"
+          + " loop: every delivery is either delivered or dropped, each publisher's in its order,"
+          + " and the counts of waiting deliveries come back to zero")
   void exactUnderConcurrency() throws Exception {
     startBroker(c -> c.withLimits(c.maxPacketSize(), c.receiveMaximum(), 4, 6, 1 << 20));
     RecordingConnection conn = new RecordingConnection(loop);
     Session s = subscriber(conn);
     BrokerMetrics metrics = broker.metrics();
     int publishers = 4;
+    int hard = 10 * SessionMailbox.HARD_FACTOR;
 
     CountDownLatch release = holdLoop();
     runPublishers(s, publishers, 50, 0);
-    assertThat(s.mailbox().waitingDeliveries()).isEqualTo(10);
-    assertThat(metrics.publishDroppedMailboxFull.sum()).isEqualTo(publishers * 50 - 10);
+    assertThat(s.mailbox().waitingDeliveries()).isEqualTo(hard);
+    assertThat(metrics.publishDroppedMailboxFull.sum()).isEqualTo(publishers * 50 - hard);
     release.countDown();
-    await().atMost(WAIT).until(() -> conn.published().size() == 10);
+    await().atMost(WAIT).until(() -> conn.published().size() == hard);
     assertThat(s.mailbox().waitingDeliveries()).isZero();
     assertThat(s.mailbox().waitingBytes()).isZero();
 
@@ -302,10 +325,10 @@ class SessionMailboxTest {
     long dropped = metrics.publishDroppedMailboxFull.sum() - droppedBefore;
     await()
         .atMost(WAIT)
-        .until(() -> conn.published().size() - 10 + dropped == (long) publishers * each);
+        .until(() -> conn.published().size() - hard + dropped == (long) publishers * each);
     assertThat(s.mailbox().waitingDeliveries()).isZero();
     assertThat(s.mailbox().waitingBytes()).isZero();
-    List<String> got = conn.published().subList(10, conn.published().size());
+    List<String> got = conn.published().subList(hard, conn.published().size());
     for (int p = 0; p < publishers; p++) {
       String prefix = "p" + p + "-";
       List<Integer> order =

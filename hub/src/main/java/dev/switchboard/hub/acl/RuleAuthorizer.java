@@ -47,7 +47,13 @@ public final class RuleAuthorizer implements Authorizer {
 
   @Override
   public boolean canPublish(ClientIdentity client, String topic) {
-    return decide(client, topic, true);
+    return orDefault(decide(client, topic, true));
+  }
+
+  /** Only a rule that allows it explicitly: the default access never opens the broker's topics. */
+  @Override
+  public boolean canPublishSystemTopic(ClientIdentity client, String topic) {
+    return Boolean.TRUE.equals(decide(client, topic, true));
   }
 
   @Override
@@ -58,10 +64,15 @@ public final class RuleAuthorizer implements Authorizer {
         filter = shared.filter();
       }
     }
-    return decide(client, filter, false);
+    return orDefault(decide(client, filter, false));
   }
 
-  private boolean decide(ClientIdentity client, String subject, boolean publish) {
+  private boolean orDefault(Boolean decided) {
+    return decided == null ? defaultAllow : decided;
+  }
+
+  /** What the first rule that decides says, or null when none decides. */
+  private Boolean decide(ClientIdentity client, String subject, boolean publish) {
     Principal principal = client.principal();
     ClientAccess access =
         principal != null && principal.access() instanceof ClientAccess a ? a : null;
@@ -70,7 +81,7 @@ public final class RuleAuthorizer implements Authorizer {
     List<AccessRule> deviceRules = device == null ? List.of() : directory.rulesFor(device);
     List<AccessRule> global = directory.globalRules();
     if (own.isEmpty() && deviceRules.isEmpty() && global.isEmpty()) {
-      return defaultAllow;
+      return null;
     }
     int o = 0;
     int d = 0;
@@ -94,7 +105,7 @@ public final class RuleAuthorizer implements Authorizer {
         from = 2;
       }
       if (rule == null) {
-        return defaultAllow;
+        return null;
       }
       switch (from) {
         case 0 -> o++;

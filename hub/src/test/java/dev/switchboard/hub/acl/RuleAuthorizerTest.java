@@ -73,6 +73,20 @@ class RuleAuthorizerTest {
     }
 
     @Test
+    @DisplayName(
+        "$SYS topics: only an explicit ALLOW lets a client publish there, never the default")
+    void systemTopicsNeedAnExplicitRule() {
+      assertThat(allowByDefault.canPublishSystemTopic(D1, "$SYS/broker/uptime")).isFalse();
+      global(1, RuleAction.ALLOW, RuleOperation.PUBLISH, "$SYS/bridge/#");
+      global(2, RuleAction.DENY, RuleOperation.ALL, "$SYS/bridge/secret");
+      assertThat(allowByDefault.canPublishSystemTopic(D1, "$SYS/bridge/status")).isTrue();
+      assertThat(denyByDefault.canPublishSystemTopic(D1, "$SYS/bridge/status")).isTrue();
+      assertThat(allowByDefault.canPublishSystemTopic(D1, "$SYS/broker/uptime"))
+          .as("no rule decides: not the default")
+          .isFalse();
+    }
+
+    @Test
     @DisplayName("CONTINUE decides nothing: the next matching rule does")
     void continueRule() {
       global(1, RuleAction.CONTINUE, RuleOperation.ALL, "a/#");
