@@ -134,15 +134,12 @@ public final class Router {
         seq = storeCopy(unit, s, stored, keys, false);
       }
       long storedAs = seq;
-      afterAppend =
-          hand(
-              s,
-              message,
-              seq,
-              () -> s.deliver(message, keys, storedAs),
-              unit,
-              afterAppend,
-              pressure);
+      if (seq == 0 || unit == null) {
+        pressed(s.offer(message, keys, seq), s, pressure);
+      } else {
+        afterAppend = later(afterAppend);
+        afterAppend.add(() -> pressed(s.offer(message, keys, storedAs), s, pressure));
+      }
       count++;
     }
     for (SubscriptionIndex.SharedGroup<Subscriber> g : matches.shared()) {
@@ -155,15 +152,13 @@ public final class Router {
           seq = storeCopy(unit, member, stored, List.of(key), true);
         }
         long storedAs = seq;
-        afterAppend =
-            hand(
-                member,
-                message,
-                seq,
-                () -> member.deliverShared(message, key, storedAs),
-                unit,
-                afterAppend,
-                pressure);
+        if (seq == 0 || unit == null) {
+          pressed(member.offerShared(message, key, seq), member, pressure);
+        } else {
+          afterAppend = later(afterAppend);
+          afterAppend.add(
+              () -> pressed(member.offerShared(message, key, storedAs), member, pressure));
+        }
         count++;
       }
     }
@@ -182,30 +177,16 @@ public final class Router {
   }
 
   /**
-   * Hands {@code delivery} to subscriber {@code s}: at once, or, when its stored copy {@code seq}
-   * is in {@code unit}, into {@code later}, run once the unit is appended. Returns {@code later},
-   * made on first use.
+   * Copies whose stored form is in the publisher's unit go to their subscribers once the unit is
+   * appended (what a subscriber then writes about its copy must come after it): made on first use.
    */
-  private static List<Runnable> hand(
-      Subscriber s,
-      Message message,
-      long seq,
-      Runnable delivery,
-      List<Change> unit,
-      List<Runnable> later,
-      Backpressure pressure) {
-    if (seq == 0 || unit == null) {
-      offer(s, message, seq, delivery, pressure);
-      return later;
-    }
-    List<Runnable> out = later == null ? new ArrayList<>() : later;
-    out.add(() -> offer(s, message, seq, delivery, pressure));
-    return out;
+  private static List<Runnable> later(List<Runnable> later) {
+    return later == null ? new ArrayList<>() : later;
   }
 
-  private static void offer(
-      Subscriber s, Message message, long seq, Runnable delivery, Backpressure pressure) {
-    if (s.offer(message, seq, delivery) && pressure != null) {
+  /** A subscriber past its bound tells the publisher, if there is one to tell, to wait. */
+  private static void pressed(boolean full, Subscriber s, Backpressure pressure) {
+    if (full && pressure != null) {
       pressure.subscriberFull(s);
     }
   }
@@ -262,7 +243,7 @@ public final class Router {
         message.qos() > 0 && member.isPersistent() && journal != null
             ? storeCopy(null, member, Stored.message(message), List.of(key), true)
             : 0;
-    member.offer(message, seq, () -> member.deliverShared(message, key, seq));
+    member.offerShared(message, key, seq);
     return true;
   }
 }

@@ -22,29 +22,26 @@ public interface Subscriber {
   boolean isPersistent();
 
   /**
-   * Hands a message to the subscriber from any thread: it runs {@code delivery} on the subscriber's
-   * own loop, in the order of the offers. Returns true when the subscriber's mailbox is past its
-   * bound and the publisher should stop reading until {@link #whenRoom} says so (past a second,
-   * higher bound the message is dropped, its stored copy {@code storedSeq} deleted, and the drop
-   * counted).
+   * Hands a message that matched the subscriber's non-shared subscriptions {@code filterKeys} to
+   * it, from any thread: it is delivered on the subscriber's own loop, in the order of the offers.
+   * Returns true when the subscriber's mailbox is past its bound and the publisher should stop
+   * reading until {@link #whenRoom} says so (past a second, higher bound the message is dropped,
+   * its stored copy {@code storedSeq} deleted, and the drop counted).
+   *
+   * @param storedSeq the copy stored for this subscriber (0: not stored); its {@code PutMessage} is
+   *     appended to the journal before this call
    */
-  boolean offer(Message message, long storedSeq, Runnable delivery);
+  boolean offer(Message message, List<String> filterKeys, long storedSeq);
+
+  /**
+   * As {@link #offer}, for a message given to the subscriber as the chosen member of the shared
+   * subscription {@code filterKey} ({@code $share/name/filter}).
+   */
+  boolean offerShared(Message message, String filterKey, long storedSeq);
 
   /**
    * Runs {@code resume} once the subscriber has room again: at once, or on the subscriber's loop
    * (so {@code resume} only hands work to its own loop).
    */
   void whenRoom(Runnable resume);
-
-  /**
-   * A message matched the subscriber's non-shared subscriptions {@code filterKeys}; it was stored
-   * for it as {@code storedSeq} (0: not stored). On the subscriber's loop.
-   */
-  void deliver(Message message, List<String> filterKeys, long storedSeq);
-
-  /**
-   * A message given to the subscriber as the chosen member of the shared subscription {@code
-   * filterKey} ({@code $share/name/filter}); stored for it as {@code storedSeq}. On its loop.
-   */
-  void deliverShared(Message message, String filterKey, long storedSeq);
 }

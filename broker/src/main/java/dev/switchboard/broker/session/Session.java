@@ -131,30 +131,34 @@ public final class Session implements Subscriber {
   }
 
   /**
-   * Hands the session a delivery of {@code message} from any thread, as {@link #execute} does, but
-   * counted while it waits for the session's loop (see {@link SessionMailbox}): past the soft bound
-   * ({@code max-inflight + max-queued-messages} deliveries, or {@code max-queued-bytes} bytes by
-   * {@link Message#weight()}) it is still taken and the answer is true, so that the publisher waits
-   * ({@link #whenRoom}); past {@link SessionMailbox#HARD_FACTOR} times that it is dropped: {@code
-   * delivery} never runs, the stored copy {@code storedSeq} (0 for none) is deleted from the
-   * journal, and the drop is counted in {@link BrokerMetrics#publishDroppedMailboxFull} (and logged
-   * now and then).
+   * Hands the session a copy of {@code message} from any thread, to {@link #deliver} on its loop as
+   * {@link #execute} would, but counted while it waits for the session's loop (see {@link
+   * SessionMailbox}): past the soft bound ({@code max-inflight + max-queued-messages} deliveries,
+   * or {@code max-queued-bytes} bytes by {@link Message#weight()}) it is still taken and the answer
+   * is true, so that the publisher waits ({@link #whenRoom}); past {@link
+   * SessionMailbox#HARD_FACTOR} times that it is dropped: it is never delivered, the stored copy
+   * {@code storedSeq} (0 for none) is deleted from the journal, and the drop is counted in {@link
+   * BrokerMetrics#publishDroppedMailboxFull} (and logged now and then).
    *
    * <p>A delivery offered on the session's own loop with nothing waiting runs at once, uncounted;
    * one is always taken when none waits, however heavy. Deliveries and tasks handed over by one
    * thread run in the order they were handed over, whichever of the two methods took them.
    *
-   * @param message the message {@code delivery} delivers, for its weight
+   * @param message the message, counted by its weight while it waits
+   * @param filterKeys the session's non-shared subscriptions it matched ({@link #deliver})
    * @param storedSeq the number of the copy the publisher stored for this session, or 0; its {@code
    *     PutMessage} must be appended to the journal before this call, so that the delete of a
    *     dropped delivery comes after it
-   * @param delivery what to run on the session's loop, typically {@code deliver(message, keys,
-   *     storedSeq)} or {@code deliverShared(...)}
    * @return true when the publisher should wait for room
    */
   @Override
-  public boolean offer(Message message, long storedSeq, Runnable delivery) {
-    return mailbox.offer(message.weight(), storedSeq, delivery);
+  public boolean offer(Message message, List<String> filterKeys, long storedSeq) {
+    return mailbox.offer(Delivery.of(this, message, filterKeys, storedSeq));
+  }
+
+  @Override
+  public boolean offerShared(Message message, String filterKey, long storedSeq) {
+    return mailbox.offer(Delivery.shared(this, message, filterKey, storedSeq));
   }
 
   @Override
@@ -512,7 +516,6 @@ public final class Session implements Subscriber {
    * As {@link #deliver(Message, List)}, for a message the publisher stored for this session as
    * {@code seq} (0: not stored).
    */
-  @Override
   public void deliver(Message message, List<String> filterKeys, long seq) {
     outbound.deliver(message, filterKeys, seq);
   }
@@ -523,7 +526,6 @@ public final class Session implements Subscriber {
   }
 
   /** As {@link #deliverShared(Message, String)}, stored by the publisher as {@code seq}. */
-  @Override
   public void deliverShared(Message message, String filterKey, long seq) {
     outbound.deliverShared(message, filterKey, seq);
   }

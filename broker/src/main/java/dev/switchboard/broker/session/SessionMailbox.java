@@ -97,14 +97,6 @@ final class SessionMailbox {
     }
   }
 
-  /** A delivery waiting in the mailbox, with the weight it counts for. */
-  private record Delivery(Runnable task, long weight) implements Runnable {
-    @Override
-    public void run() {
-      task.run();
-    }
-  }
-
   SessionMailbox(Session session, EventLoop loop, BrokerServices broker) {
     this.session = session;
     this.loop = loop;
@@ -134,17 +126,20 @@ final class SessionMailbox {
     schedule();
   }
 
-  /** See {@link Session#offer}. */
-  boolean offer(long weight, long storedSeq, Runnable delivery) {
+  /**
+   * See {@link Session#offer}: {@code delivery} runs at once when the session's loop is this one
+   * and nothing waits; else it waits its turn, counted, unless the hard bound is reached.
+   */
+  boolean offer(Delivery delivery) {
     if (loop.inEventLoop() && tasks.isEmpty()) {
       runSafely(delivery); // nothing waits: it never counts against the bound
       return false;
     }
-    if (!reserve(weight)) {
-      dropped(storedSeq);
+    if (!reserve(delivery.message.weight())) {
+      dropped(delivery.storedSeq);
       return true;
     }
-    tasks.offer(new Delivery(delivery, weight));
+    tasks.offer(delivery);
     schedule();
     return isFull();
   }
@@ -207,28 +202,24 @@ final class SessionMailbox {
 
   /**
    * Counts a delivery of {@code weight} in, unless that would take the waiting deliveries past the
-   * bound. The message count is taken first and given back if the bytes do not fit: a concurrent
-   * offer may then see the bound reached for that instant and be refused, but the bound is never
-   * exceeded and the counts are exact.
+   * hard bound. One atomic add per count (no compare-and-set loop on the publish path), taken back
+   * when it went past: a concurrent offer may then see the bound reached for that instant and be
+   * refused, but the bound is never exceeded once the adds settle, and the counts are exact.
    */
   private boolean reserve(long weight) {
     long maxMessages = softMessages() * HARD_FACTOR;
     long maxBytes = config.maxQueuedBytes() * HARD_FACTOR;
-    int before;
-    do {
-      before = (int) WAITING.getVolatile(this);
-      if (before >= maxMessages) {
-        return false;
-      }
-    } while (!WAITING.compareAndSet(this, before, before + 1));
-    long bytes;
-    do {
-      bytes = (long) WAITING_BYTES.getVolatile(this);
-      if (bytes + weight > maxBytes && before > 0) {
-        WAITING.getAndAdd(this, -1);
-        return false;
-      }
-    } while (!WAITING_BYTES.compareAndSet(this, bytes, bytes + weight));
+    int count = (int) WAITING.getAndAdd(this, 1) + 1;
+    if (count > maxMessages) {
+      WAITING.getAndAdd(this, -1);
+      return false;
+    }
+    long bytes = (long) WAITING_BYTES.getAndAdd(this, weight) + weight;
+    if (bytes > maxBytes && count > 1) {
+      WAITING_BYTES.getAndAdd(this, -weight);
+      WAITING.getAndAdd(this, -1);
+      return false;
+    }
     return true;
   }
 
@@ -267,21 +258,26 @@ final class SessionMailbox {
       current.execute(this::run); // moved since this run was scheduled
       return;
     }
+    // Deliveries taken are counted out once per run, not one by one: two atomic adds a batch
+    int taken = 0;
+    long takenBytes = 0;
     for (int i = 0; i < BATCH; i++) {
       Runnable task = tasks.poll();
       if (task == null) {
         break;
       }
       if (task instanceof Delivery d) {
-        WAITING.getAndAdd(this, -1);
-        WAITING_BYTES.getAndAdd(this, -d.weight());
+        taken++;
+        takenBytes += d.message.weight();
       }
       runSafely(task);
       if (loop != current) {
+        countOut(taken, takenBytes);
         loop.execute(this::run); // the task moved the session: the rest follow it
         return;
       }
     }
+    countOut(taken, takenBytes);
     Queue<Runnable> waiters = roomWaiters;
     if (waiters != null && !waiters.isEmpty() && hasRoom()) {
       releaseWaiters();
@@ -289,6 +285,13 @@ final class SessionMailbox {
     scheduled = 0;
     if (!tasks.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
       loop.execute(this::run);
+    }
+  }
+
+  private void countOut(int taken, long takenBytes) {
+    if (taken > 0) {
+      WAITING.getAndAdd(this, -taken);
+      WAITING_BYTES.getAndAdd(this, -takenBytes);
     }
   }
 

@@ -138,7 +138,7 @@ class SessionMailboxTest {
 
   /** Offers a delivery of {@code m}; true when the publisher is told to wait. */
   private static boolean offer(Session s, Message m, long seq) {
-    return s.offer(m, seq, () -> s.deliver(m, KEYS, seq));
+    return s.offer(m, KEYS, seq);
   }
 
   private static void committed(Journal journal) throws Exception {

@@ -3,6 +3,7 @@ package dev.switchboard.hub.acl;
 import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.broker.auth.TopicGuard;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.RuleAction;
@@ -56,15 +57,66 @@ public final class RuleAuthorizer implements Authorizer {
     return Boolean.TRUE.equals(decide(client, topic, true));
   }
 
+  /**
+   * A subscription is refused when an {@code allow} does not cover it and a {@code deny} covers it
+   * wholly (or the default denies); a {@code deny} that only cuts into it (a {@code #} beside "deny
+   * {@code test/secret}") does not refuse it, but narrows what it delivers: see {@link
+   * #subscriptionGuard}.
+   */
   @Override
   public boolean canSubscribe(ClientIdentity client, String filter) {
+    return orDefault(decide(client, unshared(filter), false));
+  }
+
+  /**
+   * A guard when some {@code deny} rule of this client's cuts into {@code filter} without covering
+   * it: each message's topic is then decided as a subscription to exactly that topic would be. Null
+   * (no cost per message) when no deny rule intersects the filter.
+   */
+  @Override
+  public TopicGuard subscriptionGuard(ClientIdentity client, String filter) {
+    String subject = unshared(filter);
+    if (!anyDenyIntersects(client, subject)) {
+      return null;
+    }
+    return topic -> orDefault(decide(client, topic, false));
+  }
+
+  private static String unshared(String filter) {
     if (SharedSubscription.isShared(filter)) {
       SharedSubscription shared = SharedSubscription.parse(filter);
       if (shared != null) {
-        filter = shared.filter();
+        return shared.filter();
       }
     }
-    return orDefault(decide(client, filter, false));
+    return filter;
+  }
+
+  private boolean anyDenyIntersects(ClientIdentity client, String subject) {
+    Principal principal = client.principal();
+    ClientAccess access =
+        principal != null && principal.access() instanceof ClientAccess a ? a : null;
+    String device = access == null ? null : access.deviceClientId();
+    List<List<AccessRule>> sets =
+        List.of(
+            access == null ? List.of() : access.ownRules(),
+            device == null ? List.of() : directory.rulesFor(device),
+            directory.globalRules());
+    for (List<AccessRule> rules : sets) {
+      for (AccessRule rule : rules) {
+        if (rule.action() != RuleAction.DENY || !rule.operation().coversSubscribe()) {
+          continue;
+        }
+        String filter = filterFor(access, rule.filter(), client);
+        if (filter == ClientAccess.NEVER) {
+          continue;
+        }
+        if (filter == ClientAccess.UNSAFE || TopicFilters.intersects(filter, subject)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private boolean orDefault(Boolean decided) {
@@ -128,12 +180,10 @@ public final class RuleAuthorizer implements Authorizer {
         }
         return false;
       }
+      // PUBLISH: the topic matches. SUBSCRIBE: the rule's filter covers the requested one (for a
+      // topic, that is a match); a deny that only intersects narrows the subscription instead
       boolean matches =
-          publish
-              ? Topics.matches(filter, subject)
-              : allow
-                  ? TopicFilters.covers(filter, subject)
-                  : TopicFilters.intersects(filter, subject);
+          publish ? Topics.matches(filter, subject) : TopicFilters.covers(filter, subject);
       if (matches) {
         return allow;
       }

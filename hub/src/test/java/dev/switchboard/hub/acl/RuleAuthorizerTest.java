@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.broker.auth.TopicGuard;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
@@ -272,13 +273,38 @@ class RuleAuthorizerTest {
     }
 
     @Test
-    @DisplayName("DENY applies when the filters intersect")
-    void denyIntersects() {
+    @DisplayName(
+        "DENY refuses a subscription it covers wholly; one it only cuts into is granted with a"
+            + " guard that withholds the denied topics; others get no guard")
+    void denyCoversOrNarrows() {
       global(1, RuleAction.DENY, RuleOperation.SUBSCRIBE, "a/secret");
-      assertThat(allowByDefault.canSubscribe(D1, "a/+")).isFalse();
-      assertThat(allowByDefault.canSubscribe(D1, "#")).isFalse();
+      assertThat(allowByDefault.canSubscribe(D1, "a/secret")).isFalse();
+      assertThat(allowByDefault.canSubscribe(D1, "a/+")).isTrue();
+      assertThat(allowByDefault.canSubscribe(D1, "#")).isTrue();
       assertThat(allowByDefault.canSubscribe(D1, "a/public")).isTrue();
       assertThat(allowByDefault.canSubscribe(D1, "a/+/x")).isTrue();
+
+      for (String filter : List.of("a/+", "#", "$share/g/a/+")) {
+        TopicGuard guard = allowByDefault.subscriptionGuard(D1, filter);
+        assertThat(guard).as("guard of %s", filter).isNotNull();
+        assertThat(guard.allows("a/secret")).as("%s delivers a/secret", filter).isFalse();
+        assertThat(guard.allows("a/public")).as("%s delivers a/public", filter).isTrue();
+      }
+      assertThat(allowByDefault.subscriptionGuard(D1, "a/public")).isNull();
+      assertThat(allowByDefault.subscriptionGuard(D1, "a/+/x")).isNull();
+      assertThat(allowByDefault.subscriptionGuard(D1, "b/#")).isNull();
+    }
+
+    @Test
+    @DisplayName("a guard decides each topic by the rules in order: an earlier ALLOW still wins")
+    void guardFollowsRuleOrder() {
+      global(1, RuleAction.ALLOW, RuleOperation.SUBSCRIBE, "a/secret/open");
+      global(2, RuleAction.DENY, RuleOperation.SUBSCRIBE, "a/secret/#");
+      TopicGuard guard = allowByDefault.subscriptionGuard(D1, "a/#");
+      assertThat(guard).isNotNull();
+      assertThat(guard.allows("a/secret/open")).isTrue();
+      assertThat(guard.allows("a/secret/closed")).isFalse();
+      assertThat(guard.allows("a/other")).isTrue();
     }
 
     @Test
@@ -287,7 +313,11 @@ class RuleAuthorizerTest {
       global(1, RuleAction.DENY, RuleOperation.SUBSCRIBE, "a/secret");
       global(2, RuleAction.ALLOW, RuleOperation.SUBSCRIBE, "a/#");
       assertThat(denyByDefault.canSubscribe(D1, "$share/g/a/x")).isTrue();
-      assertThat(denyByDefault.canSubscribe(D1, "$share/g/a/+")).isFalse();
+      assertThat(denyByDefault.canSubscribe(D1, "$share/g/a/secret")).isFalse();
+      assertThat(denyByDefault.canSubscribe(D1, "$share/g/a/+"))
+          .as("granted, narrowed by the deny")
+          .isTrue();
+      assertThat(denyByDefault.subscriptionGuard(D1, "$share/g/a/+").allows("a/secret")).isFalse();
       assertThat(denyByDefault.canSubscribe(D1, "$share/g/b")).isFalse();
     }
   }
