@@ -174,7 +174,7 @@ public class SessionQueueBench {
     FakeConnection conn = s.connection;
     session.connectionLost(conn, false);
     for (int i = 0; i < BATCH; i++) {
-      session.deliver(s.message, s.filterKeys);
+      session.deliver(s.message, s.filterKeys, 0);
     }
     // Resumes the session on the same (fake) connection: CONNACK, then the queue drains into
     // the in-flight window.
@@ -189,7 +189,7 @@ public class SessionQueueBench {
   public long onlineDeliver(Online s) {
     Session session = s.session;
     FakeConnection conn = s.connection;
-    session.deliver(s.message, s.filterKeys);
+    session.deliver(s.message, s.filterKeys, 0);
     if (conn.unacked() > 0) {
       session.onPubAck(conn.oldestUnacked());
     }

@@ -11,6 +11,7 @@ public final class ConnectionFlows {
   final ConnectFlow connect;
   final PublishFlow publish;
   final SubscribeFlow subscribe;
+  final AcknowledgementFlow acknowledgements = new AcknowledgementFlow();
 
   public ConnectionFlows(ConnectionContext context) {
     this.context = context;

@@ -324,31 +324,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
   void dispatch(MqttPacket packet) {
     switch (packet) {
       case Publish p -> flows.publish.onPublish(this, p);
-      case PubAck a -> {
-        if (wrongAcknowledgement(a.packetId(), Outbound.Phase.AWAITING_PUBACK)) {
-          return;
-        }
-        session.onPubAck(a.packetId());
-      }
-      case PubRec r -> {
-        if (wrongAcknowledgement(r.packetId(), Outbound.Phase.AWAITING_PUBREC)) {
-          return;
-        }
-        if (!session.onPubRec(r.packetId(), r.reasonCode())) {
-          writer.write(
-              new PubRel(
-                  r.packetId(),
-                  v5Code(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND),
-                  MqttProperties.EMPTY));
-        }
-      }
+      case PubAck a -> flows.acknowledgements.onPubAck(this, a);
+      case PubRec r -> flows.acknowledgements.onPubRec(this, r);
       case PubRel r -> flows.publish.onPubRel(this, r);
-      case PubComp c -> {
-        if (wrongAcknowledgement(c.packetId(), Outbound.Phase.AWAITING_PUBCOMP)) {
-          return;
-        }
-        session.onPubComp(c.packetId());
-      }
+      case PubComp c -> flows.acknowledgements.onPubComp(this, c);
       case Subscribe s -> flows.subscribe.onSubscribe(this, s);
       case Unsubscribe u -> flows.subscribe.onUnsubscribe(this, u);
       case PingReq ignored ->
@@ -360,31 +339,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
           protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method");
       default -> protocolError(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
     }
-  }
-
-  /**
-   * 3.1.1: an acknowledgement of the wrong type for the message in flight with its packet id (a
-   * PUBREC or PUBCOMP for a QoS 1 message, a PUBACK for a QoS 2 one) is a protocol violation that
-   * closes the connection [MQTT-4.8.0-1]; true when it did. (A PUBREC of a message already PUBREC'd
-   * is a repeat, not a violation.) 5.0 answers such a PUBREC with PUBREL 0x92 and ignores the
-   * others, as its reason codes allow.
-   */
-  private boolean wrongAcknowledgement(int packetId, Outbound.Phase expected) {
-    if (writer.isV5()) {
-      return false;
-    }
-    Outbound.Phase phase = session.inflightPhase(packetId);
-    boolean wrong =
-        phase != null
-            && phase != expected
-            && !(expected == Outbound.Phase.AWAITING_PUBREC
-                && phase == Outbound.Phase.AWAITING_PUBCOMP);
-    if (wrong) {
-      protocolError(
-          ReasonCode.PROTOCOL_ERROR,
-          "acknowledgement of the wrong type for packet id " + packetId + " (" + phase + ")");
-    }
-    return wrong;
   }
 
   /** {@code code} for a 5.0 client; 0 (success, the only code 3.1.1 knows) otherwise. */

@@ -63,12 +63,12 @@ final class PublishFlow {
       c.protocolError(ReasonCode.RETAIN_NOT_SUPPORTED, "retain not available"); // [MQTT-3.2.2-14]
       return;
     }
-    if (p.qos() == 2 && c.session.isAwaitingPubrel(p.packetId())) {
+    if (p.qos() == 2 && c.session.awaitingPubrel().contains(p.packetId())) {
       // A resent QoS 2 PUBLISH: acknowledge again, do not deliver twice [MQTT-4.3.3-9]
       c.reply(new PubRec(p.packetId()), false, null);
       return;
     }
-    if (p.qos() == 2 && c.session.awaitingPubrelCount() >= config.receiveMaximum()) {
+    if (p.qos() == 2 && c.session.awaitingPubrel().count() >= config.receiveMaximum()) {
       c.protocolError(
           ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
           "more than Receive Maximum QoS 2 in flight"); // [MQTT-3.3.4-9]
@@ -219,7 +219,7 @@ final class PublishFlow {
       c.reply(new PubAck(p.packetId(), reasonCode, props), afterCommit, null);
     } else if (p.qos() == 2) {
       if (reasonCode < 0x80) {
-        c.session.markAwaitingPubrel(p.packetId());
+        c.session.awaitingPubrel().add(p.packetId());
       }
       c.reply(new PubRec(p.packetId(), reasonCode, props), afterCommit, null);
     }
@@ -227,7 +227,7 @@ final class PublishFlow {
 
   /** PUBREL: the QoS 2 flow the client started ends; PUBCOMP once its packet id is forgotten. */
   void onPubRel(MqttConnection c, PubRel r) {
-    boolean known = c.session.release(r.packetId());
+    boolean known = c.session.awaitingPubrel().release(r.packetId());
     PubComp comp =
         new PubComp(
             r.packetId(),

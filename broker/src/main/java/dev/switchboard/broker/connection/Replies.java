@@ -106,7 +106,7 @@ final class Replies {
     }
     if (writer.isV5() && r.packet instanceof PubRec rec) {
       if (connection.session != null) {
-        connection.session.forgetAwaitingPubrel(rec.packetId());
+        connection.session.awaitingPubrel().forget(rec.packetId());
       }
       writer.write(
           new PubRec(rec.packetId(), ReasonCode.UNSPECIFIED_ERROR, Diagnostics.reason(why)));

@@ -1,7 +1,6 @@
 package dev.switchboard.broker.connection;
 
 import dev.switchboard.broker.config.BrokerConfig;
-import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SubscriptionEntry;
@@ -150,9 +149,7 @@ final class SubscribeFlow {
   }
 
   private void sendRetained(Session subscriber, SubscriptionEntry entry) {
-    for (Message m : context.retained().match(entry.filter())) {
-      subscriber.deliverRetained(m, entry);
-    }
+    subscriber.deliverRetained(context.retained().match(entry.filter()), entry);
   }
 
   void onUnsubscribe(MqttConnection c, Unsubscribe u) {

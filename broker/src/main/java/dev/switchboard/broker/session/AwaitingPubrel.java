@@ -10,7 +10,7 @@ import java.util.Set;
  * not yet released by PUBREL, so that a duplicate is not routed twice. Touched only on the
  * session's loop.
  */
-final class AwaitingPubrel {
+public final class AwaitingPubrel {
   private final Session session;
 
   /** Where a persistent session's state is written; null when the broker keeps memory only. */
@@ -24,33 +24,42 @@ final class AwaitingPubrel {
     this.journal = broker.journal();
   }
 
-  boolean contains(int packetId) {
+  /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
+  public boolean contains(int packetId) {
     return ids != null && ids.contains(packetId);
   }
 
-  void add(int packetId) {
+  /** The PUBREC for {@code packetId} goes out: the id is held until its PUBREL. */
+  public void add(int packetId) {
     if (ids == null) {
       ids = new HashSet<>();
     }
     ids.add(packetId);
   }
 
-  /** See {@link Session#release}. */
-  boolean release(int packetId) {
+  /**
+   * PUBREL from the client; returns false when the id was unknown. The stored id goes too (even an
+   * unknown one: it may be on disk from a commit that failed after memory let it go).
+   */
+  public boolean release(int packetId) {
     if (session.isPersistent()) {
       journal.append(new Change.ReleasePubrel(session.clientId(), packetId));
     }
     return ids != null && ids.remove(packetId);
   }
 
-  /** Forgets {@code packetId} in memory only. */
-  void forget(int packetId) {
+  /**
+   * Forgets {@code packetId} in memory only: a QoS 2 PUBLISH whose PUBREC could not be given after
+   * all (its commit failed).
+   */
+  public void forget(int packetId) {
     if (ids != null) {
       ids.remove(packetId);
     }
   }
 
-  int count() {
+  /** The ids held: a client may hold no more than its Receive Maximum [MQTT-3.3.4-9]. */
+  public int count() {
     return ids == null ? 0 : ids.size();
   }
 

@@ -144,11 +144,82 @@ final class OutboundQueue {
     return new Outbound(message, qos, retain, ids, e);
   }
 
-  /** See {@link Session#deliverRetained}. */
-  void deliverRetained(Message message, SubscriptionEntry e) {
+  /**
+   * Retained messages a new subscription brings, still to send, in order: fed to the connection as
+   * it drains ({@link #drain}), ahead of the queue, so that every one goes out however many match
+   * [MQTT-3.3.1-6] while memory holds only the list of what matched (the messages themselves are
+   * the retained store's). Null when there are none.
+   */
+  private ArrayDeque<RetainedFeed> feeds;
+
+  private static final class RetainedFeed {
+    final SubscriptionEntry entry;
+    final List<Message> messages;
+    int next;
+
+    RetainedFeed(SubscriptionEntry entry, List<Message> messages) {
+      this.entry = entry;
+      this.messages = messages;
+    }
+  }
+
+  /** See {@link Session#deliverRetained(List, SubscriptionEntry)}. */
+  void deliverRetained(List<Message> messages, SubscriptionEntry e) {
+    if (messages.isEmpty() || session.isEnded()) {
+      return;
+    }
+    if (feeds == null) {
+      feeds = new ArrayDeque<>(1);
+    }
+    feeds.addLast(new RetainedFeed(e, messages));
+    drain();
+  }
+
+  /**
+   * Sends retained messages of the feeds while the connection takes them: it is writable, and the
+   * in-flight window has room for a QoS 1/2 one. Returns whether the feeds are done.
+   */
+  private boolean feed(SessionConnection conn) {
+    while (!feeds.isEmpty()) {
+      RetainedFeed f = feeds.peekFirst();
+      if (f.next == f.messages.size()) {
+        feeds.pollFirst();
+        continue;
+      }
+      if (!conn.isWritable() || window.holding()) {
+        return false;
+      }
+      Message m = f.messages.get(f.next);
+      int qos = Math.min(m.qos(), f.entry.qos());
+      if (qos > 0 && !window.hasRoom(conn)) {
+        return false;
+      }
+      f.next++;
+      Outbound o = retainedCopy(m, f.entry);
+      if (o == null) {
+        continue;
+      }
+      if (m.isExpired(System.nanoTime())) {
+        metrics.publishDroppedExpired.increment();
+        forget(o);
+      } else if (o.qos == 0) {
+        send(conn, o);
+      } else {
+        window.send(conn, o);
+      }
+    }
+    feeds = null;
+    return true;
+  }
+
+  /**
+   * The copy of a retained message for the new subscription {@code e}, stored first when the
+   * session keeps it; null when an access rule keeps its topic from the subscription.
+   */
+  private Outbound retainedCopy(Message message, SubscriptionEntry e) {
     if (!e.delivers(message.topic())) {
       metrics.deliveriesWithheldByRule.increment();
-      return;
+      return null;
     }
     int qos = Math.min(message.qos(), e.qos());
     int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
@@ -162,7 +233,7 @@ final class OutboundQueue {
               QueuedMessage.queued(
                   session.clientId(), o.seq, Stored.message(copy), List.of(e.filterKey()), false)));
     }
-    enqueue(o);
+    return o;
   }
 
   private static Message atQos(Message m, int qos) {
@@ -189,7 +260,7 @@ final class OutboundQueue {
       addToQueue(o);
       return;
     }
-    if (queue.isEmpty() && conn.isWritable()) {
+    if (queue.isEmpty() && feeds == null && conn.isWritable()) {
       if (o.qos == 0) {
         if (!window.holding()) {
           send(conn, o);
@@ -269,6 +340,9 @@ final class OutboundQueue {
       return;
     }
     window.resendWaiting(conn);
+    if (feeds != null && !feed(conn)) {
+      return; // the retained messages of new subscriptions go first
+    }
     long now = System.nanoTime();
     while (!queue.isEmpty() && conn.isWritable()) {
       Outbound o = queue.peekFirst();
@@ -383,6 +457,7 @@ final class OutboundQueue {
    * ones; a QoS 2 one in flight may not [MQTT-4.8.2-5]), the rest goes.
    */
   void end() {
+    feeds = null;
     redispatchSharedMessages();
     queue.clear();
     window.clear();

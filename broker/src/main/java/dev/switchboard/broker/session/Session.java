@@ -131,25 +131,8 @@ public final class Session implements Subscriber {
   }
 
   /**
-   * Hands the session a copy of {@code message} from any thread, to {@link #deliver} on its loop as
-   * {@link #execute} would, but counted while it waits for the session's loop (see {@link
-   * SessionMailbox}): past the soft bound ({@code max-inflight + max-queued-messages} deliveries,
-   * or {@code max-queued-bytes} bytes by {@link Message#weight()}) it is still taken and the answer
-   * is true, so that the publisher waits ({@link #whenRoom}); past {@link
-   * SessionMailbox#HARD_FACTOR} times that it is dropped: it is never delivered, the stored copy
-   * {@code storedSeq} (0 for none) is deleted from the journal, and the drop is counted in {@link
-   * BrokerMetrics#publishDroppedMailboxFull} (and logged now and then).
-   *
-   * <p>A delivery offered on the session's own loop with nothing waiting runs at once, uncounted;
-   * one is always taken when none waits, however heavy. Deliveries and tasks handed over by one
-   * thread run in the order they were handed over, whichever of the two methods took them.
-   *
-   * @param message the message, counted by its weight while it waits
-   * @param filterKeys the session's non-shared subscriptions it matched ({@link #deliver})
-   * @param storedSeq the number of the copy the publisher stored for this session, or 0; its {@code
-   *     PutMessage} must be appended to the journal before this call, so that the delete of a
-   *     dropped delivery comes after it
-   * @return true when the publisher should wait for room
+   * A copy from any thread, to {@link #deliver} on the session's loop, counted in its mailbox while
+   * it waits: see {@link SessionMailbox} for the bounds and {@link Subscriber#offer} for the rest.
    */
   @Override
   public boolean offer(Message message, List<String> filterKeys, long storedSeq) {
@@ -506,33 +489,25 @@ public final class Session implements Subscriber {
 
   /**
    * A message matched this session's non-shared subscriptions {@code filterKeys}: one copy at the
-   * highest granted QoS with every matching Subscription Identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3].
-   */
-  public void deliver(Message message, List<String> filterKeys) {
-    deliver(message, filterKeys, 0);
-  }
-
-  /**
-   * As {@link #deliver(Message, List)}, for a message the publisher stored for this session as
-   * {@code seq} (0: not stored).
+   * highest granted QoS with every matching Subscription Identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3];
+   * the publisher stored it for this session as {@code seq} (0: not stored). On its loop.
    */
   public void deliver(Message message, List<String> filterKeys, long seq) {
     outbound.deliver(message, filterKeys, seq);
   }
 
   /** A message given to this session as the chosen member of a shared subscription group. */
-  public void deliverShared(Message message, String filterKey) {
-    deliverShared(message, filterKey, 0);
-  }
-
-  /** As {@link #deliverShared(Message, String)}, stored by the publisher as {@code seq}. */
   public void deliverShared(Message message, String filterKey, long seq) {
     outbound.deliverShared(message, filterKey, seq);
   }
 
-  /** A retained message sent because of a new subscription: RETAIN stays set [MQTT-3.3.1-8]. */
-  public void deliverRetained(Message message, SubscriptionEntry e) {
-    outbound.deliverRetained(message, e);
+  /**
+   * The retained messages a new subscription brings, RETAIN set [MQTT-3.3.1-8]: every one is sent
+   * [MQTT-3.3.1-6], ahead of what is queued, as fast as the connection takes them (not through the
+   * bounded queue, so none is dropped for room). On the session's loop.
+   */
+  public void deliverRetained(List<Message> messages, SubscriptionEntry e) {
+    outbound.deliverRetained(messages, e);
   }
 
   /** Sends queued messages while the socket is writable and the in-flight window has room. */
@@ -595,30 +570,9 @@ public final class Session implements Subscriber {
 
   // ---------------------------------------------------------------- QoS 2 receive state
 
-  /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
-  public boolean isAwaitingPubrel(int packetId) {
-    return awaitingPubrel.contains(packetId);
-  }
-
-  public void markAwaitingPubrel(int packetId) {
-    awaitingPubrel.add(packetId);
-  }
-
-  /**
-   * PUBREL from the client; returns false when the id was unknown. The stored id goes too (even an
-   * unknown one: it may be on disk from a commit that failed after memory let it go).
-   */
-  public boolean release(int packetId) {
-    return awaitingPubrel.release(packetId);
-  }
-
-  /** A QoS 2 PUBLISH whose PUBREC could not be given after all (its commit failed). */
-  public void forgetAwaitingPubrel(int packetId) {
-    awaitingPubrel.forget(packetId);
-  }
-
-  public int awaitingPubrelCount() {
-    return awaitingPubrel.count();
+  /** The QoS 2 packet ids received from the client and not yet released. */
+  public AwaitingPubrel awaitingPubrel() {
+    return awaitingPubrel;
   }
 
   // ---------------------------------------------------------------- introspection

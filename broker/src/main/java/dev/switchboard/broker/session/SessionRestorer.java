@@ -163,7 +163,7 @@ public final class SessionRestorer {
       }
     }
     for (int id : awaiting) {
-      s.markAwaitingPubrel(id);
+      s.awaitingPubrel().add(id);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.mqtt.MqttVersion;
@@ -8,6 +9,7 @@ import dev.switchboard.mqtt.packet.Publish;
 import dev.switchboard.mqtt.packet.SubAck;
 import dev.switchboard.mqtt.packet.Subscribe;
 import dev.switchboard.mqtt.packet.Subscription;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -177,5 +179,70 @@ class RetainedConformanceTest extends ConformanceBase {
     assertThat(sub.expect(SubAck.class).reasonCodes()).hasSize(20);
     List<String> payloads = receivePayloads(sub, 20);
     assertThat(payloads).hasSize(20).doesNotHaveDuplicates();
+  }
+
+  /** Publishes {@code n} retained messages on topics {@code prefix/0..n-1}, in large writes. */
+  private void publishRetained(RawClient pub, String prefix, int n, int qos) {
+    byte[] payload = new byte[100];
+    List<byte[]> parts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Publish p =
+          new Publish(
+              prefix + "/" + i, payload, qos, true, false, qos == 0 ? 0 : i % 65535 + 1, NO_PROPS);
+      parts.add(encode(p, pub.version()));
+      if (parts.size() == 1000 || i == n - 1) {
+        pub.sendBytes(concat(parts.toArray(new byte[0][])));
+        parts.clear();
+      }
+    }
+    await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> broker().broker().retained().size() >= n);
+  }
+
+  @BothVersions
+  @DisplayName(
+      "[MQTT-3.3.1-6] (3.1.1) [MQTT-3.3.1-9] (5.0) every retained message that matches a new"
+          + " subscription is sent, far more than the session's queue holds: 20,000 at QoS 0")
+  void everyRetainedMessageSent(MqttVersion v) {
+    int n = 20_000;
+    RawClient pub = connect(v, "pub");
+    publishRetained(pub, "many", n, 0);
+    RawClient sub = connect(v, "sub");
+    sub.send(new Subscribe(1, List.of(new Subscription("many/#", 0)), NO_PROPS));
+    assertThat(sub.expect(SubAck.class).reasonCodes()).containsExactly(0);
+    Set<String> topics = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      Publish p = expectPublish(sub);
+      assertThat(p.retain()).isTrue();
+      topics.add(p.topic());
+    }
+    assertThat(topics).hasSize(n);
+    assertThat(broker().broker().metrics().publishDropped()).isZero();
+  }
+
+  @BothVersions
+  @DisplayName(
+      "[MQTT-3.3.1-6] (3.1.1) [MQTT-3.3.1-9] (5.0) retained QoS 1 messages for a new"
+          + " subscription go through the in-flight window as the client acknowledges them: all"
+          + " 5,000, then a live message")
+  void everyRetainedQos1MessageSent(MqttVersion v) {
+    int n = 5_000;
+    RawClient pub = connect(v, "pub");
+    publishRetained(pub, "many1", n, 1);
+    RawClient sub = connect(v, "sub");
+    sub.send(new Subscribe(1, List.of(new Subscription("many1/#", 1)), NO_PROPS));
+    assertThat(sub.expect(SubAck.class).reasonCodes()).containsExactly(1);
+    Set<String> topics = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      Publish p = receive(sub); // acknowledges it
+      assertThat(p.retain()).isTrue();
+      topics.add(p.topic());
+    }
+    assertThat(topics).hasSize(n);
+    publish(connect(v, "live"), "many1/live", "after", 1, false);
+    Publish live = receive(sub);
+    assertThat(live.topic()).isEqualTo("many1/live");
+    assertThat(live.retain()).isFalse();
   }
 }
