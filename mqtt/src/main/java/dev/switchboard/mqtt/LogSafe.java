@@ -27,6 +27,12 @@ public final class LogSafe {
   /** The default bound on a value's length in a log line, the marker included. */
   public static final int MAX_CHARS = 256;
 
+  /**
+   * The bound for a whole sentence that quotes client text (a refusal reason naming a client id and
+   * a user name), so that quoting two values already bounded does not cut the sentence.
+   */
+  public static final int MAX_REASON_CHARS = 1024;
+
   /** Ends a value that was cut at its bound. */
   static final String CUT_MARKER = "...";
 

@@ -5,6 +5,7 @@ import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.packet.MqttProperties;
@@ -87,7 +88,7 @@ final class PublishFlow {
     }
     if (!context.authorizer().canPublish(c.identity, topic)) {
       metrics.publishDenied.increment();
-      log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), topic);
+      log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), LogSafe.text(topic));
       refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
       return;
     }
@@ -109,7 +110,7 @@ final class PublishFlow {
         log.debug(
             "{}: PUBLISH to '{}' refused by an interceptor ({})",
             c.describe(),
-            topic,
+            LogSafe.text(topic),
             ReasonCode.describe(outcome.refusal().reasonCode()));
         refuse(c, p, outcome.refusal().reasonCode(), outcome.refusal().reason());
         return;
