@@ -15,9 +15,9 @@ import java.util.Map;
  */
 final class SwitchboardProcess {
   /**
-   * The launcher script's defaults (see ./switchboard), for a JVM not started by it (tests, an IDE).
-   * The launcher exports SWITCHBOARD_JAVA_OPTS as the options it ran this JVM with, its heap and
-   * direct memory sizes included, so that under it the broker measured runs with those.
+   * The launcher script's defaults (see ./switchboard), for a JVM not started by it (tests, an
+   * IDE). The launcher exports SWITCHBOARD_JAVA_OPTS as the options it ran this JVM with, its heap
+   * and direct memory sizes included, so that under it the broker measured runs with those.
    */
   static final String DEFAULT_JAVA_OPTS =
       "-XX:+UseG1GC -Xmn32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";

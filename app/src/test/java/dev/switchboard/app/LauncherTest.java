@@ -2,7 +2,6 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./switchboard} launcher's JVM options (issue 21, defect 6): a bounded heap and direct
- * memory by default, {@code SWITCHBOARD_HEAP} and {@code SWITCHBOARD_JAVA_OPTS} to change them, seen
- * through {@code --print-java-command}, which prints the command instead of running it (and never
- * builds). And that the direct memory limit binds the Netty allocator the broker's channels use.
+ * memory by default, {@code SWITCHBOARD_HEAP} and {@code SWITCHBOARD_JAVA_OPTS} to change them,
+ * seen through {@code --print-java-command}, which prints the command instead of running it (and
+ * never builds). And that the direct memory limit binds the Netty allocator the broker's channels
+ * use.
  */
 class LauncherTest {
   private static final Path LAUNCHER =
@@ -91,7 +91,9 @@ class LauncherTest {
   void javaOptsReplaceTheDefaultsAndKeepTheSizesUnlessTheySizeTheHeap() throws Exception {
     Run gcOnly = printCommand(Map.of("SWITCHBOARD_JAVA_OPTS", "-XX:+UseSerialGC -Xss512k"));
     assertThat(gcOnly.exitCode()).as(gcOnly.stderr()).isZero();
-    assertThat(gcOnly.command()).contains("-XX:+UseSerialGC", "-Xss512k").doesNotContain("-XX:+UseG1GC");
+    assertThat(gcOnly.command())
+        .contains("-XX:+UseSerialGC", "-Xss512k")
+        .doesNotContain("-XX:+UseG1GC");
     assertThat(gcOnly.mib(HEAP)).isBetween(256L, 1024L);
     assertThat(gcOnly.option(DIRECT)).isNotNull();
 

@@ -8,10 +8,11 @@ import java.util.Locale;
  * neither start a line of its own (a forged log entry) nor fill the log.
  *
  * <p>Escaped: the C0 controls (U+0000 to U+001F: {@code \n}, {@code \r} and {@code \t} by name, the
- * rest as {@code \}{@code u00XX}), DEL, the C1 controls (U+0080 to U+009F, NEL among them), the line
- * and paragraph separators U+2028 and U+2029 (which some log viewers and JSON consumers take for line
- * ends), and the bidirectional embedding, override and isolate controls (U+202A to U+202E, U+2066
- * to U+2069), which can make a viewer show a line's text in another order than it was written.
+ * rest as {@code \}{@code u00XX}), DEL, the C1 controls (U+0080 to U+009F, NEL among them), the
+ * line and paragraph separators U+2028 and U+2029 (which some log viewers and JSON consumers take
+ * for line ends), and the bidirectional embedding, override and isolate controls (U+202A to U+202E,
+ * U+2066 to U+2069), which can make a viewer show a line's text in another order than it was
+ * written.
  *
  * <p>A backslash is left as it is. A client id containing the two characters {@code \n} therefore
  * looks like one containing a line feed; that ambiguity is the price of the helper being idempotent
@@ -48,8 +49,9 @@ public final class LogSafe {
 
   /**
    * {@code value} with its control characters escaped, at most {@code maxChars} characters long (a
-   * longer one is cut and ends with {@code ...}, and never in the middle of an escape or a surrogate
-   * pair); {@code "null"} for null. Returns {@code value} itself when there is nothing to change.
+   * longer one is cut and ends with {@code ...}, and never in the middle of an escape or a
+   * surrogate pair); {@code "null"} for null. Returns {@code value} itself when there is nothing to
+   * change.
    *
    * @param maxChars the bound, at least 4
    */

@@ -59,7 +59,8 @@ class LogSafeTest {
     String forged = "dev1\n2026-01-01 00:00:00.000 INFO  Broker: admin logged in\r\n";
     String safe = LogSafe.text(forged);
     assertThat(safe).doesNotContain("\n", "\r");
-    assertThat(safe).isEqualTo("dev1\\n2026-01-01 00:00:00.000 INFO  Broker: admin logged in\\r\\n");
+    assertThat(safe)
+        .isEqualTo("dev1\\n2026-01-01 00:00:00.000 INFO  Broker: admin logged in\\r\\n");
   }
 
   @Test

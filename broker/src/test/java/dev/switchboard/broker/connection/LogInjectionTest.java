@@ -102,12 +102,21 @@ class LogInjectionTest {
 
       client.send(
           new Publish(
-              "t" + INJECTED + " by topic", new byte[] {1}, 1, false, false, 1, MqttProperties.EMPTY));
+              "t" + INJECTED + " by topic",
+              new byte[] {1},
+              1,
+              false,
+              false,
+              1,
+              MqttProperties.EMPTY));
       assertThat(client.expect(PubAck.class).reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
       client.send(
           new Subscribe(
-              2, List.of(new Subscription("f" + INJECTED + " by filter", 0)), MqttProperties.EMPTY));
-      assertThat(client.expect(SubAck.class).reasonCodes()).containsExactly(ReasonCode.NOT_AUTHORIZED);
+              2,
+              List.of(new Subscription("f" + INJECTED + " by filter", 0)),
+              MqttProperties.EMPTY));
+      assertThat(client.expect(SubAck.class).reasonCodes())
+          .containsExactly(ReasonCode.NOT_AUTHORIZED);
 
       // each logged before its acknowledgement was written
       assertThat(log.messages())

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The log messages of a logger and those below it, as logback formats them, from the moment it is
- * opened until it is closed; the logger logs at DEBUG meanwhile. The messages are those the
- * console appender prints after its prefix (time, level, logger).
+ * opened until it is closed; the logger logs at DEBUG meanwhile. The messages are those the console
+ * appender prints after its prefix (time, level, logger).
  */
 public final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;

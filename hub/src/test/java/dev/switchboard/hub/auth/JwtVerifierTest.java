@@ -407,7 +407,9 @@ class JwtVerifierTest {
       String forged = "\n2026-01-01 INFO forged line";
       Result r =
           hmacVerifier()
-              .verify(hs256(claims().subject("alice" + forged).claim("clientid", "c2").build()), "c1" + forged);
+              .verify(
+                  hs256(claims().subject("alice" + forged).claim("clientid", "c2").build()),
+                  "c1" + forged);
       assertInvalid(
           r,
           Failure.WRONG_CLIENT_ID,
