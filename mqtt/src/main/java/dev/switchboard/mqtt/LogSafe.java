@@ -30,7 +30,7 @@ public final class LogSafe {
 
   /**
    * The bound for a whole sentence that quotes client text (a refusal reason naming a client id and
-   * a user name), so that quoting two values already bounded does not cut the sentence.
+   * a user name): room for the sentence and ordinary values, while a value of megabytes is cut.
    */
   public static final int MAX_REASON_CHARS = 1024;
 
