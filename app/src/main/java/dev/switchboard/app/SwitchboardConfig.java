@@ -32,6 +32,10 @@ public final class SwitchboardConfig {
   private static final String ROOT = "switchboard";
   private static final String ENV_PREFIX = "SWITCHBOARD_";
 
+  /** Variables of the launcher and of logging that share the prefix but are not settings. */
+  private static final Set<String> NOT_SETTINGS =
+      Set.of("SWITCHBOARD_JAVA_OPTS", "SWITCHBOARD_HEAP", "SWITCHBOARD_LOG_LEVEL");
+
   private final Config config;
 
   private SwitchboardConfig(Config config) {
@@ -98,9 +102,7 @@ public final class SwitchboardConfig {
     Config out = ConfigFactory.empty();
     for (var e : env.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(ENV_PREFIX)
-          || name.equals("SWITCHBOARD_JAVA_OPTS")
-          || name.equals("SWITCHBOARD_LOG_LEVEL")) {
+      if (!name.startsWith(ENV_PREFIX) || NOT_SETTINGS.contains(name)) {
         continue;
       }
       String path =

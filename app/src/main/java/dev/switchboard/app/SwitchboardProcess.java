@@ -14,7 +14,11 @@ import java.util.Map;
  * and CPU are measured apart from the load generator's.
  */
 final class SwitchboardProcess {
-  /** The launcher script's defaults (see ./switchboard); SWITCHBOARD_JAVA_OPTS replaces them. */
+  /**
+   * The launcher script's defaults (see ./switchboard), for a JVM not started by it (tests, an
+   * IDE). The launcher exports SWITCHBOARD_JAVA_OPTS as the options it ran this JVM with, its heap
+   * and direct memory sizes included, so that under it the broker measured runs with those.
+   */
   static final String DEFAULT_JAVA_OPTS =
       "-XX:+UseG1GC -Xmn32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
 

@@ -139,6 +139,25 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void theLaunchersVariablesAreNotTakenForSettings() {
+    BrokerConfig c =
+        SwitchboardConfig.load(
+                null,
+                Map.of(
+                    "SWITCHBOARD_HEAP", "2g",
+                    "SWITCHBOARD_JAVA_OPTS", "-Xmx1g",
+                    "SWITCHBOARD_LOG_LEVEL", "DEBUG",
+                    "SWITCHBOARD_LIMITS_MAX__INFLIGHT", "9"),
+                Map.of())
+            .brokerConfig();
+    assertThat(c.maxInflight()).as("a setting beside them still applies").isEqualTo(9);
+    assertThatThrownBy(
+            () -> SwitchboardConfig.load(null, Map.of("SWITCHBOARD_HEAPS", "2g"), Map.of()))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("switchboard.heaps");
+  }
+
+  @Test
   void anUnreadableOrBrokenFileIsOneClearLine() throws IOException {
     assertThatThrownBy(
             () -> SwitchboardConfig.load(dir.resolve("missing.conf"), Map.of(), Map.of()))

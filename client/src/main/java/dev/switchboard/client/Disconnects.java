@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.packet.Disconnect;
 import io.netty.channel.ChannelFuture;
 import java.util.ArrayList;
@@ -99,7 +100,8 @@ final class Disconnects {
           "client {}: connection to {} lost: {}",
           status.displayId(),
           status.applied().endpoint().display(),
-          why.message());
+          // may quote the broker's reason string, which the broker chose
+          LogSafe.text(why.message(), LogSafe.MAX_REASON_CHARS));
       channel.close();
       enterWaitReconnect();
       if (transportError) {

@@ -8,6 +8,7 @@ import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.transport.ChannelInfo;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.packet.ConnAck;
@@ -207,7 +208,13 @@ final class ConnectFlow {
 
   void refuse(MqttConnection c, int reasonCode, String why, String toldClient) {
     metrics.connectRefused.increment();
-    log.info("{}: connection refused: {} ({})", c.describe(), why, ReasonCode.describe(reasonCode));
+    // why may quote an authenticator's reason, which may quote the user name: escaped again here,
+    // since the broker cannot tell how an authenticator made it
+    log.info(
+        "{}: connection refused: {} ({})",
+        c.describe(),
+        LogSafe.text(why, LogSafe.MAX_REASON_CHARS),
+        ReasonCode.describe(reasonCode));
     if (c.writer.isV5()) {
       c.writeAndClose(new ConnAck(false, reasonCode, c.writer.reasonFor(toldClient)));
     } else if (hasV3ReturnCode(reasonCode)) {

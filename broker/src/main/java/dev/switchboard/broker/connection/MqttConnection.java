@@ -11,6 +11,7 @@ import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionConnection;
 import dev.switchboard.broker.transport.ChannelInfo;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.codec.DecodeError;
@@ -460,8 +461,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     channel.close();
   }
 
+  /**
+   * The client's address and id for a log line. The id is the client's to choose: escaped here,
+   * where every connection log line gets it, so that none can start a forged line.
+   */
   String describe() {
-    String who = identity == null ? "" : " '" + identity.clientId() + "'";
+    String who = identity == null ? "" : " '" + LogSafe.text(identity.clientId()) + "'";
     return (channel == null ? "?" : String.valueOf(ChannelInfo.remoteAddress(channel))) + who;
   }
 

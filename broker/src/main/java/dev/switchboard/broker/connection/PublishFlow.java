@@ -5,6 +5,7 @@ import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.packet.MqttProperties;
@@ -90,7 +91,7 @@ final class PublishFlow {
     }
     if (!isSystemTopic(topic) && !context.authorizer().canPublish(c.identity, topic)) {
       metrics.publishDenied.increment();
-      log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), topic);
+      log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), LogSafe.text(topic));
       refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
       return;
     }
@@ -112,7 +113,7 @@ final class PublishFlow {
         log.debug(
             "{}: PUBLISH to '{}' refused by an interceptor ({})",
             c.describe(),
-            topic,
+            LogSafe.text(topic),
             ReasonCode.describe(outcome.refusal().reasonCode()));
         refuse(c, p, outcome.refusal().reasonCode(), outcome.refusal().reason());
         return;
@@ -135,7 +136,10 @@ final class PublishFlow {
   private boolean reservedTopicAllowed(MqttConnection c, Publish p, String topic) {
     if (topic.startsWith(Topics.SHARE_PREFIX)) {
       metrics.publishDenied.increment();
-      log.debug("{}: PUBLISH to '{}' refused: a shared subscription's name", c.describe(), topic);
+      log.debug(
+          "{}: PUBLISH to '{}' refused: a shared subscription's name",
+          c.describe(),
+          LogSafe.text(topic));
       refuse(
           c,
           p,
@@ -145,7 +149,8 @@ final class PublishFlow {
     }
     if (isSystemTopic(topic) && !context.authorizer().canPublishSystemTopic(c.identity, topic)) {
       metrics.publishDenied.increment();
-      log.debug("{}: PUBLISH to '{}' refused: the broker's own topic", c.describe(), topic);
+      log.debug(
+          "{}: PUBLISH to '{}' refused: the broker's own topic", c.describe(), LogSafe.text(topic));
       refuse(c, p, ReasonCode.NOT_AUTHORIZED, "$SYS topics are the broker's");
       return false;
     }

@@ -4,6 +4,7 @@ import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SubscriptionEntry;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.packet.MqttProperties;
 import dev.switchboard.mqtt.packet.SubAck;
@@ -100,7 +101,7 @@ final class SubscribeFlow {
       }
       if (!context.authorizer().canSubscribe(c.identity, key)) {
         metrics.subscribeDenied.increment();
-        log.debug("{}: SUBSCRIBE to '{}' not authorized", c.describe(), key);
+        log.debug("{}: SUBSCRIBE to '{}' not authorized", c.describe(), LogSafe.text(key));
         codes.add(v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE);
         continue;
       }

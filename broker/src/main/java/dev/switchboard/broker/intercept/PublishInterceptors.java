@@ -2,6 +2,7 @@ package dev.switchboard.broker.intercept;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.message.Message;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.topic.Topics;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class PublishInterceptors {
         log.warn(
             "publish interceptor {} failed on a message to '{}'; refusing it",
             interceptor,
-            publish.message().topic(),
+            LogSafe.text(publish.message().topic()),
             e);
         return refused(ReasonCode.UNSPECIFIED_ERROR, "refused by the server");
       }
@@ -70,8 +71,8 @@ public final class PublishInterceptors {
                 "publish interceptor {} replaced a message to '{}' with an invalid one (topic"
                     + " '{}', QoS {}); refusing it",
                 interceptor,
-                message.topic(),
-                m.topic(),
+                LogSafe.text(message.topic()),
+                LogSafe.text(m.topic()),
                 m.qos());
             return refused(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "refused by the server");
           }

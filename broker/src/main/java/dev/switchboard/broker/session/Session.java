@@ -9,6 +9,7 @@ import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.routing.Subscriber;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Collection;
@@ -340,7 +341,7 @@ public final class Session implements Subscriber {
   private void expire() {
     if (connection == null && joining == null && !ended) {
       metrics.sessionsExpired.increment();
-      log.debug("session {} expired", clientId);
+      log.debug("session {} expired", LogSafe.text(clientId));
       end();
     }
   }

@@ -2,6 +2,7 @@ package dev.switchboard.broker.session;
 
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.EventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -239,7 +240,7 @@ final class SessionMailbox {
               + " its paused publishers can add): new deliveries are dropped until the loop"
               + " catches up; {} dropped so far by all sessions (logged at most every 10 s per"
               + " session)",
-          session.clientId(),
+          LogSafe.text(session.clientId()),
           waiting,
           waitingBytes,
           metrics.publishDroppedMailboxFull.sum());
@@ -299,7 +300,7 @@ final class SessionMailbox {
     try {
       task.run();
     } catch (RuntimeException e) {
-      log.error("session {}: a task failed", session.clientId(), e);
+      log.error("session {}: a task failed", LogSafe.text(session.clientId()), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.broker.transport;
 
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -77,8 +78,8 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
     if (why == null) {
       why = cause.getMessage() == null ? "malformed" : cause.getMessage();
     }
-    why = why.replace('\n', ' ');
-    return why.length() > 160 ? why.substring(0, 160) + "..." : why;
+    // the decoder's messages quote the header's bytes, which the peer chose
+    return LogSafe.text(why.replace('\n', ' '), 160);
   }
 
   void refuse(ChannelHandlerContext ctx, String why) {

@@ -1,6 +1,7 @@
 package dev.switchboard.broker.transport;
 
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -95,7 +96,7 @@ final class TlsHandshakeEvents extends ChannelInboundHandlerAdapter {
     }
     String text =
         cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    text = text.replace('\n', ' ');
-    return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) + "..." : text;
+    // a JDK or OpenSSL message may quote what the peer sent (a server name, say)
+    return LogSafe.text(text.replace('\n', ' '), MAX_REASON);
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.broker.transport;
 
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CodecException;
@@ -62,7 +63,7 @@ final class WebSocketFrameReader extends ChannelInboundHandlerAdapter {
           "{} on {}: WebSocket: {}, closing",
           ChannelInfo.remoteAddress(ctx.channel()),
           ChannelInfo.listener(ctx.channel()),
-          cause.getMessage());
+          LogSafe.text(cause.getMessage()));
       ctx.close();
       return;
     }

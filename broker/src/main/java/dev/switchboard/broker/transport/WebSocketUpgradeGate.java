@@ -1,6 +1,7 @@
 package dev.switchboard.broker.transport;
 
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -92,9 +93,9 @@ final class WebSocketUpgradeGate extends ChannelInboundHandlerAdapter {
         ChannelInfo.remoteAddress(ctx.channel()),
         ChannelInfo.listener(ctx.channel()),
         request.method(),
-        request.uri(),
+        LogSafe.text(request.uri()),
         status.code(),
-        why);
+        LogSafe.text(why, LogSafe.MAX_REASON_CHARS));
     ReferenceCountUtil.release(request);
     FullHttpResponse response =
         new DefaultFullHttpResponse(

@@ -10,6 +10,7 @@ import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
+import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Runs on the event loop except the password hashing, whose stage completes on a pool thread. Every
- * refusal is counted by {@link Refusal} and carries a one-line reason for the broker's log; the
- * client only hears the reason code.
+ * refusal is counted by {@link Refusal} and carries a one-line reason for the broker's log (its
+ * client-supplied parts escaped by {@link LogSafe}); the client only hears the reason code.
  */
 public final class HubAuthenticator implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(HubAuthenticator.class);
@@ -151,7 +152,7 @@ public final class HubAuthenticator implements Authenticator {
     try {
       return chain(identity, password);
     } catch (RuntimeException e) {
-      LOG.error("authentication of client '{}' failed", identity.clientId(), e);
+      LOG.error("authentication of client '{}' failed", LogSafe.text(identity.clientId()), e);
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -374,10 +375,15 @@ public final class HubAuthenticator implements Authenticator {
     return false;
   }
 
+  /**
+   * Every refusal passes here, so its reason is made safe for a log line here: reasons quote client
+   * ids, user names, certificate names and token claims, which the client chose.
+   */
   private AuthResult refuse(Refusal why, int reasonCode, String reason) {
     refusals.get(why).increment();
-    LOG.debug("refused: {}", reason);
-    return AuthResult.refuse(reasonCode, reason);
+    String safe = LogSafe.text(reason, LogSafe.MAX_REASON_CHARS);
+    LOG.debug("refused: {}", safe);
+    return AuthResult.refuse(reasonCode, safe);
   }
 
   private static InetAddress addressOf(SocketAddress remote) {

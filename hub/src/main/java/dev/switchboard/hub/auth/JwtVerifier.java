@@ -20,6 +20,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
+import dev.switchboard.mqtt.LogSafe;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,9 +84,14 @@ public final class JwtVerifier {
 
   /**
    * @param failure the kind of failure
-   * @param reason one line for the log, such as {@code token expired at 2025-01-01T00:00:00Z}
+   * @param reason one line for the log, such as {@code token expired at 2025-01-01T00:00:00Z}; it
+   *     may quote the token (its key id, issuer, claims), so it is escaped by {@link LogSafe} here
    */
-  public record Invalid(Failure failure, String reason) implements Result {}
+  public record Invalid(Failure failure, String reason) implements Result {
+    public Invalid {
+      reason = LogSafe.text(reason, LogSafe.MAX_REASON_CHARS);
+    }
+  }
 
   /**
    * @param algorithms the accepted algorithms (HS256, HS384, HS512, RS256, RS384, RS512, PS256,

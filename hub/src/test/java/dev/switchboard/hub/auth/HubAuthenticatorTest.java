@@ -191,6 +191,23 @@ class HubAuthenticatorTest {
     }
 
     @Test
+    @DisplayName("a user name or client id that would forge a log line is escaped in the reason")
+    void reasonsAreSafeForALogLine() throws Exception {
+      String forged = "\n2026-01-01 INFO forged line";
+      HubAuthenticator auth = authenticator();
+      AuthResult unknown = result(auth.authenticate(id("c", "mallory" + forged), pw("x")));
+      assertRefused(
+          unknown,
+          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          "unknown user 'mallory\\n2026-01-01 INFO forged line'");
+      AuthResult noName = result(auth.authenticate(id("c" + forged + "\r", null), pw("x")));
+      assertRefused(
+          noName,
+          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+          "password without a user name from client 'c\\n2026-01-01 INFO forged line\\r'");
+    }
+
+    @Test
     @DisplayName("with a decoy hash, an unknown user is hashed like a known one, then refused")
     void decoy() throws Exception {
       directory.devices(alice);

@@ -400,6 +400,23 @@ class JwtVerifierTest {
           Failure.WRONG_CLIENT_ID,
           "token of 'alice' is for client id 'c2', not 'c1'");
     }
+
+    @Test
+    @DisplayName("a reason quoting the token or the client id is escaped for the log (issue 21)")
+    void reasonsAreSafeForALogLine() throws Exception {
+      String forged = "\n2026-01-01 INFO forged line";
+      Result r =
+          hmacVerifier()
+              .verify(
+                  hs256(claims().subject("alice" + forged).claim("clientid", "c2").build()),
+                  "c1" + forged);
+      assertInvalid(
+          r,
+          Failure.WRONG_CLIENT_ID,
+          "token of 'alice\\n2026-01-01 INFO forged line' is for client id 'c2', not"
+              + " 'c1\\n2026-01-01 INFO forged line'");
+      assertThat(((Invalid) r).reason()).doesNotContain("\n");
+    }
   }
 
   @Nested
