@@ -196,7 +196,8 @@ final class SubscribeFlow {
    */
   private static void malformedFilter(MqttConnection c, String packet, String filter) {
     c.protocolError(
-        ReasonCode.PROTOCOL_ERROR, "malformed topic filter in " + packet + ": " + filter);
+        ReasonCode.PROTOCOL_ERROR,
+        "malformed topic filter in " + packet + ": " + LogSafe.text(filter));
   }
 
   /**
