@@ -42,16 +42,6 @@ public final class PreAuthBudget {
     this.nextWarningNanos = new AtomicLong(System.nanoTime());
   }
 
-  /** The bound, in bytes. */
-  public long limit() {
-    return limit;
-  }
-
-  /** The bytes charged now by connections not yet past CONNACK. */
-  public long used() {
-    return used.get();
-  }
-
   /** A meter for one new connection: the first handler of its pipeline. */
   public PreAuthMeter newMeter() {
     return new PreAuthMeter(this);
