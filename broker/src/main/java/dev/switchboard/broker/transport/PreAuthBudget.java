@@ -47,7 +47,9 @@ public final class PreAuthBudget {
     return new PreAuthMeter(this);
   }
 
-  /** Charges {@code bytes}; false, charging nothing, when they would take the total past the bound. */
+  /**
+   * Charges {@code bytes}; false, charging nothing, when they would take the total past the bound.
+   */
   boolean tryCharge(long bytes) {
     while (true) {
       long now = used.get();

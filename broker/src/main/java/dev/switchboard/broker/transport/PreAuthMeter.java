@@ -10,8 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * {@link PreAuthBudget}, before PROXY, TLS or WebSocket handlers buffer anything of it, and closes
  * the connection when a read would take the budget past its bound. The connection calls {@link
  * #connected} once it is past CONNACK, which takes this handler out of the pipeline: a connected
- * client's reads cost nothing more, and an idle connection holds no handler for it. What was charged
- * is given back then, or when the connection closes.
+ * client's reads cost nothing more, and an idle connection holds no handler for it. What was
+ * charged is given back then, or when the connection closes.
  *
  * <p>One per connection, used on its event loop.
  */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * CONNACK have one budget together ({@code limits.pre-auth-budget}). Without them, eight
  * unauthenticated connections could make the broker buffer a gigabyte.
  */
-@DisplayName("Limits before authentication: the CONNECT's size and the budget for unauthenticated bytes")
+@DisplayName(
+    "Limits before authentication: the CONNECT's size and the budget for unauthenticated bytes")
 class PreAuthenticationLimitsTest extends ConformanceBase {
   private static final int DEFAULT_CONNECT_LIMIT = BrokerConfig.DEFAULT_MAX_CONNECT_SIZE;
 
@@ -146,8 +147,8 @@ class PreAuthenticationLimitsTest extends ConformanceBase {
 
   /**
    * The first bytes of a CONNECT of {@code v} whose whole size is {@code packetSize}: its fixed
-   * header, protocol name and level, flags and keep alive, enough for the broker to know what it
-   * is and which version it speaks.
+   * header, protocol name and level, flags and keep alive, enough for the broker to know what it is
+   * and which version it speaks.
    */
   private static byte[] connectStart(MqttVersion v, int packetSize) {
     int lengthBytes = 1;

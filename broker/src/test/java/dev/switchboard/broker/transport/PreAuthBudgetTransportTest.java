@@ -93,8 +93,7 @@ class PreAuthBudgetTransportTest {
       }
       assertThat(closedByPeer(s)).as("closed by the broker").isTrue();
     }
-    eventually()
-        .until(() -> broker.broker().metrics().preAuthBudgetExceeded.sum() == before + 1);
+    eventually().until(() -> broker.broker().metrics().preAuthBudgetExceeded.sum() == before + 1);
 
     // What it had sent was given back: a client that comes next connects and is served.
     try (Socket s = socket(listener)) {

@@ -53,9 +53,8 @@ import java.util.function.LongConsumer;
  * against what is left of that packet before anything is allocated for it. On the server side a
  * CONNECT may have a smaller limit of its own ({@link #MqttDecoder(boolean, int, int,
  * LongConsumer)}): it arrives before anyone is authenticated, so what an unknown peer can make the
- * broker wait for stays small. The body is read in
- * place from the cumulation buffer; only strings and byte arrays the packet model holds are
- * allocated.
+ * broker wait for stays small. The body is read in place from the cumulation buffer; only strings
+ * and byte arrays the packet model holds are allocated.
  *
  * <p>One instance per connection, used on its event loop. The server side learns the protocol
  * version from the CONNECT; the client side is told it with {@link #setVersion} before the CONNACK

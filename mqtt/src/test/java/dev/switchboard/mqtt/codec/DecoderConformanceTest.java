@@ -5,6 +5,7 @@ import static dev.switchboard.mqtt.ReasonCode.PACKET_TOO_LARGE;
 import static dev.switchboard.mqtt.ReasonCode.PROTOCOL_ERROR;
 import static dev.switchboard.mqtt.ReasonCode.TOPIC_NAME_INVALID;
 import static dev.switchboard.mqtt.ReasonCode.UNSUPPORTED_PROTOCOL_VERSION;
+import static dev.switchboard.mqtt.codec.CodecTestSupport.MAX;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.buffer;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.bytes;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.client;
@@ -18,7 +19,6 @@ import static dev.switchboard.mqtt.codec.CodecTestSupport.noProperties;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.packet;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.properties;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.rawString;
-import static dev.switchboard.mqtt.codec.CodecTestSupport.MAX;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.server;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.string;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.u16;
@@ -381,7 +381,8 @@ class DecoderConformanceTest {
             + " not")
     void limitIsTheWholeConnect() {
       for (MqttVersion v : List.of(V311, V5)) {
-        EmbeddedChannel atLimit = new EmbeddedChannel(new MqttDecoder(true, MAX, CONNECT_LIMIT, null));
+        EmbeddedChannel atLimit =
+            new EmbeddedChannel(new MqttDecoder(true, MAX, CONNECT_LIMIT, null));
         EmbeddedChannel overLimit =
             new EmbeddedChannel(new MqttDecoder(true, MAX, CONNECT_LIMIT, null));
         try {
@@ -410,7 +411,8 @@ class DecoderConformanceTest {
           .isInstanceOf(Connect.class);
       byte[] payload = new byte[CONNECT_LIMIT * 4];
       Object publish =
-          decode(ch, encode(new Publish("t", payload, 0, false, false, 0, MqttProperties.EMPTY), V5));
+          decode(
+              ch, encode(new Publish("t", payload, 0, false, false, 0, MqttProperties.EMPTY), V5));
       assertThat(publish).isInstanceOf(Publish.class);
       assertThat(((Publish) publish).payload()).hasSize(payload.length);
     }
