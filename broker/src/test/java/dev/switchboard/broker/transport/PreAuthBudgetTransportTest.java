@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +53,9 @@ class PreAuthBudgetTransportTest {
                     .withListener(ListenerConfig.wss("wss", 0))
                     .withTls(TlsConfig.files(server.certificateFile(), server.keyFile()))
                     // a CONNECT of 1 MiB is allowed: only the budget stands in the way
-                    .withPreAuthLimits(1024 * 1024, BUDGET));
+                    .withPreAuthLimits(1024 * 1024, BUDGET)
+                    // and not the connect timeout, which would close the connection too, later
+                    .withKeepAlive(65_535, Duration.ofMinutes(2)));
   }
 
   @AfterAll
