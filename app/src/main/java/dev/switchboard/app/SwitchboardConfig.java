@@ -156,6 +156,9 @@ public final class SwitchboardConfig {
             bool("mqtt.allow-empty-client-id"),
             duration("sys.interval"),
             integer("limits.max-connections"));
+    // A size past an int is out of range anyway: validate() names the setting.
+    int maxConnectSize = (int) Math.min(bytes("limits.max-connect-size"), Integer.MAX_VALUE);
+    c = c.withPreAuthLimits(maxConnectSize, bytes("limits.pre-auth-budget"));
     c = new TransportSettings(config, dataDir()).applyTo(c); // MQTTS, WS, WSS, PROXY, tls.*
     try {
       return c.validate();

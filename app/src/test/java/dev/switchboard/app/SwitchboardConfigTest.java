@@ -101,6 +101,44 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void limitsBeforeAuthenticationHaveDefaultsAndCanBeSet() {
+    BrokerConfig defaults = SwitchboardConfig.load(null, Map.of(), Map.of()).brokerConfig();
+    assertThat(defaults.maxConnectSize()).isEqualTo(64 * 1024);
+    assertThat(defaults.preAuthBudget()).isEqualTo(64L * 1024 * 1024);
+    BrokerConfig set =
+        SwitchboardConfig.load(
+                null,
+                Map.of("SWITCHBOARD_LIMITS_MAX__CONNECT__SIZE", "1MiB"),
+                Map.of("limits.pre-auth-budget", "0"))
+            .brokerConfig();
+    assertThat(set.maxConnectSize()).isEqualTo(1024 * 1024);
+    assertThat(set.preAuthBudget()).as("0: no budget").isZero();
+  }
+
+  @Test
+  void badLimitsBeforeAuthenticationNameTheSetting() {
+    Map<String, String> bad =
+        Map.of(
+            "limits.max-connect-size", "10",
+            "limits.pre-auth-budget", "lots");
+    for (var e : bad.entrySet()) {
+      assertThatThrownBy(
+              () ->
+                  SwitchboardConfig.load(null, Map.of(), Map.of(e.getKey(), e.getValue()))
+                      .brokerConfig())
+          .as(e.getKey())
+          .isInstanceOf(ConfigError.class)
+          .hasMessageContaining(e.getKey());
+    }
+    assertThatThrownBy(
+            () ->
+                SwitchboardConfig.load(null, Map.of(), Map.of("limits.max-connect-size", "1GiB"))
+                    .brokerConfig())
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("limits.max-connect-size");
+  }
+
+  @Test
   void portOffDisablesTheListener() {
     BrokerConfig c =
         SwitchboardConfig.load(null, Map.of(), Map.of("listeners.mqtt.port", "off")).brokerConfig();

@@ -7,6 +7,7 @@ import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ChannelInfo;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ListenerTransport;
+import dev.switchboard.broker.transport.PreAuthBudget;
 import dev.switchboard.broker.transport.ServerTls;
 import dev.switchboard.mqtt.codec.MqttDecoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,7 +29,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The server sockets: one per enabled listener, each giving its connections the pipeline its kind
- * needs (PROXY, TLS, WebSocket) in front of the decoder and the connection.
+ * needs (PROXY, TLS, WebSocket) in front of the decoder and the connection, and until CONNACK a
+ * meter in front of everything that charges what they send to the broker's budget for
+ * unauthenticated connections.
  */
 final class Listeners {
   private final BrokerConfig config;
@@ -36,6 +39,9 @@ final class Listeners {
   private final ConnectionFlows flows;
   private final ChannelGroup clients;
   private final BooleanSupplier stopping;
+
+  /** What all connections of every listener may have sent before CONNACK; null for no budget. */
+  private final PreAuthBudget preAuthBudget;
 
   /** Bound listeners by name, in the order they were bound. */
   private final Map<String, BoundListener> bound = new LinkedHashMap<>();
@@ -53,6 +59,8 @@ final class Listeners {
     this.flows = flows;
     this.clients = clients;
     this.stopping = stopping;
+    this.preAuthBudget =
+        config.preAuthBudget() > 0 ? new PreAuthBudget(config.preAuthBudget(), metrics) : null;
   }
 
   /**
@@ -93,6 +101,11 @@ final class Listeners {
                     }
                     clients.add(ch);
                     ch.attr(ChannelInfo.LISTENER).set(name);
+                    if (preAuthBudget != null) {
+                      // first, so that it counts the bytes before anything buffers them; the
+                      // connection takes it out at CONNACK
+                      ch.pipeline().addLast("pre-auth", preAuthBudget.newMeter());
+                    }
                     if (transport != null) {
                       transport.initChannel(ch); // PROXY, TLS, WebSocket: what the listener needs
                     }
@@ -102,7 +115,10 @@ final class Listeners {
                         .addLast(
                             "decoder",
                             new MqttDecoder(
-                                true, config.maxPacketSize(), metrics.bytesReceived::add))
+                                true,
+                                config.maxPacketSize(),
+                                config.maxConnectSize(),
+                                metrics.bytesReceived::add))
                         .addLast("mqtt", flows.newConnection());
                   }
                 });

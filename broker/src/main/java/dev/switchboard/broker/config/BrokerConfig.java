@@ -39,6 +39,13 @@ import java.util.Set;
  * @param allowEmptyClientId whether clients may leave the client id empty (we assign one)
  * @param sysInterval how often {@code $SYS} topics are published; zero disables them
  * @param maxConnections connections accepted at once; 0 for no limit
+ * @param maxConnectSize largest CONNECT accepted, in bytes (the smaller of it and {@code
+ *     maxPacketSize} applies): it arrives before anyone is authenticated, so it is checked from its
+ *     fixed header like any oversized packet. A will travels in the CONNECT: a larger will needs a
+ *     larger limit
+ * @param preAuthBudget bytes that connections not yet past CONNACK may have made the broker read,
+ *     all of them together; a connection whose next read would go over it is closed. 0 for no
+ *     budget
  * @param tls certificate, key and client CA for the TLS listeners (MQTTS, WSS)
  */
 public record BrokerConfig(
@@ -64,7 +71,15 @@ public record BrokerConfig(
     boolean allowEmptyClientId,
     Duration sysInterval,
     int maxConnections,
+    int maxConnectSize,
+    long preAuthBudget,
     TlsConfig tls) {
+
+  /** The default {@link #maxConnectSize()}: room for a will of some kilobytes. */
+  public static final int DEFAULT_MAX_CONNECT_SIZE = 64 * 1024;
+
+  /** The default {@link #preAuthBudget()}. */
+  public static final long DEFAULT_PRE_AUTH_BUDGET = 64L * 1024 * 1024;
 
   public static final int PORT_OFF = ListenerConfig.PORT_OFF;
 
@@ -78,7 +93,8 @@ public record BrokerConfig(
 
   /**
    * A configuration with one listener, plain MQTT on {@code bindAddress:mqttPort} ({@link
-   * #PORT_OFF} for none), and no TLS: the settings as they were before there were other transports.
+   * #PORT_OFF} for none), no TLS and the default limits before authentication: the settings as they
+   * were before there were other transports.
    */
   public BrokerConfig(
       String bindAddress,
@@ -126,6 +142,8 @@ public record BrokerConfig(
         allowEmptyClientId,
         sysInterval,
         maxConnections,
+        DEFAULT_MAX_CONNECT_SIZE,
+        DEFAULT_PRE_AUTH_BUDGET,
         TlsConfig.none());
   }
 
@@ -226,6 +244,14 @@ public record BrokerConfig(
     return b.build();
   }
 
+  /** A copy with other limits on what a connection may send before it is authenticated. */
+  public BrokerConfig withPreAuthLimits(int maxConnectSize, long preAuthBudget) {
+    Builder b = toBuilder();
+    b.maxConnectSize = maxConnectSize;
+    b.preAuthBudget = preAuthBudget;
+    return b.build();
+  }
+
   public BrokerConfig withKeepAlive(int maxKeepAlive, Duration connectTimeout) {
     Builder b = toBuilder();
     b.maxKeepAlive = maxKeepAlive;
@@ -310,6 +336,8 @@ public record BrokerConfig(
     b.allowEmptyClientId = allowEmptyClientId;
     b.sysInterval = sysInterval;
     b.maxConnections = maxConnections;
+    b.maxConnectSize = maxConnectSize;
+    b.preAuthBudget = preAuthBudget;
     b.tls = tls;
     return b;
   }
@@ -337,6 +365,8 @@ public record BrokerConfig(
     private boolean allowEmptyClientId;
     private Duration sysInterval;
     private int maxConnections;
+    private int maxConnectSize;
+    private long preAuthBudget;
     private TlsConfig tls;
 
     private BrokerConfig build() {
@@ -363,6 +393,8 @@ public record BrokerConfig(
           allowEmptyClientId,
           sysInterval,
           maxConnections,
+          maxConnectSize,
+          preAuthBudget,
           tls);
     }
   }
@@ -372,6 +404,11 @@ public record BrokerConfig(
     validateListeners();
     requireRange("io-threads", ioThreads, 0, 1024);
     requireRange("limits.max-packet-size", maxPacketSize, 64, 268_435_455);
+    requireRange("limits.max-connect-size", maxConnectSize, 64, 268_435_455);
+    if (preAuthBudget < 0) {
+      throw new IllegalArgumentException(
+          "limits.pre-auth-budget must not be negative (0 for no budget)");
+    }
     requireRange("limits.max-keep-alive", maxKeepAlive, 0, 65535);
     requireRange("limits.receive-maximum", receiveMaximum, 1, 65535);
     requireRange("limits.max-inflight", maxInflight, 1, 65535);

@@ -8,6 +8,7 @@ import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.transport.ChannelInfo;
+import dev.switchboard.broker.transport.PreAuthMeter;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
@@ -251,6 +252,7 @@ final class ConnectFlow {
     c.connectTimeout = null;
     c.counted = true;
     metrics.clientConnected();
+    PreAuthMeter.connected(c.channel); // what it sends from now on is no longer pre-authentication
     c.writer.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties(c)));
     if (sessionPresent) {
       subscribe.refreshGuards(c); // before the session sends what waited for this client

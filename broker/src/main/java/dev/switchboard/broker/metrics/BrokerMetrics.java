@@ -75,6 +75,12 @@ public final class BrokerMetrics {
   /** WebSocket upgrades refused: wrong path, no MQTT subprotocol, not an upgrade. */
   public final LongAdder webSocketUpgradesRefused = new LongAdder();
 
+  /**
+   * Connections closed before CONNACK because what they sent would have taken the bytes read from
+   * connections not yet authenticated past {@code limits.pre-auth-budget}.
+   */
+  public final LongAdder preAuthBudgetExceeded = new LongAdder();
+
   public final LongAdder connectRefused = new LongAdder();
   public final LongAdder keepAliveTimeouts = new LongAdder();
   public final LongAdder sessionTakeovers = new LongAdder();

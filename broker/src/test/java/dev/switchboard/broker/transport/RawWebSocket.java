@@ -128,6 +128,24 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * Sends the header of a frame of {@code length} bytes (in the 8-byte length form) and only the
+   * first bytes of its payload, unmasked (a zero mask): a frame the server must wait for the rest
+   * of.
+   */
+  void sendFrameStart(int opcode, long length, byte[] firstBytes) throws IOException {
+    ByteArrayOutputStream f = new ByteArrayOutputStream();
+    f.write(0x80 | opcode);
+    f.write(0x80 | 127);
+    for (int i = 7; i >= 0; i--) {
+      f.write((int) (length >> (8 * i)) & 0xff);
+    }
+    f.writeBytes(new byte[4]);
+    f.writeBytes(firstBytes);
+    out.write(f.toByteArray());
+    out.flush();
+  }
+
   void sendBinary(byte[] payload) throws IOException {
     send(BINARY, true, payload);
   }

@@ -50,9 +50,11 @@ import java.util.function.LongConsumer;
  *
  * <p>Sizes come first: the whole packet size is checked against the limit as soon as the Remaining
  * Length is known, before the body is waited for, and every length inside a packet is checked
- * against what is left of that packet before anything is allocated for it. The body is read in
- * place from the cumulation buffer; only strings and byte arrays the packet model holds are
- * allocated.
+ * against what is left of that packet before anything is allocated for it. On the server side a
+ * CONNECT may have a smaller limit of its own ({@link #MqttDecoder(boolean, int, int,
+ * LongConsumer)}): it arrives before anyone is authenticated, so what an unknown peer can make the
+ * broker wait for stays small. The body is read in place from the cumulation buffer; only strings
+ * and byte arrays the packet model holds are allocated.
  *
  * <p>One instance per connection, used on its event loop. The server side learns the protocol
  * version from the CONNECT; the client side is told it with {@link #setVersion} before the CONNACK
@@ -65,6 +67,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private final boolean serverSide;
   private final PacketReader reader = new PacketReader();
   private volatile int maxPacketSize;
+  private final int maxConnectSize;
   private volatile MqttVersion version;
   private boolean connectReceived;
   private boolean decodingConnect;
@@ -83,8 +86,23 @@ public final class MqttDecoder extends ByteToMessageDecoder {
    * @param bytesRead told the size of every buffer read from the network (a byte counter), or null
    */
   public MqttDecoder(boolean serverSide, int maxPacketSize, LongConsumer bytesRead) {
+    this(serverSide, maxPacketSize, Integer.MAX_VALUE, bytesRead);
+  }
+
+  /**
+   * @param maxConnectSize the largest whole first CONNECT accepted, in bytes; the smaller of it and
+   *     {@code maxPacketSize} applies. A larger one is refused from its fixed header (with the
+   *     version it announces, when its first bytes tell it), like a packet over the maximum.
+   * @param bytesRead told the size of every buffer read from the network (a byte counter), or null
+   */
+  public MqttDecoder(
+      boolean serverSide, int maxPacketSize, int maxConnectSize, LongConsumer bytesRead) {
+    if (maxConnectSize < 2) {
+      throw new IllegalArgumentException("maxConnectSize must be at least 2: " + maxConnectSize);
+    }
     this.serverSide = serverSide;
     this.bytesRead = bytesRead;
+    this.maxConnectSize = maxConnectSize;
     setMaxPacketSize(maxPacketSize);
   }
 
@@ -118,6 +136,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
   public int maxPacketSize() {
     return maxPacketSize;
+  }
+
+  /** The largest first CONNECT accepted: the CONNECT limit, or the packet limit when smaller. */
+  public int maxConnectSize() {
+    return Math.min(maxConnectSize, maxPacketSize);
   }
 
   @Override
@@ -176,13 +199,19 @@ public final class MqttDecoder extends ByteToMessageDecoder {
 
     int bodyStart = start + 1 + lengthBytes;
     int packetSize = 1 + lengthBytes + remainingLength;
-    if (packetSize > maxPacketSize) {
+    int limit = decodingConnect ? maxConnectSize() : maxPacketSize;
+    if (packetSize > limit) {
       if (decodingConnect && !learnVersionOfOversizedConnect(in, bodyStart, remainingLength)) {
         return null;
       }
       throw new DecodeException(
           ReasonCode.PACKET_TOO_LARGE,
-          type + " of " + packetSize + " bytes exceeds the maximum packet size " + maxPacketSize);
+          type
+              + " of "
+              + packetSize
+              + " bytes exceeds the maximum "
+              + (limit < maxPacketSize ? "CONNECT size " : "packet size ")
+              + limit);
     }
     if (readable < packetSize) {
       return null;

@@ -5,6 +5,7 @@ import static dev.switchboard.mqtt.ReasonCode.PACKET_TOO_LARGE;
 import static dev.switchboard.mqtt.ReasonCode.PROTOCOL_ERROR;
 import static dev.switchboard.mqtt.ReasonCode.TOPIC_NAME_INVALID;
 import static dev.switchboard.mqtt.ReasonCode.UNSUPPORTED_PROTOCOL_VERSION;
+import static dev.switchboard.mqtt.codec.CodecTestSupport.MAX;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.buffer;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.bytes;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.client;
@@ -24,6 +25,7 @@ import static dev.switchboard.mqtt.codec.CodecTestSupport.u16;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.u32;
 import static dev.switchboard.mqtt.codec.CodecTestSupport.variableByteInteger;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.packet.Auth;
@@ -308,6 +310,139 @@ class DecoderConformanceTest {
       byte[] start =
           concat(bytes(0x10), variableByteInteger(5_000_000), string("HTTP/1.1"), bytes(5));
       assertError(decodeError(channel, start), PACKET_TOO_LARGE, null, true);
+    }
+  }
+
+  // =============================================================================================
+  @Nested
+  @DisplayName("Maximum CONNECT size (a limit of its own, before anyone is authenticated)")
+  class MaximumConnectSize {
+    private static final int CONNECT_LIMIT = 1024;
+
+    private EmbeddedChannel serverWithConnectLimit(int maxPacketSize, int maxConnectSize) {
+      channel = new EmbeddedChannel(new MqttDecoder(true, maxPacketSize, maxConnectSize, null));
+      return channel;
+    }
+
+    /** A CONNECT of {@code version} whose whole size is exactly {@code size} bytes. */
+    private static byte[] connectOfSize(MqttVersion version, int size) {
+      int idLength = size;
+      byte[] bytes = new byte[0];
+      // The client id grows the packet byte for byte, except where the Remaining Length takes one
+      // more byte: adjust twice.
+      for (int i = 0; i < 3 && bytes.length != size; i++) {
+        idLength -= bytes.length == 0 ? encodedConnect(version, 0).length : bytes.length - size;
+        bytes = encodedConnect(version, Math.max(0, idLength));
+      }
+      assertThat(bytes).hasSize(size);
+      return bytes;
+    }
+
+    private static byte[] encodedConnect(MqttVersion version, int clientIdLength) {
+      String clientId = "c".repeat(clientIdLength);
+      return encode(
+          new Connect(version, clientId, true, 60, null, null, null, MqttProperties.EMPTY),
+          version);
+    }
+
+    @Test
+    @DisplayName(
+        "a 5.0 CONNECT over the CONNECT limit is rejected from its first bytes, with its version,"
+            + " and nothing is held for its body")
+    void rejectedBeforeTheBodyV5() {
+      EmbeddedChannel ch = serverWithConnectLimit(MAX, CONNECT_LIMIT);
+      // Within the maximum packet size (1 MiB), over the CONNECT limit
+      ByteBuf start =
+          buffer(concat(bytes(0x10), variableByteInteger(100_000), string("MQTT"), bytes(5)));
+      ch.writeInbound(start);
+      List<Object> out = drain(ch);
+      assertThat(out).hasSize(1);
+      DecodeError error = (DecodeError) out.get(0);
+      assertError(error, PACKET_TOO_LARGE, V5, true);
+      assertThat(error.message()).contains("CONNECT size " + CONNECT_LIMIT);
+      assertThat(start.refCnt()).as("nothing held for the body").isZero();
+      ByteBuf body = buffer(new byte[64 * 1024]);
+      ch.writeInbound(body);
+      assertThat(drain(ch)).isEmpty();
+      assertThat(body.refCnt()).isZero();
+    }
+
+    @Test
+    @DisplayName("a 3.1.1 CONNECT over the CONNECT limit is rejected with its version")
+    void rejectedV311() {
+      EmbeddedChannel ch = serverWithConnectLimit(MAX, CONNECT_LIMIT);
+      byte[] start = concat(bytes(0x10), variableByteInteger(100_000), string("MQTT"), bytes(4));
+      assertError(decodeError(ch, start), PACKET_TOO_LARGE, V311, true);
+    }
+
+    @Test
+    @DisplayName(
+        "the CONNECT limit counts the whole packet: exactly the limit passes, one byte more does"
+            + " not")
+    void limitIsTheWholeConnect() {
+      for (MqttVersion v : List.of(V311, V5)) {
+        EmbeddedChannel atLimit =
+            new EmbeddedChannel(new MqttDecoder(true, MAX, CONNECT_LIMIT, null));
+        EmbeddedChannel overLimit =
+            new EmbeddedChannel(new MqttDecoder(true, MAX, CONNECT_LIMIT, null));
+        try {
+          assertThat(decode(atLimit, connectOfSize(v, CONNECT_LIMIT)))
+              .as("%s CONNECT of exactly the limit", v)
+              .isInstanceOf(Connect.class);
+          assertError(
+              decodeError(overLimit, connectOfSize(v, CONNECT_LIMIT + 1)),
+              PACKET_TOO_LARGE,
+              v,
+              true);
+        } finally {
+          atLimit.finishAndReleaseAll();
+          overLimit.finishAndReleaseAll();
+        }
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "the CONNECT limit is the CONNECT's only: later packets may be as large as the maximum"
+            + " packet size")
+    void laterPacketsHaveTheMaximumPacketSize() {
+      EmbeddedChannel ch = serverWithConnectLimit(MAX, CONNECT_LIMIT);
+      assertThat(decode(ch, encode(CodecTestSupport.minimalConnect(V5), V5)))
+          .isInstanceOf(Connect.class);
+      byte[] payload = new byte[CONNECT_LIMIT * 4];
+      Object publish =
+          decode(
+              ch, encode(new Publish("t", payload, 0, false, false, 0, MqttProperties.EMPTY), V5));
+      assertThat(publish).isInstanceOf(Publish.class);
+      assertThat(((Publish) publish).payload()).hasSize(payload.length);
+    }
+
+    @Test
+    @DisplayName("a maximum packet size below the CONNECT limit applies to the CONNECT too")
+    void smallerMaximumPacketSizeWins() {
+      EmbeddedChannel ch = serverWithConnectLimit(500, CONNECT_LIMIT);
+      assertThat(channel.pipeline().get(MqttDecoder.class).maxConnectSize()).isEqualTo(500);
+      DecodeError error = decodeError(ch, connectOfSize(V311, 501));
+      assertError(error, PACKET_TOO_LARGE, V311, true);
+      assertThat(error.message()).contains("maximum packet size 500");
+    }
+
+    @Test
+    @DisplayName("a client-side decoder has no CONNECT limit to apply: a CONNACK is not a CONNECT")
+    void clientSideUnaffected() {
+      MqttDecoder decoder = new MqttDecoder(false, MAX, 16, null);
+      decoder.setVersion(V5);
+      channel = new EmbeddedChannel(decoder);
+      Object ack = decode(channel, encode(new ConnAck(false, 0, MqttProperties.EMPTY), V5));
+      assertThat(ack).isInstanceOf(ConnAck.class);
+    }
+
+    @Test
+    @DisplayName("a CONNECT limit below 2 bytes is refused")
+    void limitBelowTwoRefused() {
+      assertThatThrownBy(() -> new MqttDecoder(true, MAX, 1, null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("maxConnectSize");
     }
   }
 
