@@ -478,7 +478,8 @@ class HubAuthenticatorTest {
     private static final String ATTACKER = "203.0.113.9";
 
     /** A pool whose checks wait for {@code release}, so that every attempt is under way at once. */
-    private VerificationPool held(CountDownLatch release, AtomicInteger calls, int threads, int queue) {
+    private VerificationPool held(
+        CountDownLatch release, AtomicInteger calls, int threads, int queue) {
       return new VerificationPool(
           (p, h) -> {
             calls.incrementAndGet();
@@ -592,9 +593,11 @@ class HubAuthenticatorTest {
         result(auth.authenticate(id("d1", "alice", attacker), pw("guess" + second)));
         clock.advance(Duration.ofSeconds(1));
       }
-      assertThat(result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
+      assertThat(
+              result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
           .isTrue();
-      AuthResult fromAttacker = result(auth.authenticate(id("d1", "alice", attacker), pw("alice-pw")));
+      AuthResult fromAttacker =
+          result(auth.authenticate(id("d1", "alice", attacker), pw("alice-pw")));
       assertThat(fromAttacker.accepted()).isFalse();
       assertThat(fromAttacker.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
       assertThat(fromAttacker.reason())
@@ -608,7 +611,8 @@ class HubAuthenticatorTest {
     void distributedAttack() throws Exception {
       directory.devices(alice);
       HubAuthenticator auth = authenticator();
-      assertThat(result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
+      assertThat(
+              result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
           .isTrue();
       cache.clear(); // the owner's next login is hashed again, not a cache hit
       for (int address = 1; address <= 20; address++) {
@@ -623,7 +627,8 @@ class HubAuthenticatorTest {
           result(auth.authenticate(id("d1", "alice", "203.0.113.77"), pw("alice-pw"))),
           ReasonCode.NOT_AUTHORIZED,
           "throttled after 100 failed logins for user 'alice'");
-      assertThat(result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
+      assertThat(
+              result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
           .isTrue();
       assertThat(hashes.get()).isEqualTo(102);
     }
