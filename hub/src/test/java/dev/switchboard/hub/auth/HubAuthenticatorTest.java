@@ -426,26 +426,31 @@ class HubAuthenticatorTest {
   @Nested
   class Throttling {
     @Test
-    @DisplayName("5 wrong passwords for a user: the 6th attempt, even right, is refused unhashed")
-    void perUser() throws Exception {
+    @DisplayName(
+        "5 wrong passwords for a user from one address: the 6th from there, even right, is refused"
+            + " unhashed")
+    void perUserAtAddress() throws Exception {
       directory.devices(alice);
       HubAuthenticator auth = authenticator();
+      String guesser = "192.0.2.1";
       for (int i = 0; i < 5; i++) {
-        result(auth.authenticate(id("d1", "alice", "192.0.2." + (i + 1)), pw("guess" + i)));
+        result(auth.authenticate(id("d1", "alice", guesser), pw("guess" + i)));
       }
       int before = hashes.get();
       assertRefused(
-          result(auth.authenticate(id("d1", "alice", "198.51.100.1"), pw("alice-pw"))),
+          result(auth.authenticate(id("d1", "alice", guesser), pw("alice-pw"))),
           ReasonCode.NOT_AUTHORIZED,
-          "throttled after 5 failed logins for user 'alice'");
+          "throttled after 5 failed logins for user 'alice' from address 192.0.2.1");
       assertThat(hashes.get()).isEqualTo(before);
       assertThat(auth.refusals(Refusal.THROTTLED)).isEqualTo(1);
 
       clock.advance(Duration.ofSeconds(1)); // the first block is over
-      assertThat(result(auth.authenticate(id("d1", "alice"), pw("alice-pw"))).accepted()).isTrue();
-      // the success cleared the user's count: one more failure does not block again
-      result(auth.authenticate(id("d1", "alice"), pw("wrong")));
-      assertThat(result(auth.authenticate(id("d1", "alice"), pw("alice-pw"))).accepted()).isTrue();
+      assertThat(result(auth.authenticate(id("d1", "alice", guesser), pw("alice-pw"))).accepted())
+          .isTrue();
+      // the success cleared the pair's count: one more failure does not block again
+      result(auth.authenticate(id("d1", "alice", guesser), pw("wrong")));
+      assertThat(result(auth.authenticate(id("d1", "alice", guesser), pw("alice-pw"))).accepted())
+          .isTrue();
     }
 
     @Test
@@ -573,6 +578,7 @@ class HubAuthenticatorTest {
         release.countDown();
         assertThat(result(owner).accepted()).isTrue();
         assertThat(calls.get()).as("8 decoy checks for the burst, 1 for the owner").isEqualTo(9);
+        assertThat(auth.refusals(Refusal.ADDRESS_BUSY)).isEqualTo(12);
         assertThat(auth.refusals(Refusal.BUSY)).isZero();
       }
     }
