@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param cacheSize how many successful checks are remembered
  * @param hideUnknownUsers check a decoy hash for unknown users, so that they cannot be told from
  *     wrong passwords by timing
- * @param throttle the failed-login limits
+ * @param throttle the failed-login limits, the checks at once per address, the known addresses
  * @param jwtKeys the keys tokens are checked with; empty when tokens are off
  * @param jwt what a token must say
  * @param certificateIdentity which name of a verified client certificate is the user name

@@ -279,10 +279,15 @@ public final class SwitchboardConfig {
             () ->
                 new LoginThrottle.Settings(
                     new LoginThrottle.Limit(
+                        integer("auth.throttle.user-address-failures"),
+                        duration("auth.throttle.window")),
+                    new LoginThrottle.Limit(
                         integer("auth.throttle.address-failures"),
                         duration("auth.throttle.window")),
                     new LoginThrottle.Limit(
                         integer("auth.throttle.user-failures"), duration("auth.throttle.window")),
+                    integer("auth.throttle.address-checks"),
+                    duration("auth.throttle.known-address-ttl"),
                     duration("auth.throttle.first-block"),
                     duration("auth.throttle.longest-block"),
                     integer("auth.throttle.max-tracked")));

@@ -45,6 +45,55 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void throttleDefaultsAndKeys() {
+    assertThat(SwitchboardConfig.load(null, Map.of(), Map.of()).authSettings().throttle())
+        .isEqualTo(dev.switchboard.hub.auth.LoginThrottle.Settings.DEFAULT);
+    var t =
+        SwitchboardConfig.load(
+                null,
+                Map.of(),
+                Map.of(
+                    "auth.throttle.user-address-failures", 3,
+                    "auth.throttle.address-failures", 7,
+                    "auth.throttle.user-failures", 50,
+                    "auth.throttle.window", "2m",
+                    "auth.throttle.address-checks", 2,
+                    "auth.throttle.known-address-ttl", "0s"))
+            .authSettings()
+            .throttle();
+    assertThat(t.perUserAtAddress().maxFailures()).isEqualTo(3);
+    assertThat(t.perAddress().maxFailures()).isEqualTo(7);
+    assertThat(t.perUsername().maxFailures())
+        .as("user-failures: the per-user ceiling")
+        .isEqualTo(50);
+    assertThat(t.perUsername().window()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(t.checksPerAddress()).isEqualTo(2);
+    assertThat(t.knownAddressTtl()).isZero();
+  }
+
+  @Test
+  void badThrottleValuesNameTheSetting() {
+    Map<String, Object> bad =
+        Map.of(
+            "auth.throttle.user-address-failures", "0",
+            "auth.throttle.user-failures", "0",
+            "auth.throttle.address-checks", "0",
+            "auth.throttle.known-address-ttl", "-1s",
+            "auth.throttle.longest-block", "1ms");
+    for (var e : bad.entrySet()) {
+      assertThatThrownBy(
+              () ->
+                  SwitchboardConfig.load(null, Map.of(), Map.of(e.getKey(), e.getValue()))
+                      .authSettings())
+          .as(e.getKey())
+          .isInstanceOf(ConfigError.class)
+          .hasMessageContaining("auth.throttle")
+          .message()
+          .doesNotContain("\n");
+    }
+  }
+
+  @Test
   void badAuthValuesNameTheSetting() throws IOException {
     Path pem = dir.resolve("key.pem");
     Files.writeString(pem, "not a key");

@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * own conditions.
  *
  * <ol>
- *   <li>Throttle: an address (or, for a password login, a user name) blocked after too many
- *       failures is refused at once, "not authorized".
+ *   <li>Throttle: an address (and, for a password login, the user name from that address, or the
+ *       user name from everywhere but its known addresses) over its limit of failures and attempts
+ *       under way is refused at once, "not authorized". A password is hashed only once its attempt
+ *       is counted as under way (see {@link LoginThrottle}); an address with as many checks under
+ *       way as it may have is told "server busy".
  *   <li>Certificate, when certificate identity is on and the client sent one: its CN or first SAN
  *       is the user name (the CONNECT user name is ignored). A device with that user name, if any,
  *       applies; without one the client gets the global rules, unless a device is required.
@@ -105,6 +108,7 @@ public final class HubAuthenticator implements Authenticator {
     WRONG_PASSWORD,
     UNREADABLE_HASH,
     BUSY,
+    ADDRESS_BUSY,
     DEVICE_DISABLED,
     WRONG_CLIENT_ID,
     SOURCE_NOT_ALLOWED,
@@ -164,25 +168,37 @@ public final class HubAuthenticator implements Authenticator {
     boolean byToken = !byCertificate && jwt != null && JwtVerifier.looksLikeJwt(password);
     boolean byPassword = !byCertificate && !byToken && (id.username() != null || password != null);
 
-    // a user name is blocked only where it is the one claimed: a password login
-    LoginThrottle.Block block = throttle.check(address, byPassword ? id.username() : null);
-    if (block != null) {
-      return done(refuse(Refusal.THROTTLED, ReasonCode.NOT_AUTHORIZED, block.reason()));
-    }
-    if (byCertificate) {
-      return done(certificate(id, address));
-    }
-    if (byToken) {
-      return done(token(id, password, address));
-    }
-    if (byPassword) {
-      return password(id, password, address);
-    }
+    // a user name is counted only where it is the one claimed: a password login
+    return switch (throttle.start(address, byPassword ? id.username() : null)) {
+      case LoginThrottle.Block block ->
+          done(refuse(Refusal.THROTTLED, ReasonCode.NOT_AUTHORIZED, block.reason()));
+      case LoginThrottle.Attempt attempt -> {
+        CompletionStage<AuthResult> stage;
+        try {
+          if (byCertificate) {
+            stage = done(certificate(id, address));
+          } else if (byToken) {
+            stage = done(token(id, password, address, attempt));
+          } else if (byPassword) {
+            stage = password(id, password, address, attempt);
+          } else {
+            stage = done(anonymous(id, address));
+          }
+        } catch (RuntimeException e) {
+          attempt.abandoned(); // never left counted as under way
+          throw e;
+        }
+        // what settled nothing (a policy refusal, a failed check) ends the attempt here
+        yield stage.whenComplete((result, failure) -> attempt.abandoned());
+      }
+    };
+  }
+
+  private AuthResult anonymous(ClientIdentity id, InetAddress address) {
     if (!settings.allowAnonymous()) {
-      return done(
-          refuse(Refusal.ANONYMOUS_OFF, ReasonCode.NOT_AUTHORIZED, "anonymous access is off"));
+      return refuse(Refusal.ANONYMOUS_OFF, ReasonCode.NOT_AUTHORIZED, "anonymous access is off");
     }
-    return done(accept(id, address, null, null, List.of()));
+    return accept(id, address, null, null, List.of());
   }
 
   private AuthResult certificate(ClientIdentity id, InetAddress address) {
@@ -208,14 +224,15 @@ public final class HubAuthenticator implements Authenticator {
     return accept(id, address, username, device, List.of());
   }
 
-  private AuthResult token(ClientIdentity id, byte[] password, InetAddress address) {
+  private AuthResult token(
+      ClientIdentity id, byte[] password, InetAddress address, LoginThrottle.Attempt attempt) {
     String token = new String(password, StandardCharsets.US_ASCII); // looksLikeJwt: ASCII only
     return switch (jwt.verify(token, id.clientId())) {
       case JwtVerifier.Invalid invalid
           when invalid.failure() == JwtVerifier.Failure.WRONG_CLIENT_ID ->
           refuse(Refusal.TOKEN_FOR_OTHER_CLIENT, ReasonCode.NOT_AUTHORIZED, invalid.reason());
       case JwtVerifier.Invalid invalid -> {
-        throttle.recordFailure(address, null);
+        attempt.failed(); // counted per address only: no user name was claimed
         yield refuse(Refusal.BAD_TOKEN, ReasonCode.BAD_USER_NAME_OR_PASSWORD, invalid.reason());
       }
       case JwtVerifier.Valid valid ->
@@ -225,7 +242,7 @@ public final class HubAuthenticator implements Authenticator {
   }
 
   private CompletionStage<AuthResult> password(
-      ClientIdentity id, byte[] password, InetAddress address) {
+      ClientIdentity id, byte[] password, InetAddress address, LoginThrottle.Attempt attempt) {
     String username = id.username();
     if (username == null) {
       return done(
@@ -236,21 +253,7 @@ public final class HubAuthenticator implements Authenticator {
     }
     Device device = directory.byUsername(username);
     if (device == null) {
-      throttle.recordFailure(address, null); // per address only: made-up names would fill the map
-      AuthResult refusal =
-          refuse(
-              Refusal.UNKNOWN_USER,
-              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
-              "unknown user '" + username + "'");
-      if (settings.decoyHash() == null || password == null) {
-        return done(refusal);
-      }
-      return pool.verify(password, settings.decoyHash())
-          .thenApply(
-              outcome ->
-                  outcome == VerificationPool.Outcome.BUSY
-                      ? refuse(Refusal.BUSY, ReasonCode.SERVER_BUSY, "verification queue full")
-                      : refusal);
+      return unknownUser(username, password, attempt);
     }
     if (password == null) {
       return done(
@@ -269,39 +272,63 @@ public final class HubAuthenticator implements Authenticator {
     }
     if (cache.contains(username, storedHash, password)) {
       cacheHits.increment();
-      throttle.recordSuccess(username);
+      attempt.succeeded();
       return done(accept(id, address, username, device, List.of()));
     }
+    return hashed(id, address, device, storedHash, password, attempt);
+  }
+
+  /**
+   * The password checked against the stored hash on the pool, or joined to that check under way.
+   */
+  private CompletionStage<AuthResult> hashed(
+      ClientIdentity id,
+      InetAddress address,
+      Device device,
+      String storedHash,
+      byte[] password,
+      LoginThrottle.Attempt attempt) {
+    String username = id.username();
     byte[] copy = password.clone(); // the caller may reuse its array before the check is done
-    return check(username, storedHash, copy)
-        .thenApply(
-            outcome -> {
-              try {
-                return switch (outcome) {
-                  case MATCH -> {
-                    cache.put(username, storedHash, copy);
-                    throttle.recordSuccess(username);
-                    yield accept(id, address, username, device, List.of());
-                  }
-                  case MISMATCH -> {
-                    throttle.recordFailure(address, username);
-                    yield refuse(
-                        Refusal.WRONG_PASSWORD,
-                        ReasonCode.BAD_USER_NAME_OR_PASSWORD,
-                        "wrong password for '" + username + "'");
-                  }
-                  case UNREADABLE_HASH ->
-                      refuse(
-                          Refusal.UNREADABLE_HASH,
-                          ReasonCode.BAD_USER_NAME_OR_PASSWORD,
-                          "the stored password hash of '" + username + "' cannot be read");
-                  case BUSY ->
-                      refuse(Refusal.BUSY, ReasonCode.SERVER_BUSY, "verification queue full");
-                };
-              } finally {
-                Arrays.fill(copy, (byte) 0);
+    String key = cache.checkKey(username, storedHash, copy);
+    CompletionStage<VerificationPool.Outcome> outcomeStage = checking.get(key);
+    if (outcomeStage != null) {
+      coalesced.increment(); // no hash of its own, so not counted as one more under way
+    } else {
+      LoginThrottle.Refused refused = attempt.beginCheck();
+      if (refused != null) {
+        Arrays.fill(copy, (byte) 0);
+        return done(throttled(refused));
+      }
+      outcomeStage = check(key, storedHash, copy);
+    }
+    return outcomeStage.thenApply(
+        outcome -> {
+          try {
+            return switch (outcome) {
+              case MATCH -> {
+                cache.put(username, storedHash, copy);
+                attempt.succeeded();
+                yield accept(id, address, username, device, List.of());
               }
-            });
+              case MISMATCH -> {
+                attempt.failed();
+                yield refuse(
+                    Refusal.WRONG_PASSWORD,
+                    ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                    "wrong password for '" + username + "'");
+              }
+              case UNREADABLE_HASH ->
+                  refuse(
+                      Refusal.UNREADABLE_HASH,
+                      ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                      "the stored password hash of '" + username + "' cannot be read");
+              case BUSY -> refuse(Refusal.BUSY, ReasonCode.SERVER_BUSY, "verification queue full");
+            };
+          } finally {
+            Arrays.fill(copy, (byte) 0);
+          }
+        });
   }
 
   /**
@@ -394,16 +421,51 @@ public final class HubAuthenticator implements Authenticator {
     return CompletableFuture.completedFuture(result);
   }
 
-  /** Clients refused for {@code why}. */
+  /**
+   * A user name nobody has: refused; after a decoy hash when one is set, so that it takes as long
+   * as a wrong password, and counted only then, as a wrong password is.
+   */
+  private CompletionStage<AuthResult> unknownUser(
+      String username, byte[] password, LoginThrottle.Attempt attempt) {
+    String reason = "unknown user '" + username + "'";
+    if (settings.decoyHash() == null || password == null) {
+      attempt.failedForUnknownUser();
+      return done(refuse(Refusal.UNKNOWN_USER, ReasonCode.BAD_USER_NAME_OR_PASSWORD, reason));
+    }
+    LoginThrottle.Refused refused = attempt.beginCheck();
+    if (refused != null) {
+      return done(throttled(refused));
+    }
+    return pool.verify(password, settings.decoyHash())
+        .thenApply(
+            outcome -> {
+              if (outcome == VerificationPool.Outcome.BUSY) {
+                return refuse(Refusal.BUSY, ReasonCode.SERVER_BUSY, "verification queue full");
+              }
+              attempt.failedForUnknownUser();
+              return refuse(Refusal.UNKNOWN_USER, ReasonCode.BAD_USER_NAME_OR_PASSWORD, reason);
+            });
+  }
+
+  /** A check the throttle would not count as under way: over a limit, or its address busy. */
+  private AuthResult throttled(LoginThrottle.Refused refused) {
+    return switch (refused) {
+      case LoginThrottle.Block block ->
+          refuse(Refusal.THROTTLED, ReasonCode.NOT_AUTHORIZED, block.reason());
+      case LoginThrottle.Busy busy ->
+          refuse(Refusal.ADDRESS_BUSY, ReasonCode.SERVER_BUSY, busy.reason());
+    };
+  }
+
   /**
    * One hash for identical checks under way at once: in a reconnect storm, the clients of one
    * account (or one device reconnecting through several attempts) arrive together, before the first
    * success is cached; without this each would hash, and the pool would fall behind the connect
-   * timeout.
+   * timeout. The caller joins a check already under way for {@code key} before it counts its own
+   * attempt; one that starts in between is joined here.
    */
   private CompletionStage<VerificationPool.Outcome> check(
-      String username, String storedHash, byte[] password) {
-    String key = cache.checkKey(username, storedHash, password);
+      String key, String storedHash, byte[] password) {
     CompletableFuture<VerificationPool.Outcome> mine = new CompletableFuture<>();
     CompletableFuture<VerificationPool.Outcome> running = checking.putIfAbsent(key, mine);
     if (running != null) {
@@ -428,6 +490,7 @@ public final class HubAuthenticator implements Authenticator {
     return coalesced.sum();
   }
 
+  /** Clients refused for {@code why}. */
   public long refusals(Refusal why) {
     return refusals.get(why).sum();
   }

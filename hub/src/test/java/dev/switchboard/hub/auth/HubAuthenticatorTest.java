@@ -443,26 +443,31 @@ class HubAuthenticatorTest {
   @Nested
   class Throttling {
     @Test
-    @DisplayName("5 wrong passwords for a user: the 6th attempt, even right, is refused unhashed")
-    void perUser() throws Exception {
+    @DisplayName(
+        "5 wrong passwords for a user from one address: the 6th from there, even right, is refused"
+            + " unhashed")
+    void perUserAtAddress() throws Exception {
       directory.devices(alice);
       HubAuthenticator auth = authenticator();
+      String guesser = "192.0.2.1";
       for (int i = 0; i < 5; i++) {
-        result(auth.authenticate(id("d1", "alice", "192.0.2." + (i + 1)), pw("guess" + i)));
+        result(auth.authenticate(id("d1", "alice", guesser), pw("guess" + i)));
       }
       int before = hashes.get();
       assertRefused(
-          result(auth.authenticate(id("d1", "alice", "198.51.100.1"), pw("alice-pw"))),
+          result(auth.authenticate(id("d1", "alice", guesser), pw("alice-pw"))),
           ReasonCode.NOT_AUTHORIZED,
-          "throttled after 5 failed logins for user 'alice'");
+          "throttled after 5 failed logins for user 'alice' from address 192.0.2.1");
       assertThat(hashes.get()).isEqualTo(before);
       assertThat(auth.refusals(Refusal.THROTTLED)).isEqualTo(1);
 
       clock.advance(Duration.ofSeconds(1)); // the first block is over
-      assertThat(result(auth.authenticate(id("d1", "alice"), pw("alice-pw"))).accepted()).isTrue();
-      // the success cleared the user's count: one more failure does not block again
-      result(auth.authenticate(id("d1", "alice"), pw("wrong")));
-      assertThat(result(auth.authenticate(id("d1", "alice"), pw("alice-pw"))).accepted()).isTrue();
+      assertThat(result(auth.authenticate(id("d1", "alice", guesser), pw("alice-pw"))).accepted())
+          .isTrue();
+      // the success cleared the pair's count: one more failure does not block again
+      result(auth.authenticate(id("d1", "alice", guesser), pw("wrong")));
+      assertThat(result(auth.authenticate(id("d1", "alice", guesser), pw("alice-pw"))).accepted())
+          .isTrue();
     }
 
     @Test
@@ -486,6 +491,169 @@ class HubAuthenticatorTest {
               result(auth.authenticate(id("d1", "alice", "203.0.113.6"), pw("alice-pw")))
                   .accepted())
           .isTrue();
+    }
+  }
+
+  /** Issue 21, defect 2: parallel guesses all passed the check before the first failure counted. */
+  @Nested
+  class ParallelGuessing {
+    private static final String ATTACKER = "203.0.113.9";
+
+    /** A pool whose checks wait for {@code release}, so that every attempt is under way at once. */
+    private VerificationPool held(
+        CountDownLatch release, AtomicInteger calls, int threads, int queue) {
+      return new VerificationPool(
+          (p, h) -> {
+            calls.incrementAndGet();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return HASHER.verify(p, h);
+          },
+          threads,
+          queue);
+    }
+
+    @Test
+    @DisplayName(
+        "32 guesses at once for one user from one address: the limit's 5 are hashed, the other 27"
+            + " refused at once, unhashed")
+    void guessesUnderWayCount() throws Exception {
+      directory.devices(alice);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger calls = new AtomicInteger();
+      try (VerificationPool slow = held(release, calls, 2, 64)) {
+        HubAuthenticator auth =
+            new HubAuthenticator(
+                directory, HubAuthenticator.Settings.defaults(), slow, cache, throttle, jwt);
+        List<CompletionStage<AuthResult>> guesses = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+          guesses.add(auth.authenticate(id("d1", "alice", ATTACKER), pw("guess" + i)));
+        }
+        List<CompletionStage<AuthResult>> answeredAtOnce =
+            guesses.stream().filter(g -> g.toCompletableFuture().isDone()).toList();
+        assertThat(answeredAtOnce).hasSize(27);
+        for (CompletionStage<AuthResult> g : answeredAtOnce) {
+          assertRefused(
+              result(g),
+              ReasonCode.NOT_AUTHORIZED,
+              "throttled: 5 logins under way and 0 failed for user 'alice' from address "
+                  + ATTACKER);
+        }
+        release.countDown();
+        long wrong =
+            guesses.stream()
+                .map(g -> g.toCompletableFuture().join())
+                .filter(r -> r.reasonCode() == ReasonCode.BAD_USER_NAME_OR_PASSWORD)
+                .count();
+        assertThat(wrong).isEqualTo(5);
+        assertThat(calls.get()).isEqualTo(5);
+        assertThat(auth.refusals(Refusal.THROTTLED)).isEqualTo(27);
+        // the five failures block the pair: even the right password is refused from there
+        assertRefused(
+            result(auth.authenticate(id("d1", "alice", ATTACKER), pw("alice-pw"))),
+            ReasonCode.NOT_AUTHORIZED,
+            "throttled after 5 failed logins for user 'alice' from address " + ATTACKER);
+        assertThat(calls.get()).isEqualTo(5);
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "a burst from one address cannot fill the check queue: past 8 checks under way it is told"
+            + " 'server busy' at once, and a client at another address is still checked")
+    void burstFromOneAddress() throws Exception {
+      directory.devices(alice);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger calls = new AtomicInteger();
+      try (VerificationPool slow = held(release, calls, 1, 10)) {
+        HubAuthenticator auth =
+            new HubAuthenticator(
+                directory,
+                HubAuthenticator.Settings.defaults().withDecoyHash(BOB_HASH),
+                slow,
+                cache,
+                throttle,
+                jwt);
+        List<CompletionStage<AuthResult>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          burst.add(auth.authenticate(id("c" + i, "user" + i, ATTACKER), pw("x" + i)));
+        }
+        CompletionStage<AuthResult> owner =
+            auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"));
+        List<CompletionStage<AuthResult>> answeredAtOnce =
+            burst.stream().filter(g -> g.toCompletableFuture().isDone()).toList();
+        assertThat(answeredAtOnce).hasSize(12);
+        for (CompletionStage<AuthResult> g : answeredAtOnce) {
+          assertRefused(
+              result(g),
+              ReasonCode.SERVER_BUSY,
+              "8 logins under way from address " + ATTACKER + ", its most at once");
+        }
+        release.countDown();
+        assertThat(result(owner).accepted()).isTrue();
+        assertThat(calls.get()).as("8 decoy checks for the burst, 1 for the owner").isEqualTo(9);
+        assertThat(auth.refusals(Refusal.ADDRESS_BUSY)).isEqualTo(12);
+        assertThat(auth.refusals(Refusal.BUSY)).isZero();
+      }
+    }
+  }
+
+  /** Issue 21, defect 3: an attack on a user name from one address locked its owner out. */
+  @Nested
+  class OwnerNotLockedOut {
+    @Test
+    @DisplayName(
+        "a minute's attack on 'alice' from one address: her right password from her own address is"
+            + " accepted; from the attacker's it is refused")
+    void attackFromOneAddress() throws Exception {
+      directory.devices(alice);
+      HubAuthenticator auth = authenticator();
+      String attacker = "198.51.100.66";
+      for (int second = 0; second < 60; second++) {
+        result(auth.authenticate(id("d1", "alice", attacker), pw("guess" + second)));
+        clock.advance(Duration.ofSeconds(1));
+      }
+      assertThat(
+              result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
+          .isTrue();
+      AuthResult fromAttacker =
+          result(auth.authenticate(id("d1", "alice", attacker), pw("alice-pw")));
+      assertThat(fromAttacker.accepted()).isFalse();
+      assertThat(fromAttacker.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+      assertThat(fromAttacker.reason())
+          .isEqualTo("throttled after 5 failed logins for user 'alice' from address " + attacker);
+    }
+
+    @Test
+    @DisplayName(
+        "a distributed attack reaches the user's ceiling of 100 failures a minute: a new address is"
+            + " refused, an address the user logged in from lately is not")
+    void distributedAttack() throws Exception {
+      directory.devices(alice);
+      HubAuthenticator auth = authenticator();
+      assertThat(
+              result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
+          .isTrue();
+      cache.clear(); // the owner's next login is hashed again, not a cache hit
+      for (int address = 1; address <= 20; address++) {
+        for (int i = 0; i < 5; i++) {
+          assertRefused(
+              result(auth.authenticate(id("d1", "alice", "198.51.100." + address), pw("g" + i))),
+              ReasonCode.BAD_USER_NAME_OR_PASSWORD,
+              "wrong password for 'alice'");
+        }
+      }
+      assertRefused(
+          result(auth.authenticate(id("d1", "alice", "203.0.113.77"), pw("alice-pw"))),
+          ReasonCode.NOT_AUTHORIZED,
+          "throttled after 100 failed logins for user 'alice'");
+      assertThat(
+              result(auth.authenticate(id("d1", "alice", "192.0.2.10"), pw("alice-pw"))).accepted())
+          .isTrue();
+      assertThat(hashes.get()).isEqualTo(102);
     }
   }
 
