@@ -67,6 +67,9 @@ final class SubscribeFlow {
       c.writer.write(new SubAck(s.packetId(), refused, props));
       return;
     }
+    if (!wellFormed(c, s, v5)) {
+      return; // nothing of it applied
+    }
     List<Integer> codes = new ArrayList<>(s.subscriptions().size());
     List<SubscriptionEntry> retainedFor = new ArrayList<>();
     for (Subscription sub : s.subscriptions()) {
@@ -74,25 +77,13 @@ final class SubscribeFlow {
       String filter = key;
       String shareName = null;
       if (SharedSubscription.isShared(key) && v5) {
-        SharedSubscription shared = SharedSubscription.parse(key);
-        if (shared == null) {
-          malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.8.2-1] [MQTT-4.8.2-2]
-          return;
-        }
         if (!config.sharedSubscriptionsAvailable()) {
           codes.add(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
           continue;
         }
-        if (sub.noLocal()) {
-          c.protocolError(
-              ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
-          return;
-        }
+        SharedSubscription shared = SharedSubscription.parse(key);
         shareName = shared.group();
         filter = shared.filter();
-      } else if (!Topics.isValidFilter(key)) {
-        malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1]
-        return;
       }
       if (!config.wildcardSubscriptionsAvailable() && Topics.hasWildcard(filter)) {
         codes.add(
@@ -186,6 +177,31 @@ final class SubscribeFlow {
         new UnsubAck(u.packetId(), v5 ? codes : List.of(), MqttProperties.EMPTY),
         c.session.isPersistent(),
         null);
+  }
+
+  /**
+   * Whether every filter of {@code s} is well formed, checked before any of them is applied; when
+   * one is not, the connection is ended and nothing of the SUBSCRIBE took effect.
+   */
+  private static boolean wellFormed(MqttConnection c, Subscribe s, boolean v5) {
+    for (Subscription sub : s.subscriptions()) {
+      String key = sub.filter();
+      if (SharedSubscription.isShared(key) && v5) {
+        if (SharedSubscription.parse(key) == null) {
+          malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.8.2-1] [MQTT-4.8.2-2]
+          return false;
+        }
+        if (sub.noLocal()) {
+          c.protocolError(
+              ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
+          return false;
+        }
+      } else if (!Topics.isValidFilter(key)) {
+        malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1]
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -68,6 +68,24 @@ class SubscribeConformanceTest extends ConformanceBase {
 
   @BothVersions
   @DisplayName(
+      "[MQTT-4.8.0-1] a SUBSCRIBE with one malformed filter takes no effect at all: the"
+          + " well-formed filters before it are not subscribed either")
+  void malformedSubscribeAppliesNothing(MqttVersion v) {
+    RawClient c = connectPersistent(v, "keeper");
+    subscribeOk(c, "kept/1", 1);
+    c.send(
+        new Subscribe(
+            7, List.of(new Subscription("new/1", 1), new Subscription("bad/#/x", 1)), NO_PROPS));
+    expectClosedWith(c, v, ReasonCode.PROTOCOL_ERROR);
+    var session = broker().broker().sessions().get("keeper");
+    assertThat(session).as("the persistent session stays").isNotNull();
+    assertThat(onSessionLoop(session, () -> List.copyOf(session.subscriptions())))
+        .extracting(e -> e.filterKey())
+        .containsExactly("kept/1");
+  }
+
+  @BothVersions
+  @DisplayName(
       "[MQTT-3.8.4-3] (3.1.1) [MQTT-3.8.4-3] (5.0) subscribing again to the same filter replaces"
           + " the subscription: new QoS, one copy, no message lost")
   void resubscribeReplaces(MqttVersion v) {
