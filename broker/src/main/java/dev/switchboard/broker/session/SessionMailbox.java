@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * dev.switchboard.broker.message.Message#weight()}). Past it an offer still succeeds, but tells the
  * publisher to wait: its connection stops reading until the mailbox has drained to half of it
  * ({@link #whenRoom}), which is how publishers that outrun a subscriber's loop are slowed instead
- * of losing messages. The second, {@link #HARD_FACTOR} times the first, is never passed: what the
- * publishers had already read when they paused fits under it, and a delivery that would pass it is
- * dropped, counted and its stored copy deleted. A delivery heavier than the byte bound is still
- * taken when nothing else waits, so that a small byte bound cannot stop every delivery: the
- * session's queue then decides, as it does for its own.
+ * of losing messages. The second, {@link #HARD_FACTOR} times the first, is never passed: a delivery
+ * that would pass it is dropped, counted and its stored copy deleted. The room between the two is
+ * for what publishers had already read when they were told to wait. A delivery heavier than the
+ * byte bound is still taken when nothing else waits, so that a small byte bound cannot stop every
+ * delivery: the session's queue then decides, as it does for its own.
  */
 final class SessionMailbox {
   private static final Logger log = LoggerFactory.getLogger(SessionMailbox.class);
@@ -67,7 +67,11 @@ final class SessionMailbox {
   @SuppressWarnings("unused") // accessed through SCHEDULED
   private volatile int scheduled;
 
-  /** Deliveries offered and not yet taken by the loop; through WAITING, exact under concurrency. */
+  /**
+   * Deliveries offered and not yet counted out; through WAITING. The loop counts out what it ran at
+   * the end of each run, so between runs this is exact, and during one it is high by what the run
+   * took so far (the bound errs on the safe side).
+   */
   @SuppressWarnings("unused") // accessed through WAITING
   private volatile int waiting;
 
