@@ -33,9 +33,12 @@ import org.openjdk.jol.vm.VirtualMachine;
  *
  * <pre>{@code
  * ./mvnw -o -q -pl microbench -am package -DskipTests
- * $JAVA_HOME/bin/java -cp microbench/target/benchmarks.jar \
+ * $JAVA_HOME/bin/java -Djdk.attach.allowAttachSelf=true -cp microbench/target/benchmarks.jar \
  *     dev.switchboard.microbench.SessionFootprint
  * }</pre>
+ *
+ * <p>{@code -Djdk.attach.allowAttachSelf=true} lets JOL size objects through the JVM's own
+ * instrumentation; without it JOL cannot size records (a subscription is one) and stops.
  *
  * <p>The session is made as the broker makes it ({@code SessionRegistry.connect} on the
  * connection's loop, an {@link EmbeddedChannel}'s here, so that everything runs inline), with the
@@ -113,7 +116,10 @@ public final class SessionFootprint {
       Object o = toVisit.poll();
       own.add(o);
       for (Object ref : references(o)) {
-        if (ref != null && !(ref instanceof Class<?>) && !(ref instanceof Enum<?>) && seen.add(ref)) {
+        if (ref != null
+            && !(ref instanceof Class<?>)
+            && !(ref instanceof Enum<?>)
+            && seen.add(ref)) {
           toVisit.add(ref);
         }
       }
