@@ -1,27 +1,22 @@
 package dev.switchboard.broker.session;
 
 import dev.switchboard.broker.persist.Change;
-import dev.switchboard.broker.persist.Journal;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * A session's QoS 2 receive state: the packet ids of QoS 2 PUBLISHes received from its client and
- * not yet released by PUBREL, so that a duplicate is not routed twice. Touched only on the
- * session's loop.
+ * not yet released by PUBREL, so that a duplicate is not routed twice. Made by the session when its
+ * client first publishes at QoS 2. Touched only on the session's loop.
  */
 public final class AwaitingPubrel {
   private final Session session;
 
-  /** Where a persistent session's state is written; null when the broker keeps memory only. */
-  private final Journal journal;
-
   /** Null until the first one. */
   private Set<Integer> ids;
 
-  AwaitingPubrel(Session session, BrokerServices broker) {
+  AwaitingPubrel(Session session) {
     this.session = session;
-    this.journal = broker.journal();
   }
 
   /** True if a QoS 2 PUBLISH with this id was received and not yet released (a duplicate). */
@@ -43,7 +38,8 @@ public final class AwaitingPubrel {
    */
   public boolean release(int packetId) {
     if (session.isPersistent()) {
-      journal.append(new Change.ReleasePubrel(session.clientId(), packetId));
+      // the broker's journal, which a persistent session has
+      session.broker().journal().append(new Change.ReleasePubrel(session.clientId(), packetId));
     }
     return ids != null && ids.remove(packetId);
   }
@@ -61,9 +57,5 @@ public final class AwaitingPubrel {
   /** The ids held: a client may hold no more than its Receive Maximum [MQTT-3.3.4-9]. */
   public int count() {
     return ids == null ? 0 : ids.size();
-  }
-
-  void clear() {
-    ids = null;
   }
 }

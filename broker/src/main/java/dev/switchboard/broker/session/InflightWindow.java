@@ -17,13 +17,10 @@ import java.util.List;
  * OutboundQueue} send what it queued. Touched only on the session's loop.
  */
 final class InflightWindow {
+  // The queue, metrics and journal are reached through the session: no references of its own, as
+  // every byte of a session is multiplied by the number of connections (and this window is made
+  // only when its session first sends a QoS 1/2 message).
   private final Session session;
-  private final OutboundQueue queue;
-  private final BrokerMetrics metrics;
-
-  /** Where a persistent session's state is written; null when the broker keeps memory only. */
-  private final Journal journal;
-
   private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
   private int nextPacketId = 1;
 
@@ -40,11 +37,21 @@ final class InflightWindow {
   /** A message to re-send waits for the commit of its packet id: nothing after it goes first. */
   private boolean resendHeld;
 
-  InflightWindow(Session session, OutboundQueue queue, BrokerServices broker) {
+  InflightWindow(Session session) {
     this.session = session;
-    this.queue = queue;
-    this.metrics = broker.metrics();
-    this.journal = broker.journal();
+  }
+
+  private OutboundQueue queue() {
+    return session.outbound();
+  }
+
+  private BrokerMetrics metrics() {
+    return session.broker().metrics();
+  }
+
+  /** Where a persistent session's state is written; null when the broker keeps memory only. */
+  private Journal journal() {
+    return session.broker().journal();
   }
 
   int size() {
@@ -61,6 +68,7 @@ final class InflightWindow {
     o.packetId = allocatePacketId();
     o.phase = o.qos == 1 ? Outbound.Phase.AWAITING_PUBACK : Outbound.Phase.AWAITING_PUBREC;
     if (o.seq != 0) {
+      Journal journal = journal();
       journal.append(
           new Change.UpdateMessage(session.clientId(), o.seq, o.packetId, o.storedPhase()));
       if (o.qos == 2 && journal.strict()) {
@@ -81,12 +89,12 @@ final class InflightWindow {
     }
     if (conn.sendPublish(o, false)) {
       inflight.put(o.packetId, o);
-      metrics.publishSent.increment();
+      metrics().publishSent.increment();
     } else {
       // Too large for this client: discard as if delivered [MQTT-3.1.2-25]
       o.phase = Outbound.Phase.QUEUED;
-      metrics.publishDroppedTooLarge.increment();
-      queue.forget(o);
+      metrics().publishDroppedTooLarge.increment();
+      queue().forget(o);
     }
   }
 
@@ -155,14 +163,14 @@ final class InflightWindow {
       }
       o.unsent = false;
       if (conn.sendPublish(o, false)) {
-        metrics.publishSent.increment();
+        metrics().publishSent.increment();
       } else {
         inflight.remove(o.packetId); // too large for this client [MQTT-3.1.2-25]
-        metrics.publishDroppedTooLarge.increment();
-        queue.forget(o);
+        metrics().publishDroppedTooLarge.increment();
+        queue().forget(o);
       }
     }
-    queue.drain();
+    queue().drain();
   }
 
   /** The connection ended: what waited is in flight, and re-sent when a connection comes. */
@@ -227,8 +235,8 @@ final class InflightWindow {
         outstanding++;
       } else {
         it.remove(); // too large for this connection: discarded as if delivered [MQTT-3.1.2-25]
-        metrics.publishDroppedTooLarge.increment();
-        queue.forget(o);
+        metrics().publishDroppedTooLarge.increment();
+        queue().forget(o);
       }
     }
   }
@@ -244,7 +252,7 @@ final class InflightWindow {
     Outbound o = inflight.get(packetId);
     if (o != null && o.phase == Outbound.Phase.AWAITING_PUBACK) {
       removeInflight(o);
-      queue.drain();
+      queue().drain();
     }
   }
 
@@ -256,7 +264,7 @@ final class InflightWindow {
     }
     if (reasonCode >= 0x80) {
       removeInflight(o); // and not given to another member of a shared group [MQTT-4.8.2-6]
-      queue.drain();
+      queue().drain();
       return true;
     }
     o.phase = Outbound.Phase.AWAITING_PUBCOMP;
@@ -265,6 +273,7 @@ final class InflightWindow {
       pendingResends--;
     }
     if (o.seq != 0) {
+      Journal journal = journal();
       journal.append(
           new Change.UpdateMessage(session.clientId(), o.seq, o.packetId, o.storedPhase()));
       if (journal.strict()) {
@@ -285,13 +294,13 @@ final class InflightWindow {
     Outbound o = inflight.get(packetId);
     if (o != null && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
       removeInflight(o);
-      queue.drain();
+      queue().drain();
     }
   }
 
   private void removeInflight(Outbound o) {
     inflight.remove(o.packetId);
-    queue.forget(o);
+    queue().forget(o);
     if (o.resendPending) {
       o.resendPending = false;
       pendingResends--;

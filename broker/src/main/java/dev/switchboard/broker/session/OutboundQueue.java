@@ -10,6 +10,7 @@ import dev.switchboard.broker.persist.Stored;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -24,32 +25,43 @@ final class OutboundQueue {
   private static final int[] NO_IDS = new int[0];
 
   private final Session session;
-  private final BrokerServices broker;
-  private final BrokerConfig config;
-  private final BrokerMetrics metrics;
 
-  /** Where a persistent session's state is written; null when the broker keeps memory only. */
-  private final Journal journal;
-
-  private final InflightWindow window;
-
-  // Sized for an idle session: every byte here is multiplied by the number of connections.
-  private final ArrayDeque<Outbound> queue = new ArrayDeque<>(1);
+  // Null until first needed (the window: the first QoS 1/2 message; the queue: the first message
+  // that waits), and no references of their own to the broker's services, which the session has:
+  // every byte here is multiplied by the number of connections.
+  private InflightWindow window;
+  private ArrayDeque<Outbound> queue;
   private long queuedBytes;
   private int queuedQos0;
 
-  OutboundQueue(Session session, BrokerServices broker) {
+  OutboundQueue(Session session) {
     this.session = session;
-    this.broker = broker;
-    this.config = broker.config();
-    this.metrics = broker.metrics();
-    this.journal = broker.journal();
-    this.window = new InflightWindow(session, this, broker);
   }
 
-  /** The in-flight window the queue drains into. */
+  /** The in-flight window the queue drains into, made now if none was needed yet. */
   InflightWindow window() {
+    if (window == null) {
+      window = new InflightWindow(session);
+    }
     return window;
+  }
+
+  /** Whether a message waits in the window for the commit of its packet id (see there). */
+  private boolean holding() {
+    return window != null && window.holding();
+  }
+
+  /** Whether {@code conn}'s window takes one more QoS 1/2 message. */
+  private boolean hasRoom(SessionConnection conn) {
+    return window == null ? conn.sendQuota() > 0 : window.hasRoom(conn);
+  }
+
+  private BrokerConfig config() {
+    return session.broker().config();
+  }
+
+  private BrokerMetrics metrics() {
+    return session.broker().metrics();
   }
 
   // ---------------------------------------------------------------- copies in
@@ -94,7 +106,7 @@ final class OutboundQueue {
     }
     if (qos < 0) {
       if (withheld) {
-        metrics.deliveriesWithheldByRule.increment();
+        metrics().deliveriesWithheldByRule.increment();
       }
       return null;
     }
@@ -123,14 +135,14 @@ final class OutboundQueue {
     if (e == null) {
       session.forget(seq);
       // left the group since it was chosen: give it to another member if there is one
-      if (!broker.redispatchShared(message, filterKey, session)) {
-        metrics.publishDroppedOffline.increment();
+      if (!session.broker().redispatchShared(message, filterKey, session)) {
+        metrics().publishDroppedOffline.increment();
       }
       return;
     }
     if (!e.delivers(message.topic())) {
       session.forget(seq); // an access rule keeps this topic from this member
-      metrics.deliveriesWithheldByRule.increment();
+      metrics().deliveriesWithheldByRule.increment();
       return;
     }
     enqueue(stored(sharedCopy(message, e), seq));
@@ -186,12 +198,12 @@ final class OutboundQueue {
         feeds.pollFirst();
         continue;
       }
-      if (!conn.isWritable() || window.holding()) {
+      if (!conn.isWritable() || holding()) {
         return false;
       }
       Message m = f.messages.get(f.next);
       int qos = Math.min(m.qos(), f.entry.qos());
-      if (qos > 0 && !window.hasRoom(conn)) {
+      if (qos > 0 && !hasRoom(conn)) {
         return false;
       }
       f.next++;
@@ -200,12 +212,12 @@ final class OutboundQueue {
         continue;
       }
       if (m.isExpired(System.nanoTime())) {
-        metrics.publishDroppedExpired.increment();
+        metrics().publishDroppedExpired.increment();
         forget(o);
       } else if (o.qos == 0) {
         send(conn, o);
       } else {
-        window.send(conn, o);
+        window().send(conn, o);
       }
     }
     feeds = null;
@@ -218,7 +230,7 @@ final class OutboundQueue {
    */
   private Outbound retainedCopy(Message message, SubscriptionEntry e) {
     if (!e.delivers(message.topic())) {
-      metrics.deliveriesWithheldByRule.increment();
+      metrics().deliveriesWithheldByRule.increment();
       return null;
     }
     int qos = Math.min(message.qos(), e.qos());
@@ -227,6 +239,7 @@ final class OutboundQueue {
     if (qos > 0 && session.isPersistent() && !session.isEnded()) {
       // Stored as published at the granted QoS with RETAIN set, through its subscription
       Message copy = message.qos() == qos ? message.withRetain(true) : atQos(message, qos);
+      Journal journal = session.broker().journal();
       o.seq = journal.nextSeq();
       journal.append(
           new Change.PutMessage(
@@ -247,27 +260,27 @@ final class OutboundQueue {
       return;
     }
     if (o.message.isExpired(System.nanoTime())) {
-      metrics.publishDroppedExpired.increment();
+      metrics().publishDroppedExpired.increment();
       forget(o);
       return;
     }
     SessionConnection conn = session.connection();
     if (conn == null) {
-      if (o.qos == 0 && !session.isJoining() && !config.queueQos0Offline()) {
-        metrics.publishDroppedOffline.increment();
+      if (o.qos == 0 && !session.isJoining() && !config().queueQos0Offline()) {
+        metrics().publishDroppedOffline.increment();
         return;
       }
       addToQueue(o);
       return;
     }
-    if (queue.isEmpty() && feeds == null && conn.isWritable()) {
+    if ((queue == null || queue.isEmpty()) && feeds == null && conn.isWritable()) {
       if (o.qos == 0) {
-        if (!window.holding()) {
+        if (!holding()) {
           send(conn, o);
           return;
         }
-      } else if (window.hasRoom(conn)) {
-        window.send(conn, o);
+      } else if (hasRoom(conn)) {
+        window().send(conn, o);
         return;
       }
     }
@@ -277,18 +290,21 @@ final class OutboundQueue {
   // ---------------------------------------------------------------- the queue and its bounds
 
   private void addToQueue(Outbound o) {
+    if (queue == null) {
+      queue = new ArrayDeque<>(1);
+    }
     long weight = o.message.weight();
-    if (queue.size() >= config.maxQueuedMessages()
-        || queuedBytes + weight > config.maxQueuedBytes()) {
+    if (queue.size() >= config().maxQueuedMessages()
+        || queuedBytes + weight > config().maxQueuedBytes()) {
       // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
       if (o.qos == 0 || !evictOldestQos0()) {
-        metrics.publishDroppedQueueFull.increment();
+        metrics().publishDroppedQueueFull.increment();
         forget(o);
         return;
       }
-      if (queue.size() >= config.maxQueuedMessages()
-          || queuedBytes + weight > config.maxQueuedBytes()) {
-        metrics.publishDroppedQueueFull.increment();
+      if (queue.size() >= config().maxQueuedMessages()
+          || queuedBytes + weight > config().maxQueuedBytes()) {
+        metrics().publishDroppedQueueFull.increment();
         forget(o);
         return;
       }
@@ -310,7 +326,7 @@ final class OutboundQueue {
         it.remove();
         queuedBytes -= q.message.weight();
         queuedQos0--;
-        metrics.publishDroppedQueueFull.increment();
+        metrics().publishDroppedQueueFull.increment();
         return true;
       }
     }
@@ -327,10 +343,32 @@ final class OutboundQueue {
       if (q.qos == 0) {
         it.remove();
         queuedBytes -= q.message.weight();
-        metrics.publishDroppedOffline.increment();
+        metrics().publishDroppedOffline.increment();
       }
     }
     queuedQos0 = 0;
+  }
+
+  /** On resumption: see {@link InflightWindow#resendAll}. */
+  void resendAll(SessionConnection conn) {
+    if (window != null) {
+      window.resendAll(conn);
+    }
+  }
+
+  /**
+   * The connection ended: what waited in the window is in flight, and re-sent when a connection
+   * comes; messages of shared subscriptions may go to another member; queued QoS 0 messages go
+   * unless the broker keeps them for offline sessions.
+   */
+  void connectionLost() {
+    if (window != null) {
+      window.dropHeld();
+    }
+    redispatchSharedMessages();
+    if (!config().queueQos0Offline()) {
+      dropQueuedQos0();
+    }
   }
 
   /** See {@link Session#drain}. */
@@ -339,17 +377,22 @@ final class OutboundQueue {
     if (conn == null) {
       return;
     }
-    window.resendWaiting(conn);
+    if (window != null) {
+      window.resendWaiting(conn);
+    }
     if (feeds != null && !feed(conn)) {
       return; // the retained messages of new subscriptions go first
+    }
+    if (queue == null) {
+      return;
     }
     long now = System.nanoTime();
     while (!queue.isEmpty() && conn.isWritable()) {
       Outbound o = queue.peekFirst();
-      if (o.qos > 0 && !window.hasRoom(conn)) {
+      if (o.qos > 0 && !hasRoom(conn)) {
         return;
       }
-      if (o.qos == 0 && window.holding()) {
+      if (o.qos == 0 && holding()) {
         return; // written after the messages before it: InflightWindow.sendHeld drains again
       }
       queue.pollFirst();
@@ -358,29 +401,29 @@ final class OutboundQueue {
         queuedQos0--;
       }
       if (o.message.isExpired(now)) {
-        metrics.publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
+        metrics().publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
         forget(o);
         continue;
       }
       if (o.qos == 0) {
         send(conn, o);
       } else {
-        window.send(conn, o);
+        window().send(conn, o);
       }
     }
   }
 
   private void send(SessionConnection conn, Outbound o) {
     if (conn.sendPublish(o, false)) {
-      metrics.publishSent.increment();
+      metrics().publishSent.increment();
     } else {
-      metrics.publishDroppedTooLarge.increment();
+      metrics().publishDroppedTooLarge.increment();
     }
   }
 
   /** See {@link Session#purgeExpired}. */
   void purgeExpired() {
-    if (queue.isEmpty()) {
+    if (queue == null || queue.isEmpty()) {
       return;
     }
     long now = System.nanoTime();
@@ -392,7 +435,7 @@ final class OutboundQueue {
         if (o.qos == 0) {
           queuedQos0--;
         }
-        metrics.publishDroppedExpired.increment();
+        metrics().publishDroppedExpired.increment();
         forget(o);
       }
     }
@@ -407,8 +450,9 @@ final class OutboundQueue {
    * reconnects [MQTT-4.8.2-4], and goes to nobody else if the session ends [MQTT-4.8.2-5].
    */
   void redispatchSharedMessages() {
-    List<Outbound> moved = window.takeSharedQos1();
-    for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+    List<Outbound> moved = window == null ? null : window.takeSharedQos1();
+    Iterator<Outbound> it = queue == null ? Collections.emptyIterator() : queue.iterator();
+    while (it.hasNext()) {
       Outbound o = it.next();
       if (o.sharedVia != null) {
         it.remove();
@@ -423,13 +467,14 @@ final class OutboundQueue {
       return;
     }
     for (Outbound o : moved) {
-      if (broker.redispatchShared(o.message, o.sharedVia.filterKey(), session)) {
+      if (session.broker().redispatchShared(o.message, o.sharedVia.filterKey(), session)) {
         forget(o); // the member it went to has stored its own copy
       } else if (!session.isEnded()) {
         o.phase = Outbound.Phase.QUEUED;
         if (o.seq != 0) {
-          journal.append(
-              new Change.UpdateMessage(session.clientId(), o.seq, 0, QueuedMessage.QUEUED));
+          Change update =
+              new Change.UpdateMessage(session.clientId(), o.seq, 0, QueuedMessage.QUEUED);
+          session.broker().journal().append(update);
         }
         addToQueue(o); // nobody else: keep it for this session
       }
@@ -448,6 +493,9 @@ final class OutboundQueue {
 
   /** A stored message that was queued when the broker stopped, in its order. */
   void restoreQueued(Outbound o) {
+    if (queue == null) {
+      queue = new ArrayDeque<>(1);
+    }
     queue.addLast(o);
     queuedBytes += o.message.weight();
   }
@@ -459,8 +507,12 @@ final class OutboundQueue {
   void end() {
     feeds = null;
     redispatchSharedMessages();
-    queue.clear();
-    window.clear();
+    if (queue != null) {
+      queue.clear(); // not dropped: a drain under way may still be looking at it
+    }
+    if (window != null) {
+      window.clear();
+    }
     queuedBytes = 0;
     queuedQos0 = 0;
   }
@@ -468,7 +520,11 @@ final class OutboundQueue {
   // ---------------------------------------------------------------- introspection
 
   int queuedCount() {
-    return queue.size();
+    return queue == null ? 0 : queue.size();
+  }
+
+  int inflightCount() {
+    return window == null ? 0 : window.size();
   }
 
   long queuedBytes() {

@@ -2,11 +2,8 @@ package dev.switchboard.broker.session;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.TopicGuard;
-import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.message.Message;
-import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
-import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.mqtt.LogSafe;
@@ -37,17 +34,12 @@ public final class Session implements Subscriber {
 
   private final String clientId;
   private final BrokerServices broker;
-  private final BrokerConfig config;
-  private final BrokerMetrics metrics;
-
-  /** Where a persistent session's state is written; null when the broker keeps memory only. */
-  private final Journal journal;
-
   private final SessionMailbox mailbox;
-  private final OutboundQueue outbound;
-  private final InflightWindow inflight;
-  private final SessionSubscriptions subscriptions;
-  private final AwaitingPubrel awaitingPubrel;
+
+  // Made when first needed: every byte of an idle session is multiplied by the connections
+  private OutboundQueue outbound;
+  private SessionSubscriptions subscriptions;
+  private AwaitingPubrel awaitingPubrel;
 
   /**
    * Whether this session is kept in the store: its expiry interval is above 0 and the broker has a
@@ -73,9 +65,9 @@ public final class Session implements Subscriber {
 
   /**
    * Counts attaches and losses. A timer started for one disconnection captures it and does nothing
-   * if the session has been attached (or lost again) since.
+   * if the session has been attached (or lost again) since (an int: unique for 2^32 of them).
    */
-  private long epoch;
+  private int epoch;
 
   private long expirySeconds;
   private PendingWill will;
@@ -86,14 +78,12 @@ public final class Session implements Subscriber {
   public Session(String clientId, EventLoop executor, BrokerServices broker) {
     this.clientId = clientId;
     this.broker = broker;
-    this.config = broker.config();
-    this.metrics = broker.metrics();
-    this.journal = broker.journal();
-    this.mailbox = new SessionMailbox(this, executor, broker);
-    this.outbound = new OutboundQueue(this, broker);
-    this.inflight = outbound.window();
-    this.subscriptions = new SessionSubscriptions(this, broker);
-    this.awaitingPubrel = new AwaitingPubrel(this, broker);
+    this.mailbox = new SessionMailbox(this, executor);
+  }
+
+  /** The broker's services, which the session's parts reach through it. */
+  BrokerServices broker() {
+    return broker;
   }
 
   @Override
@@ -193,7 +183,7 @@ public final class Session implements Subscriber {
       return;
     }
     if (old != null) {
-      metrics.sessionTakeovers.increment();
+      broker.metrics().sessionTakeovers.increment();
       old.takenOver();
       // A 5.0 will waits for its delay, and is never sent when a new connection to the session
       // comes first [MQTT-3.1.3-9]: one that resumes the session is that connection, even with
@@ -247,8 +237,8 @@ public final class Session implements Subscriber {
       connectionLost(conn, true);
       return;
     }
-    if (sessionPresent) {
-      inflight.resendAll(conn);
+    if (sessionPresent && outbound != null) {
+      outbound.resendAll(conn);
     }
     drain();
     // what the client sent before the CONNACK comes after the re-sends [MQTT-4.4.0-1]
@@ -264,8 +254,7 @@ public final class Session implements Subscriber {
       return;
     }
     connection = null;
-    long lost = ++epoch;
-    inflight.dropHeld(); // in flight: re-sent, in order, when a connection comes
+    int lost = ++epoch;
     if (publishWill && will != null) {
       long delay = Math.min(will.delaySeconds(), expirySeconds);
       if (delay <= 0) {
@@ -276,9 +265,8 @@ public final class Session implements Subscriber {
     } else {
       will = null;
     }
-    outbound.redispatchSharedMessages();
-    if (!config.queueQos0Offline()) {
-      outbound.dropQueuedQos0();
+    if (outbound != null) {
+      outbound.connectionLost();
     }
     if (expirySeconds == 0) {
       end();
@@ -296,22 +284,21 @@ public final class Session implements Subscriber {
    * ends with its connection never touches the disk [DESIGN: online clean sessions].
    */
   private void updatePersistence() {
-    boolean keep = journal != null && expirySeconds > 0 && !ended;
+    boolean keep = broker.journal() != null && expirySeconds > 0 && !ended;
     if (keep) {
       persistent = true;
       saveSession();
     } else if (persistent) {
       persistent = false;
-      journal.append(new Change.DeleteSession(clientId));
+      broker.journal().append(new Change.DeleteSession(clientId));
     }
   }
 
   private void saveSession() {
     if (persistent) {
-      journal.append(
-          new Change.PutSession(
-              new StoredSession(
-                  clientId, expirySeconds, disconnectedAtMillis, StoredForms.will(will))));
+      StoredSession stored =
+          new StoredSession(clientId, expirySeconds, disconnectedAtMillis, StoredForms.will(will));
+      broker.journal().append(new Change.PutSession(stored));
     }
   }
 
@@ -320,7 +307,7 @@ public final class Session implements Subscriber {
    * attached, lost again or ended since the disconnection {@code lost} (the timer may fire on a
    * loop the session has left, or just before a cancel).
    */
-  private ScheduledFuture<?> schedule(long lost, Runnable action, long seconds) {
+  private ScheduledFuture<?> schedule(int lost, Runnable action, long seconds) {
     Runnable guarded =
         () -> {
           if (epoch == lost && connection == null && joining == null && !ended) {
@@ -340,7 +327,7 @@ public final class Session implements Subscriber {
 
   private void expire() {
     if (connection == null && joining == null && !ended) {
-      metrics.sessionsExpired.increment();
+      broker.metrics().sessionsExpired.increment();
       log.debug("session {} expired", LogSafe.text(clientId));
       end();
     }
@@ -351,7 +338,7 @@ public final class Session implements Subscriber {
     will = null;
     willTimer = null;
     if (w != null) {
-      metrics.willsPublished.increment();
+      broker.metrics().willsPublished.increment();
       broker.publish(w.toPublish(System.nanoTime()));
       if (!ended && connection == null) {
         saveSession(); // without the will: a restart must not publish it again
@@ -370,14 +357,18 @@ public final class Session implements Subscriber {
     ended = true;
     broker.sessions().remove(this);
     updatePersistence(); // ended: its stored state goes
-    subscriptions.clear();
+    if (subscriptions != null) {
+      subscriptions.clear();
+    }
     if (willTimer != null) {
       willTimer.cancel(false);
       publishWill();
     }
     cancelTimers();
-    outbound.end();
-    awaitingPubrel.clear();
+    if (outbound != null) {
+      outbound.end();
+    }
+    awaitingPubrel = null;
   }
 
   public boolean isEnded() {
@@ -420,7 +411,7 @@ public final class Session implements Subscriber {
     for (SubscriptionEntry e : subs) {
       subscribe(e);
     }
-    persistent = journal != null; // after the subscriptions: they are stored already
+    persistent = broker.journal() != null; // after the subscriptions: they are stored already
     this.disconnectedAtMillis =
         disconnectedAtMillis < 0 ? System.currentTimeMillis() : disconnectedAtMillis;
   }
@@ -434,7 +425,7 @@ public final class Session implements Subscriber {
     if (ended || connection != null || joining != null) {
       return;
     }
-    long lost = ++epoch;
+    int lost = ++epoch;
     long downSeconds = Math.max(0, (System.currentTimeMillis() - disconnectedAtMillis) / 1000);
     if (will != null) {
       long delay = Math.min(will.delaySeconds(), expirySeconds) - downSeconds;
@@ -459,15 +450,18 @@ public final class Session implements Subscriber {
 
   /** Adds or replaces a subscription; returns whether one with the same filter existed. */
   public boolean subscribe(SubscriptionEntry entry) {
+    if (subscriptions == null) {
+      subscriptions = new SessionSubscriptions(this);
+    }
     return subscriptions.subscribe(entry);
   }
 
   public boolean unsubscribe(String filterKey) {
-    return subscriptions.unsubscribe(filterKey);
+    return subscriptions != null && subscriptions.unsubscribe(filterKey);
   }
 
   public Collection<SubscriptionEntry> subscriptions() {
-    return subscriptions.all();
+    return subscriptions == null ? List.of() : subscriptions.all();
   }
 
   /**
@@ -475,7 +469,7 @@ public final class Session implements Subscriber {
    * access rules say now; the subscription itself is not changed, indexed or stored again.
    */
   public void guard(String filterKey, TopicGuard guard) {
-    SubscriptionEntry e = subscriptions.get(filterKey);
+    SubscriptionEntry e = subscription(filterKey);
     if (e != null) {
       subscriptions.replaceGuard(filterKey, e.withGuard(guard));
     }
@@ -483,7 +477,7 @@ public final class Session implements Subscriber {
 
   /** The subscription with filter {@code filterKey}, or null. */
   SubscriptionEntry subscription(String filterKey) {
-    return subscriptions.get(filterKey);
+    return subscriptions == null ? null : subscriptions.get(filterKey);
   }
 
   // ---------------------------------------------------------------- delivery
@@ -494,12 +488,12 @@ public final class Session implements Subscriber {
    * the publisher stored it for this session as {@code seq} (0: not stored). On its loop.
    */
   public void deliver(Message message, List<String> filterKeys, long seq) {
-    outbound.deliver(message, filterKeys, seq);
+    outbound().deliver(message, filterKeys, seq);
   }
 
   /** A message given to this session as the chosen member of a shared subscription group. */
   public void deliverShared(Message message, String filterKey, long seq) {
-    outbound.deliverShared(message, filterKey, seq);
+    outbound().deliverShared(message, filterKey, seq);
   }
 
   /**
@@ -508,12 +502,16 @@ public final class Session implements Subscriber {
    * bounded queue, so none is dropped for room). On the session's loop.
    */
   public void deliverRetained(List<Message> messages, SubscriptionEntry e) {
-    outbound.deliverRetained(messages, e);
+    if (!messages.isEmpty()) {
+      outbound().deliverRetained(messages, e);
+    }
   }
 
   /** Sends queued messages while the socket is writable and the in-flight window has room. */
   public void drain() {
-    outbound.drain();
+    if (outbound != null) {
+      outbound.drain();
+    }
   }
 
   /**
@@ -521,12 +519,12 @@ public final class Session implements Subscriber {
    * none is: what an acknowledgement of it must be.
    */
   public Outbound.Phase inflightPhase(int packetId) {
-    return inflight.phaseOf(packetId);
+    return outbound().window().phaseOf(packetId);
   }
 
   /** PUBACK from the client. */
   public void onPubAck(int packetId) {
-    inflight.onPubAck(packetId);
+    outbound().window().onPubAck(packetId);
   }
 
   /**
@@ -534,23 +532,25 @@ public final class Session implements Subscriber {
    * false when the packet id is not in flight (5.0 answers PUBREL 0x92).
    */
   public boolean onPubRec(int packetId, int reasonCode) {
-    return inflight.onPubRec(packetId, reasonCode);
+    return outbound().window().onPubRec(packetId, reasonCode);
   }
 
   /** PUBCOMP from the client. */
   public void onPubComp(int packetId) {
-    inflight.onPubComp(packetId);
+    outbound().window().onPubComp(packetId);
   }
 
   /** Drops queued messages that have expired (housekeeping for sessions that stay offline). */
   public void purgeExpired() {
-    outbound.purgeExpired();
+    if (outbound != null) {
+      outbound.purgeExpired();
+    }
   }
 
   /** Deletes the stored copy {@code seq} (0: none) of a message this session no longer keeps. */
   void forget(long seq) {
-    if (seq != 0 && journal != null) {
-      journal.append(new Change.DeleteMessage(clientId, seq));
+    if (seq != 0 && broker.journal() != null) {
+      broker.journal().append(new Change.DeleteMessage(clientId, seq));
     }
   }
 
@@ -564,8 +564,11 @@ public final class Session implements Subscriber {
     return joining != null;
   }
 
-  /** What it sends: for {@link SessionRestorer}. */
+  /** What it sends, made now if it has had nothing to send. */
   OutboundQueue outbound() {
+    if (outbound == null) {
+      outbound = new OutboundQueue(this);
+    }
     return outbound;
   }
 
@@ -573,20 +576,23 @@ public final class Session implements Subscriber {
 
   /** The QoS 2 packet ids received from the client and not yet released. */
   public AwaitingPubrel awaitingPubrel() {
+    if (awaitingPubrel == null) {
+      awaitingPubrel = new AwaitingPubrel(this);
+    }
     return awaitingPubrel;
   }
 
   // ---------------------------------------------------------------- introspection
 
   public int inflightCount() {
-    return inflight.size();
+    return outbound == null ? 0 : outbound.inflightCount();
   }
 
   public int queuedCount() {
-    return outbound.queuedCount();
+    return outbound == null ? 0 : outbound.queuedCount();
   }
 
   public long queuedBytes() {
-    return outbound.queuedBytes();
+    return outbound == null ? 0 : outbound.queuedBytes();
   }
 }

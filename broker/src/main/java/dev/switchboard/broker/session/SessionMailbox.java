@@ -50,12 +50,17 @@ final class SessionMailbox {
   private static final int BATCH = 1024;
 
   /** A full mailbox is logged at most this often per session; every drop is counted. */
-  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final int DROP_LOG_INTERVAL_SECONDS = 10;
 
+  // The broker's configuration and metrics are reached through the session: no references of its
+  // own, as every byte of a session is multiplied by the number of connections.
   private final Session session;
-  private final BrokerConfig config;
-  private final BrokerMetrics metrics;
-  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+  /**
+   * The tasks waiting; null until the first that cannot run at once (a session whose work all comes
+   * from its own loop never has one). Made once, by whoever offers first, through TASKS.
+   */
+  private volatile Queue<Runnable> tasks;
 
   /** Publishers waiting for room; null until the first (most sessions never have one). */
   private volatile Queue<Runnable> roomWaiters;
@@ -79,12 +84,16 @@ final class SessionMailbox {
   @SuppressWarnings("unused") // accessed through WAITING_BYTES
   private volatile long waitingBytes;
 
-  /** When a full mailbox was last logged ({@link System#nanoTime()}), 0 for never. */
+  /**
+   * When a full mailbox was last logged, in whole seconds of {@link System#nanoTime()} (an int, 4
+   * bytes less per session; differences stay right as it wraps), 0 for never.
+   */
   @SuppressWarnings("unused") // accessed through LAST_DROP_LOG
-  private volatile long lastDropLogNanos;
+  private volatile int lastDropLogSeconds;
 
   // Plain fields with VarHandles rather than Atomic* objects: a mailbox per session, and every
   // byte of it is multiplied by the number of connections.
+  private static final VarHandle TASKS;
   private static final VarHandle SCHEDULED;
   private static final VarHandle WAITING;
   private static final VarHandle WAITING_BYTES;
@@ -93,20 +102,43 @@ final class SessionMailbox {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
+      TASKS = lookup.findVarHandle(SessionMailbox.class, "tasks", Queue.class);
       SCHEDULED = lookup.findVarHandle(SessionMailbox.class, "scheduled", int.class);
       WAITING = lookup.findVarHandle(SessionMailbox.class, "waiting", int.class);
       WAITING_BYTES = lookup.findVarHandle(SessionMailbox.class, "waitingBytes", long.class);
-      LAST_DROP_LOG = lookup.findVarHandle(SessionMailbox.class, "lastDropLogNanos", long.class);
+      LAST_DROP_LOG = lookup.findVarHandle(SessionMailbox.class, "lastDropLogSeconds", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  SessionMailbox(Session session, EventLoop loop, BrokerServices broker) {
+  SessionMailbox(Session session, EventLoop loop) {
     this.session = session;
     this.loop = loop;
-    this.config = broker.config();
-    this.metrics = broker.metrics();
+  }
+
+  private BrokerConfig config() {
+    return session.broker().config();
+  }
+
+  private BrokerMetrics metrics() {
+    return session.broker().metrics();
+  }
+
+  /** Whether no task waits (safe from any thread). */
+  private boolean nothingWaits() {
+    Queue<Runnable> q = tasks;
+    return q == null || q.isEmpty();
+  }
+
+  /** The tasks' queue, made by the first caller that needs it (safe from any thread). */
+  private Queue<Runnable> tasks() {
+    Queue<Runnable> q = tasks;
+    if (q == null) {
+      Queue<Runnable> fresh = new ConcurrentLinkedQueue<>();
+      q = TASKS.compareAndSet(this, null, fresh) ? fresh : tasks;
+    }
+    return q;
   }
 
   EventLoop loop() {
@@ -123,11 +155,11 @@ final class SessionMailbox {
 
   /** See {@link Session#execute}. */
   void execute(Runnable task) {
-    if (loop.inEventLoop() && tasks.isEmpty()) {
+    if (loop.inEventLoop() && nothingWaits()) {
       runSafely(task);
       return;
     }
-    tasks.offer(task);
+    tasks().offer(task);
     schedule();
   }
 
@@ -136,7 +168,7 @@ final class SessionMailbox {
    * and nothing waits; else it waits its turn, counted, unless the hard bound is reached.
    */
   boolean offer(Delivery delivery) {
-    if (loop.inEventLoop() && tasks.isEmpty()) {
+    if (loop.inEventLoop() && nothingWaits()) {
       runSafely(delivery); // nothing waits: it never counts against the bound
       return false;
     }
@@ -144,22 +176,22 @@ final class SessionMailbox {
       dropped(delivery.storedSeq);
       return true;
     }
-    tasks.offer(delivery);
+    tasks().offer(delivery);
     schedule();
     return isFull();
   }
 
   /** Whether the deliveries waiting have reached the soft bound: publishers should wait. */
   boolean isFull() {
-    return waiting >= softMessages() || waitingBytes >= config.maxQueuedBytes();
+    return waiting >= softMessages() || waitingBytes >= config().maxQueuedBytes();
   }
 
   private boolean hasRoom() {
-    return waiting < softMessages() / 2 && waitingBytes < config.maxQueuedBytes() / 2;
+    return waiting < softMessages() / 2 && waitingBytes < config().maxQueuedBytes() / 2;
   }
 
   private long softMessages() {
-    return (long) config.maxInflight() + config.maxQueuedMessages();
+    return (long) config().maxInflight() + config().maxQueuedMessages();
   }
 
   /**
@@ -213,7 +245,7 @@ final class SessionMailbox {
    */
   private boolean reserve(long weight) {
     long maxMessages = softMessages() * HARD_FACTOR;
-    long maxBytes = config.maxQueuedBytes() * HARD_FACTOR;
+    long maxBytes = config().maxQueuedBytes() * HARD_FACTOR;
     int count = (int) WAITING.getAndAdd(this, 1) + 1;
     if (count > maxMessages) {
       WAITING.getAndAdd(this, -1);
@@ -234,10 +266,11 @@ final class SessionMailbox {
    */
   private void dropped(long storedSeq) {
     session.forget(storedSeq);
-    metrics.publishDroppedMailboxFull.increment();
-    long now = System.nanoTime();
-    long last = (long) LAST_DROP_LOG.getVolatile(this);
-    if ((last == 0 || now - last >= DROP_LOG_INTERVAL_NANOS)
+    metrics().publishDroppedMailboxFull.increment();
+    int now = (int) TimeUnit.NANOSECONDS.toSeconds(System.nanoTime());
+    int last = (int) LAST_DROP_LOG.getVolatile(this);
+    // whole seconds: more than the interval apart means at least the interval apart
+    if ((last == 0 || now - last > DROP_LOG_INTERVAL_SECONDS)
         && LAST_DROP_LOG.compareAndSet(this, last, now == 0 ? 1 : now)) {
       log.warn(
           "session {}: mailbox full ({} deliveries, {} bytes wait for its event loop, past what"
@@ -247,7 +280,7 @@ final class SessionMailbox {
           LogSafe.text(session.clientId()),
           waiting,
           waitingBytes,
-          metrics.publishDroppedMailboxFull.sum());
+          metrics().publishDroppedMailboxFull.sum());
     }
   }
 
@@ -264,6 +297,7 @@ final class SessionMailbox {
       return;
     }
     // Deliveries taken are counted out once per run, not one by one: two atomic adds a batch
+    Queue<Runnable> tasks = this.tasks; // made before this run was scheduled
     int taken = 0;
     long takenBytes = 0;
     for (int i = 0; i < BATCH; i++) {

@@ -139,7 +139,7 @@ public final class SessionRestorer {
         StoredForms.will(stored.will()),
         subs,
         stored.disconnectedAtMillis());
-    OutboundQueue outbound = s.outbound();
+    OutboundQueue outbound = messages.isEmpty() ? null : s.outbound(); // none for no messages
     long now = System.nanoTime();
     for (QueuedMessage q : messages) {
       Message m = Stored.message(q.message());
