@@ -27,8 +27,8 @@ final class HiveMqProcess {
     if (lib == null || !Files.isDirectory(lib)) {
       return null;
     }
-    // HiveMQ's libraries first: where a version differs from the rest of the class path's (JCTools),
-    // HiveMQ's is the one it runs with.
+    // HiveMQ's libraries first: where a version differs from the rest of the class path's
+    // (JCTools), HiveMQ's is the one it runs with.
     String classPath =
         lib.resolve("*") + File.pathSeparator + System.getProperty("java.class.path");
     String opts = System.getenv(JAVA_OPTS_VARIABLE);

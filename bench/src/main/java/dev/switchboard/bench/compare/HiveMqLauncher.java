@@ -26,6 +26,8 @@ public final class HiveMqLauncher implements BrokerLauncher {
           "-Xmx2g",
           "-XX:+UseG1GC",
           "-XX:+ExitOnOutOfMemoryError",
+          // as Switchboard's defaults: JNA (system metrics) loads native code
+          "--enable-native-access=ALL-UNNAMED",
           "-Djava.net.preferIPv4Stack=true",
           "--add-opens",
           "java.base/java.lang=ALL-UNNAMED",
@@ -66,6 +68,9 @@ public final class HiveMqLauncher implements BrokerLauncher {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(jvmOptions);
+    // Ours from the start: HiveMQ's jar and Switchboard's each hold a logback.xml, and logback
+    // would print its whole status to say so before HiveMQ reads the one in its conf folder.
+    cmd.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
     cmd.add("-cp");
     cmd.add(classPath);
     cmd.add(HiveMqMain.class.getName());
