@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * How {@code bench compare --peer hivemq} starts HiveMQ CE: the running JVM's java, with HiveMQ and
- * the libraries it needs beyond this distribution's (resolved by the bench module and copied by
- * the build to {@code target/hivemq-lib} beside {@code target/lib}) ahead of this distribution's
- * class path. The broker's own class path never has them.
+ * the libraries it needs beyond this distribution's (resolved by the bench module and copied by the
+ * build to {@code target/hivemq-lib} beside {@code target/lib}) ahead of this distribution's class
+ * path. The broker's own class path never has them.
  */
 final class HiveMqProcess {
   /** Replaces {@link HiveMqLauncher#DEFAULT_JVM_OPTIONS} (e.g. for another heap size). */
