@@ -88,10 +88,10 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--peer",
-      paramLabel = "NAME[,NAME...]",
+      paramLabel = "NAME",
       split = ",",
       description =
-          "The brokers Switchboard is compared with, run in this order: mosquitto, hivemq (default: mosquitto). Repeatable.")
+          "The brokers Switchboard is compared with, mosquitto and/or hivemq, run in the order given (default: mosquitto). Repeatable.")
   List<String> peers = new ArrayList<>();
 
   @Option(
