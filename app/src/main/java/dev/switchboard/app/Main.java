@@ -34,7 +34,8 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new Main());
-    cmd.addSubcommand("bench", new BenchCommand(SwitchboardProcess.launcher()));
+    cmd.addSubcommand(
+        "bench", new BenchCommand(SwitchboardProcess.launcher(), HiveMqProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("pub", new PubCommand());

@@ -24,12 +24,16 @@ final class SwitchboardProcess {
 
   private SwitchboardProcess() {}
 
+  /** The running JVM's java command, for the brokers compare starts. */
+  static String java() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
   static BrokerLauncher launcher() {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java = java();
     List<String> command = new ArrayList<>();
     command.add(java);
     String opts = System.getenv("SWITCHBOARD_JAVA_OPTS");

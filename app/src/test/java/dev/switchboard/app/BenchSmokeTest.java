@@ -592,6 +592,11 @@ class BenchSmokeTest {
   }
 
   @Test
+  void compareWithAnUnknownPeerIsOneLineNamingIt() {
+    assertUsageError(bench("compare", "--peer", "emqx"), "unknown peer 'emqx' (mosquitto, hivemq)");
+  }
+
+  @Test
   void compareWithoutMosquittoIsOneLineNamingIt() {
     assertUsageError(
         bench("compare", "--mosquitto", "/nonexistent/mosquitto"),

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Load generator: connections, publishers, subscribers, scenarios, and a side-by-side comparison with Mosquitto.",
+        "Load generator: connections, publishers, subscribers, scenarios, and a side-by-side comparison with Mosquitto and HiveMQ CE.",
     subcommands = {
       ConnCommand.class,
       PubCommand.class,
@@ -20,16 +20,30 @@ import picocli.CommandLine.Command;
     })
 public final class BenchCommand implements Runnable {
   private final BrokerLauncher switchboard;
+  private final BrokerLauncher hivemq;
 
   /**
    * @param switchboard how {@code compare} starts Switchboard (null: it cannot)
    */
   public BenchCommand(BrokerLauncher switchboard) {
+    this(switchboard, null);
+  }
+
+  /**
+   * @param switchboard how {@code compare} starts Switchboard (null: it cannot)
+   * @param hivemq how {@code compare --peer hivemq} starts HiveMQ CE (null: it cannot)
+   */
+  public BenchCommand(BrokerLauncher switchboard, BrokerLauncher hivemq) {
     this.switchboard = switchboard;
+    this.hivemq = hivemq;
   }
 
   BrokerLauncher switchboard() {
     return switchboard;
+  }
+
+  BrokerLauncher hivemq() {
+    return hivemq;
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -25,12 +26,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard bench compare}: the standard scenarios against Mosquitto and Switchboard. */
+/**
+ * {@code switchboard bench compare}: the standard scenarios against Switchboard and its peers
+ * (Mosquitto, HiveMQ CE).
+ */
 @Command(
     name = "compare",
     description = {
-      "Standard scenarios against Mosquitto and Switchboard, side by side.",
-      "Starts Debian's mosquitto and Switchboard on free loopback ports with equivalent settings, runs each scenario against each in turn (A B A B ...), a fresh broker process per run, and prints a table of medians and their ratio."
+      "Standard scenarios against Switchboard and its peers (Mosquitto; HiveMQ CE with --peer hivemq), side by side.",
+      "Starts each peer and Switchboard on free loopback ports with equivalent settings, runs each scenario against each in turn (A B A B ...), a fresh broker process per run, and prints a table of medians and Switchboard's ratio to each peer. A run a peer fails (does not start, dies, delivers nothing, times out) is reported as failed and the comparison goes on."
     })
 final class CompareCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -83,6 +87,14 @@ final class CompareCommand implements Callable<Integer> {
   List<String> only = new ArrayList<>();
 
   @Option(
+      names = "--peer",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "The brokers Switchboard is compared with, mosquitto and/or hivemq, run in the order given (default: mosquitto). Repeatable.")
+  List<String> peers = new ArrayList<>();
+
+  @Option(
       names = "--mosquitto",
       paramLabel = "PATH",
       description = "The mosquitto binary (default: found on PATH or in /usr/sbin).")
@@ -101,19 +113,43 @@ final class CompareCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<Path> binary = mosquitto != null ? Optional.of(mosquitto) : MosquittoLauncher.find();
-    if (binary.isEmpty() || !Files.isExecutable(binary.get())) {
-      err.println(
-          "switchboard bench compare: mosquitto not found"
-              + (mosquitto != null ? " at " + mosquitto : "")
-              + "; install Debian's package (apt-get install mosquitto) or pass --mosquitto PATH");
-      return RunCommandBase.EXIT_USAGE;
+    List<BrokerLauncher> brokers = new ArrayList<>();
+    List<String> selected =
+        peers.stream().map(p -> p.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+    for (String peer : selected.isEmpty() ? List.of("mosquitto") : selected) {
+      switch (peer) {
+        case "mosquitto" -> {
+          Optional<Path> binary =
+              mosquitto != null ? Optional.of(mosquitto) : MosquittoLauncher.find();
+          if (binary.isEmpty() || !Files.isExecutable(binary.get())) {
+            err.println(
+                "switchboard bench compare: mosquitto not found"
+                    + (mosquitto != null ? " at " + mosquitto : "")
+                    + "; install Debian's package (apt-get install mosquitto) or pass --mosquitto PATH");
+            return RunCommandBase.EXIT_USAGE;
+          }
+          brokers.add(new MosquittoLauncher(binary.get()));
+        }
+        case "hivemq" -> {
+          if (parent.hivemq() == null) {
+            err.println(
+                "switchboard bench compare: this build cannot start HiveMQ CE (app/target/hivemq-lib is missing; ./switchboard build makes it)");
+            return RunCommandBase.EXIT_USAGE;
+          }
+          brokers.add(parent.hivemq());
+        }
+        default -> {
+          err.println("switchboard bench compare: unknown peer '" + peer + "' (mosquitto, hivemq)");
+          return RunCommandBase.EXIT_USAGE;
+        }
+      }
     }
     BrokerLauncher switchboard = parent.switchboard();
     if (switchboard == null) {
       err.println("switchboard bench compare: this build cannot start Switchboard");
       return RunCommandBase.EXIT_USAGE;
     }
+    brokers.add(switchboard);
     List<Entry> entries;
     ClientOptions client;
     CompareRunner runner;
@@ -155,7 +191,7 @@ final class CompareCommand implements Callable<Integer> {
     }
     CompareRunner.Comparison result;
     try (Interrupts interrupts = Interrupts.onInterrupt(runner::abort)) {
-      result = runner.run(List.of(new MosquittoLauncher(binary.get()), switchboard));
+      result = runner.run(brokers);
     } catch (IOException e) {
       err.println("switchboard bench compare: " + e.getMessage());
       return RunCommandBase.EXIT_FAILURES;

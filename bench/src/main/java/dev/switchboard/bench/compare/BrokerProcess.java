@@ -88,6 +88,37 @@ public final class BrokerProcess implements AutoCloseable {
             + logTail());
   }
 
+  /**
+   * Why the process ended, in a few words: a JVM started with -XX:+ExitOnOutOfMemoryError names the
+   * error in its output before it exits.
+   */
+  String deathReason() {
+    if (process.isAlive()) {
+      return "still running";
+    }
+    try {
+      if (Files.exists(log) && Files.readString(log).contains("OutOfMemoryError")) {
+        return "out of memory";
+      }
+    } catch (IOException e) {
+      // The exit code below is all there is to say.
+    }
+    return "exited with code " + process.exitValue();
+  }
+
+  /** Kills the process at once (a broker that failed a run is not given time to wind down). */
+  void kill() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   String logTail() {
     try {
       String text = Files.exists(log) ? Files.readString(log) : "";

@@ -10,6 +10,7 @@ import dev.switchboard.bench.compare.StandardScenarios.Kind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,25 +20,95 @@ import java.util.function.ToDoubleFunction;
  * Runs each scenario against each broker in turn (A B A B ...), a fresh broker process for every
  * run, so that neither gets the other's warm caches or leftovers, and sums the runs up as a table
  * of medians.
+ *
+ * <p>The last broker is the one measured; every broker before it is a peer it is compared with. A
+ * run that a peer fails (it does not start, dies, delivers nothing or does not finish in time) is
+ * recorded as a {@link Failure}, the peer's process is killed, and the comparison goes on; a
+ * failure of the broker measured ends the comparison, as there is nothing left to compare.
  */
 public final class CompareRunner {
 
   /** One run of one scenario against one broker. */
   public record Measurement(String scenario, String broker, int round, RunResult result) {}
 
-  /** One line of the table: a metric's median for each broker and their ratio (second / first). */
+  /** A run that a peer failed, and why in a few words (e.g. "out of memory"). */
+  public record Failure(String scenario, String broker, int round, String reason) {}
+
+  /**
+   * One line of the table: a metric's median and range for each broker (NaN and "" where it has no
+   * successful run), what went wrong for each ("" if nothing), and for each peer the ratio of the
+   * broker measured (the last) to that peer.
+   */
   public record Row(
       String scenario,
       String metric,
       boolean higherIsBetter,
-      double first,
-      double second,
-      double ratio,
-      String firstRange,
-      String secondRange) {}
+      List<Double> medians,
+      List<String> ranges,
+      List<String> failures,
+      List<Double> ratios) {
+    public Row {
+      medians = List.copyOf(medians);
+      ranges = List.copyOf(ranges);
+      failures = List.copyOf(failures);
+      ratios = List.copyOf(ratios);
+    }
+
+    /** A row of two brokers that both ran: a peer (first) and the broker measured (second). */
+    public Row(
+        String scenario,
+        String metric,
+        boolean higherIsBetter,
+        double first,
+        double second,
+        double ratio,
+        String firstRange,
+        String secondRange) {
+      this(
+          scenario,
+          metric,
+          higherIsBetter,
+          List.of(first, second),
+          List.of(firstRange, secondRange),
+          List.of("", ""),
+          List.of(ratio));
+    }
+
+    public double first() {
+      return medians.get(0);
+    }
+
+    public double second() {
+      return medians.size() > 1 ? medians.get(1) : Double.NaN;
+    }
+
+    /** The broker measured over the first peer. */
+    public double ratio() {
+      return ratios.isEmpty() ? Double.NaN : ratios.get(0);
+    }
+
+    public String firstRange() {
+      return ranges.get(0);
+    }
+
+    public String secondRange() {
+      return ranges.size() > 1 ? ranges.get(1) : "";
+    }
+  }
 
   /** Everything {@code bench compare} measured. */
-  public record Comparison(List<String> brokers, List<Measurement> runs, List<Row> table) {}
+  public record Comparison(
+      List<String> brokers, List<Measurement> runs, List<Failure> failures, List<Row> table) {
+    public Comparison(List<String> brokers, List<Measurement> runs, List<Row> table) {
+      this(brokers, runs, List.of(), table);
+    }
+  }
+
+  /**
+   * How long a peer's run may take beyond its scenario's own time (connecting 19,000 clients
+   * included) before it counts as timed out.
+   */
+  private static final Duration RUN_ALLOWANCE = Duration.ofSeconds(120);
 
   private final List<Entry> entries;
   private final int rounds;
@@ -75,20 +146,17 @@ public final class CompareRunner {
     }
   }
 
+  /**
+   * Runs every scenario against every broker.
+   *
+   * @param brokers the peers, then the broker measured (last)
+   */
   public Comparison run(List<BrokerLauncher> brokers) throws IOException, InterruptedException {
     List<Measurement> runs = new ArrayList<>();
+    List<Failure> failures = new ArrayList<>();
+    BrokerLauncher measured = brokers.isEmpty() ? null : brokers.getLast();
+    warmUpGenerator(brokers, measured);
     int runNumber = 0;
-    // The generator is a JVM too: its first seconds run colder code than the rest. One unrecorded
-    // run first, so that the first broker measured does not pay for the generator's warm-up.
-    if (!aborted && !brokers.isEmpty()) {
-      BrokerLauncher first = brokers.get(0);
-      if (progress != null) {
-        progress.println("warming up the generator against " + first.name() + " (not recorded)");
-      }
-      try (BrokerProcess p = start(first, workDir.resolve("000-warmup-" + first.name()))) {
-        runUnrecorded(p, StandardScenarios.generatorWarmup(), "w-");
-      }
-    }
     for (Entry entry : entries) {
       for (int round = 1; round <= rounds && !aborted; round++) {
         for (BrokerLauncher broker : brokers) {
@@ -99,47 +167,150 @@ public final class CompareRunner {
           Path dir =
               workDir.resolve(
                   String.format("%03d-%s-%s", runNumber, entry.scenario().name(), broker.name()));
-          try (BrokerProcess p = start(broker, dir)) {
-            if (entry.kind() == Kind.CONNECTIONS) {
-              // A connection storm on a broker that has never seen a connection measures its
-              // start-up (for a JVM, the interpreter) as much as the broker: each broker gets a
-              // smaller storm first, on the same process. Memory is measured from after it.
-              runUnrecorded(
-                  p,
-                  StandardScenarios.connectionWarmup(entry.scenario().idle()),
-                  "cw" + runNumber + "-");
+          String name = entry.scenario().name();
+          try {
+            RunResult result = measure(broker, broker != measured, entry, runNumber, dir);
+            runs.add(new Measurement(name, broker.name(), round, result));
+            report(name, round, broker, headline(entry.kind(), result));
+          } catch (BrokerFailure e) {
+            if (broker == measured) {
+              throw e;
             }
-            ScenarioRunner runner =
-                new ScenarioRunner(
-                    Endpoint.tcp("127.0.0.1", p.port()),
-                    client.withPrefix(client.clientIdPrefix() + runNumber + "-"),
-                    threads,
-                    p.pid(),
-                    null);
-            current = runner;
-            RunResult result = runner.run(entry.scenario());
-            current = null;
-            if (!p.isAlive()) {
-              throw new IOException(
-                  broker.name() + " died during " + entry.scenario().name() + ": " + p.logTail());
-            }
-            runs.add(new Measurement(entry.scenario().name(), broker.name(), round, result));
-            if (progress != null) {
-              progress.println(
-                  String.format(
-                      "%-16s round %d/%d %-12s %s",
-                      entry.scenario().name(),
-                      round,
-                      rounds,
-                      broker.name(),
-                      headline(entry.kind(), result)));
-            }
+            failures.add(new Failure(name, broker.name(), round, e.reason()));
+            report(name, round, broker, "failed: " + e.reason());
           }
         }
       }
     }
     List<String> names = brokers.stream().map(BrokerLauncher::name).toList();
-    return new Comparison(names, runs, table(names, runs));
+    return new Comparison(names, runs, failures, table(names, runs, failures));
+  }
+
+  /**
+   * The generator is a JVM too: its first seconds run colder code than the rest. One unrecorded run
+   * first, so that the first broker measured does not pay for the generator's warm-up; against the
+   * next broker if a peer fails it.
+   */
+  private void warmUpGenerator(List<BrokerLauncher> brokers, BrokerLauncher measured)
+      throws IOException, InterruptedException {
+    for (BrokerLauncher broker : brokers) {
+      if (aborted) {
+        return;
+      }
+      if (progress != null) {
+        progress.println("warming up the generator against " + broker.name() + " (not recorded)");
+      }
+      try (BrokerProcess p = start(broker, workDir.resolve("000-warmup-" + broker.name()))) {
+        runUnrecorded(p, StandardScenarios.generatorWarmup(), "w-");
+        return;
+      } catch (BrokerFailure e) {
+        if (broker == measured) {
+          throw e;
+        }
+        if (progress != null) {
+          progress.println(broker.name() + " failed the warm-up: " + e.reason());
+        }
+      }
+    }
+  }
+
+  /**
+   * One recorded run on a fresh process of {@code broker}. A peer's run also fails when it delivers
+   * nothing or does not end in time; its process is then killed.
+   */
+  private RunResult measure(
+      BrokerLauncher broker, boolean peer, Entry entry, int runNumber, Path dir)
+      throws IOException, InterruptedException {
+    try (BrokerProcess p = start(broker, dir)) {
+      if (entry.kind() == Kind.CONNECTIONS) {
+        // A connection storm on a broker that has never seen a connection measures its
+        // start-up (for a JVM, the interpreter) as much as the broker: each broker gets a
+        // smaller storm first, on the same process. Memory is measured from after it.
+        runUnrecorded(
+            p, StandardScenarios.connectionWarmup(entry.scenario().idle()), "cw" + runNumber + "-");
+      }
+      ScenarioRunner runner =
+          new ScenarioRunner(
+              Endpoint.tcp("127.0.0.1", p.port()),
+              client.withPrefix(client.clientIdPrefix() + runNumber + "-"),
+              threads,
+              p.pid(),
+              null);
+      Scenario scenario = entry.scenario();
+      boolean timedOut;
+      RunResult result;
+      current = runner;
+      Thread watchdog = peer ? watchdog(runner, scenario) : null;
+      try {
+        result = runner.run(scenario);
+      } catch (IllegalArgumentException e) {
+        // The runner reads the broker's memory when the run ends; a dead broker has none.
+        if (p.isAlive()) {
+          throw e;
+        }
+        result = null;
+      } finally {
+        current = null;
+        timedOut = watchdog != null && stopWatchdog(watchdog);
+      }
+      if (!p.isAlive()) {
+        throw new BrokerFailure(
+            p.deathReason(),
+            broker.name() + " died during " + scenario.name() + ": " + p.logTail());
+      }
+      // A run cut short by Ctrl-C is the user's doing, not the broker's.
+      String shortfall =
+          timedOut ? "timed out" : peer && !aborted ? shortfall(entry.kind(), result) : null;
+      if (shortfall != null) {
+        p.kill();
+        throw new BrokerFailure(
+            shortfall, broker.name() + " " + shortfall + " in " + scenario.name());
+      }
+      return result;
+    }
+  }
+
+  /** Stops {@code runner} if its run outlasts the scenario's time and {@link #RUN_ALLOWANCE}. */
+  private static Thread watchdog(ScenarioRunner runner, Scenario scenario) {
+    Duration limit = scenario.duration().plus(scenario.drain()).plus(RUN_ALLOWANCE);
+    return Thread.ofVirtual()
+        .name("compare-watchdog")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(limit);
+              } catch (InterruptedException e) {
+                return;
+              }
+              runner.stop();
+            });
+  }
+
+  /** Ends the watchdog; true if it had already fired. */
+  private static boolean stopWatchdog(Thread watchdog) throws InterruptedException {
+    boolean fired = !watchdog.isAlive();
+    watchdog.interrupt();
+    watchdog.join();
+    return fired;
+  }
+
+  /** Why a run a broker survived still counts as failed, or null if it does not. */
+  private static String shortfall(Kind kind, RunResult r) {
+    if (r.connected() == 0) {
+      return "no client connected";
+    }
+    if (kind != Kind.CONNECTIONS && r.received() == 0) {
+      return "delivered nothing";
+    }
+    return null;
+  }
+
+  private void report(String scenario, int round, BrokerLauncher broker, String what) {
+    if (progress != null) {
+      progress.println(
+          String.format(
+              "%-16s round %d/%d %-12s %s", scenario, round, rounds, broker.name(), what));
+    }
   }
 
   private void runUnrecorded(BrokerProcess p, Scenario scenario, String prefix)
@@ -155,7 +326,7 @@ public final class CompareRunner {
     runner.run(scenario);
     current = null;
     if (!p.isAlive()) {
-      throw new IOException(p.name() + " died during a warm-up: " + p.logTail());
+      throw new BrokerFailure(p.deathReason(), p.name() + " died during a warm-up: " + p.logTail());
     }
   }
 
@@ -179,7 +350,7 @@ public final class CompareRunner {
         last = e;
       }
     }
-    throw last;
+    throw new BrokerFailure("did not start", last);
   }
 
   private static String headline(Kind kind, RunResult r) {
@@ -206,24 +377,24 @@ public final class CompareRunner {
     };
   }
 
-  private List<Row> table(List<String> brokers, List<Measurement> runs) {
+  private List<Row> table(List<String> brokers, List<Measurement> runs, List<Failure> failures) {
     List<Row> rows = new ArrayList<>();
     for (Entry e : entries) {
       String s = e.scenario().name();
+      Metrics m = new Metrics(brokers, runs, failures, s);
       switch (e.kind()) {
         case THROUGHPUT -> {
-          rows.add(row(brokers, runs, s, "delivered msg/s", true, RunResult::receivedPerSecond));
-          rows.add(row(brokers, runs, s, "delivered %", true, r -> r.deliveredRatio() * 100));
+          rows.add(m.row("delivered msg/s", true, RunResult::receivedPerSecond));
+          rows.add(m.row("delivered %", true, r -> r.deliveredRatio() * 100));
         }
         case LATENCY -> {
-          rows.add(row(brokers, runs, s, "latency p50 ms", false, RunResult::latencyP50Ms));
-          rows.add(row(brokers, runs, s, "latency p99 ms", false, RunResult::latencyP99Ms));
-          rows.add(row(brokers, runs, s, "latency p99.9 ms", false, RunResult::latencyP999Ms));
+          rows.add(m.row("latency p50 ms", false, RunResult::latencyP50Ms));
+          rows.add(m.row("latency p99 ms", false, RunResult::latencyP99Ms));
+          rows.add(m.row("latency p99.9 ms", false, RunResult::latencyP999Ms));
         }
         case CONNECTIONS -> {
-          rows.add(row(brokers, runs, s, "connects/s", true, RunResult::connectRate));
-          rows.add(
-              row(brokers, runs, s, "RSS bytes/conn", false, RunResult::rssPerConnectionBytes));
+          rows.add(m.row("connects/s", true, RunResult::connectRate));
+          rows.add(m.row("RSS bytes/conn", false, RunResult::rssPerConnectionBytes));
         }
       }
     }
@@ -231,29 +402,53 @@ public final class CompareRunner {
     return rows;
   }
 
-  private static Row row(
-      List<String> brokers,
-      List<Measurement> runs,
-      String scenario,
-      String metric,
-      boolean higherIsBetter,
-      ToDoubleFunction<RunResult> f) {
-    double[] a = values(runs, scenario, brokers.get(0), f);
-    double[] b = brokers.size() > 1 ? values(runs, scenario, brokers.get(1), f) : new double[0];
-    if (a.length == 0 && b.length == 0) {
-      return null;
-    }
-    double ma = median(a);
-    double mb = median(b);
-    return new Row(scenario, metric, higherIsBetter, ma, mb, mb / ma, range(a), range(b));
-  }
+  /** One scenario's runs and failures, made into rows (the last broker is the one measured). */
+  private record Metrics(
+      List<String> brokers, List<Measurement> runs, List<Failure> failures, String scenario) {
 
-  private static double[] values(
-      List<Measurement> runs, String scenario, String broker, ToDoubleFunction<RunResult> f) {
-    return runs.stream()
-        .filter(m -> m.scenario().equals(scenario) && m.broker().equals(broker))
-        .mapToDouble(m -> f.applyAsDouble(m.result()))
-        .toArray();
+    Row row(String metric, boolean higherIsBetter, ToDoubleFunction<RunResult> f) {
+      List<Double> medians = new ArrayList<>();
+      List<String> ranges = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
+      boolean anything = false;
+      for (String broker : brokers) {
+        double[] v =
+            runs.stream()
+                .filter(m -> m.scenario().equals(scenario) && m.broker().equals(broker))
+                .mapToDouble(m -> f.applyAsDouble(m.result()))
+                .toArray();
+        String failure = failureOf(broker, v.length);
+        anything |= v.length > 0 || !failure.isEmpty();
+        medians.add(median(v));
+        ranges.add(range(v));
+        failed.add(failure);
+      }
+      if (!anything) {
+        return null;
+      }
+      double measured = medians.getLast();
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < medians.size() - 1; i++) {
+        ratios.add(measured / medians.get(i));
+      }
+      return new Row(scenario, metric, higherIsBetter, medians, ranges, failed, ratios);
+    }
+
+    /** "failed: REASON" if every run failed, "N of M failed: REASON" if some did, else "". */
+    private String failureOf(String broker, int succeeded) {
+      List<String> reasons =
+          failures.stream()
+              .filter(x -> x.scenario().equals(scenario) && x.broker().equals(broker))
+              .map(Failure::reason)
+              .toList();
+      if (reasons.isEmpty()) {
+        return "";
+      }
+      String why = String.join(", ", reasons.stream().distinct().toList());
+      return succeeded == 0
+          ? "failed: " + why
+          : reasons.size() + " of " + (reasons.size() + succeeded) + " failed: " + why;
+    }
   }
 
   static double median(double[] v) {
@@ -290,29 +485,35 @@ public final class CompareRunner {
 
   /**
    * The comparison as a fixed-width table (also valid Markdown): every column as wide as its widest
-   * cell, so broker names of any length line up.
+   * cell, so broker names of any length line up. A column per broker, then the ratio of the broker
+   * measured (the last) to each peer.
    */
   public static String render(Comparison c) {
-    String a = c.brokers().get(0);
-    String b = c.brokers().size() > 1 ? c.brokers().get(1) : "-";
-    List<String[]> lines = new ArrayList<>();
-    lines.add(
-        new String[] {
-          "scenario", "metric", a + " (median, range)", b + " (median, range)", b + "/" + a
-        });
-    for (Row r : c.table()) {
-      lines.add(
-          new String[] {
-            r.scenario(),
-            r.metric(),
-            cell(r.first(), r.firstRange()),
-            cell(r.second(), r.secondRange()),
-            Double.isNaN(r.ratio()) || Double.isInfinite(r.ratio())
-                ? "n/a"
-                : String.format("%.2fx %s", r.ratio(), r.higherIsBetter() ? "(hi)" : "(lo)")
-          });
+    List<String> brokers = c.brokers();
+    String measured = brokers.getLast();
+    List<String> header = new ArrayList<>(List.of("scenario", "metric"));
+    for (String b : brokers) {
+      header.add(b + " (median, range)");
     }
-    int[] width = new int[5];
+    for (String peer : brokers.subList(0, brokers.size() - 1)) {
+      header.add(measured + "/" + peer);
+    }
+    List<String[]> lines = new ArrayList<>();
+    lines.add(header.toArray(String[]::new));
+    for (Row r : c.table()) {
+      List<String> line = new ArrayList<>(List.of(r.scenario(), r.metric()));
+      for (int i = 0; i < r.medians().size(); i++) {
+        line.add(cell(r.medians().get(i), r.ranges().get(i), r.failures().get(i)));
+      }
+      for (double ratio : r.ratios()) {
+        line.add(
+            Double.isNaN(ratio) || Double.isInfinite(ratio)
+                ? "n/a"
+                : String.format("%.2fx %s", ratio, r.higherIsBetter() ? "(hi)" : "(lo)"));
+      }
+      lines.add(line.toArray(String[]::new));
+    }
+    int[] width = new int[header.size()];
     for (String[] line : lines) {
       for (int i = 0; i < width.length; i++) {
         width[i] = Math.max(width[i], line[i].length());
@@ -338,7 +539,14 @@ public final class CompareRunner {
     return out.toString();
   }
 
-  private static String cell(double median, String range) {
-    return range.isEmpty() ? format(median) : format(median) + " (" + range + ")";
+  /**
+   * The median and range; a failure's words instead when no run succeeded, after it when some did.
+   */
+  private static String cell(double median, String range, String failure) {
+    if (!failure.isEmpty() && Double.isNaN(median)) {
+      return failure;
+    }
+    String figures = range.isEmpty() ? format(median) : format(median) + " (" + range + ")";
+    return failure.isEmpty() ? figures : figures + "; " + failure;
   }
 }

@@ -246,6 +246,87 @@ class CompareRunnerTest {
     assertThat(CompareRunner.render(c)).contains("alpha (median, range)").contains("beta/alpha");
   }
 
+  @Test
+  void aPeerThatFailsIsReportedFailedItsProcessKilledAndTheComparisonGoesOn() throws Exception {
+    Optional<Path> mosquitto = MosquittoLauncher.find();
+    assumeThat(mosquitto).as("Debian's mosquitto is not installed").isPresent();
+    // "dies" is killed while its runs go on; "absent" never starts; "measured" does its work.
+    Named dies = new Named("dies", new MosquittoLauncher(mosquitto.get()), 0);
+    Named absent = new Named("absent", null, Integer.MAX_VALUE);
+    Named measured = new Named("measured", new MosquittoLauncher(mosquitto.get()), 0);
+    BrokerLauncher killedMidRun =
+        new BrokerLauncher() {
+          @Override
+          public String name() {
+            return dies.name();
+          }
+
+          @Override
+          public BrokerProcess start(int port, Path dir) throws IOException, InterruptedException {
+            BrokerProcess p = dies.start(port, dir);
+            if (!dir.getFileName().toString().contains("warmup")) {
+              Thread.ofVirtual()
+                  .start(
+                      () -> {
+                        try {
+                          Thread.sleep(300);
+                        } catch (InterruptedException e) {
+                          return;
+                        }
+                        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                      });
+            }
+            return p;
+          }
+        };
+    CompareRunner runner =
+        new CompareRunner(List.of(pairs()), 1, ClientOptions.defaults("c-"), 2, dir, null);
+
+    Comparison c = runner.run(List.of(killedMidRun, absent, measured));
+
+    assertThat(c.brokers()).containsExactly("dies", "absent", "measured");
+    assertThat(c.runs())
+        .as("the broker measured ran all the same")
+        .extracting(Measurement::broker)
+        .containsExactly("measured");
+    assertThat(c.runs().getFirst().result().received()).isPositive();
+    assertThat(c.failures())
+        .extracting(CompareRunner.Failure::broker, CompareRunner.Failure::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("dies", "exited with code 137"),
+            org.assertj.core.groups.Tuple.tuple("absent", "did not start"));
+    for (long pid : dies.pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+    Row rate =
+        c.table().stream().filter(r -> r.metric().equals("delivered msg/s")).findFirst().get();
+    assertThat(rate.failures())
+        .containsExactly("failed: exited with code 137", "failed: did not start", "");
+    assertThat(rate.medians().getLast()).isPositive();
+    assertThat(rate.ratios()).hasSize(2).allSatisfy(r -> assertThat(r).isNaN());
+    String table = CompareRunner.render(c);
+    assertThat(table.lines().toList().getFirst())
+        .contains("dies (median, range)")
+        .contains("measured/dies")
+        .contains("measured/absent");
+    assertThat(table).contains("failed: exited with code 137").contains("failed: did not start");
+  }
+
+  @Test
+  void theBrokerMeasuredFailingStillEndsTheComparison() {
+    Named peer = new Named("peer", null, Integer.MAX_VALUE);
+    Named measured = new Named("measured", null, Integer.MAX_VALUE);
+    CompareRunner runner =
+        new CompareRunner(List.of(pairs()), 1, ClientOptions.defaults("c-"), 1, dir, null);
+
+    assertThatThrownBy(() -> runner.run(List.of(peer, measured)))
+        .isInstanceOf(BrokerFailure.class)
+        .hasMessageContaining("measured: port");
+    assertThat(peer.starts)
+        .as("the peer failed its warm-up; the measured broker is next")
+        .hasValue(3);
+  }
+
   private static double medianOf(
       Comparison c, String broker, java.util.function.ToDoubleFunction<RunResult> f) {
     return CompareRunner.median(
