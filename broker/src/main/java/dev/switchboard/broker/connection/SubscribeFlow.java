@@ -159,11 +159,7 @@ final class SubscribeFlow {
       return;
     }
     for (String filterKey : u.filters()) {
-      boolean valid =
-          v5 && SharedSubscription.isShared(filterKey)
-              ? SharedSubscription.parse(filterKey) != null
-              : Topics.isValidFilter(filterKey);
-      if (!valid) {
+      if (!wellFormedFilter(filterKey, v5)) {
         malformedFilter(c, "UNSUBSCRIBE", filterKey);
         return;
       }
@@ -186,22 +182,28 @@ final class SubscribeFlow {
   private static boolean wellFormed(MqttConnection c, Subscribe s, boolean v5) {
     for (Subscription sub : s.subscriptions()) {
       String key = sub.filter();
-      if (SharedSubscription.isShared(key) && v5) {
-        if (SharedSubscription.parse(key) == null) {
-          malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.8.2-1] [MQTT-4.8.2-2]
-          return false;
-        }
-        if (sub.noLocal()) {
-          c.protocolError(
-              ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
-          return false;
-        }
-      } else if (!Topics.isValidFilter(key)) {
-        malformedFilter(c, "SUBSCRIBE", key); // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.3-1]
+      if (!wellFormedFilter(key, v5)) {
+        malformedFilter(c, "SUBSCRIBE", key);
+        return false;
+      }
+      if (sub.noLocal() && v5 && SharedSubscription.isShared(key)) {
+        c.protocolError(
+            ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription"); // [MQTT-3.8.3-4]
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a filter is well formed: a 5.0 {@code $share/name/filter} with its name and a valid
+   * filter [MQTT-4.8.2-1] [MQTT-4.8.2-2], any other filter valid as a filter [MQTT-4.7.1-1]
+   * [MQTT-4.7.1-2] [MQTT-4.7.3-1] (in 3.1.1, {@code $share/} is just the start of a filter).
+   */
+  private static boolean wellFormedFilter(String key, boolean v5) {
+    return v5 && SharedSubscription.isShared(key)
+        ? SharedSubscription.parse(key) != null
+        : Topics.isValidFilter(key);
   }
 
   /**
