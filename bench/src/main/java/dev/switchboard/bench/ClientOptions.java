@@ -47,4 +47,9 @@ public record ClientOptions(
     return new ClientOptions(
         username, password, version, prefix, keepAlive, sourceAddresses, insecure, caFile);
   }
+
+  public ClientOptions withSourceAddresses(List<InetAddress> sources) {
+    return new ClientOptions(
+        username, password, version, clientIdPrefix, keepAlive, sources, insecure, caFile);
+  }
 }

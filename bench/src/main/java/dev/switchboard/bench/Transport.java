@@ -13,6 +13,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -115,6 +116,13 @@ public final class Transport implements AutoCloseable {
     List<InetAddress> sources = options.sourceAddresses();
     if (sources.isEmpty()) {
       return b.connect(remote);
+    }
+    if (channelClass == EpollSocketChannel.class) {
+      // Without it, bind() picks the port on its own, from ports no other socket holds, whatever
+      // the address: the sources would share one range, and bind() would search it for each
+      // connection once it is crowded. With it, connect() picks the port for the whole
+      // (source, destination) pair, as it does for a connection without a source address.
+      b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     }
     InetAddress source = sources.get(client.index() % sources.size());
     return b.connect(remote, new InetSocketAddress(source, 0));

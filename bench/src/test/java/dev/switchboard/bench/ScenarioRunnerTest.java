@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +71,61 @@ class ScenarioRunnerTest {
       assertThat(r.errors()).as("one error per failed client").isEqualTo(4);
       assertThat(r.errorCounts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
       assertThat(r.summary()).contains("0 of 4 up").contains("4 failed");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void connectionsComeFromTheSourceAddressesInTurn() throws Exception {
+    List<InetAddress> sources =
+        List.of(
+            InetAddress.getByAddress(new byte[] {127, 0, 0, 2}),
+            InetAddress.getByAddress(new byte[] {127, 0, 0, 3}));
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<InetAddress> seen = new CopyOnWriteArrayList<>();
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (seen.size() < 4) {
+                        Socket s = server.accept();
+                        accepted.add(s);
+                        seen.add(s.getInetAddress());
+                      }
+                    } catch (IOException e) {
+                      // the server closed: the test is over
+                    }
+                  });
+      ScenarioRunner runner =
+          new ScenarioRunner(
+              Endpoint.tcp("127.0.0.1", server.getLocalPort()),
+              ClientOptions.defaults("t-").withSourceAddresses(sources),
+              1,
+              0,
+              null);
+      Thread run =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      runner.run(idle(4, Duration.ZERO));
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+
+      acceptor.join();
+      runner.stop();
+      run.join();
+      for (Socket s : accepted) {
+        s.close();
+      }
+
+      assertThat(seen).hasSize(4);
+      assertThat(seen).containsOnly(sources.toArray(InetAddress[]::new));
+      assertThat(seen).contains(sources.get(0), sources.get(1));
     }
   }
 
