@@ -20,7 +20,8 @@ final class SwitchboardProcess {
    * and direct memory sizes included, so that under it the broker measured runs with those.
    */
   static final String DEFAULT_JAVA_OPTS =
-      "-XX:+UseG1GC -Xmn32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED";
+      "-XX:+UseG1GC -Xmn32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+          + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
 
   private SwitchboardProcess() {}
 

@@ -75,6 +75,22 @@ class LauncherTest {
   }
 
   @Test
+  void compactObjectHeadersAreOnByDefaultFromJdk25AndLeftToJavaOptsOtherwise() throws Exception {
+    Run defaults = printCommand(Map.of());
+    assertThat(defaults.exitCode()).as(defaults.stderr()).isZero();
+    if (Runtime.version().feature() >= 25) {
+      assertThat(defaults.command()).contains("-XX:+UseCompactObjectHeaders");
+    } else {
+      // JDK 21 to 24 do not know it as a product option and would refuse to start
+      assertThat(defaults.command()).doesNotContain("-XX:+UseCompactObjectHeaders");
+    }
+    Run own = printCommand(Map.of("SWITCHBOARD_JAVA_OPTS", "-XX:+UseSerialGC"));
+    assertThat(own.exitCode()).as(own.stderr()).isZero();
+    assertThat(own.command()).contains("-XX:+UseSerialGC");
+    assertThat(own.command()).doesNotContain("-XX:+UseCompactObjectHeaders", "-XX:+UseG1GC");
+  }
+
+  @Test
   void switchboardHeapSetsTheHeapAndDirectMemoryFollows() throws Exception {
     Run run = printCommand(Map.of("SWITCHBOARD_HEAP", "2g"));
     assertThat(run.exitCode()).as(run.stderr()).isZero();

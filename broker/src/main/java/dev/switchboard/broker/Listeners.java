@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The server sockets: one per enabled listener, each giving its connections the pipeline its kind
@@ -78,12 +79,14 @@ final class Listeners {
     ListenerTransport transport =
         ListenerTransport.of(
             listener, tls, metrics, config.maxPacketSize(), config.connectTimeout());
+    LongConsumer countReceived = metrics.bytesReceived::add; // one for all its connections
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
             .channel(channelClass)
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .attr(ChannelInfo.LISTENER, name) // on the listening channel, read through parent()
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(
@@ -100,7 +103,6 @@ final class Listeners {
                       return;
                     }
                     clients.add(ch);
-                    ch.attr(ChannelInfo.LISTENER).set(name);
                     if (preAuthBudget != null) {
                       // first, so that it counts the bytes before anything buffers them; the
                       // connection takes it out at CONNACK
@@ -118,7 +120,7 @@ final class Listeners {
                                 true,
                                 config.maxPacketSize(),
                                 config.maxConnectSize(),
-                                metrics.bytesReceived::add))
+                                countReceived))
                         .addLast("mqtt", flows.newConnection());
                   }
                 });

@@ -247,9 +247,7 @@ final class ConnectFlow {
     if (c.state != MqttConnection.State.ATTACHING || !c.channel.isActive()) {
       return; // the session sees isActive() false and handles the loss
     }
-    c.state = MqttConnection.State.CONNECTED;
-    c.connectTimeout.cancel(false);
-    c.connectTimeout = null;
+    c.state = MqttConnection.State.CONNECTED; // which ends the connect timeout
     c.counted = true;
     metrics.clientConnected();
     PreAuthMeter.connected(c.channel); // what it sends from now on is no longer pre-authentication

@@ -36,7 +36,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,15 +73,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
   Channel channel;
   OutboundWriter writer;
   State state = State.AWAITING_CONNECT;
-  ScheduledFuture<?> connectTimeout;
 
   /** Packets read before the session was ready; null when there are none. */
   List<MqttPacket> pending;
 
-  /** Keep alive: when a packet was last read, and the check that closes an idle connection. */
+  /**
+   * Until CONNACK, when the connection became active (the connect timeout runs from there); then,
+   * with a keep alive, when a packet was last read.
+   */
   private long lastReadNanos;
 
-  private ScheduledFuture<?> keepAliveCheck;
+  /** The sweep of this loop that checks the two timeouts, and this connection's slot in it. */
+  private ConnectionTimers timers;
+
+  int timerSlot = -1;
 
   ClientIdentity identity;
   boolean fixedSubscriptionsSet;
@@ -133,21 +137,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.connectionsAccepted.increment();
-    connectTimeout =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  // also bounds a slow authenticator: no CONNACK within the timeout, no connection
-                  if (state == State.AWAITING_CONNECT || state == State.AUTHENTICATING) {
-                    log.debug(
-                        "{}: not connected within {}",
-                        ChannelInfo.remoteAddress(channel),
-                        config.connectTimeout());
-                    close();
-                  }
-                },
-                config.connectTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+    // the connect timeout also bounds a slow authenticator: no CONNACK within it, no connection
+    lastReadNanos = System.nanoTime();
+    timers = flows.timersOf(ctx.executor());
+    timers.add(this);
     ctx.fireChannelActive();
   }
 
@@ -185,7 +178,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (keepAliveCheck != null) {
+    if (state == State.CONNECTED && keepAlive > 0) {
       lastReadNanos = System.nanoTime();
     }
     writer.flush();
@@ -264,13 +257,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (connectTimeout != null) {
-      connectTimeout.cancel(false);
-      connectTimeout = null;
-    }
-    if (keepAliveCheck != null) {
-      keepAliveCheck.cancel(false);
-      keepAliveCheck = null;
+    if (timers != null) {
+      timers.remove(this);
     }
     writer.discard();
     state = State.CLOSED;
@@ -295,29 +283,35 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
   // ---------------------------------------------------------------- keep alive
 
   /**
-   * [MQTT-3.1.2-24]: one and a half times the keep alive without a packet closes the connection.
-   * One timer per connection that re-arms itself for the time left, rather than a handler of its
-   * own in the pipeline: an idle connection should cost as little memory as it can.
+   * [MQTT-3.1.2-24]: one and a half times the keep alive without a packet closes the connection,
+   * checked by the loop's {@link ConnectionTimers} sweep from now on.
    */
   void startKeepAlive() {
-    long idleNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
     lastReadNanos = System.nanoTime();
-    keepAliveCheck = ctx.executor().schedule(this::checkKeepAlive, idleNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void checkKeepAlive() {
-    if (state != State.CONNECTED) {
-      return;
+  /** Called by the loop's sweep: ends a connection past its connect timeout or its keep alive. */
+  void checkTimeouts(long now) {
+    switch (state) {
+      case AWAITING_CONNECT, AUTHENTICATING -> {
+        if (now - lastReadNanos >= config.connectTimeout().toNanos()) {
+          log.debug(
+              "{}: not connected within {}",
+              ChannelInfo.remoteAddress(channel),
+              config.connectTimeout());
+          close();
+        }
+      }
+      case CONNECTED -> {
+        if (keepAlive > 0
+            && now - lastReadNanos >= TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L)) {
+          metrics.keepAliveTimeouts.increment();
+          log.info("{}: keep alive of {} s expired, closing", describe(), keepAlive);
+          disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
+        }
+      }
+      case ATTACHING, CLOSED -> {}
     }
-    long idleNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
-    long left = lastReadNanos + idleNanos - System.nanoTime();
-    if (left > 0) {
-      keepAliveCheck = ctx.executor().schedule(this::checkKeepAlive, left, TimeUnit.NANOSECONDS);
-      return;
-    }
-    metrics.keepAliveTimeouts.increment();
-    log.info("{}: keep alive of {} s expired, closing", describe(), keepAlive);
-    disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
   }
 
   // ---------------------------------------------------------------- packets after CONNACK

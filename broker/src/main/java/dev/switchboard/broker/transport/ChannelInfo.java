@@ -16,7 +16,11 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * chain a TLS listener verified.
  */
 public final class ChannelInfo {
-  /** The listener's name, set when the channel is initialised. */
+  /**
+   * The listener's name: an attribute of the listening channel, which its connections read through
+   * {@link Channel#parent()} (an attribute of each connection would cost 48 bytes each), or of a
+   * connection without a parent (tests).
+   */
   public static final AttributeKey<String> LISTENER = AttributeKey.valueOf("sb.listener");
 
   /** The client's address as a PROXY protocol header gave it; absent without one. */
@@ -26,13 +30,19 @@ public final class ChannelInfo {
   private ChannelInfo() {}
 
   public static String listener(Channel channel) {
-    String name = channel.attr(LISTENER).get();
+    // hasAttr, not attr(...).get(): attr makes the attribute (and the channel's table of them)
+    String name = channel.hasAttr(LISTENER) ? channel.attr(LISTENER).get() : null;
+    Channel server = channel.parent();
+    if (name == null && server != null && server.hasAttr(LISTENER)) {
+      name = server.attr(LISTENER).get();
+    }
     return name == null ? "mqtt" : name;
   }
 
   /** The client's address: the one a PROXY header named, or the peer's. */
   public static SocketAddress remoteAddress(Channel channel) {
-    SocketAddress proxied = channel.attr(CLIENT_ADDRESS).get();
+    SocketAddress proxied =
+        channel.hasAttr(CLIENT_ADDRESS) ? channel.attr(CLIENT_ADDRESS).get() : null;
     return proxied != null ? proxied : channel.remoteAddress();
   }
 

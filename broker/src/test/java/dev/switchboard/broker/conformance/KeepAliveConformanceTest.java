@@ -12,6 +12,7 @@ import dev.switchboard.mqtt.packet.PingResp;
 import dev.switchboard.mqtt.packet.Publish;
 import dev.switchboard.mqtt.packet.Will;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,34 @@ class KeepAliveConformanceTest extends ConformanceBase {
     assertThat(c.isOpen()).isTrue();
     c.send(PingReq.INSTANCE);
     c.expect(PingResp.class);
+  }
+
+  @Test
+  @DisplayName(
+      "[MQTT-3.1.2-22] (5.0) among many connections each keeps its own clock: every silent one is"
+          + " closed, every talking one kept (one sweep per loop checks them all)")
+  void manyConnectionsEachOnItsOwnClock() throws InterruptedException {
+    List<RawClient> silent = new ArrayList<>();
+    List<RawClient> talking = new ArrayList<>();
+    for (int i = 0; i < 8; i++) { // interleaved: closing a silent one moves a talking one
+      silent.add(connectWithKeepAlive(V5, "quiet" + i, 1, null));
+      talking.add(connectWithKeepAlive(V5, "chatty" + i, 1, null));
+    }
+    for (int round = 0; round < 5; round++) {
+      Thread.sleep(400); // 2 s in all, past the 1.5 s a silent client gets
+      for (RawClient c : talking) {
+        c.send(PingReq.INSTANCE);
+        c.expect(PingResp.class);
+      }
+    }
+    for (RawClient c : silent) {
+      expectClosedWith(c, V5, ReasonCode.KEEP_ALIVE_TIMEOUT);
+    }
+    for (RawClient c : talking) {
+      assertThat(c.isOpen()).isTrue();
+      c.send(PingReq.INSTANCE);
+      c.expect(PingResp.class);
+    }
   }
 
   @BothVersions
