@@ -39,8 +39,6 @@ public final class MqttDecoder extends ByteToMessageDecoder {
   private static final byte[] MQISDP = "MQIsdp".getBytes(StandardCharsets.US_ASCII);
 
   private final boolean serverSide;
-  private final PacketReader reader = new PacketReader();
-  private final PacketBodies bodies;
   private volatile int maxPacketSize;
   private final int maxConnectSize;
   private volatile MqttVersion version;
@@ -76,7 +74,6 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       throw new IllegalArgumentException("maxConnectSize must be at least 2: " + maxConnectSize);
     }
     this.serverSide = serverSide;
-    this.bodies = new PacketBodies(reader, serverSide);
     this.bytesRead = bytesRead;
     this.maxConnectSize = maxConnectSize;
     setMaxPacketSize(maxPacketSize);
@@ -125,8 +122,9 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
+    PacketBodies bodies = PacketBodies.forThread(serverSide);
     try {
-      MqttPacket packet = decodePacket(in);
+      MqttPacket packet = decodePacket(in, bodies);
       if (packet != null) {
         out.add(packet);
       }
@@ -135,12 +133,12 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       out.add(new DecodeError(e.reasonCode(), e.getMessage(), version, decodingConnect));
     } finally {
-      reader.clear();
+      bodies.reader().clear();
     }
   }
 
   /** One packet, or null when more bytes are needed. */
-  private MqttPacket decodePacket(ByteBuf in) {
+  private MqttPacket decodePacket(ByteBuf in, PacketBodies bodies) {
     int readable = in.readableBytes();
     if (readable == 0) {
       return null;
@@ -193,8 +191,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
       return null;
     }
 
-    reader.reset(in, bodyStart, start + packetSize);
-    MqttPacket packet = decodeBody(type, header & 0x0F);
+    bodies.reader().reset(in, bodyStart, start + packetSize);
+    MqttPacket packet =
+        type == PacketType.CONNECT
+            ? decodeConnect(bodies.reader())
+            : bodies.decode(type, header & 0x0F, version);
     in.readerIndex(start + packetSize);
     return packet;
   }
@@ -322,15 +323,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     return null;
   }
 
-  private MqttPacket decodeBody(PacketType type, int flags) {
-    return type == PacketType.CONNECT ? decodeConnect() : bodies.decode(type, flags, version);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // CONNECT (3.1.1 section 3.1, 5.0 section 3.1)
-
-  private Connect decodeConnect() {
-    PacketReader r = reader;
+  private Connect decodeConnect(PacketReader r) {
     int nameLength = r.readUnsignedShort("Protocol Name");
     // Compared as bytes: a field with two legal values needs no String.
     boolean mqtt = r.nextBytesEqual(nameLength, MQTT);
