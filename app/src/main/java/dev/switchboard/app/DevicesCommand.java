@@ -543,7 +543,7 @@ public final class DevicesCommand implements Callable<Integer> {
           names = "--filter",
           required = true,
           paramLabel = "FILTER",
-          description = "Topic filter; %c is the client id, %u the user name.")
+          description = "Topic filter; %%c is the client id, %%u the user name.")
       String filter;
 
       @Option(

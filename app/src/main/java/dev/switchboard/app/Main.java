@@ -35,7 +35,11 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand(
-        "bench", new BenchCommand(SwitchboardProcess.launcher(), HiveMqProcess.launcher()));
+        "bench",
+        new BenchCommand(
+            SwitchboardProcess.launcher(),
+            SwitchboardProcess.defaultSetupLauncher(),
+            HiveMqProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("pub", new PubCommand());

@@ -5,6 +5,7 @@ import dev.switchboard.bench.compare.CommandLauncher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +34,8 @@ final class SwitchboardProcess {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  static BrokerLauncher launcher() {
+  /** The java command line that runs this distribution's {@link Main}, arguments to follow. */
+  static List<String> command() {
     String java = java();
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -43,25 +45,39 @@ final class SwitchboardProcess {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
+    return command;
+  }
+
+  /**
+   * Switchboard as {@code switchboard start} sets it up on a fresh data directory (registry on,
+   * anonymous clients refused, the strict store, $SYS on), with a device for the generator: {@code
+   * bench compare --setup default}.
+   */
+  static BrokerLauncher defaultSetupLauncher() {
+    return new DefaultSetupLauncher(command(), queueLimits());
+  }
+
+  /** The bounds every broker compare starts gets (BrokerLauncher's shared settings). */
+  static Map<String, String> queueLimits() {
+    return Map.of(
+        "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT),
+        "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
+            Integer.toString(BrokerLauncher.MAX_QUEUED_MESSAGES),
+        "SWITCHBOARD_LIMITS_MAX__QUEUED__BYTES", Long.toString(BrokerLauncher.MAX_QUEUED_BYTES));
+  }
+
+  static BrokerLauncher launcher() {
     // $SYS off, no store, anonymous clients on plain TCP only, as in the mosquitto configuration
     // compare writes (sys_interval 0, persistence false, one listener, allow_anonymous true).
-    return new CommandLauncher(
-        "switchboard",
-        command,
-        Map.ofEntries(
-            Map.entry("SWITCHBOARD_SYS_INTERVAL", "0"),
-            Map.entry("SWITCHBOARD_STORE_DURABILITY", "none"),
-            Map.entry("SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true"),
-            Map.entry("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off"),
-            Map.entry("SWITCHBOARD_LISTENERS_WS_PORT", "off"),
-            Map.entry("SWITCHBOARD_LISTENERS_WSS_PORT", "off"),
-            Map.entry(
-                "SWITCHBOARD_LIMITS_MAX__INFLIGHT", Integer.toString(BrokerLauncher.MAX_INFLIGHT)),
-            Map.entry(
-                "SWITCHBOARD_LIMITS_MAX__QUEUED__MESSAGES",
-                Integer.toString(BrokerLauncher.MAX_QUEUED_MESSAGES)),
-            Map.entry(
-                "SWITCHBOARD_LIMITS_MAX__QUEUED__BYTES",
-                Long.toString(BrokerLauncher.MAX_QUEUED_BYTES))));
+    Map<String, String> env = new HashMap<>(queueLimits());
+    env.putAll(
+        Map.of(
+            "SWITCHBOARD_SYS_INTERVAL", "0",
+            "SWITCHBOARD_STORE_DURABILITY", "none",
+            "SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true",
+            "SWITCHBOARD_LISTENERS_MQTTS_PORT", "off",
+            "SWITCHBOARD_LISTENERS_WS_PORT", "off",
+            "SWITCHBOARD_LISTENERS_WSS_PORT", "off"));
+    return new CommandLauncher("switchboard", command(), env);
   }
 }

@@ -52,4 +52,9 @@ public record ClientOptions(
     return new ClientOptions(
         username, password, version, clientIdPrefix, keepAlive, sources, insecure, caFile);
   }
+
+  public ClientOptions withCredentials(String username, String password) {
+    return new ClientOptions(
+        username, password, version, clientIdPrefix, keepAlive, sourceAddresses, insecure, caFile);
+  }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     })
 public final class BenchCommand implements Runnable {
   private final BrokerLauncher switchboard;
+  private final BrokerLauncher switchboardDefaultSetup;
   private final BrokerLauncher hivemq;
 
   /**
@@ -34,12 +35,29 @@ public final class BenchCommand implements Runnable {
    * @param hivemq how {@code compare --peer hivemq} starts HiveMQ CE (null: it cannot)
    */
   public BenchCommand(BrokerLauncher switchboard, BrokerLauncher hivemq) {
+    this(switchboard, null, hivemq);
+  }
+
+  /**
+   * @param switchboard how {@code compare} starts Switchboard set up as the peers are (null: it
+   *     cannot)
+   * @param switchboardDefaultSetup how {@code compare --setup default} starts it as {@code
+   *     switchboard start} sets it up (null: it cannot)
+   * @param hivemq how {@code compare --peer hivemq} starts HiveMQ CE (null: it cannot)
+   */
+  public BenchCommand(
+      BrokerLauncher switchboard, BrokerLauncher switchboardDefaultSetup, BrokerLauncher hivemq) {
     this.switchboard = switchboard;
+    this.switchboardDefaultSetup = switchboardDefaultSetup;
     this.hivemq = hivemq;
   }
 
   BrokerLauncher switchboard() {
     return switchboard;
+  }
+
+  BrokerLauncher switchboardDefaultSetup() {
+    return switchboardDefaultSetup;
   }
 
   BrokerLauncher hivemq() {

@@ -107,6 +107,13 @@ final class CompareCommand implements Callable<Integer> {
           "Where the brokers' configurations and logs go (default: a temporary directory, removed afterwards).")
   Path workDir;
 
+  @Option(
+      names = "--setup",
+      paramLabel = "bench|default",
+      description =
+          "How Switchboard is set up: bench (default) as the peers are, anonymous clients, no store, no $SYS; or default, as a fresh 'switchboard start' sets it up: every client logs in with a device's password (the registry, Argon2id), an access rule is checked on every publish and subscribe, the store is strict, $SYS is on.")
+  String setup = "bench";
+
   @Mixin GeneratorOptions generator;
 
   @Override
@@ -144,9 +151,18 @@ final class CompareCommand implements Callable<Integer> {
         }
       }
     }
-    BrokerLauncher switchboard = parent.switchboard();
+    BrokerLauncher switchboard;
+    switch (setup.strip().toLowerCase(Locale.ROOT)) {
+      case "bench" -> switchboard = parent.switchboard();
+      case "default" -> switchboard = parent.switchboardDefaultSetup();
+      default -> {
+        err.println("switchboard bench compare: unknown --setup '" + setup + "' (bench, default)");
+        return RunCommandBase.EXIT_USAGE;
+      }
+    }
     if (switchboard == null) {
-      err.println("switchboard bench compare: this build cannot start Switchboard");
+      err.println(
+          "switchboard bench compare: this build cannot start Switchboard with --setup " + setup);
       return RunCommandBase.EXIT_USAGE;
     }
     brokers.add(switchboard);

@@ -1,5 +1,6 @@
 package dev.switchboard.bench.compare;
 
+import dev.switchboard.bench.ClientOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,6 +12,15 @@ public interface BrokerLauncher {
 
   /** Starts the broker on {@code port}, working in {@code dir}, and waits until it listens. */
   BrokerProcess start(int port, Path dir) throws IOException, InterruptedException;
+
+  /**
+   * What the generator's clients need to be let in by this broker: {@code base} as it is for a
+   * broker that lets anonymous clients in; with the credentials of the account it set up for one
+   * that does not.
+   */
+  default ClientOptions clientOptions(ClientOptions base) {
+    return base;
+  }
 
   /** The settings both brokers get, so that they are compared on equal terms. */
   int MAX_INFLIGHT = 128;

@@ -203,7 +203,7 @@ public final class CompareRunner {
         progress.println("warming up the generator against " + broker.name() + " (not recorded)");
       }
       try (BrokerProcess p = start(broker, workDir.resolve("000-warmup-" + broker.name()))) {
-        runUnrecorded(p, StandardScenarios.generatorWarmup(), "w-");
+        runUnrecorded(p, StandardScenarios.generatorWarmup(), "w-", broker.clientOptions(client));
         return;
       } catch (BrokerFailure e) {
         if (broker == measured) {
@@ -232,9 +232,10 @@ public final class CompareRunner {
             p,
             StandardScenarios.connectionWarmup(entry.scenario().idle()),
             "cw" + runNumber + "-",
-            stormClient());
+            broker.clientOptions(stormClient()));
       }
-      ClientOptions options = entry.kind() == Kind.CONNECTIONS ? stormClient() : client;
+      ClientOptions options =
+          broker.clientOptions(entry.kind() == Kind.CONNECTIONS ? stormClient() : client);
       ScenarioRunner runner =
           new ScenarioRunner(
               Endpoint.tcp("127.0.0.1", p.port()),
@@ -346,11 +347,6 @@ public final class CompareRunner {
 
   /** Loopback source addresses of a connection storm: 127.0.0.1 to 127.0.0.8. */
   private static final int STORM_SOURCES = 8;
-
-  private void runUnrecorded(BrokerProcess p, Scenario scenario, String prefix)
-      throws IOException, InterruptedException {
-    runUnrecorded(p, scenario, prefix, client);
-  }
 
   private void runUnrecorded(
       BrokerProcess p, Scenario scenario, String prefix, ClientOptions options)

@@ -1,0 +1,159 @@
+package dev.switchboard.app;
+
+import dev.switchboard.bench.ClientOptions;
+import dev.switchboard.bench.compare.BrokerLauncher;
+import dev.switchboard.bench.compare.BrokerProcess;
+import dev.switchboard.bench.compare.CommandLauncher;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Switchboard for {@code bench compare --setup default}: as {@code switchboard start} sets it up on
+ * a fresh data directory, not as the peers are. Clients are let in only by a device's password
+ * (Argon2id, the registry), an access rule is evaluated on every PUBLISH and SUBSCRIBE, the store
+ * is strict and $SYS is published. Only the TLS and WebSocket listeners are off (the scenarios use
+ * plain TCP) and the queue bounds are the ones every broker compare starts gets.
+ *
+ * <p>Before the broker starts, a device {@value #DEVICE} (any client id: an app account, as the
+ * generator's clients have ids of their own) with a password drawn at random, and a rule allowing
+ * it {@code bench/#}, are added with {@code switchboard devices}. Once it listens, one login with
+ * that password stands for the device having logged in before the run: the registry's cache of
+ * recent successful checks then spares the others the 40 ms Argon2id hash, as it does for a fleet
+ * that reconnects, and the login throttle sees no checks piling up from one address.
+ */
+final class DefaultSetupLauncher implements BrokerLauncher {
+  static final String DEVICE = "bench";
+
+  private final CommandLauncher start;
+  private final String password = HexFormat.of().formatHex(SecureRandom.getSeed(12));
+
+  DefaultSetupLauncher(List<String> command, Map<String, String> limits) {
+    Map<String, String> env = new HashMap<>(limits);
+    env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
+    env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
+    env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
+    this.start = new CommandLauncher("switchboard-default", command, env);
+  }
+
+  @Override
+  public String name() {
+    return start.name();
+  }
+
+  @Override
+  public ClientOptions clientOptions(ClientOptions base) {
+    return base.withCredentials(DEVICE, password);
+  }
+
+  @Override
+  public BrokerProcess start(int port, Path dir) throws IOException, InterruptedException {
+    Path data = dir.resolve("data"); // where CommandLauncher points the broker
+    devices(data, "add", DEVICE, "--password", password, "--strict-client-id=false");
+    devices(
+        data,
+        "rules",
+        "add",
+        "--device",
+        DEVICE,
+        "--filter",
+        "bench/#",
+        "--action",
+        "allow",
+        "--label",
+        "bench compare --setup default");
+    BrokerProcess p = start.start(port, dir);
+    try {
+      logInOnce(port);
+    } catch (IOException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  /** {@code switchboard devices ARGS --data-dir DATA}, in this JVM; its output if it fails. */
+  private static void devices(Path data, String... args) throws IOException {
+    StringWriter said = new StringWriter();
+    CommandLine cli = new CommandLine(new DevicesCommand());
+    cli.setOut(new PrintWriter(said));
+    cli.setErr(new PrintWriter(said));
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = data.toString();
+    int code = cli.execute(all);
+    if (code != 0) {
+      throw new IOException(
+          "cannot set up the bench device (switchboard devices "
+              + args[0]
+              + "): "
+              + said.toString().strip());
+    }
+  }
+
+  /** One MQTT 3.1.1 login as the device, then DISCONNECT; throws unless CONNACK accepts it. */
+  private void logInOnce(int port) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(connect("bench-setup", DEVICE, password));
+      out.flush();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      byte[] connAck = new byte[4];
+      in.readFully(connAck);
+      if (connAck[0] != 0x20 || connAck[3] != 0) {
+        throw new IOException(
+            "the broker refused the bench device's login: CONNACK "
+                + HexFormat.of().formatHex(connAck));
+      }
+      out.write(new byte[] {(byte) 0xE0, 0});
+      out.flush();
+    }
+  }
+
+  /** A CONNECT of MQTT 3.1.1 with a clean session, a user name and a password. */
+  static byte[] connect(String clientId, String username, String password) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    writeString(body, "MQTT");
+    body.write(4); // protocol level: 3.1.1
+    body.write(0xC2); // user name, password, clean session
+    body.write(0);
+    body.write(60); // keep alive
+    writeString(body, clientId);
+    writeString(body, username);
+    writeString(body, password);
+    ByteArrayOutputStream packet = new ByteArrayOutputStream();
+    packet.write(0x10);
+    int length = body.size(); // under 128 for the names used here, but encoded in full
+    do {
+      int digit = length % 128;
+      length /= 128;
+      packet.write(length > 0 ? digit | 0x80 : digit);
+    } while (length > 0);
+    packet.writeBytes(body.toByteArray());
+    return packet.toByteArray();
+  }
+
+  private static void writeString(ByteArrayOutputStream out, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.write(b.length >>> 8);
+    out.write(b.length & 0xFF);
+    out.writeBytes(b);
+  }
+}
