@@ -5,6 +5,7 @@ import dev.switchboard.broker.connection.ConnectionFlows;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ChannelInfo;
+import dev.switchboard.broker.transport.CompactReadAllocator;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ListenerTransport;
 import dev.switchboard.broker.transport.PreAuthBudget;
@@ -80,6 +81,7 @@ final class Listeners {
         ListenerTransport.of(
             listener, tls, metrics, config.maxPacketSize(), config.connectTimeout());
     LongConsumer countReceived = metrics.bytesReceived::add; // one for all its connections
+    CompactReadAllocator readSizes = new CompactReadAllocator(16); // one for all its connections
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -89,6 +91,7 @@ final class Listeners {
             .attr(ChannelInfo.LISTENER, name) // on the listening channel, read through parent()
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(64 * 1024, 256 * 1024))
