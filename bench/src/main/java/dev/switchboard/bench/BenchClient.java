@@ -41,8 +41,6 @@ public final class BenchClient extends ByteToMessageDecoder {
     void lost(BenchClient client, String why);
   }
 
-  private static final int MAX_BATCH_BYTES = 64 * 1024;
-  private static final int MAX_BATCH_MESSAGES = 256;
   private static final long CONNACK_TIMEOUT_SECONDS = 30;
 
   private enum State {
@@ -60,13 +58,10 @@ public final class BenchClient extends ByteToMessageDecoder {
   private final Stats stats;
   private final Listener listener;
   private final List<Subscription> subscriptions;
-  private final PublishTemplate template;
-
-  /** Messages per second for a rated publisher; 0 for as fast as the connection takes them. */
-  private final double rate;
-
-  private final int window;
   private final boolean webSocket;
+
+  /** What it publishes and how fast; null for a client that does not publish. */
+  private final PublishPump pump;
 
   /** Set when the handler joins its pipeline; null for a client whose connect never started. */
   private volatile ChannelHandlerContext ctx;
@@ -82,23 +77,9 @@ public final class BenchClient extends ByteToMessageDecoder {
   /** Counted in {@link Stats#open}. */
   private boolean counted;
 
-  // Publisher state.
-  private boolean publishing;
-  private long publishStartNanos;
-  private long sentHere;
-
-  /** {@link #sentHere} as other threads see it, updated once per batch. */
-  private volatile long sentCount;
-
-  private int inflight;
-  private int nextPacketId;
-  private final Runnable pumpTask = this::pump;
-  private boolean pumpScheduled;
-
   // Per read burst.
   private ByteBuf acks;
   private long receivedInBurst;
-  private boolean windowOpened;
   private boolean persistentSession;
 
   /**
@@ -124,10 +105,8 @@ public final class BenchClient extends ByteToMessageDecoder {
     this.stats = stats;
     this.listener = listener;
     this.subscriptions = List.copyOf(subscriptions);
-    this.template = template;
-    this.rate = rate;
-    this.window = Math.max(1, window);
     this.webSocket = webSocket;
+    this.pump = template == null ? null : new PublishPump(this, template, stats, rate, window);
   }
 
   /** Connect with a session the broker keeps (clean session 0; 5.0: expiry one hour). */
@@ -145,7 +124,7 @@ public final class BenchClient extends ByteToMessageDecoder {
   }
 
   public boolean isPublisher() {
-    return template != null;
+    return pump != null;
   }
 
   /** CONNACK accepted (and SUBACK granted) and still connected. */
@@ -155,11 +134,11 @@ public final class BenchClient extends ByteToMessageDecoder {
 
   /** Messages this publisher has sent. */
   public long sentCount() {
-    return sentCount;
+    return pump == null ? 0 : pump.sentCount();
   }
 
   public boolean isRated() {
-    return rate > 0;
+    return pump != null && pump.isRated();
   }
 
   public io.netty.channel.EventLoop eventLoop() {
@@ -183,6 +162,9 @@ public final class BenchClient extends ByteToMessageDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (pump != null) {
+      pump.attach(ctx);
+    }
     if (closeRequested) {
       closeNow();
     }
@@ -389,11 +371,8 @@ public final class BenchClient extends ByteToMessageDecoder {
   }
 
   private void onAcknowledged() {
-    if (inflight > 0) {
-      if (inflight == window) {
-        windowOpened = true;
-      }
-      inflight--;
+    if (pump != null) {
+      pump.acknowledged();
     }
   }
 
@@ -416,19 +395,16 @@ public final class BenchClient extends ByteToMessageDecoder {
       acks = null;
       ctx.writeAndFlush(out, ctx.voidPromise());
     }
-    if (windowOpened) {
-      windowOpened = false;
-      if (publishing && !isRated()) {
-        pump();
-      }
+    if (pump != null) {
+      pump.readComplete();
     }
     super.channelReadComplete(ctx);
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (ctx.channel().isWritable() && publishing && !isRated()) {
-      schedulePump();
+    if (ctx.channel().isWritable() && pump != null) {
+      pump.writable();
     }
     super.channelWritabilityChanged(ctx);
   }
@@ -438,94 +414,24 @@ public final class BenchClient extends ByteToMessageDecoder {
     ctx.executor()
         .execute(
             () -> {
-              if (state != State.READY || template == null) {
-                return;
-              }
-              publishing = true;
-              publishStartNanos = startNanos;
-              sentHere = 0;
-              if (!isRated()) {
-                pump();
+              if (state == State.READY && pump != null) {
+                pump.start(startNanos);
               }
             });
   }
 
   /** Stops publishing (call on any thread); messages in flight are still acknowledged. */
   public void stopPublishing() {
-    ctx.executor().execute(() -> publishing = false);
+    if (pump != null) {
+      ctx.executor().execute(pump::stop);
+    }
   }
 
   /** For a rated publisher, called by its loop's ticker: sends what is due by now. */
   void tick(long nowNanos) {
-    if (!publishing) {
-      return;
+    if (pump != null) {
+      pump.tick(nowNanos);
     }
-    long due = (long) ((nowNanos - publishStartNanos) * rate / 1e9) - sentHere;
-    if (due > 0) {
-      send((int) Math.min(due, 1000));
-    }
-  }
-
-  private void schedulePump() {
-    if (!pumpScheduled) {
-      pumpScheduled = true;
-      ctx.executor().execute(pumpTask);
-    }
-  }
-
-  private void pump() {
-    pumpScheduled = false;
-    if (!publishing || state != State.READY) {
-      return;
-    }
-    int sent = send(MAX_BATCH_MESSAGES);
-    if (sent == MAX_BATCH_MESSAGES && ctx.channel().isWritable()) {
-      // Let the loop's other channels and its I/O run before the next batch.
-      schedulePump();
-    }
-  }
-
-  /**
-   * Writes up to {@code max} messages while the connection and the window allow; returns how many.
-   */
-  private int send(int max) {
-    if (state != State.READY) {
-      return 0;
-    }
-    int qos = template.qos();
-    int size = template.encodedSize();
-    int n = 0;
-    ByteBuf batch = null;
-    boolean wrote = false;
-    while (n < max && ctx.channel().isWritable() && (qos == 0 || inflight < window)) {
-      if (batch == null) {
-        int messages = Math.min(max - n, Math.max(1, MAX_BATCH_BYTES / size));
-        batch = ctx.alloc().ioBuffer(messages * size);
-      }
-      int packetId = 0;
-      if (qos > 0) {
-        packetId = nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
-        inflight++;
-      }
-      template.writeTo(batch, packetId, System.nanoTime());
-      n++;
-      if (batch.writableBytes() < size) {
-        ctx.write(batch, ctx.voidPromise());
-        batch = null;
-        wrote = true;
-      }
-    }
-    if (batch != null) {
-      ctx.write(batch, ctx.voidPromise());
-      wrote = true;
-    }
-    if (wrote) {
-      ctx.flush();
-      sentHere += n;
-      sentCount += n;
-      stats.sent.add(n);
-    }
-    return n;
   }
 
   private void ping() {
@@ -553,7 +459,9 @@ public final class BenchClient extends ByteToMessageDecoder {
     }
     boolean connected = state == State.READY || state == State.SUBSCRIBING;
     state = State.CLOSING;
-    publishing = false;
+    if (pump != null) {
+      pump.stop();
+    }
     cancelTimers();
     if (connected && ctx.channel().isActive()) {
       ByteBuf d = MqttCodec.encode(ctx.alloc(), Disconnect.NORMAL, options.version());
