@@ -258,8 +258,13 @@ final class ConnectFlow {
     if (c.keepAlive > 0) {
       c.startKeepAlive();
     }
-    log.debug(
-        "{}: connected ({}, session present {})", c.describe(), c.writer.version(), sessionPresent);
+    if (log.isDebugEnabled()) { // describe() builds a string: not on every connect for nothing
+      log.debug(
+          "{}: connected ({}, session present {})",
+          c.describe(),
+          c.writer.version(),
+          sessionPresent);
+    }
   }
 
   /**

@@ -91,7 +91,9 @@ final class PublishFlow {
     }
     if (!isSystemTopic(topic) && !context.authorizer().canPublish(c.identity, topic)) {
       metrics.publishDenied.increment();
-      log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), LogSafe.text(topic));
+      if (log.isDebugEnabled()) {
+        log.debug("{}: PUBLISH to '{}' not authorized", c.describe(), LogSafe.text(topic));
+      }
       refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
       return;
     }

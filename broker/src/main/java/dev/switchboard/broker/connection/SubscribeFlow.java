@@ -92,7 +92,9 @@ final class SubscribeFlow {
       }
       if (!context.authorizer().canSubscribe(c.identity, key)) {
         metrics.subscribeDenied.increment();
-        log.debug("{}: SUBSCRIBE to '{}' not authorized", c.describe(), LogSafe.text(key));
+        if (log.isDebugEnabled()) {
+          log.debug("{}: SUBSCRIBE to '{}' not authorized", c.describe(), LogSafe.text(key));
+        }
         codes.add(v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE);
         continue;
       }

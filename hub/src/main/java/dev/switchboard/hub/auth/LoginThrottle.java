@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Slows down password guessing, so that a guesser slows only themselves.
@@ -209,15 +210,22 @@ public final class LoginThrottle {
   public LoginThrottle(Settings settings, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.pairs = keys(settings.perUserAtAddress());
-    this.addresses = keys(settings.perAddress());
-    this.usernames = keys(settings.perUsername());
+    this.pairs =
+        keys(
+            settings.perUserAtAddress(),
+            k -> "user '" + k.username() + "' from address " + k.address());
+    this.addresses = keys(settings.perAddress(), k -> "address " + k);
+    this.usernames = keys(settings.perUsername(), k -> "user '" + k + "'");
     this.known = new KnownAddresses(settings.knownAddressTtl(), settings.maxTrackedKeys());
   }
 
-  private <K> ThrottleKeys<K> keys(Limit limit) {
+  private <K> ThrottleKeys<K> keys(Limit limit, Function<K, String> describe) {
     return new ThrottleKeys<>(
-        limit, settings.initialBackoff(), settings.maxBackoff(), settings.maxTrackedKeys());
+        limit,
+        settings.initialBackoff(),
+        settings.maxBackoff(),
+        settings.maxTrackedKeys(),
+        describe);
   }
 
   /**
@@ -247,17 +255,13 @@ public final class LoginThrottle {
   private Block refusal(String address, String username, boolean knownAddress, long now) {
     Block block = null;
     if (username != null && address != null) {
-      block =
-          pairs.refusal(
-              new UserAtAddress(username, address),
-              now,
-              "user '" + username + "' from address " + address);
+      block = pairs.refusal(new UserAtAddress(username, address), now);
     }
     if (block == null && address != null) {
-      block = addresses.refusal(address, now, "address " + address);
+      block = addresses.refusal(address, now);
     }
     if (block == null && username != null && !knownAddress) {
-      block = usernames.refusal(username, now, "user '" + username + "'");
+      block = usernames.refusal(username, now);
     }
     return block;
   }

@@ -2,6 +2,7 @@ package dev.switchboard.hub.auth;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.function.Function;
 
 /**
  * The failures, blocks and attempts under way of one kind of key of the {@link LoginThrottle} (a
@@ -18,17 +19,26 @@ final class ThrottleKeys<K> {
   private final long initialBackoffMillis;
   private final long maxBackoffMillis;
   private final int maxKeys;
+
+  /** What a refusal says the key is; made only for a refusal, never on the way of a login. */
+  private final Function<K, String> describe;
+
   // ordered by last activity (a failure, or a check begun), oldest first: the first is the one to
   // forget when full
   private final LinkedHashMap<K, Tracker> trackers = new LinkedHashMap<>();
 
   ThrottleKeys(
-      LoginThrottle.Limit limit, Duration initialBackoff, Duration maxBackoff, int maxKeys) {
+      LoginThrottle.Limit limit,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      int maxKeys,
+      Function<K, String> describe) {
     this.maxFailures = limit.maxFailures();
     this.windowMillis = limit.window().toMillis();
     this.initialBackoffMillis = initialBackoff.toMillis();
     this.maxBackoffMillis = maxBackoff.toMillis();
     this.maxKeys = maxKeys;
+    this.describe = describe;
   }
 
   /**
@@ -39,14 +49,14 @@ final class ThrottleKeys<K> {
    *
    * @return null when the attempt may go ahead
    */
-  LoginThrottle.Block refusal(K key, long now, String subject) {
+  LoginThrottle.Block refusal(K key, long now) {
     Tracker t = trackers.get(key);
     if (t == null) {
       return null;
     }
     if (now < t.blockedUntil) {
       return new LoginThrottle.Block(
-          subject, t.failuresAtBlock, 0, Duration.ofMillis(t.blockedUntil - now));
+          describe.apply(key), t.failuresAtBlock, 0, Duration.ofMillis(t.blockedUntil - now));
     }
     if (t.idle(now, windowMillis)) {
       trackers.remove(key);
@@ -55,7 +65,7 @@ final class ThrottleKeys<K> {
     int recent = t.recent(now, windowMillis);
     int allowed = recent >= maxFailures ? 1 : maxFailures - recent;
     if (t.underWay >= allowed) {
-      return new LoginThrottle.Block(subject, recent, t.underWay, Duration.ZERO);
+      return new LoginThrottle.Block(describe.apply(key), recent, t.underWay, Duration.ZERO);
     }
     return null;
   }
