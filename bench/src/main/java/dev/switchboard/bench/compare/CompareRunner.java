@@ -9,8 +9,6 @@ import dev.switchboard.bench.compare.StandardScenarios.Entry;
 import dev.switchboard.bench.compare.StandardScenarios.Kind;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -320,33 +318,9 @@ public final class CompareRunner {
     }
   }
 
-  /**
-   * The client options of a connection storm: unless the user chose source addresses, the
-   * connections come from {@link #STORM_SOURCES} loopback addresses in turn. Linux's {@code
-   * connect()} takes the first free port of one parity for a (source, destination) pair, and once
-   * half of the ephemeral range is taken for that pair (14,116 of 28,232 ports by default, closed
-   * connections in TIME_WAIT included) it searches the whole half for every further connection: the
-   * generator, not the broker, then sets the rate (measured: about 8,000 connects/s falling to
-   * about 1,200/s after 14,000 connections, with the broker's loops idle). Every broker gets the
-   * same spread.
-   */
   private ClientOptions stormClient() {
-    if (!client.sourceAddresses().isEmpty()) {
-      return client;
-    }
-    List<InetAddress> sources = new ArrayList<>();
-    for (int i = 1; i <= STORM_SOURCES; i++) {
-      try {
-        sources.add(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i}));
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException(e); // four bytes are always an address
-      }
-    }
-    return client.withSourceAddresses(sources);
+    return StandardScenarios.stormClient(client);
   }
-
-  /** Loopback source addresses of a connection storm: 127.0.0.1 to 127.0.0.8. */
-  private static final int STORM_SOURCES = 8;
 
   private void runUnrecorded(
       BrokerProcess p, Scenario scenario, String prefix, ClientOptions options)
