@@ -29,6 +29,7 @@ public final class Main implements Runnable {
   public static final int EXIT_CONFIG = 2;
 
   public static void main(String[] args) {
+    NettyDefaults.apply();
     System.exit(commandLine().execute(args));
   }
 

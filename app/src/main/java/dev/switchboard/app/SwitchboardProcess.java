@@ -22,7 +22,8 @@ final class SwitchboardProcess {
    */
   static final String DEFAULT_JAVA_OPTS =
       "-XX:+UseG1GC -Xmn32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
-          + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
+          + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "")
+          + (Runtime.version().feature() >= 23 ? " --sun-misc-unsafe-memory-access=allow" : "");
 
   private SwitchboardProcess() {}
 

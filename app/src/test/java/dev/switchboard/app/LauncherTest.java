@@ -75,7 +75,8 @@ class LauncherTest {
   }
 
   @Test
-  void compactObjectHeadersAreOnByDefaultFromJdk25AndLeftToJavaOptsOtherwise() throws Exception {
+  void compactHeadersAndNettysUnsafeAreOnByDefaultOnJdksThatHaveThemAndLeftToJavaOptsOtherwise()
+      throws Exception {
     Run defaults = printCommand(Map.of());
     assertThat(defaults.exitCode()).as(defaults.stderr()).isZero();
     if (Runtime.version().feature() >= 25) {
@@ -84,10 +85,20 @@ class LauncherTest {
       // JDK 21 to 24 do not know it as a product option and would refuse to start
       assertThat(defaults.command()).doesNotContain("-XX:+UseCompactObjectHeaders");
     }
+    if (Runtime.version().feature() >= 23) {
+      // Netty's direct buffers as on JDK 21; JDK 21 and 22 do not know the option
+      assertThat(defaults.command()).contains("--sun-misc-unsafe-memory-access=allow");
+    } else {
+      assertThat(defaults.command()).doesNotContain("--sun-misc-unsafe-memory-access=allow");
+    }
     Run own = printCommand(Map.of("SWITCHBOARD_JAVA_OPTS", "-XX:+UseSerialGC"));
     assertThat(own.exitCode()).as(own.stderr()).isZero();
     assertThat(own.command()).contains("-XX:+UseSerialGC");
-    assertThat(own.command()).doesNotContain("-XX:+UseCompactObjectHeaders", "-XX:+UseG1GC");
+    assertThat(own.command())
+        .doesNotContain(
+            "-XX:+UseCompactObjectHeaders",
+            "-XX:+UseG1GC",
+            "--sun-misc-unsafe-memory-access=allow");
   }
 
   @Test
