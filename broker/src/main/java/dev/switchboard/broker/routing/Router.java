@@ -121,52 +121,56 @@ public final class Router {
     }
     MatchCollector matches = MatchCollector.collect(subscriptions, message.topic());
     int count = 0;
-    StoredMessage stored = null;
-    // Copies stored in the unit go to their sessions once the unit is appended (a session on this
-    // loop runs its delivery at once, and may append an update or a delete of its copy)
-    List<Runnable> afterAppend = null;
-    for (int i = 0, n = matches.size(); i < n; i++) {
-      Subscriber s = matches.session(i);
-      List<String> keys = matches.filterKeys(i);
-      long seq = 0;
-      if (message.qos() > 0 && s.isPersistent() && journal != null) {
-        stored = stored == null ? Stored.message(message) : stored;
-        seq = storeCopy(unit, s, stored, keys, false);
-      }
-      long storedAs = seq;
-      if (seq == 0 || unit == null) {
-        pressed(s.offer(message, keys, seq), s, pressure);
-      } else {
-        afterAppend = later(afterAppend);
-        afterAppend.add(() -> pressed(s.offer(message, keys, storedAs), s, pressure));
-      }
-      count++;
-    }
-    for (SubscriptionIndex.SharedGroup<Subscriber> g : matches.shared()) {
-      Subscriber member = SharedMembers.pick(g, null);
-      if (member != null) {
-        String key = g.filterKey();
+    try {
+      StoredMessage stored = null;
+      // Copies stored in the unit go to their sessions once the unit is appended (a session on this
+      // loop runs its delivery at once, and may append an update or a delete of its copy)
+      List<Runnable> afterAppend = null;
+      for (int i = 0, n = matches.size(); i < n; i++) {
+        Subscriber s = matches.session(i);
+        List<String> keys = matches.filterKeys(i);
         long seq = 0;
-        if (message.qos() > 0 && member.isPersistent() && journal != null) {
+        if (message.qos() > 0 && s.isPersistent() && journal != null) {
           stored = stored == null ? Stored.message(message) : stored;
-          seq = storeCopy(unit, member, stored, List.of(key), true);
+          seq = storeCopy(unit, s, stored, keys, false);
         }
         long storedAs = seq;
         if (seq == 0 || unit == null) {
-          pressed(member.offerShared(message, key, seq), member, pressure);
+          pressed(s.offer(message, keys, seq), s, pressure);
         } else {
           afterAppend = later(afterAppend);
-          afterAppend.add(
-              () -> pressed(member.offerShared(message, key, storedAs), member, pressure));
+          afterAppend.add(() -> pressed(s.offer(message, keys, storedAs), s, pressure));
         }
         count++;
       }
-    }
-    if (unit != null && journal != null) {
-      journal.appendAll(unit);
-    }
-    if (afterAppend != null) {
-      afterAppend.forEach(Runnable::run);
+      for (SubscriptionIndex.SharedGroup<Subscriber> g : matches.shared()) {
+        Subscriber member = SharedMembers.pick(g, null);
+        if (member != null) {
+          String key = g.filterKey();
+          long seq = 0;
+          if (message.qos() > 0 && member.isPersistent() && journal != null) {
+            stored = stored == null ? Stored.message(message) : stored;
+            seq = storeCopy(unit, member, stored, List.of(key), true);
+          }
+          long storedAs = seq;
+          if (seq == 0 || unit == null) {
+            pressed(member.offerShared(message, key, seq), member, pressure);
+          } else {
+            afterAppend = later(afterAppend);
+            afterAppend.add(
+                () -> pressed(member.offerShared(message, key, storedAs), member, pressure));
+          }
+          count++;
+        }
+      }
+      if (unit != null && journal != null) {
+        journal.appendAll(unit);
+      }
+      if (afterAppend != null) {
+        afterAppend.forEach(Runnable::run);
+      }
+    } finally {
+      matches.release();
     }
     if (toTargets) {
       for (RouteTarget t : targets) {
