@@ -61,12 +61,12 @@ public final class MqttClient implements AutoCloseable {
    * and how connections end ({@link TaskTimers}, {@link Disconnects}); the network side ({@link
    * ChannelOpener}, {@link ConnectionHandler}) reaches the task only through its {@link TaskInbox}.
    */
-  private MqttClient(MqttClientConfig config, MqttClientNetwork network) {
+  private MqttClient(MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop) {
     this.status = new ClientStatus(AppliedConfig.of(config));
     WriteGate writeGate = new WriteGate();
     this.channel = new ClientChannel(lock, new ChannelOpener(network, inbox, writeGate), writeGate);
     ClientEvents events = new ClientEvents(this, status);
-    this.dispatcher = new EventDispatcher(lock, status);
+    this.dispatcher = new EventDispatcher(lock, status, eventLoop);
     this.outbox = new OutboxFlow(lock, status, channel, book, events, dispatcher);
     Acknowledgements acks =
         new Acknowledgements(lock, status, channel, outbox, book, events, dispatcher);
@@ -118,7 +118,19 @@ public final class MqttClient implements AutoCloseable {
 
   /** A client on these network threads. */
   public static MqttClient init(MqttClientConfig config, MqttClientNetwork network) {
-    return new MqttClient(Objects.requireNonNull(config), Objects.requireNonNull(network));
+    return new MqttClient(Objects.requireNonNull(config), Objects.requireNonNull(network), null);
+  }
+
+  /**
+   * A client whose handlers are registered on, and whose events are dispatched through, {@code
+   * eventLoop}: a device's default event loop, as on the chip (see {@link MqttEventLoop}).
+   */
+  public static MqttClient init(
+      MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop) {
+    return new MqttClient(
+        Objects.requireNonNull(config),
+        Objects.requireNonNull(network),
+        Objects.requireNonNull(eventLoop));
   }
 
   // ------------------------------------------------------------------ events
@@ -201,7 +213,7 @@ public final class MqttClient implements AutoCloseable {
       if (!started) {
         throw new IllegalStateException("the client is not started");
       }
-      if (Thread.currentThread() == task) {
+      if (Thread.currentThread() == task || dispatcher.onLoopHandlerThread()) {
         throw new IllegalStateException("the client cannot be stopped from its own event handler");
       }
       ch = channel.current();
