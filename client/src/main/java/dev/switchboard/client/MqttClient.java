@@ -61,10 +61,12 @@ public final class MqttClient implements AutoCloseable {
    * and how connections end ({@link TaskTimers}, {@link Disconnects}); the network side ({@link
    * ChannelOpener}, {@link ConnectionHandler}) reaches the task only through its {@link TaskInbox}.
    */
-  private MqttClient(MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop) {
+  private MqttClient(
+      MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop, MqttLink link) {
     this.status = new ClientStatus(AppliedConfig.of(config));
     WriteGate writeGate = new WriteGate();
-    this.channel = new ClientChannel(lock, new ChannelOpener(network, inbox, writeGate), writeGate);
+    this.channel =
+        new ClientChannel(lock, new ChannelOpener(network, inbox, writeGate, link), writeGate);
     ClientEvents events = new ClientEvents(this, status);
     this.dispatcher = new EventDispatcher(lock, status, eventLoop);
     this.outbox = new OutboxFlow(lock, status, channel, book, events, dispatcher);
@@ -118,7 +120,8 @@ public final class MqttClient implements AutoCloseable {
 
   /** A client on these network threads. */
   public static MqttClient init(MqttClientConfig config, MqttClientNetwork network) {
-    return new MqttClient(Objects.requireNonNull(config), Objects.requireNonNull(network), null);
+    return new MqttClient(
+        Objects.requireNonNull(config), Objects.requireNonNull(network), null, null);
   }
 
   /**
@@ -127,10 +130,20 @@ public final class MqttClient implements AutoCloseable {
    */
   public static MqttClient init(
       MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop) {
+    return init(config, network, eventLoop, null);
+  }
+
+  /**
+   * A client run by a device: its events through the device's {@code eventLoop}, its connections
+   * over the device's {@code link} (null: always up), see {@link MqttLink}.
+   */
+  public static MqttClient init(
+      MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop, MqttLink link) {
     return new MqttClient(
         Objects.requireNonNull(config),
         Objects.requireNonNull(network),
-        Objects.requireNonNull(eventLoop));
+        Objects.requireNonNull(eventLoop),
+        link);
   }
 
   // ------------------------------------------------------------------ events

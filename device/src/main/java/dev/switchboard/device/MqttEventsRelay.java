@@ -33,8 +33,17 @@ final class MqttEventsRelay implements MqttEventLoop {
   private final Map<Key, EventHandlerInstance> registrations = new ConcurrentHashMap<>();
   private volatile MqttClient client;
   private volatile Thread handlerThread;
+  private final DeviceCounters counters;
+  // Touched by the client's task only (dispatch), and by forget() once the task has ended.
+  private boolean connected;
+  private boolean everConnected;
 
   MqttEventsRelay(EspEvent esp) {
+    this(esp, new DeviceCounters());
+  }
+
+  MqttEventsRelay(EspEvent esp, DeviceCounters counters) {
+    this.counters = counters;
     EventLoop defaultLoop = esp.defaultLoop();
     if (defaultLoop != null) {
       this.loop = defaultLoop;
@@ -88,7 +97,40 @@ final class MqttEventsRelay implements MqttEventLoop {
 
   @Override
   public void dispatch(MqttEvent event) {
+    count(event.eventId());
     loop.postAndWait(MQTT_EVENTS, idOf(event.eventId()), event);
+  }
+
+  private synchronized void count(MqttEventId id) {
+    switch (id) {
+      case CONNECTED -> {
+        if (everConnected) {
+          counters.reconnects.increment();
+        }
+        everConnected = true;
+        if (!connected) {
+          connected = true;
+          counters.connected.increment();
+        }
+      }
+      case DISCONNECTED -> {
+        if (connected) {
+          connected = false;
+          counters.connected.decrement();
+        }
+      }
+      case PUBLISHED, DATA -> counters.messages.increment();
+      case ERROR -> counters.errors.increment();
+      default -> {}
+    }
+  }
+
+  /** The client is gone: it no longer counts as connected. */
+  synchronized void forget() {
+    if (connected) {
+      connected = false;
+      counters.connected.decrement();
+    }
   }
 
   @Override

@@ -175,7 +175,12 @@ public final class EventLoop {
       return err;
     }
     try {
-      ran.await();
+      // a deleted loop runs nothing more: stop waiting then
+      while (!ran.await(100, TimeUnit.MILLISECONDS)) {
+        if (deleted) {
+          return ESP_ERR_INVALID_STATE;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ESP_ERR_TIMEOUT;

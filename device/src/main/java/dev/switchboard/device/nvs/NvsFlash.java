@@ -112,6 +112,13 @@ public final class NvsFlash {
     return ESP_OK;
   }
 
+  /** Deinitialises every partition: the device is stopping. */
+  public synchronized void deinitAll() {
+    for (String label : List.copyOf(initialised.keySet())) {
+      deinitPartition(label);
+    }
+  }
+
   /** {@code nvs_flash_erase}: the default partition. */
   public int erase() {
     return erasePartition(NVS_DEFAULT_PART_NAME);
