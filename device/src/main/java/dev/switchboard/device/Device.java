@@ -135,6 +135,14 @@ public final class Device {
     }
   }
 
+  /** Restarts the device as {@code esp_restart} does (its NVS kept), from outside its firmware. */
+  public void reboot() {
+    DeviceBoot b = boot;
+    if (b != null) {
+      restart(b);
+    }
+  }
+
   /** The current boot's number: 1 for the first, one more after each restart. */
   public int bootNumber() {
     DeviceBoot b = boot;
