@@ -19,7 +19,8 @@ import java.util.zip.CRC32C;
  * record torn: reading stops there and cuts it off, so only the pair being written is lost. A bad
  * record with good ones after it is corruption, not a torn write. When the file has grown to many
  * times the partition, it is rewritten as the current items (a new file moved over the old one, so
- * that a kill during the rewrite leaves one or the other).
+ * that a kill during the rewrite leaves one or the other). The file is open only while it is read
+ * or written: thousands of devices in one process hold no descriptor each.
  */
 final class NvsLog implements AutoCloseable {
   static final int FORMAT_VERSION = 1;
@@ -63,12 +64,12 @@ final class NvsLog implements AutoCloseable {
 
   private final Path file;
   private final int pageCount;
-  private FileChannel channel;
+  private long size;
 
-  private NvsLog(Path file, int pageCount, FileChannel channel) {
+  private NvsLog(Path file, int pageCount, long size) {
     this.file = file;
     this.pageCount = pageCount;
-    this.channel = channel;
+    this.size = size;
   }
 
   /**
@@ -80,17 +81,13 @@ final class NvsLog implements AutoCloseable {
     if (!Files.exists(file) || Files.size(file) == 0) {
       writeAtomically(file, header(pageCount), List.of());
     }
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    try {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long end = read(ch, pageCount, out);
       if (end < ch.size()) {
         ch.truncate(end);
       }
-      ch.position(end);
-      return new NvsLog(file, pageCount, ch);
-    } catch (IOException | Unreadable | RuntimeException e) {
-      ch.close();
-      throw e;
+      return new NvsLog(file, pageCount, end);
     }
   }
 
@@ -142,31 +139,34 @@ final class NvsLog implements AutoCloseable {
   /** Appends one record; it reaches the file before this returns (not necessarily the disk). */
   void append(Record r) throws IOException {
     ByteBuffer b = frame(r);
-    while (b.hasRemaining()) {
-      channel.write(b);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.position(size);
+      while (b.hasRemaining()) {
+        size += ch.write(b);
+      }
     }
   }
 
   /** To the disk: {@code nvs_commit}. */
   void force() throws IOException {
-    channel.force(false);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(false);
+    }
   }
 
-  long size() throws IOException {
-    return channel.size();
+  long size() {
+    return size;
   }
 
   /** Replaces the file with these records, atomically. */
   void rewrite(List<Record> records) throws IOException {
-    channel.close();
     writeAtomically(file, header(pageCount), records);
-    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    channel.position(channel.size());
+    size = Files.size(file);
   }
 
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public void close() {
+    // nothing held open
   }
 
   private static void writeAtomically(Path file, ByteBuffer header, List<Record> records)

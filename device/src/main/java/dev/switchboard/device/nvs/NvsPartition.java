@@ -219,12 +219,8 @@ final class NvsPartition {
   }
 
   private void closeQuietly() {
-    try {
-      if (nvsLog != null) {
-        nvsLog.close();
-      }
-    } catch (IOException e) {
-      log.debug("nvs partition '{}': closing {}: {}", label, file, e.toString());
+    if (nvsLog != null) {
+      nvsLog.close();
     }
   }
 }
