@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("device", new DeviceCommand());
+    cmd.addSubcommand("lab", new LabCommand());
     cmd.addSubcommand("pub", new PubCommand());
     cmd.addSubcommand("sub", new SubCommand());
     cmd.addSubcommand(new CommandLine.HelpCommand());

@@ -85,6 +85,9 @@ public final class Esp32 implements EspLog {
   /** A line of this device's log, as ESP-IDF formats it, after the device's name. */
   @Override
   public void log(char level, String tag, String message) {
+    if (device.state() == Device.State.STOPPED) {
+      return; // stopped on request: what its threads say while they unwind is noise
+    }
     device
         .runtime()
         .log()

@@ -1,6 +1,7 @@
 package dev.switchboard.device.nvs;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -139,18 +140,19 @@ final class NvsLog implements AutoCloseable {
   /** Appends one record; it reaches the file before this returns (not necessarily the disk). */
   void append(Record r) throws IOException {
     ByteBuffer b = frame(r);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.position(size);
-      while (b.hasRemaining()) {
-        size += ch.write(b);
-      }
+    // java.io, not a FileChannel: an interrupt (a device stopping) must not close the file under
+    // a write and lose more than the record being written
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(size);
+      f.write(b.array(), 0, b.limit());
+      size += b.limit();
     }
   }
 
   /** To the disk: {@code nvs_commit}. */
   void force() throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(false);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.getFD().sync();
     }
   }
 
