@@ -1,6 +1,7 @@
 package dev.switchboard.device;
 
 import dev.switchboard.device.esp.EspErr;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -112,7 +113,7 @@ public final class Device {
   // ------------------------------------------------------------------ faults
 
   /** The access point goes out of reach for {@code duration} (WIFI_EVENT_STA_DISCONNECTED, 200). */
-  public void linkDown(java.time.Duration duration) {
+  public void linkDown(Duration duration) {
     DeviceBoot b = boot;
     if (b != null && state() == State.RUNNING) {
       b.wifi.linkDown(duration);
@@ -120,7 +121,7 @@ public final class Device {
   }
 
   /** The device loses its address for {@code duration} (IP_EVENT_STA_LOST_IP, then GOT_IP). */
-  public void loseAddress(java.time.Duration duration) {
+  public void loseAddress(Duration duration) {
     DeviceBoot b = boot;
     if (b != null && state() == State.RUNNING) {
       b.wifi.loseAddress(duration);
@@ -128,7 +129,7 @@ public final class Device {
   }
 
   /** The broker cannot be reached for {@code duration}: the device's MQTT sockets close. */
-  public void brokerUnreachable(java.time.Duration duration) {
+  public void brokerUnreachable(Duration duration) {
     DeviceBoot b = boot;
     if (b != null && state() == State.RUNNING) {
       b.wifi.brokerUnreachable(duration);

@@ -29,7 +29,6 @@ import dev.switchboard.device.nvs.NvsOpenMode;
  * <p>Every call checks that the device still runs: on a device that stopped, aborted or restarts,
  * it throws {@link DeviceStopped}, which unwinds the firmware's thread.
  */
-@SuppressWarnings("MethodName")
 public final class Esp32 implements EspLog {
   private final Device device;
   private final DeviceBoot boot;

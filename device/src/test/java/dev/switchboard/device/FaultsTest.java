@@ -145,6 +145,7 @@ class FaultsTest {
     d.loseAddress(Duration.ofSeconds(1));
     await().until(() -> statuses.contains("device_3/status=online"));
     assertThat(statuses).containsExactly("device_3/status=offline", "device_3/status=online");
-    assertThat(deviceEvents).startsWith("LOST_IP").endsWith("CONNECTED");
+    // the socket closes as the address goes; LOST_IP comes through the loop, before or after
+    assertThat(deviceEvents).contains("LOST_IP", "DISCONNECTED").endsWith("CONNECTED");
   }
 }

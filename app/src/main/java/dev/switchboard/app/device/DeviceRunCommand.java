@@ -122,6 +122,7 @@ public final class DeviceRunCommand implements Callable<Integer> {
   Long durationSeconds;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
@@ -163,6 +164,22 @@ public final class DeviceRunCommand implements Callable<Integer> {
     }
     boolean single = count == 1;
     DeviceLog log = single ? lines(out, false) : lines(err, true);
+    if (!single) {
+      quietClients();
+    }
+    // Ctrl-C: the hook asks the run to end and holds the JVM until the devices are stopped
+    Thread hook =
+        new Thread(
+            () -> {
+              stopped.countDown();
+              try {
+                closed.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "device-run-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     try (DeviceRuntime runtime =
             new DeviceRuntime(
                 new WifiAir(List.of(ap), WifiAir.Timing.CHIP),
@@ -171,25 +188,33 @@ public final class DeviceRunCommand implements Callable<Integer> {
                 log,
                 new DeviceCounters());
         Fleet fleet = new Fleet(fleetSpec, runtime)) {
-      Thread hook = new Thread(stopped::countDown, "device-run-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        fleet.start();
-        waitWithSummary(fleet, single, out);
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook is running
-        }
-      }
+      fleet.start();
+      waitWithSummary(fleet, single, out);
       if (!single) {
         out.println();
         out.println(fleet.summary().line());
         out.flush();
       }
+    } finally {
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running
+      }
     }
     return 0;
+  }
+
+  /**
+   * A fleet's clients say at INFO level each connection they lose and make: thousands of lines that
+   * the summary line counts instead.
+   */
+  private static void quietClients() {
+    if (org.slf4j.LoggerFactory.getLogger("dev.switchboard.client")
+        instanceof ch.qos.logback.classic.Logger logger) {
+      logger.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   /** Ends the run, as Ctrl-C does. */

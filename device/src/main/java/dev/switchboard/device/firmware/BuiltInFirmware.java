@@ -3,6 +3,8 @@ package dev.switchboard.device.firmware;
 import dev.switchboard.device.Firmware;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /** The firmwares shipped with Switchboard, by the name {@code switchboard device run} takes. */
@@ -17,7 +19,7 @@ public final class BuiltInFirmware {
     return Optional.ofNullable(BY_NAME.get(name));
   }
 
-  public static java.util.Set<String> names() {
-    return new java.util.TreeSet<>(BY_NAME.keySet());
+  public static Set<String> names() {
+    return new TreeSet<>(BY_NAME.keySet());
   }
 }

@@ -7,12 +7,15 @@ import static dev.switchboard.device.esp.EspErr.ESP_OK;
 import static dev.switchboard.device.net.WifiEvents.*;
 
 import dev.switchboard.client.MqttLink;
+import dev.switchboard.device.esp.FreeRtos;
 import dev.switchboard.device.event.EspEvent;
+import dev.switchboard.device.event.EventBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -268,18 +271,17 @@ public final class WifiStation implements MqttLink {
         () -> {
           try {
             wifiTask.execute(step);
-          } catch (java.util.concurrent.RejectedExecutionException e) {
+          } catch (RejectedExecutionException e) {
             // the device is gone
           }
         });
   }
 
   /** Posts from the Wi-Fi task, waiting for room as ESP-IDF's Wi-Fi task does. */
-  private void post(dev.switchboard.device.event.EventBase base, int id, Object data) {
+  private void post(EventBase base, int id, Object data) {
     try {
-      wifiTask.execute(
-          () -> events.post(base, id, data, dev.switchboard.device.esp.FreeRtos.portMAX_DELAY));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      wifiTask.execute(() -> events.post(base, id, data, FreeRtos.portMAX_DELAY));
+    } catch (RejectedExecutionException e) {
       // the device is gone
     }
   }

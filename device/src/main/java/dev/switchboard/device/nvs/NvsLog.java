@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  * that a kill during the rewrite leaves one or the other). The file is open only while it is read
  * or written: thousands of devices in one process hold no descriptor each.
  */
-final class NvsLog implements AutoCloseable {
+final class NvsLog {
   static final int FORMAT_VERSION = 1;
   private static final byte[] MAGIC = "SBNVS\0\r\n".getBytes(StandardCharsets.ISO_8859_1);
   private static final int HEADER_SIZE = MAGIC.length + 8;
@@ -164,11 +164,6 @@ final class NvsLog implements AutoCloseable {
   void rewrite(List<Record> records) throws IOException {
     writeAtomically(file, header(pageCount), records);
     size = Files.size(file);
-  }
-
-  @Override
-  public void close() {
-    // nothing held open
   }
 
   private static void writeAtomically(Path file, ByteBuffer header, List<Record> records)

@@ -56,7 +56,6 @@ final class NvsPartition {
     }
     p.storage = replay(pageCount, records);
     if (p.storage == null) {
-      p.closeQuietly();
       log.warn("nvs partition '{}' ({}): its records do not fit its pages", label, file);
       return ESP_ERR_NVS_NO_FREE_PAGES;
     }
@@ -176,7 +175,6 @@ final class NvsPartition {
 
   synchronized void close() {
     valid = false;
-    closeQuietly();
   }
 
   private int append(Record r) {
@@ -216,11 +214,5 @@ final class NvsPartition {
     log.warn("nvs partition '{}' ({}): {}; no more changes are taken", label, file, e.toString());
     valid = false;
     return ESP_FAIL;
-  }
-
-  private void closeQuietly() {
-    if (nvsLog != null) {
-      nvsLog.close();
-    }
   }
 }

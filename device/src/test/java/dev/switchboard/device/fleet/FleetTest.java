@@ -168,7 +168,7 @@ class FleetTest {
   @DisplayName("a fleet's faults hit every device: reconnects are counted and all come back")
   void faultsInAFleet() throws Exception {
     try (Fleet fleet =
-        new Fleet(spec(3, Map.of(), FaultPlan.parse("broker-unreachable=300ms@1s")), runtime)) {
+        new Fleet(spec(3, Map.of(), FaultPlan.parse("broker-unreachable=300ms@3s")), runtime)) {
       fleet.start();
       await().until(() -> fleet.summary().connected() == 3);
       await().atMost(Duration.ofSeconds(40)).until(() -> fleet.summary().reconnects() == 3);
