@@ -58,6 +58,23 @@ public final class Esp32 implements EspLog {
     return device.config().config(key, fallback);
   }
 
+  /**
+   * A whole-number {@code CONFIG_*} value, or {@code fallback} when it is not set; a value that is
+   * not a number stops the device with a line naming it (a bad device configuration).
+   */
+  public long configInt(String key, long fallback) {
+    String value = device.config().config(key, null);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw device.abort(
+          boot, "bad device configuration: " + key + "=\"" + value + "\" is not a number");
+    }
+  }
+
   // ------------------------------------------------------------------ logging and errors
 
   public void ESP_LOGE(String tag, String format, Object... args) {
@@ -352,10 +369,8 @@ public final class Esp32 implements EspLog {
             this,
             c.config("CONFIG_EXAMPLE_WIFI_SSID", Sdkconfig.DEFAULT_SSID),
             c.config("CONFIG_EXAMPLE_WIFI_PASSWORD", Sdkconfig.DEFAULT_WIFI_PASSWORD),
-            Integer.parseInt(
-                c.config(
-                    "CONFIG_EXAMPLE_WIFI_CONN_MAX_RETRY",
-                    String.valueOf(ExampleConnect.DEFAULT_MAX_RETRY))));
+            (int)
+                configInt("CONFIG_EXAMPLE_WIFI_CONN_MAX_RETRY", ExampleConnect.DEFAULT_MAX_RETRY));
     exampleConnect = ec;
     device.runtime().watchdog().fed(Thread.currentThread());
     try {

@@ -86,7 +86,7 @@ public final class Sensor implements Firmware {
               client.publish(telemetry, json, 1, false);
             },
             timer));
-    long periodS = Long.parseLong(esp.config("CONFIG_SENSOR_PERIOD_S", "5"));
+    long periodS = esp.configInt("CONFIG_SENSOR_PERIOD_S", 5);
     esp.ESP_ERROR_CHECK(esp.esp_timer_start_periodic(timer[0], periodS * 1_000_000));
   }
 

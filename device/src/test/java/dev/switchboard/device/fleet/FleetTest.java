@@ -140,7 +140,11 @@ class FleetTest {
             l ->
                 l.startsWith(
                     "device_3 E (0) device: bad device configuration: the credentials file has no password for device_3"))
-        .anyMatch(l -> l.startsWith("device_4 E ") && l.contains("NumberFormatException"));
+        .anyMatch(
+            l ->
+                l.startsWith("device_4 E ")
+                    && l.contains(
+                        "bad device configuration: CONFIG_EXAMPLE_WIFI_CONN_MAX_RETRY=\"lots\" is not a number"));
   }
 
   @Test
