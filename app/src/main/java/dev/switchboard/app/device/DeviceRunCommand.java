@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,6 +124,7 @@ public final class DeviceRunCommand implements Callable<Integer> {
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicReference<Fleet> running = new AtomicReference<>();
 
   @Override
   public Integer call() throws Exception {
@@ -171,7 +173,7 @@ public final class DeviceRunCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              stopped.countDown();
+              stop();
               try {
                 closed.await(30, TimeUnit.SECONDS);
               } catch (InterruptedException e) {
@@ -188,7 +190,10 @@ public final class DeviceRunCommand implements Callable<Integer> {
                 log,
                 new DeviceCounters());
         Fleet fleet = new Fleet(fleetSpec, runtime)) {
-      fleet.start();
+      running.set(fleet);
+      if (stopped.getCount() > 0) {
+        fleet.start();
+      }
       waitWithSummary(fleet, single, out);
       if (!single) {
         out.println();
@@ -220,6 +225,10 @@ public final class DeviceRunCommand implements Callable<Integer> {
   /** Ends the run, as Ctrl-C does. */
   void stop() {
     stopped.countDown();
+    Fleet fleet = running.get();
+    if (fleet != null) {
+      fleet.cancelStart();
+    }
   }
 
   private void waitWithSummary(Fleet fleet, boolean single, PrintWriter out)

@@ -172,6 +172,11 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /** Starts no more devices: {@link #start()} returns soon (Ctrl-C during a long start). */
+  public void cancelStart() {
+    stopping = true;
+  }
+
   public List<Device> devices() {
     return List.copyOf(devices);
   }
