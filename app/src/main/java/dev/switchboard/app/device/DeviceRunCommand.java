@@ -79,7 +79,7 @@ public final class DeviceRunCommand implements Callable<Integer> {
   @Option(
       names = "--nvs-dir",
       paramLabel = "DIR",
-      defaultValue = "device-nvs",
+      defaultValue = "data/devices",
       description =
           "Where each device keeps its NVS (DIR/NAME/nvs.nvs) and may have its own sdkconfig; default ${DEFAULT-VALUE}.")
   Path nvsDir;
