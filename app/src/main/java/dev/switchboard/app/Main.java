@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import dev.switchboard.app.device.DeviceCommand;
 import dev.switchboard.app.pubsub.MosquittoUsage;
 import dev.switchboard.app.pubsub.PubCommand;
 import dev.switchboard.app.pubsub.SubCommand;
@@ -43,6 +44,8 @@ public final class Main implements Runnable {
             HiveMqProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
+    cmd.addSubcommand("device", new DeviceCommand());
+    cmd.addSubcommand("lab", new LabCommand());
     cmd.addSubcommand("pub", new PubCommand());
     cmd.addSubcommand("sub", new SubCommand());
     cmd.addSubcommand(new CommandLine.HelpCommand());

@@ -1,24 +1,13 @@
 package dev.switchboard.app;
 
-import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.ListenerException;
-import dev.switchboard.broker.auth.ClientControl;
-import dev.switchboard.broker.config.BrokerConfig;
-import dev.switchboard.broker.persist.Durability;
-import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.StoreException;
-import dev.switchboard.broker.retained.InMemoryRetainedStore;
-import dev.switchboard.broker.transport.BoundListener;
-import dev.switchboard.store.Stores;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -86,56 +75,21 @@ public final class StartCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Broker broker;
-    DurableStore store = null;
-    AccessControl access = null;
-    AuthSettings auth;
+    HubServer server;
     try {
-      SwitchboardConfig config = SwitchboardConfig.load(configFile, System.getenv(), overrides());
-      prepareDataDir(config.dataDir());
-      BrokerConfig brokerConfig = config.brokerConfig();
-      auth = config.authSettings();
-      if (config.durability() != Durability.NONE) {
-        store = Stores.open(config.storeConfig());
-      }
-      // The registry ends connections a change no longer allows, through the broker it is built
-      // before: the broker takes the registry's authenticator.
-      AtomicReference<Broker> running = new AtomicReference<>();
-      ClientControl clients =
-          (which, reasonCode, why) -> {
-            Broker b = running.get();
-            if (b != null) {
-              b.disconnect(which, reasonCode, why);
-            }
-          };
-      access = AccessControl.open(auth, config.storeConfig(), clients);
-      broker =
-          new Broker(
-              brokerConfig,
-              new InMemoryRetainedStore(),
-              access.authenticator(),
-              access.authorizer(),
-              config.persistence(store));
-      running.set(broker);
-      broker.start();
+      server = HubServer.start(SwitchboardConfig.load(configFile, System.getenv(), overrides()));
     } catch (ConfigError | ListenerException | StoreException e) {
       // A damaged store is named with the commands that check and repair it (StoreException's
       // message); the broker never starts empty in its place.
       err.println("switchboard: " + e.getMessage());
       err.flush();
-      if (access != null) {
-        access.close();
-      }
-      if (store != null) {
-        store.close();
-      }
       return Main.EXIT_CONFIG;
     }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
-    printListeners(broker, out);
-    if (!auth.allowAnonymous() && access.directory().deviceCount() == 0) {
+    server.printListeners(out);
+    if (!server.auth.allowAnonymous() && server.access.directory().deviceCount() == 0) {
       out.println(
           "the registry has no devices yet: add one with './switchboard devices add ID --generate'"
               + " (it may run while the hub runs), or start with --dev to let anonymous clients in"
@@ -148,37 +102,9 @@ public final class StartCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     log.info("stopping");
-    broker.close();
-    access.close();
-    if (store != null) {
-      store.close();
-    }
+    server.close();
     log.info("stopped");
     return 0;
-  }
-
-  /**
-   * One line per listener (its URL), then the TLS certificate's fingerprint, which a client that
-   * pins the certificate (or a person accepting a self-signed one) compares.
-   */
-  private static void printListeners(Broker broker, PrintWriter out) {
-    for (BoundListener l : broker.boundListeners()) {
-      out.println(l.url());
-    }
-    if (broker.boundListeners().isEmpty()) {
-      out.println("no listeners enabled");
-    }
-    broker
-        .tlsCertificate()
-        .ifPresent(
-            c ->
-                out.println(
-                    "tls: "
-                        + (c.selfSigned() ? "self-signed certificate " : "certificate ")
-                        + c.file()
-                        + ", SHA-256 fingerprint "
-                        + c.sha256Fingerprint()));
-    out.flush();
   }
 
   private Map<String, Object> overrides() {
@@ -206,16 +132,5 @@ public final class StartCommand implements Callable<Integer> {
       o.put("auth.allow-anonymous", true);
     }
     return o;
-  }
-
-  private static void prepareDataDir(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new ConfigError("data directory " + dir + " cannot be created: " + e.getMessage());
-    }
-    if (!Files.isWritable(dir)) {
-      throw new ConfigError("data directory " + dir + " is not writable");
-    }
   }
 }

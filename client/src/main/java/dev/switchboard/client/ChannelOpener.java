@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import java.net.NoRouteToHostException;
 
 /**
  * Opens a connection to the broker on the network threads: TCP, then the pipeline of its transport
@@ -16,11 +17,13 @@ final class ChannelOpener {
   private final MqttClientNetwork network;
   private final TaskInbox inbox;
   private final WriteGate writeGate;
+  private final MqttLink link;
 
-  ChannelOpener(MqttClientNetwork network, TaskInbox inbox, WriteGate writeGate) {
+  ChannelOpener(MqttClientNetwork network, TaskInbox inbox, WriteGate writeGate, MqttLink link) {
     this.network = network;
     this.inbox = inbox;
     this.writeGate = writeGate;
+    this.link = link;
   }
 
   /** Starts connecting as {@code attempt}; its channel, not connected yet. */
@@ -51,6 +54,16 @@ final class ChannelOpener {
                         new ConnectionHandler(gen, ep, inbox, writeGate));
                   }
                 });
+    if (link != null && !link.isUp()) {
+      // a device without a network: no socket can reach the broker
+      Channel unconnected = b.register().channel();
+      unconnected.close();
+      inbox.fromNetwork(
+          gen,
+          new TaskInbox.Closed(
+              new NoRouteToHostException("No route to host (the device's network is down)")));
+      return unconnected;
+    }
     return b.connect(ep.host(), ep.port())
         .addListener(
             (ChannelFutureListener)
@@ -59,6 +72,21 @@ final class ChannelOpener {
                     inbox.fromNetwork(gen, new TaskInbox.Closed(f.cause()));
                   } else {
                     attempt.tcpUp = true;
+                    if (link != null) {
+                      Channel ch = f.channel();
+                      link.opened(
+                          new MqttLink.Connection() {
+                            @Override
+                            public boolean isOpen() {
+                              return ch.isOpen();
+                            }
+
+                            @Override
+                            public void drop() {
+                              ch.close();
+                            }
+                          });
+                    }
                   }
                 })
         .channel();

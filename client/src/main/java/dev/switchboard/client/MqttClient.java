@@ -61,12 +61,14 @@ public final class MqttClient implements AutoCloseable {
    * and how connections end ({@link TaskTimers}, {@link Disconnects}); the network side ({@link
    * ChannelOpener}, {@link ConnectionHandler}) reaches the task only through its {@link TaskInbox}.
    */
-  private MqttClient(MqttClientConfig config, MqttClientNetwork network) {
+  private MqttClient(
+      MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop, MqttLink link) {
     this.status = new ClientStatus(AppliedConfig.of(config));
     WriteGate writeGate = new WriteGate();
-    this.channel = new ClientChannel(lock, new ChannelOpener(network, inbox, writeGate), writeGate);
+    this.channel =
+        new ClientChannel(lock, new ChannelOpener(network, inbox, writeGate, link), writeGate);
     ClientEvents events = new ClientEvents(this, status);
-    this.dispatcher = new EventDispatcher(lock, status);
+    this.dispatcher = new EventDispatcher(lock, status, eventLoop);
     this.outbox = new OutboxFlow(lock, status, channel, book, events, dispatcher);
     Acknowledgements acks =
         new Acknowledgements(lock, status, channel, outbox, book, events, dispatcher);
@@ -118,7 +120,30 @@ public final class MqttClient implements AutoCloseable {
 
   /** A client on these network threads. */
   public static MqttClient init(MqttClientConfig config, MqttClientNetwork network) {
-    return new MqttClient(Objects.requireNonNull(config), Objects.requireNonNull(network));
+    return new MqttClient(
+        Objects.requireNonNull(config), Objects.requireNonNull(network), null, null);
+  }
+
+  /**
+   * A client whose handlers are registered on, and whose events are dispatched through, {@code
+   * eventLoop}: a device's default event loop, as on the chip (see {@link MqttEventLoop}).
+   */
+  public static MqttClient init(
+      MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop) {
+    return init(config, network, eventLoop, null);
+  }
+
+  /**
+   * A client run by a device: its events through the device's {@code eventLoop}, its connections
+   * over the device's {@code link} (null: always up), see {@link MqttLink}.
+   */
+  public static MqttClient init(
+      MqttClientConfig config, MqttClientNetwork network, MqttEventLoop eventLoop, MqttLink link) {
+    return new MqttClient(
+        Objects.requireNonNull(config),
+        Objects.requireNonNull(network),
+        Objects.requireNonNull(eventLoop),
+        link);
   }
 
   // ------------------------------------------------------------------ events
@@ -201,7 +226,7 @@ public final class MqttClient implements AutoCloseable {
       if (!started) {
         throw new IllegalStateException("the client is not started");
       }
-      if (Thread.currentThread() == task) {
+      if (Thread.currentThread() == task || dispatcher.onLoopHandlerThread()) {
         throw new IllegalStateException("the client cannot be stopped from its own event handler");
       }
       ch = channel.current();
