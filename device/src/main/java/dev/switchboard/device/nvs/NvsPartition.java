@@ -9,6 +9,7 @@ import static dev.switchboard.device.esp.EspErr.ESP_OK;
 
 import dev.switchboard.device.nvs.NvsLog.Record;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,9 @@ final class NvsPartition {
     } catch (NvsLog.Unreadable e) {
       log.warn("nvs partition '{}' ({}): {}", label, file, e.getMessage());
       return e.newerVersion ? ESP_ERR_NVS_NEW_VERSION_FOUND : ESP_ERR_NVS_NO_FREE_PAGES;
+    } catch (ClosedByInterruptException e) {
+      stopping(label, file, "loaded");
+      return ESP_FAIL;
     } catch (IOException e) {
       log.warn("nvs partition '{}' ({}): {}", label, file, e.toString());
       return ESP_FAIL;
@@ -211,8 +215,22 @@ final class NvsPartition {
   }
 
   private int broken(IOException e) {
-    log.warn("nvs partition '{}' ({}): {}; no more changes are taken", label, file, e.toString());
     valid = false;
+    if (e instanceof ClosedByInterruptException) {
+      stopping(label, file, "written");
+    } else {
+      log.warn("nvs partition '{}' ({}): {}; no more changes are taken", label, file, e.toString());
+    }
     return ESP_FAIL;
+  }
+
+  /**
+   * The device's task was interrupted (its device is stopping) while the file was read or written
+   * through a channel, which closes the channel: not a fault of the file. What was being written
+   * may be lost, as at a power cut; the interrupt stays for the task to see.
+   */
+  private static void stopping(String label, Path file, String what) {
+    Thread.currentThread().interrupt();
+    log.debug("nvs partition '{}' ({}): its device stopped while it was {}", label, file, what);
   }
 }

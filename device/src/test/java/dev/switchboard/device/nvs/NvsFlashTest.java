@@ -3,6 +3,10 @@ package dev.switchboard.device.nvs;
 import static dev.switchboard.device.esp.EspErr.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.device.esp.EspErr;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** NVS against ESP-IDF v5.5's documented behaviour ({@code nvs.h}, {@code nvs_flash.h}). */
 class NvsFlashTest {
@@ -205,6 +210,44 @@ class NvsFlashTest {
     NvsHandle again = open("storage", NvsOpenMode.READONLY);
     nvs.deinit();
     assertThat(again.getI32("k", new int[1])).isEqualTo(ESP_ERR_NVS_INVALID_HANDLE);
+  }
+
+  @Test
+  @DisplayName(
+      "a device stopped (its task interrupted) while NVS loads: ESP_FAIL, the interrupt kept, the"
+          + " file intact for the next boot")
+  void interruptedWhileLoading() {
+    assertThat(nvs.init()).isEqualTo(ESP_OK);
+    assertThat(open("storage", NvsOpenMode.READWRITE).setI32("boots", 7)).isEqualTo(ESP_OK);
+    assertThat(nvs.deinit()).isEqualTo(ESP_OK);
+
+    NvsFlash stopping = new NvsFlash(dir);
+    Logger nvsLog = (Logger) LoggerFactory.getLogger(NvsPartition.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    nvsLog.addAppender(logged);
+    Thread.currentThread().interrupt();
+    int err;
+    boolean interrupted;
+    try {
+      err = stopping.init();
+    } finally {
+      interrupted = Thread.interrupted(); // clears it for the rest of the test
+      nvsLog.detachAppender(logged);
+    }
+    assertThat(name(err)).isEqualTo("ESP_FAIL");
+    assertThat(interrupted).as("the task still sees its interrupt").isTrue();
+    assertThat(logged.list)
+        .as("a stopping device is not a damaged file: no warning")
+        .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+
+    NvsFlash next = new NvsFlash(dir);
+    assertThat(next.init()).isEqualTo(ESP_OK);
+    NvsHandle[] h = new NvsHandle[1];
+    assertThat(next.open("storage", NvsOpenMode.READONLY, h)).isEqualTo(ESP_OK);
+    int[] boots = new int[1];
+    assertThat(h[0].getI32("boots", boots)).isEqualTo(ESP_OK);
+    assertThat(boots[0]).isEqualTo(7);
   }
 
   @Test
