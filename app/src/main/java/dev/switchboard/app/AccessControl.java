@@ -53,7 +53,7 @@ final class AccessControl implements AutoCloseable {
               registry,
               clients,
               settings.registryPollInterval(),
-              changed -> cache.invalidate(changed.username()));
+              changed -> cache.invalidate(SuccessCache.account(changed.hub(), changed.username())));
       PasswordHasher hasher = settings.hasher();
       pool = new VerificationPool(hasher, settings.checkThreads(), settings.checkQueue());
       String decoy = settings.hideUnknownUsers() ? hasher.hash(DevicesCommand.generate()) : null;

@@ -9,6 +9,7 @@ import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
@@ -175,14 +176,15 @@ public final class HubAuthenticator implements Authenticator {
       case LoginThrottle.Attempt attempt -> {
         CompletionStage<AuthResult> stage;
         try {
+          String hub = Hub.DEFAULT;
           if (byCertificate) {
-            stage = done(certificate(id, address));
+            stage = done(certificate(hub, id, address));
           } else if (byToken) {
-            stage = done(token(id, password, address, attempt));
+            stage = done(token(hub, id, password, address, attempt));
           } else if (byPassword) {
-            stage = password(id, password, address, attempt);
+            stage = password(hub, id, id.username(), password, address, attempt);
           } else {
-            stage = done(anonymous(id, address));
+            stage = done(anonymous(hub, id, address));
           }
         } catch (RuntimeException e) {
           attempt.abandoned(); // never left counted as under way
@@ -194,14 +196,14 @@ public final class HubAuthenticator implements Authenticator {
     };
   }
 
-  private AuthResult anonymous(ClientIdentity id, InetAddress address) {
+  private AuthResult anonymous(String hub, ClientIdentity id, InetAddress address) {
     if (!settings.allowAnonymous()) {
       return refuse(Refusal.ANONYMOUS_OFF, ReasonCode.NOT_AUTHORIZED, "anonymous access is off");
     }
-    return accept(id, address, null, null, List.of());
+    return accept(hub, id, address, null, null, List.of());
   }
 
-  private AuthResult certificate(ClientIdentity id, InetAddress address) {
+  private AuthResult certificate(String hub, ClientIdentity id, InetAddress address) {
     String username = settings.certificateIdentity().username(id.certificates().get(0));
     if (username == null) {
       return refuse(
@@ -214,18 +216,22 @@ public final class HubAuthenticator implements Authenticator {
                   ? "common name"
                   : "DNS or e-mail alternative name"));
     }
-    Device device = directory.byUsername(username);
+    Device device = directory.byUsername(hub, username);
     if (device == null && settings.certificateRequiresDevice()) {
       return refuse(
           Refusal.NO_DEVICE_FOR_CERTIFICATE,
           ReasonCode.NOT_AUTHORIZED,
           "no device for certificate user '" + username + "'");
     }
-    return accept(id, address, username, device, List.of());
+    return accept(hub, id, address, username, device, List.of());
   }
 
   private AuthResult token(
-      ClientIdentity id, byte[] password, InetAddress address, LoginThrottle.Attempt attempt) {
+      String hub,
+      ClientIdentity id,
+      byte[] password,
+      InetAddress address,
+      LoginThrottle.Attempt attempt) {
     String token = new String(password, StandardCharsets.US_ASCII); // looksLikeJwt: ASCII only
     return switch (jwt.verify(token, id.clientId())) {
       case JwtVerifier.Invalid invalid
@@ -237,13 +243,26 @@ public final class HubAuthenticator implements Authenticator {
       }
       case JwtVerifier.Valid valid ->
           accept(
-              id, address, valid.username(), directory.byUsername(valid.username()), valid.rules());
+              hub,
+              id,
+              address,
+              valid.username(),
+              directory.byUsername(hub, valid.username()),
+              valid.rules());
     };
   }
 
+  /**
+   * @param username the user name the device logs in with in its hub: the CONNECT user name without
+   *     its {@code @hub}
+   */
   private CompletionStage<AuthResult> password(
-      ClientIdentity id, byte[] password, InetAddress address, LoginThrottle.Attempt attempt) {
-    String username = id.username();
+      String hub,
+      ClientIdentity id,
+      String username,
+      byte[] password,
+      InetAddress address,
+      LoginThrottle.Attempt attempt) {
     if (username == null) {
       return done(
           refuse(
@@ -251,7 +270,7 @@ public final class HubAuthenticator implements Authenticator {
               ReasonCode.BAD_USER_NAME_OR_PASSWORD,
               "password without a user name from client '" + id.clientId() + "'"));
     }
-    Device device = directory.byUsername(username);
+    Device device = directory.byUsername(hub, username);
     if (device == null) {
       return unknownUser(username, password, attempt);
     }
@@ -270,27 +289,30 @@ public final class HubAuthenticator implements Authenticator {
               ReasonCode.BAD_USER_NAME_OR_PASSWORD,
               "'" + username + "' has no password (it logs in with a token or a certificate)"));
     }
-    if (cache.contains(username, storedHash, password)) {
+    String cacheName = SuccessCache.account(hub, username);
+    if (cache.contains(cacheName, storedHash, password)) {
       cacheHits.increment();
       attempt.succeeded();
-      return done(accept(id, address, username, device, List.of()));
+      return done(accept(hub, id, address, username, device, List.of()));
     }
-    return hashed(id, address, device, storedHash, password, attempt);
+    return hashed(hub, id, address, username, cacheName, device, storedHash, password, attempt);
   }
 
   /**
    * The password checked against the stored hash on the pool, or joined to that check under way.
    */
   private CompletionStage<AuthResult> hashed(
+      String hub,
       ClientIdentity id,
       InetAddress address,
+      String username,
+      String cacheName,
       Device device,
       String storedHash,
       byte[] password,
       LoginThrottle.Attempt attempt) {
-    String username = id.username();
     byte[] copy = password.clone(); // the caller may reuse its array before the check is done
-    String key = cache.checkKey(username, storedHash, copy);
+    String key = cache.checkKey(cacheName, storedHash, copy);
     CompletionStage<VerificationPool.Outcome> outcomeStage = checking.get(key);
     if (outcomeStage != null) {
       coalesced.increment(); // no hash of its own, so not counted as one more under way
@@ -307,9 +329,9 @@ public final class HubAuthenticator implements Authenticator {
           try {
             return switch (outcome) {
               case MATCH -> {
-                cache.put(username, storedHash, copy);
+                cache.put(cacheName, storedHash, copy);
                 attempt.succeeded();
-                yield accept(id, address, username, device, List.of());
+                yield accept(hub, id, address, username, device, List.of());
               }
               case MISMATCH -> {
                 attempt.failed();
@@ -338,6 +360,7 @@ public final class HubAuthenticator implements Authenticator {
    * @param device the device whose credentials were used; null when none
    */
   private AuthResult accept(
+      String hub,
       ClientIdentity id,
       InetAddress address,
       String username,
@@ -370,7 +393,7 @@ public final class HubAuthenticator implements Authenticator {
                 + (address == null ? "an unknown address" : address.getHostAddress()));
       }
     }
-    Device owner = directory.byClientId(id.clientId());
+    Device owner = directory.byClientId(hub, id.clientId());
     if (owner != null && (device == null || !owner.clientId().equals(device.clientId()))) {
       return refuse(
           Refusal.CLIENT_ID_TAKEN,
@@ -384,6 +407,7 @@ public final class HubAuthenticator implements Authenticator {
     ClientAccess access = new ClientAccess(device == null ? null : device.clientId(), ownRules);
     return AuthResult.accept(
         new Principal(
+            hub,
             username,
             access,
             device != null && device.replacePolicy() == ReplacePolicy.REJECT,
