@@ -3,6 +3,7 @@ package dev.switchboard.broker.connection;
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.PendingWill;
@@ -167,10 +168,19 @@ final class ConnectFlow {
       refuse(c, ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8");
       return false;
     }
-    // The will's Message Expiry Interval runs from its publication, not from now.
+    // The will's Message Expiry Interval runs from its publication, not from now; its hub is
+    // not known before authentication: the session publishes it in its own.
     Message willMessage =
         PublishFlow.toMessage(
-            c.writer.version(), w.topic(), w.payload(), w.qos(), w.retain(), wp, clientId, false);
+            c.writer.version(),
+            w.topic(),
+            w.payload(),
+            w.qos(),
+            w.retain(),
+            wp,
+            clientId,
+            Hubs.DEFAULT,
+            false);
     long delay = wp.willDelayInterval() == null ? 0 : wp.willDelayInterval();
     long expiry = wp.messageExpiryInterval() == null ? -1 : wp.messageExpiryInterval();
     c.will = new PendingWill(willMessage, delay, expiry);
@@ -200,7 +210,7 @@ final class ConnectFlow {
     }
     c.identity = c.identity.authenticated(result.principal());
     c.state = MqttConnection.State.ATTACHING;
-    context.sessions().connect(c, c.identity.clientId(), connect.cleanStart());
+    context.sessions().connect(c, c.identity.hub(), c.identity.clientId(), connect.cleanStart());
   }
 
   void refuse(MqttConnection c, int reasonCode, String why) {

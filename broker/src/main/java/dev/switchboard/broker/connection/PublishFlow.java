@@ -104,6 +104,7 @@ final class PublishFlow {
             p.retain(),
             props,
             c.identity.clientId(),
+            c.identity.hub(),
             true);
     List<Message> copies = List.of();
     if (!interceptors.isEmpty()) {
@@ -245,7 +246,8 @@ final class PublishFlow {
   /**
    * The message a client's PUBLISH (or will) becomes: of its 5.0 properties only those that travel
    * to subscribers; aliases and expiry are per hop [MQTT-3.3.2-7]. The Message Expiry Interval
-   * counts from now when {@code expiryFromNow} (a will's counts from its publication).
+   * counts from now when {@code expiryFromNow} (a will's counts from its publication). It is routed
+   * in {@code hub}'s topic space.
    */
   static Message toMessage(
       MqttVersion version,
@@ -255,6 +257,7 @@ final class PublishFlow {
       boolean retain,
       MqttProperties props,
       String publisher,
+      String hub,
       boolean expiryFromNow) {
     long expiresAt = Message.NEVER;
     MqttProperties forwarded = MqttProperties.EMPTY;
@@ -274,6 +277,6 @@ final class PublishFlow {
         forwarded = MqttProperties.EMPTY;
       }
     }
-    return new Message(topic, payload, qos, retain, forwarded, publisher, expiresAt);
+    return new Message(topic, payload, qos, retain, forwarded, publisher, expiresAt, hub);
   }
 }

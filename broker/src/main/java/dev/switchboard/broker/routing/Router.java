@@ -1,6 +1,7 @@
 package dev.switchboard.broker.routing;
 
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
@@ -8,7 +9,6 @@ import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.QueuedMessage;
 import dev.switchboard.broker.persist.Stored;
 import dev.switchboard.broker.persist.StoredMessage;
-import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,24 +25,17 @@ import java.util.function.Supplier;
 public final class Router {
   private final BrokerConfig config;
   private final BrokerMetrics metrics;
-  private final SubscriptionIndex<Subscriber> subscriptions;
-  private final RetainedStore retained;
+  private final TopicSpaces spaces;
 
   /** Where copies for persistent sessions are written; null when the broker keeps memory only. */
   private final Journal journal;
 
   private final List<RouteTarget> targets = new CopyOnWriteArrayList<>();
 
-  public Router(
-      BrokerConfig config,
-      BrokerMetrics metrics,
-      SubscriptionIndex<Subscriber> subscriptions,
-      RetainedStore retained,
-      Journal journal) {
+  public Router(BrokerConfig config, BrokerMetrics metrics, TopicSpaces spaces, Journal journal) {
     this.config = config;
     this.metrics = metrics;
-    this.subscriptions = subscriptions;
-    this.retained = retained;
+    this.spaces = spaces;
     this.journal = journal;
   }
 
@@ -61,7 +54,7 @@ public final class Router {
    * route targets. Returns the number of subscribers it went to.
    */
   public int publish(Message message) {
-    metrics.messagesReceived.increment();
+    received(message);
     return route(message, null, true, true, null);
   }
 
@@ -73,7 +66,7 @@ public final class Router {
    * acknowledged) must come after it. With a null unit those changes are appended at once.
    */
   public int publish(Message message, List<Change> unit) {
-    metrics.messagesReceived.increment();
+    received(message);
     return route(message, unit, true, true, null);
   }
 
@@ -82,7 +75,7 @@ public final class Router {
    * the message filled past its bound: the publisher should wait for it.
    */
   public int publish(Message message, List<Change> unit, Backpressure pressure) {
-    metrics.messagesReceived.increment();
+    received(message);
     return route(message, unit, true, true, pressure);
   }
 
@@ -102,24 +95,34 @@ public final class Router {
     return route(message, null, false, false, null);
   }
 
+  /** Counts a message a client published: the server's figure, and its hub's when not default. */
+  private void received(Message message) {
+    metrics.messagesReceived.increment();
+    if (!Hubs.isDefault(message.hub())) {
+      spaces.of(message.hub()).messagesReceived().increment();
+    }
+  }
+
   private int route(
       Message message,
       List<Change> unit,
       boolean keepRetained,
       boolean toTargets,
       Backpressure pressure) {
+    // the message's hub's own subscriptions and retained messages: no other hub's
+    TopicSpaces.Space space = spaces.of(message.hub());
     if (keepRetained && message.retain() && config.retainAvailable()) {
       if (message.payload().length == 0) {
-        retained.remove(message.topic());
-        store(unit, () -> new Change.DeleteRetained(message.topic()));
+        space.retained().remove(message.topic());
+        store(unit, () -> new Change.DeleteRetained(message.topic(), message.hub()));
       } else {
-        retained.put(message);
+        space.retained().put(message);
         if (message.publisherId() != null) { // $SYS topics are made anew after a restart
           store(unit, () -> new Change.PutRetained(Stored.message(message)));
         }
       }
     }
-    MatchCollector matches = MatchCollector.collect(subscriptions, message.topic());
+    MatchCollector matches = MatchCollector.collect(space.subscriptions(), message.topic());
     int count = 0;
     StoredMessage stored = null;
     // Copies stored in the unit go to their sessions once the unit is appended (a session on this
@@ -199,7 +202,8 @@ public final class Router {
       List<Change> unit, Subscriber s, StoredMessage stored, List<String> keys, boolean shared) {
     long seq = journal.nextSeq();
     Change put =
-        new Change.PutMessage(QueuedMessage.queued(s.clientId(), seq, stored, keys, shared));
+        new Change.PutMessage(
+            QueuedMessage.queued(s.hub(), s.clientId(), seq, stored, keys, shared));
     if (unit != null) {
       unit.add(put);
     } else {
@@ -230,7 +234,7 @@ public final class Router {
       return false;
     }
     SubscriptionIndex.SharedGroup<Subscriber> g =
-        subscriptions.sharedGroup(shared.group(), shared.filter());
+        spaces.of(message.hub()).subscriptions().sharedGroup(shared.group(), shared.filter());
     if (g == null) {
       return false;
     }

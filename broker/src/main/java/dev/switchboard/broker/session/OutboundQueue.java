@@ -244,7 +244,12 @@ final class OutboundQueue {
       journal.append(
           new Change.PutMessage(
               QueuedMessage.queued(
-                  session.clientId(), o.seq, Stored.message(copy), List.of(e.filterKey()), false)));
+                  session.hub(),
+                  session.clientId(),
+                  o.seq,
+                  Stored.message(copy),
+                  List.of(e.filterKey()),
+                  false)));
     }
     return o;
   }
@@ -473,7 +478,8 @@ final class OutboundQueue {
         o.phase = Outbound.Phase.QUEUED;
         if (o.seq != 0) {
           Change update =
-              new Change.UpdateMessage(session.clientId(), o.seq, 0, QueuedMessage.QUEUED);
+              new Change.UpdateMessage(
+                  session.clientId(), o.seq, 0, QueuedMessage.QUEUED, session.hub());
           session.broker().journal().append(update);
         }
         addToQueue(o); // nobody else: keep it for this session

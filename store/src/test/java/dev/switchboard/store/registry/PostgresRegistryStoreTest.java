@@ -71,7 +71,8 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
             "access_rules",
             "registry_version",
             "registry_schema_version");
-    assertThat(column("SELECT version FROM schema_version")).containsExactly("1");
+    assertThat(column("SELECT version FROM schema_version ORDER BY version"))
+        .containsExactly("1", "2");
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
         .containsExactly("1", "2");
   }
