@@ -62,7 +62,8 @@ final class AccessControl implements AutoCloseable {
               .withAnonymous(settings.allowAnonymous())
               .withCertificates(
                   settings.certificateIdentity(), settings.certificateRequiresDevice())
-              .withDecoyHash(decoy);
+              .withDecoyHash(decoy)
+              .withHubs(settings.hubs());
       JwtVerifier jwt =
           settings.jwtKeys().isEmpty()
               ? null

@@ -76,6 +76,7 @@ final class ConnectFlow {
             ChannelInfo.remoteAddress(c.channel),
             ChannelInfo.listener(c.channel),
             ChannelInfo.peerCertificates(c.channel),
+            ChannelInfo.serverName(c.channel),
             null);
 
     if (v5 && props.authenticationMethod() != null) {

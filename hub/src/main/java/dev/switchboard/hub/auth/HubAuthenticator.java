@@ -9,7 +9,6 @@ import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
-import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
@@ -39,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *       under way is refused at once, "not authorized". A password is hashed only once its attempt
  *       is counted as under way (see {@link LoginThrottle}); an address with as many checks under
  *       way as it may have is told "server busy".
+ *   <li>Hub: the user name the client logs in as (from CONNECT, its certificate or its token) picks
+ *       its hub as {@link HubSelector} says ({@code name@hub}, the listener's hub, the host name's,
+ *       the only hub with that user name); the device is then looked up in that hub. A hub that
+ *       cannot be chosen, or is disabled, is refused as a bad user name or password.
  *   <li>Certificate, when certificate identity is on and the client sent one: its CN or first SAN
  *       is the user name (the CONNECT user name is ignored). A device with that user name, if any,
  *       applies; without one the client gets the global rules, unless a device is required.
@@ -72,9 +75,25 @@ public final class HubAuthenticator implements Authenticator {
       boolean allowAnonymous,
       CertificateIdentity certificateIdentity,
       boolean certificateRequiresDevice,
-      String decoyHash) {
+      String decoyHash,
+      HubSelector.Settings hubs) {
     public Settings {
       Objects.requireNonNull(certificateIdentity, "certificateIdentity");
+      Objects.requireNonNull(hubs, "hubs");
+    }
+
+    /** No listener or host bound to a hub. */
+    public Settings(
+        boolean allowAnonymous,
+        CertificateIdentity certificateIdentity,
+        boolean certificateRequiresDevice,
+        String decoyHash) {
+      this(
+          allowAnonymous,
+          certificateIdentity,
+          certificateRequiresDevice,
+          decoyHash,
+          HubSelector.Settings.NONE);
     }
 
     /** Anonymous off, certificates name nobody, no decoy. */
@@ -83,15 +102,21 @@ public final class HubAuthenticator implements Authenticator {
     }
 
     public Settings withAnonymous(boolean allow) {
-      return new Settings(allow, certificateIdentity, certificateRequiresDevice, decoyHash);
+      return new Settings(allow, certificateIdentity, certificateRequiresDevice, decoyHash, hubs);
     }
 
     public Settings withCertificates(CertificateIdentity identity, boolean requireDevice) {
-      return new Settings(allowAnonymous, identity, requireDevice, decoyHash);
+      return new Settings(allowAnonymous, identity, requireDevice, decoyHash, hubs);
     }
 
     public Settings withDecoyHash(String hash) {
-      return new Settings(allowAnonymous, certificateIdentity, certificateRequiresDevice, hash);
+      return new Settings(
+          allowAnonymous, certificateIdentity, certificateRequiresDevice, hash, hubs);
+    }
+
+    public Settings withHubs(HubSelector.Settings selection) {
+      return new Settings(
+          allowAnonymous, certificateIdentity, certificateRequiresDevice, decoyHash, selection);
     }
   }
 
@@ -114,10 +139,17 @@ public final class HubAuthenticator implements Authenticator {
     WRONG_CLIENT_ID,
     SOURCE_NOT_ALLOWED,
     CLIENT_ID_TAKEN,
-    ANONYMOUS_OFF
+    ANONYMOUS_OFF,
+    /** The listener or host named a hub that does not exist. */
+    HUB_UNKNOWN,
+    /** The user name exists in more than one hub and the client named none. */
+    HUB_AMBIGUOUS,
+    /** The client's hub is disabled. */
+    HUB_DISABLED
   }
 
   private final DeviceDirectory directory;
+  private final HubSelector hubs;
   private final Settings settings;
   private final VerificationPool pool;
   private final SuccessCache cache;
@@ -143,6 +175,7 @@ public final class HubAuthenticator implements Authenticator {
       JwtVerifier jwt) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.hubs = new HubSelector(directory, settings.hubs());
     this.pool = Objects.requireNonNull(pool, "pool");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.throttle = Objects.requireNonNull(throttle, "throttle");
@@ -176,15 +209,27 @@ public final class HubAuthenticator implements Authenticator {
       case LoginThrottle.Attempt attempt -> {
         CompletionStage<AuthResult> stage;
         try {
-          String hub = Hub.DEFAULT;
           if (byCertificate) {
-            stage = done(certificate(hub, id, address));
+            stage = done(certificate(id, address));
           } else if (byToken) {
-            stage = done(token(hub, id, password, address, attempt));
+            stage = done(token(id, password, address, attempt));
           } else if (byPassword) {
-            stage = password(hub, id, id.username(), password, address, attempt);
+            stage =
+                switch (hubs.select(id, id.username())) {
+                  case HubSelector.Chosen c ->
+                      password(c.hub(), id, c.username(), password, address, attempt);
+                  case HubSelector.Refused r -> {
+                    attempt.failedForUnknownUser(); // as an unknown user: it says nothing more
+                    yield done(refuse(r));
+                  }
+                };
           } else {
-            stage = done(anonymous(hub, id, address));
+            stage =
+                done(
+                    switch (hubs.select(id, null)) {
+                      case HubSelector.Chosen c -> anonymous(c.hub(), id, address);
+                      case HubSelector.Refused r -> refuse(r);
+                    });
           }
         } catch (RuntimeException e) {
           attempt.abandoned(); // never left counted as under way
@@ -203,9 +248,9 @@ public final class HubAuthenticator implements Authenticator {
     return accept(hub, id, address, null, null, List.of());
   }
 
-  private AuthResult certificate(String hub, ClientIdentity id, InetAddress address) {
-    String username = settings.certificateIdentity().username(id.certificates().get(0));
-    if (username == null) {
+  private AuthResult certificate(ClientIdentity id, InetAddress address) {
+    String name = settings.certificateIdentity().username(id.certificates().get(0));
+    if (name == null) {
       return refuse(
           Refusal.CERTIFICATE_WITHOUT_NAME,
           ReasonCode.NOT_AUTHORIZED,
@@ -215,6 +260,17 @@ public final class HubAuthenticator implements Authenticator {
               + (settings.certificateIdentity() == CertificateIdentity.CN
                   ? "common name"
                   : "DNS or e-mail alternative name"));
+    }
+    String hub;
+    String username;
+    switch (hubs.select(id, name)) {
+      case HubSelector.Chosen c -> {
+        hub = c.hub();
+        username = c.username();
+      }
+      case HubSelector.Refused r -> {
+        return refuse(r);
+      }
     }
     Device device = directory.byUsername(hub, username);
     if (device == null && settings.certificateRequiresDevice()) {
@@ -227,11 +283,7 @@ public final class HubAuthenticator implements Authenticator {
   }
 
   private AuthResult token(
-      String hub,
-      ClientIdentity id,
-      byte[] password,
-      InetAddress address,
-      LoginThrottle.Attempt attempt) {
+      ClientIdentity id, byte[] password, InetAddress address, LoginThrottle.Attempt attempt) {
     String token = new String(password, StandardCharsets.US_ASCII); // looksLikeJwt: ASCII only
     return switch (jwt.verify(token, id.clientId())) {
       case JwtVerifier.Invalid invalid
@@ -242,13 +294,17 @@ public final class HubAuthenticator implements Authenticator {
         yield refuse(Refusal.BAD_TOKEN, ReasonCode.BAD_USER_NAME_OR_PASSWORD, invalid.reason());
       }
       case JwtVerifier.Valid valid ->
-          accept(
-              hub,
-              id,
-              address,
-              valid.username(),
-              directory.byUsername(hub, valid.username()),
-              valid.rules());
+          switch (hubs.select(id, valid.username())) {
+            case HubSelector.Chosen c ->
+                accept(
+                    c.hub(),
+                    id,
+                    address,
+                    c.username(),
+                    directory.byUsername(c.hub(), c.username()),
+                    valid.rules());
+            case HubSelector.Refused r -> refuse(r);
+          };
     };
   }
 
@@ -424,6 +480,14 @@ public final class HubAuthenticator implements Authenticator {
       }
     }
     return false;
+  }
+
+  /**
+   * A client whose hub could not be chosen, or is disabled: told "bad user name or password", as
+   * for an unknown user, so that no client learns which hubs exist; the log line says why.
+   */
+  private AuthResult refuse(HubSelector.Refused r) {
+    return refuse(r.why(), ReasonCode.BAD_USER_NAME_OR_PASSWORD, r.reason());
   }
 
   /**
