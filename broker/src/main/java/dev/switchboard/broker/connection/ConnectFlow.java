@@ -2,10 +2,12 @@ package dev.switchboard.broker.connection;
 
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.transport.ChannelInfo;
@@ -210,8 +212,36 @@ final class ConnectFlow {
       return;
     }
     c.identity = c.identity.authenticated(result.principal());
+    if (!takeHubSlot(c, result.principal())) {
+      return;
+    }
     c.state = MqttConnection.State.ATTACHING;
     context.sessions().connect(c, c.identity.hub(), c.identity.clientId(), connect.cleanStart());
+  }
+
+  /**
+   * Counts the connection in its hub when the hub has a connection limit, and refuses it at the
+   * limit (Quota exceeded in 5.0, Server unavailable in 3.1.1); false when refused. A hub without a
+   * limit counts nothing.
+   */
+  private boolean takeHubSlot(MqttConnection c, Principal principal) {
+    int limit = principal.quota().connections();
+    if (limit <= 0) {
+      return true;
+    }
+    TopicSpaces.Space space = context.spaces().of(principal.hub());
+    if (space.connections().incrementAndGet() > limit) {
+      space.connections().decrementAndGet();
+      space.refusals().connections.increment();
+      refuse(
+          c,
+          c.writer.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
+          "hub '" + principal.hub() + "' is at its limit of " + limit + " connections",
+          "quota exceeded");
+      return false;
+    }
+    c.hubSlot = space;
+    return true;
   }
 
   void refuse(MqttConnection c, int reasonCode, String why) {

@@ -6,6 +6,7 @@ import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.routing.Backpressure;
 import dev.switchboard.broker.routing.Subscriber;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.Outbound;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
@@ -104,6 +105,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
   /** Whether this connection is counted in clients connected. */
   boolean counted;
+
+  /** The hub whose connection limit counts this connection; null when its hub has none. */
+  TopicSpaces.Space hubSlot;
 
   /** Reading was stopped because the journal is at its bound; it resumes once there is room. */
   private boolean pausedForJournal;
@@ -278,6 +282,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     if (counted) {
       counted = false;
       metrics.clientDisconnected();
+    }
+    if (hubSlot != null) {
+      hubSlot.connections().decrementAndGet();
+      hubSlot = null;
     }
     ctx.fireChannelInactive();
   }

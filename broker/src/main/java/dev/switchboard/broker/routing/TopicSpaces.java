@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -30,22 +31,44 @@ public final class TopicSpaces {
    * @param retained its retained messages
    * @param messagesReceived messages its clients published (counted for every hub but the default
    *     one, whose figure is the server's less the others': its path counts nothing more)
+   * @param connections its connections at once, counted while it has a connection limit
+   * @param refusals what its limits refused, counted
    */
   public record Space(
       String hub,
       SubscriptionIndex<Subscriber> subscriptions,
       RetainedStore retained,
-      LongAdder messagesReceived) {
+      LongAdder messagesReceived,
+      AtomicInteger connections,
+      Refusals refusals) {
     public Space {
       Objects.requireNonNull(hub, "hub");
       Objects.requireNonNull(subscriptions, "subscriptions");
       Objects.requireNonNull(retained, "retained");
       Objects.requireNonNull(messagesReceived, "messagesReceived");
+      Objects.requireNonNull(connections, "connections");
+      Objects.requireNonNull(refusals, "refusals");
+    }
+
+    Space(String hub, SubscriptionIndex<Subscriber> subscriptions, RetainedStore retained) {
+      this(hub, subscriptions, retained, new LongAdder(), new AtomicInteger(), new Refusals());
     }
 
     public boolean isDefault() {
       return Hubs.isDefault(hub);
     }
+  }
+
+  /** What one hub's limits refused. */
+  public static final class Refusals {
+    /** CONNECTs past its connection limit. */
+    public final LongAdder connections = new LongAdder();
+
+    /** PUBLISHes over its message size. */
+    public final LongAdder messageSize = new LongAdder();
+
+    /** New retained topics past its retained limit. */
+    public final LongAdder retained = new LongAdder();
   }
 
   private final Space defaultSpace;
@@ -61,8 +84,7 @@ public final class TopicSpaces {
       SubscriptionIndex<Subscriber> defaultSubscriptions,
       RetainedStore defaultRetained,
       Supplier<RetainedStore> newRetainedStore) {
-    this.defaultSpace =
-        new Space(Hubs.DEFAULT, defaultSubscriptions, defaultRetained, new LongAdder());
+    this.defaultSpace = new Space(Hubs.DEFAULT, defaultSubscriptions, defaultRetained);
     this.newRetainedStore = Objects.requireNonNull(newRetainedStore, "newRetainedStore");
   }
 
@@ -75,8 +97,7 @@ public final class TopicSpaces {
     return s != null
         ? s
         : others.computeIfAbsent(
-            hub,
-            h -> new Space(h, new SubscriptionIndex<>(), newRetainedStore.get(), new LongAdder()));
+            hub, h -> new Space(h, new SubscriptionIndex<>(), newRetainedStore.get()));
   }
 
   /** The default hub's space. */

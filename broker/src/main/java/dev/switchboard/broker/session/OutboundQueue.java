@@ -299,7 +299,7 @@ final class OutboundQueue {
       queue = new ArrayDeque<>(1);
     }
     long weight = o.message.weight();
-    if (queue.size() >= config().maxQueuedMessages()
+    if (queue.size() >= session.maxQueuedMessages()
         || queuedBytes + weight > config().maxQueuedBytes()) {
       // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
       if (o.qos == 0 || !evictOldestQos0()) {
@@ -307,7 +307,7 @@ final class OutboundQueue {
         forget(o);
         return;
       }
-      if (queue.size() >= config().maxQueuedMessages()
+      if (queue.size() >= session.maxQueuedMessages()
           || queuedBytes + weight > config().maxQueuedBytes()) {
         metrics().publishDroppedQueueFull.increment();
         forget(o);

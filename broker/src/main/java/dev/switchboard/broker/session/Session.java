@@ -71,6 +71,10 @@ public final class Session implements Subscriber {
   private int epoch;
 
   private long expirySeconds;
+
+  /** Its hub's limit of queued messages (0: the broker's only), as of its last connection. */
+  private int hubQueueLimit;
+
   private PendingWill will;
   private ScheduledFuture<?> willTimer;
   private ScheduledFuture<?> expiryTimer;
@@ -100,6 +104,12 @@ public final class Session implements Subscriber {
   @Override
   public String hub() {
     return hub;
+  }
+
+  /** The most messages its queue holds: the broker's bound, or its hub's when lower. */
+  int maxQueuedMessages() {
+    int server = broker.config().maxQueuedMessages();
+    return hubQueueLimit > 0 && hubQueueLimit < server ? hubQueueLimit : server;
   }
 
   public EventLoop executor() {
@@ -236,6 +246,9 @@ public final class Session implements Subscriber {
       broker.sessions().connect(conn, hub, clientId, false);
       return;
     }
+    ClientIdentity who = conn.identity();
+    hubQueueLimit =
+        who == null || who.principal() == null ? 0 : who.principal().quota().queuedMessages();
     cancelTimers();
     epoch++;
     will = conn.will();

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Quota;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.hub.registry.model.HubLimits;
 import dev.switchboard.hub.registry.model.HubStatus;
 import dev.switchboard.hub.testing.MutableClock;
 import dev.switchboard.hub.testing.MutableDirectory;
@@ -47,7 +49,7 @@ class HubSelectionTest {
         List.of(
             Hub.create(Hub.DEFAULT, 0),
             Hub.create("team3", 0),
-            Hub.create("team4", 0),
+            Hub.create("team4", 0).withLimits(new HubLimits(10, 8, 1024, 50, 100)),
             Hub.create("closed", 0).withStatus(HubStatus.DISABLED)),
         List.of(
             Device.create("team3", "device_1", "device_1", A_HASH, 0),
@@ -161,6 +163,17 @@ class HubSelectionTest {
 
     assertIn(login(auth, id("app_1", "mqtt", null), "pw-b"), "team4", "app_1");
     assertBadLogin(login(auth, id("nobody", "mqtt", null), "x"), "unknown user 'nobody'");
+  }
+
+  @Test
+  @DisplayName("the principal carries its hub's limits for the broker; none for a hub without")
+  void quotaOfTheHub() throws Exception {
+    HubAuthenticator auth = authenticator(HubSelector.Settings.NONE);
+
+    assertThat(login(auth, id("device_1@team4", "mqtt", null), "pw-b").principal().quota())
+        .isEqualTo(new Quota(8, 1024, 50, 100));
+    assertThat(login(auth, id("device_1@team3", "mqtt", null), "pw-a").principal().quota())
+        .isSameAs(Quota.NONE);
   }
 
   @Test
