@@ -106,6 +106,11 @@ final class AccessControl implements AutoCloseable {
     return directory;
   }
 
+  /** Whether the registry has no administrator at all (the first start). */
+  boolean hasNoAdministrator() {
+    return registry.admins().isEmpty();
+  }
+
   @Override
   public void close() {
     directory.close();

@@ -38,6 +38,8 @@ public final class Main implements Runnable {
         "bench", new BenchCommand(SwitchboardProcess.launcher(), HiveMqProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
+    cmd.addSubcommand("hubs", new HubsCommand());
+    cmd.addSubcommand("admins", new AdminsCommand());
     cmd.addSubcommand("pub", new PubCommand());
     cmd.addSubcommand("sub", new SubCommand());
     cmd.addSubcommand(new CommandLine.HelpCommand());

@@ -10,6 +10,7 @@ import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.hub.registry.model.HubStatus;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
@@ -100,6 +101,44 @@ class RegistryDirectoryTest {
     assertThat(directory.rulesFor(Hub.DEFAULT, "esp-1")).containsExactly(own);
     assertThat(disconnects).as("adding ends nobody's connection").isEmpty();
     assertThat(changed).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "a hub added while running is seen at the next poll; disabling or removing it ends its"
+          + " clients' connections only, with 'not authorized'")
+  void hubChangesWhileRunning() {
+    registry.addHub(Hub.create("team3", 5));
+    registry.add(Device.create("team3", "esp-1", "esp-1", null, 5));
+    assertThat(directory.hub("team3")).as("not before the poll").isNull();
+    directory.poll();
+    assertThat(directory.hub("team3")).isNotNull();
+    assertThat(directory.byClientId("team3", "esp-1")).isNotNull();
+    assertThat(directory.hubsWithUsername("esp-1")).containsExactly("default", "team3");
+    assertThat(disconnects).isEmpty();
+
+    registry.updateHub(registry.hub("team3").orElseThrow().withStatus(HubStatus.DISABLED));
+    directory.poll();
+
+    assertThat(disconnects).hasSize(1);
+    Disconnect d = disconnects.get(0);
+    assertThat(d.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+    assertThat(d.why()).isEqualTo("hub disabled");
+    ClientIdentity inTeam3 =
+        new ClientIdentity("esp-1", "esp-1", new InetSocketAddress("127.0.0.1", 1))
+            .authenticated(new Principal("team3", "esp-1", null, false, null));
+    assertThat(d.which().test(inTeam3)).isTrue();
+    assertThat(d.which().test(client("esp-1", "esp-1", "esp-1")))
+        .as("the same client id in the default hub")
+        .isFalse();
+
+    registry.removeHub("team3", true);
+    directory.poll();
+    assertThat(directory.hub("team3")).isNull();
+    // the hub's clients are gone already; its devices' removal is told as for any device
+    assertThat(disconnects)
+        .extracting(Disconnect::why)
+        .containsExactly("hub disabled", "device removed");
   }
 
   @Test
