@@ -1,7 +1,6 @@
 package dev.switchboard.broker.routing;
 
 import dev.switchboard.broker.config.BrokerConfig;
-import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
@@ -54,7 +53,7 @@ public final class Router {
    * route targets. Returns the number of subscribers it went to.
    */
   public int publish(Message message) {
-    received(message);
+    metrics.messagesReceived.increment();
     return route(message, null, true, true, null);
   }
 
@@ -66,7 +65,7 @@ public final class Router {
    * acknowledged) must come after it. With a null unit those changes are appended at once.
    */
   public int publish(Message message, List<Change> unit) {
-    received(message);
+    metrics.messagesReceived.increment();
     return route(message, unit, true, true, null);
   }
 
@@ -75,7 +74,7 @@ public final class Router {
    * the message filled past its bound: the publisher should wait for it.
    */
   public int publish(Message message, List<Change> unit, Backpressure pressure) {
-    received(message);
+    metrics.messagesReceived.increment();
     return route(message, unit, true, true, pressure);
   }
 
@@ -95,14 +94,6 @@ public final class Router {
     return route(message, null, false, false, null);
   }
 
-  /** Counts a message a client published: the server's figure, and its hub's when not default. */
-  private void received(Message message) {
-    metrics.messagesReceived.increment();
-    if (!Hubs.isDefault(message.hub())) {
-      spaces.of(message.hub()).messagesReceived().increment();
-    }
-  }
-
   private int route(
       Message message,
       List<Change> unit,
@@ -111,6 +102,11 @@ public final class Router {
       Backpressure pressure) {
     // the message's hub's own subscriptions and retained messages: no other hub's
     TopicSpaces.Space space = spaces.of(message.hub());
+    if (toTargets && space != spaces.defaultSpace()) {
+      // a client's message (what the targets get): counted for its hub; the default hub's figure
+      // is the server's less the others', so its messages count nothing more
+      space.messagesReceived().increment();
+    }
     if (keepRetained && message.retain() && config.retainAvailable()) {
       if (message.payload().length == 0) {
         space.retained().remove(message.topic());
