@@ -10,10 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * loop, where the later one takes over [MQTT-3.1.4-3].
  */
 public final class SessionRegistry implements SessionOwnership {
-  private final ConcurrentHashMap<Key, Session> sessions = new ConcurrentHashMap<>();
-
-  /** A session's identity. */
-  private record Key(String hub, String clientId) {}
+  /** By {@link SessionKey}: the client id itself for the default hub's sessions. */
+  private final ConcurrentHashMap<Object, Session> sessions = new ConcurrentHashMap<>();
 
   private BrokerServices broker;
 
@@ -28,7 +26,7 @@ public final class SessionRegistry implements SessionOwnership {
    */
   @Override
   public void connect(SessionConnection conn, String hub, String clientId, boolean cleanStart) {
-    Key key = new Key(hub, clientId);
+    Object key = SessionKey.of(hub, clientId);
     while (true) {
       Session existing = sessions.get(key);
       if (existing != null) {
@@ -48,16 +46,16 @@ public final class SessionRegistry implements SessionOwnership {
 
   /** A session rebuilt from the store at start, before anyone connects. */
   public void restored(Session session) {
-    sessions.put(new Key(session.hub(), session.clientId()), session);
+    sessions.put(SessionKey.of(session.hub(), session.clientId()), session);
   }
 
   void remove(Session session) {
-    sessions.remove(new Key(session.hub(), session.clientId()), session);
+    sessions.remove(SessionKey.of(session.hub(), session.clientId()), session);
   }
 
   /** The session of {@code clientId} in {@code hub}; null if none. */
   public Session get(String hub, String clientId) {
-    return sessions.get(new Key(hub, clientId));
+    return sessions.get(SessionKey.of(hub, clientId));
   }
 
   /** The session of {@code clientId} in the default hub; null if none. */
