@@ -100,6 +100,10 @@ class HubsCommandTest {
         2,
         "the devices limit must be 0 (none) or more, not -1");
     assertOneLineError(run("hubs", "add", "team3"), 1, "hub 'team3' exists already");
+    assertOneLineError(
+        run("devices", "list", "--hub", "Bad!"),
+        2,
+        "'Bad!' is not a hub name: 1 to 32 of a-z, 0-9 and '-'");
     assertOneLineError(run("hubs", "show", "ghost"), 1, "no hub 'ghost'");
     assertOneLineError(
         run("devices", "add", "d1", "--hub", "ghost", "--generate"),

@@ -4,6 +4,7 @@ import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryValidation;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class HubSelector {
 
     public Settings {
       listenerHubs = Map.copyOf(listenerHubs);
-      Map<String, String> lower = new java.util.HashMap<>();
+      Map<String, String> lower = new HashMap<>();
       hostHubs.forEach((host, hub) -> lower.put(host.toLowerCase(Locale.ROOT), hub));
       hostHubs = Map.copyOf(lower);
       if (hostDomain != null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.hub.registry.model;
 
+import dev.switchboard.broker.message.Hubs;
 import java.util.Objects;
 
 /**
@@ -22,8 +23,11 @@ public record Hub(
     long createdAt,
     long updatedAt) {
 
-  /** The hub of a server that has only one, and of every registry made before hubs. */
-  public static final String DEFAULT = "default";
+  /**
+   * The hub of a server that has only one, and of every registry made before hubs: the engine's own
+   * default hub.
+   */
+  public static final String DEFAULT = Hubs.DEFAULT;
 
   public Hub {
     RegistryValidation.hubName(name);
