@@ -211,10 +211,12 @@ final class ConnectFlow {
           "authentication refused");
       return;
     }
-    c.identity = c.identity.authenticated(result.principal());
     if (!takeHubSlot(c, result.principal())) {
       return;
     }
+    // From here on the connection holds its hub's slot, if its hub counts them: the principal
+    // is what MqttConnection gives it back by when the connection ends
+    c.identity = c.identity.authenticated(result.principal());
     c.state = MqttConnection.State.ATTACHING;
     context.sessions().connect(c, c.identity.hub(), c.identity.clientId(), connect.cleanStart());
   }
@@ -240,7 +242,6 @@ final class ConnectFlow {
           "quota exceeded");
       return false;
     }
-    c.hubSlot = space;
     return true;
   }
 

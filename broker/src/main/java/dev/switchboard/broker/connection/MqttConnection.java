@@ -1,12 +1,12 @@
 package dev.switchboard.broker.connection;
 
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.routing.Backpressure;
 import dev.switchboard.broker.routing.Subscriber;
-import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.Outbound;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
@@ -105,9 +105,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
   /** Whether this connection is counted in clients connected. */
   boolean counted;
-
-  /** The hub whose connection limit counts this connection; null when its hub has none. */
-  TopicSpaces.Space hubSlot;
 
   /** Reading was stopped because the journal is at its bound; it resumes once there is room. */
   private boolean pausedForJournal;
@@ -283,11 +280,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
       counted = false;
       metrics.clientDisconnected();
     }
-    if (hubSlot != null) {
-      hubSlot.connections().decrementAndGet();
-      hubSlot = null;
-    }
+    releaseHubSlot();
     ctx.fireChannelInactive();
+  }
+
+  /**
+   * Gives back the slot of its hub's connection limit: one is held by every connection whose
+   * principal has such a limit (the principal is set only once the slot was taken), and no field is
+   * spent on it.
+   */
+  private void releaseHubSlot() {
+    Principal p = identity == null ? null : identity.principal();
+    if (p != null && p.quota().connections() > 0) {
+      flows.context.spaces().of(p.hub()).connections().decrementAndGet();
+    }
   }
 
   @Override
