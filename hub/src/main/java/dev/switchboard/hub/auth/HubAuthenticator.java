@@ -4,14 +4,11 @@ import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.Authenticator;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
-import dev.switchboard.broker.auth.Quota;
 import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
-import dev.switchboard.hub.registry.model.Hub;
-import dev.switchboard.hub.registry.model.HubLimits;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
@@ -471,17 +468,7 @@ public final class HubAuthenticator implements Authenticator {
             access,
             device != null && device.replacePolicy() == ReplacePolicy.REJECT,
             device != null && device.subscriptionsFrozen() ? device.subscriptions() : null,
-            quotaOf(hub)));
-  }
-
-  /** The hub's limits as the broker enforces them; {@link Quota#NONE} for a hub without any. */
-  private Quota quotaOf(String hub) {
-    Hub h = directory.hub(hub);
-    if (h == null || h.limits().equals(HubLimits.NONE)) {
-      return Quota.NONE;
-    }
-    HubLimits l = h.limits();
-    return new Quota(l.connections(), l.messageSize(), l.retainedMessages(), l.queuedMessages());
+            hubs.quotaOf(hub)));
   }
 
   private static boolean allowed(List<Cidr> sources, InetAddress address) {

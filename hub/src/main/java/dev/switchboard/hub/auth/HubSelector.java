@@ -1,8 +1,10 @@
 package dev.switchboard.hub.auth;
 
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Quota;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.hub.registry.model.HubLimits;
 import dev.switchboard.hub.registry.model.RegistryValidation;
 import java.util.HashMap;
 import java.util.List;
@@ -106,6 +108,16 @@ public final class HubSelector {
               + " hubs and the client named none (user name@hub, a hub's listener or host)");
     }
     return active(having.isEmpty() ? Hub.DEFAULT : having.get(0), username, "user name");
+  }
+
+  /** The hub's limits as the broker enforces them; {@link Quota#NONE} for a hub without any. */
+  public Quota quotaOf(String hub) {
+    Hub h = directory.hub(hub);
+    if (h == null || h.limits().equals(HubLimits.NONE)) {
+      return Quota.NONE;
+    }
+    HubLimits l = h.limits();
+    return new Quota(l.connections(), l.messageSize(), l.retainedMessages(), l.queuedMessages());
   }
 
   private String hubOfHost(String host) {
