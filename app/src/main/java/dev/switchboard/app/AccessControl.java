@@ -53,7 +53,7 @@ final class AccessControl implements AutoCloseable {
               registry,
               clients,
               settings.registryPollInterval(),
-              changed -> cache.invalidate(changed.username()));
+              changed -> cache.invalidate(SuccessCache.account(changed.hub(), changed.username())));
       PasswordHasher hasher = settings.hasher();
       pool = new VerificationPool(hasher, settings.checkThreads(), settings.checkQueue());
       String decoy = settings.hideUnknownUsers() ? hasher.hash(DevicesCommand.generate()) : null;
@@ -62,7 +62,8 @@ final class AccessControl implements AutoCloseable {
               .withAnonymous(settings.allowAnonymous())
               .withCertificates(
                   settings.certificateIdentity(), settings.certificateRequiresDevice())
-              .withDecoyHash(decoy);
+              .withDecoyHash(decoy)
+              .withHubs(settings.hubs());
       JwtVerifier jwt =
           settings.jwtKeys().isEmpty()
               ? null
@@ -103,6 +104,11 @@ final class AccessControl implements AutoCloseable {
 
   RegistryDirectory directory() {
     return directory;
+  }
+
+  /** Whether the registry has no administrator at all (the first start). */
+  boolean hasNoAdministrator() {
+    return registry.admins().isEmpty();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.app;
 
 import dev.switchboard.hub.auth.CertificateIdentity;
+import dev.switchboard.hub.auth.HubSelector;
 import dev.switchboard.hub.auth.JwtKeys;
 import dev.switchboard.hub.auth.JwtVerifier;
 import dev.switchboard.hub.auth.LoginThrottle;
@@ -25,6 +26,7 @@ import java.time.Duration;
  * @param certificateIdentity which name of a verified client certificate is the user name
  * @param certificateRequiresDevice whether that user name must be a device of the registry
  * @param registryPollInterval how often the registry is checked for changes
+ * @param hubs which listeners and host names pick a client's hub
  */
 record AuthSettings(
     boolean allowAnonymous,
@@ -40,7 +42,8 @@ record AuthSettings(
     JwtVerifier.Settings jwt,
     CertificateIdentity certificateIdentity,
     boolean certificateRequiresDevice,
-    Duration registryPollInterval) {
+    Duration registryPollInterval,
+    HubSelector.Settings hubs) {
 
   PasswordHasher hasher() {
     return new PasswordHasher(hashing);

@@ -1,23 +1,18 @@
 package dev.switchboard.app;
 
-import dev.switchboard.broker.persist.StoreException;
-import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.RegistryRepository;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
+import dev.switchboard.hub.registry.model.RegistryValidation;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
 import dev.switchboard.mqtt.packet.Subscription;
-import dev.switchboard.store.registry.RegistryStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +31,9 @@ import picocli.CommandLine.Spec;
  * (by default {@code registry.db} in the data directory). It may run while the hub runs: the hub
  * picks changes up within its poll interval, and ends the connections a change no longer allows.
  *
- * <p>Exit codes: 0 done; 1 the registry refused (no such device, a name taken) or the store failed;
- * 2 bad usage or configuration.
+ * <p>Every subcommand works on one hub's devices and rules, {@code --hub H} ({@code default} when
+ * not given). Exit codes: 0 done; 1 the registry refused (no such device or hub, a name taken) or
+ * the store failed; 2 bad usage or configuration.
  */
 @Command(
     name = "devices",
@@ -55,12 +51,6 @@ import picocli.CommandLine.Spec;
       DevicesCommand.Rules.class
     })
 public final class DevicesCommand implements Callable<Integer> {
-  static final int EXIT_REFUSED = 1;
-
-  private static final char[] PASSWORD_ALPHABET =
-      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
-  private static final int GENERATED_LENGTH = 24;
-
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -69,91 +59,38 @@ public final class DevicesCommand implements Callable<Integer> {
     return Main.EXIT_CONFIG;
   }
 
-  /** Opens the registry around the work; one line for an error, the right exit code. */
-  abstract static class Action implements Callable<Integer> {
-    @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin ConfigOptions options;
-
-    SwitchboardConfig config;
-
-    abstract void run(RegistryRepository registry, PrintWriter out) throws IOException;
+  /** A registry action on the devices and rules of one hub, {@code --hub} ({@code default}). */
+  abstract static class Action extends RegistryAction {
+    @Option(
+        names = "--hub",
+        paramLabel = "H",
+        defaultValue = Hub.DEFAULT,
+        description = "The hub the devices and rules belong to (default: ${DEFAULT-VALUE}).")
+    String hub;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        config = options.load();
-        try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
-          run(registry, out);
-        }
-        return 0;
-      } catch (ConfigError | IllegalArgumentException e) {
-        return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
-      } catch (IOException e) {
-        return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
-      } catch (RegistryException | StoreException e) {
-        return Main.fail(err, e.getMessage(), EXIT_REFUSED);
-      } finally {
-        out.flush();
-      }
+    void validate() {
+      RegistryValidation.hubName(hub);
     }
 
-    PasswordHasher hasher() {
-      return new PasswordHasher(config.passwordHashing());
-    }
-
-    static Device existing(RegistryRepository registry, String clientId) {
+    Device existing(RegistryRepository registry, String clientId) {
       return registry
-          .device(clientId)
+          .device(hub, clientId)
           .orElseThrow(
               () ->
                   new RegistryException(
-                      RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'"));
+                      RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'" + inHub()));
+    }
+
+    /** Names the hub in a message, unless it is {@code default}. */
+    String inHub() {
+      return Hub.DEFAULT.equals(hub) ? "" : " in hub '" + hub + "'";
     }
   }
 
-  /** {@code --password P} (or {@code -} to read it from standard input) or {@code --generate}. */
-  static final class PasswordChoice {
-    @Option(
-        names = "--password",
-        paramLabel = "P",
-        description = "The password; '-' reads it from standard input (keeps it out of ps).")
-    String password;
-
-    @Option(names = "--generate", description = "Generate a random password and print it once.")
-    boolean generate;
-
-    /** The password chosen, and whether it must be shown (a generated one). */
-    char[] resolve(PrintWriter out) throws IOException {
-      if (generate) {
-        char[] generated = generate();
-        out.println("password: " + new String(generated) + "   (shown once: keep it now)");
-        return generated;
-      }
-      if ("-".equals(password)) {
-        BufferedReader in =
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line = in.readLine();
-        if (line == null || line.isEmpty()) {
-          throw new IllegalArgumentException("no password on standard input");
-        }
-        return line.toCharArray();
-      }
-      if (password.isEmpty()) {
-        throw new IllegalArgumentException("a password cannot be empty");
-      }
-      return password.toCharArray();
-    }
-  }
-
+  /** A random password for a device. */
   static char[] generate() {
-    SecureRandom random = new SecureRandom();
-    char[] out = new char[GENERATED_LENGTH];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
-    }
-    return out;
+    return RegistryAction.generatePassword();
   }
 
   /** The flags {@code add} and {@code set} share. */
@@ -199,7 +136,9 @@ public final class DevicesCommand implements Callable<Integer> {
 
     Device applyTo(Device d, long now) {
       ReplacePolicy policy =
-          replacePolicy == null ? d.replacePolicy() : parseEnum(ReplacePolicy.class, replacePolicy);
+          replacePolicy == null
+              ? d.replacePolicy()
+              : RegistryAction.parseEnum(ReplacePolicy.class, replacePolicy);
       List<Subscription> subs = d.subscriptions();
       if (subscriptions != null) {
         subs = new ArrayList<>();
@@ -214,6 +153,7 @@ public final class DevicesCommand implements Callable<Integer> {
         from = sources.stream().map(Cidr::parse).toList();
       }
       return new Device(
+          d.hub(),
           d.clientId(),
           d.username(),
           d.passwordHash(),
@@ -234,19 +174,6 @@ public final class DevicesCommand implements Callable<Integer> {
       return new Subscription(text.substring(0, colon), text.charAt(colon + 1) - '0');
     }
     return new Subscription(text, 0);
-  }
-
-  static <E extends Enum<E>> E parseEnum(Class<E> type, String text) {
-    try {
-      return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      List<String> names = new ArrayList<>();
-      for (E value : type.getEnumConstants()) {
-        names.add(value.name().toLowerCase(Locale.ROOT));
-      }
-      throw new IllegalArgumentException(
-          "'" + text + "' is not one of " + String.join(", ", names), e);
-    }
   }
 
   @Command(
@@ -274,12 +201,14 @@ public final class DevicesCommand implements Callable<Integer> {
       }
       Device device =
           flags.applyTo(
-              Device.create(clientId, username == null ? clientId : username, hash, now), now);
+              Device.create(hub, clientId, username == null ? clientId : username, hash, now), now);
       registry.add(device);
       out.println(
           "added device '"
               + device.clientId()
-              + "' (user name '"
+              + "'"
+              + inHub()
+              + " (user name '"
               + device.username()
               + "'"
               + (hash == null ? ", no password: set one with 'devices passwd'" : "")
@@ -291,9 +220,13 @@ public final class DevicesCommand implements Callable<Integer> {
   static final class ListDevices extends Action {
     @Override
     void run(RegistryRepository registry, PrintWriter out) {
-      List<Device> devices = registry.devices();
+      List<Device> devices = registry.devices(hub);
       if (devices.isEmpty()) {
-        out.println("no devices; add one with: switchboard devices add ID --generate");
+        out.println(
+            "no devices"
+                + inHub()
+                + "; add one with: switchboard devices add ID --generate"
+                + (Hub.DEFAULT.equals(hub) ? "" : " --hub " + hub));
         return;
       }
       out.printf(
@@ -331,6 +264,9 @@ public final class DevicesCommand implements Callable<Integer> {
     @Override
     void run(RegistryRepository registry, PrintWriter out) {
       Device d = existing(registry, clientId);
+      if (!Hub.DEFAULT.equals(d.hub())) {
+        out.println("hub:              " + d.hub());
+      }
       out.println("client id:        " + d.clientId());
       out.println("user name:        " + d.username());
       out.println("password:         " + describeHash(d.passwordHash()));
@@ -348,7 +284,7 @@ public final class DevicesCommand implements Callable<Integer> {
                   : String.join(", ", d.allowedSources().stream().map(Cidr::toString).toList())));
       out.println("created:          " + Instant.ofEpochMilli(d.createdAt()));
       out.println("updated:          " + Instant.ofEpochMilli(d.updatedAt()));
-      List<AccessRule> rules = registry.rules(d.clientId());
+      List<AccessRule> rules = registry.rules(hub, d.clientId());
       for (AccessRule r : rules) {
         out.println("  rule:           " + describe(r));
       }
@@ -448,9 +384,9 @@ public final class DevicesCommand implements Callable<Integer> {
 
     @Override
     void run(RegistryRepository registry, PrintWriter out) {
-      if (!registry.remove(clientId)) {
+      if (!registry.remove(hub, clientId)) {
         throw new RegistryException(
-            RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'");
+            RegistryException.Kind.NOT_FOUND, "no device '" + clientId + "'" + inHub());
       }
       out.println("device '" + clientId + "' removed");
     }
@@ -499,8 +435,10 @@ public final class DevicesCommand implements Callable<Integer> {
       void run(RegistryRepository registry, PrintWriter out) {
         List<AccessRule> rules =
             global
-                ? registry.rules(null)
-                : device != null ? registry.rules(device) : registry.rules();
+                ? registry.rules(hub, null)
+                : device != null
+                    ? registry.rules(hub, device)
+                    : registry.rules().stream().filter(r -> r.hub().equals(hub)).toList();
         if (rules.isEmpty()) {
           out.println(
               "no rules: every authenticated client may publish and subscribe anywhere"
@@ -561,6 +499,7 @@ public final class DevicesCommand implements Callable<Integer> {
             registry.addRule(
                 new AccessRule(
                     0,
+                    hub,
                     scope.global ? null : scope.device,
                     priority,
                     parseEnum(RuleAction.class, action),

@@ -3,6 +3,8 @@ package dev.switchboard.app;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.RegistryRepository;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.hub.registry.model.ReplacePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +17,13 @@ import java.util.Optional;
 
 /**
  * The lab handout's accounts, {@code device_1}..{@code device_4} and {@code app_1}..{@code app_4},
- * each its own user name, in the registry (the default hub until hubs exist), with generated
- * passwords kept in {@code lab-credentials} in the data directory (owner-only), so that a second
- * run reuses them. An account whose password the file does not have (or whose password was changed
- * with {@code devices passwd}) gets the file's, or a new one.
+ * each its own user name, with a strict client id and replace policy {@code replace} ({@link
+ * #account}, as {@code hubs add --lab} makes them too). {@code switchboard lab} is one team's lab
+ * on one machine, so they live in hub {@code default}: its clients log in with the plain names the
+ * handout's table shows; a class server gives each team a hub of its own with {@code hubs add TEAM
+ * --lab} instead. The generated passwords are kept in {@code lab-credentials} in the data directory
+ * (owner-only), so that a second run reuses them. An account whose password the file does not have
+ * (or whose password was changed with {@code devices passwd}) gets the file's, or a new one.
  */
 final class LabAccounts {
   static final List<String> DEVICES = List.of("device_1", "device_2", "device_3", "device_4");
@@ -38,7 +43,7 @@ final class LabAccounts {
     long now = System.currentTimeMillis();
     for (String name : all) {
       String password = kept.get(name);
-      Optional<Device> existing = registry.device(name);
+      Optional<Device> existing = registry.device(Hub.DEFAULT, name);
       if (password == null
           || existing.isEmpty()
           || existing.get().passwordHash() == null
@@ -50,13 +55,31 @@ final class LabAccounts {
         if (existing.isPresent()) {
           registry.update(existing.get().withPasswordHash(hash));
         } else {
-          registry.add(Device.create(name, name, hash, now));
+          registry.add(account(Hub.DEFAULT, name, hash, now));
         }
       }
       out.put(name, password);
     }
     write(file, out);
     return out;
+  }
+
+  /** One of the handout's accounts: strict client id, a second connection replaces the first. */
+  static Device account(String hub, String id, String hash, long now) {
+    Device d = Device.create(hub, id, id, hash, now);
+    return new Device(
+        d.hub(),
+        d.clientId(),
+        d.username(),
+        d.passwordHash(),
+        true,
+        ReplacePolicy.REPLACE,
+        true,
+        false,
+        List.of(),
+        List.of(),
+        now,
+        now);
   }
 
   private static Map<String, String> read(Path file) throws IOException {

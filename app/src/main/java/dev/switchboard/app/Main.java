@@ -44,6 +44,8 @@ public final class Main implements Runnable {
             HiveMqProcess.launcher()));
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
+    cmd.addSubcommand("hubs", new HubsCommand());
+    cmd.addSubcommand("admins", new AdminsCommand());
     cmd.addSubcommand("device", new DeviceCommand());
     cmd.addSubcommand("lab", new LabCommand());
     cmd.addSubcommand("pub", new PubCommand());

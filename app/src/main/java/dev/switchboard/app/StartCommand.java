@@ -95,6 +95,9 @@ public final class StartCommand implements Callable<Integer> {
               + " (it may run while the hub runs), or start with --dev to let anonymous clients in"
               + " on 127.0.0.1");
     }
+    if (server.access.hasNoAdministrator()) {
+      out.println(AdminsCommand.HOW_TO_ADD.replace("switchboard admins", "./switchboard admins"));
+    }
     out.flush();
     try {
       stop.await();

@@ -9,6 +9,7 @@ import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.Persistence;
+import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.hub.auth.CertificateIdentity;
 import dev.switchboard.hub.auth.JwtKeys;
 import dev.switchboard.hub.auth.JwtVerifier;
@@ -18,7 +19,9 @@ import dev.switchboard.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +77,7 @@ public final class SwitchboardConfig {
     }
     for (Config layer : new Config[] {user, fromEnv}) {
       for (var entry : layer.entrySet()) {
-        if (!reference.hasPathOrNull(entry.getKey())) {
+        if (!reference.hasPathOrNull(entry.getKey()) && !isUserMap(entry.getKey())) {
           throw new ConfigError(
               "unknown setting "
                   + entry.getKey()
@@ -85,6 +88,16 @@ public final class SwitchboardConfig {
       }
     }
     return new SwitchboardConfig(merged);
+  }
+
+  /** Settings whose keys the user names: a hub's listener, a host name. */
+  private static boolean isUserMap(String key) {
+    return key.startsWith(ROOT + ".hubs.listeners.") || key.startsWith(ROOT + ".hubs.hosts.");
+  }
+
+  /** The {@code hubs} settings: dedicated listeners and host names. */
+  HubSettings hubSettings() {
+    return HubSettings.read(config);
   }
 
   private static Map<String, Object> prefixed(Map<String, Object> overrides) {
@@ -160,6 +173,12 @@ public final class SwitchboardConfig {
     int maxConnectSize = (int) Math.min(bytes("limits.max-connect-size"), Integer.MAX_VALUE);
     c = c.withPreAuthLimits(maxConnectSize, bytes("limits.pre-auth-budget"));
     c = new TransportSettings(config, dataDir()).applyTo(c); // MQTTS, WS, WSS, PROXY, tls.*
+    List<ListenerConfig> hubListeners = hubSettings().listeners();
+    if (!hubListeners.isEmpty()) {
+      List<ListenerConfig> all = new ArrayList<>(c.listeners());
+      all.addAll(hubListeners);
+      c = c.withListeners(all);
+    }
     try {
       return c.validate();
     } catch (IllegalArgumentException e) {
@@ -329,7 +348,8 @@ public final class SwitchboardConfig {
             "auth.certificates.identity",
             () -> CertificateIdentity.parse(string("auth.certificates.identity"))),
         bool("auth.certificates.requires-device"),
-        pollInterval);
+        pollInterval,
+        hubSettings().selection());
   }
 
   /** The token keys: a shared secret, a PEM file of public keys, a JWKS file; any of them. */

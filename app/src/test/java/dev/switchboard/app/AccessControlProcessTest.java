@@ -187,7 +187,8 @@ class AccessControlProcessTest {
         .until(
             () -> {
               synchronized (stdout) {
-                return stdout.stream().anyMatch(l -> l.contains("devices add"));
+                return stdout.stream().anyMatch(l -> l.contains("devices add"))
+                    && stdout.stream().anyMatch(l -> l.contains("no administrator yet"));
               }
             });
     assertThat(refusal(() -> client(port, "anon").connect()))

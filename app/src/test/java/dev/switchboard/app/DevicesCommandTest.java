@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
@@ -89,7 +90,7 @@ class DevicesCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("added device 'esp32-1'").doesNotContain("s3cret-pass");
     try (RegistryStore reg = registry()) {
-      Device d = reg.device("esp32-1").orElseThrow();
+      Device d = reg.device(Hub.DEFAULT, "esp32-1").orElseThrow();
       assertThat(d.username()).isEqualTo("lab-esp");
       assertThat(d.passwordHash()).startsWith("$argon2id$").doesNotContain("s3cret-pass");
       assertThat(new PasswordHasher().verify("s3cret-pass".toCharArray(), d.passwordHash()))
@@ -125,7 +126,7 @@ class DevicesCommandTest {
       System.setIn(before);
     }
     try (RegistryStore reg = registry()) {
-      String hash = reg.device("gen").orElseThrow().passwordHash();
+      String hash = reg.device(Hub.DEFAULT, "gen").orElseThrow().passwordHash();
       PasswordHasher hasher = new PasswordHasher();
       assertThat(hasher.verify("from-stdin".toCharArray(), hash)).isTrue();
       assertThat(hasher.verify(generated.toCharArray(), hash)).isFalse();
@@ -151,7 +152,7 @@ class DevicesCommandTest {
         .isZero();
     assertThat(run("devices", "disable", "a1").code()).isZero();
     try (RegistryStore reg = registry()) {
-      Device a1 = reg.device("a1").orElseThrow();
+      Device a1 = reg.device(Hub.DEFAULT, "a1").orElseThrow();
       assertThat(a1.username()).isEqualTo("alpha");
       assertThat(a1.subscriptionsFrozen()).isTrue();
       assertThat(a1.subscriptions()).containsExactly(new Subscription("t/1", 2));
@@ -162,13 +163,13 @@ class DevicesCommandTest {
     assertThat(run("devices", "enable", "a1").code()).isZero();
     assertThat(run("devices", "set", "a1", "--frozen=false").code()).isZero();
     try (RegistryStore reg = registry()) {
-      assertThat(reg.device("a1").orElseThrow().enabled()).isTrue();
-      assertThat(reg.device("a1").orElseThrow().subscriptionsFrozen()).isFalse();
+      assertThat(reg.device(Hub.DEFAULT, "a1").orElseThrow().enabled()).isTrue();
+      assertThat(reg.device(Hub.DEFAULT, "a1").orElseThrow().subscriptionsFrozen()).isFalse();
     }
     assertThat(run("devices", "remove", "a1").code()).isZero();
     try (RegistryStore reg = registry()) {
-      assertThat(reg.device("a1")).isEmpty();
-      assertThat(reg.device("b2")).isPresent();
+      assertThat(reg.device(Hub.DEFAULT, "a1")).isEmpty();
+      assertThat(reg.device(Hub.DEFAULT, "b2")).isPresent();
     }
   }
 
@@ -215,11 +216,11 @@ class DevicesCommandTest {
         .doesNotContain("lab/%c/#");
     assertThat(run("devices", "show", "esp").out()).contains("lab/%c/#").contains("own subtree");
     try (RegistryStore reg = registry()) {
-      var rule = reg.rules("esp").get(0);
+      var rule = reg.rules(Hub.DEFAULT, "esp").get(0);
       assertThat(rule.action()).isEqualTo(RuleAction.ALLOW);
       assertThat(rule.operation()).isEqualTo(RuleOperation.PUBLISH);
       assertThat(run("devices", "rules", "remove", Long.toString(rule.id())).code()).isZero();
-      assertThat(reg.rules("esp")).isEmpty();
+      assertThat(reg.rules(Hub.DEFAULT, "esp")).isEmpty();
     }
   }
 
@@ -278,7 +279,7 @@ class DevicesCommandTest {
       assertThat(runPlain("devices", "list", "--config", conf.toString()).out()).contains("pg-dev");
       try (RegistryStore reg =
           RegistryStore.open(StoreConfig.postgresql(url, pg.user(), pg.password(), 1))) {
-        assertThat(reg.device("pg-dev")).isPresent();
+        assertThat(reg.device(Hub.DEFAULT, "pg-dev")).isPresent();
       }
       assertThat(Files.exists(dir.resolve("data").resolve("registry.db"))).isFalse();
     }

@@ -216,6 +216,45 @@ class SwitchboardConfigTest {
   }
 
   @Test
+  void hubListenersAndHostsPickAClientsHub() throws IOException {
+    Path file = dir.resolve("hubs.conf");
+    Files.writeString(
+        file,
+        """
+        switchboard.hubs {
+          listeners { team3 = 1884 }
+          hosts { "Team4.Example.org" = team4 }
+          host-domain = lab.example
+        }
+        """);
+    SwitchboardConfig config = SwitchboardConfig.load(file, Map.of(), Map.of());
+
+    assertThat(config.brokerConfig().listeners())
+        .anyMatch(l -> l.name().equals("hub-team3") && l.port() == 1884);
+    var selection = config.authSettings().hubs();
+    assertThat(selection.listenerHubs()).containsExactly(Map.entry("hub-team3", "team3"));
+    assertThat(selection.hostHubs()).containsExactly(Map.entry("team4.example.org", "team4"));
+    assertThat(selection.hostDomain()).isEqualTo("lab.example");
+    assertThat(SwitchboardConfig.load(null, Map.of(), Map.of()).authSettings().hubs())
+        .isEqualTo(dev.switchboard.hub.auth.HubSelector.Settings.NONE);
+  }
+
+  @Test
+  void aBadHubNameInTheHubSettingsNamesTheSetting() throws IOException {
+    Path file = dir.resolve("hubs.conf");
+    Files.writeString(file, "switchboard.hubs.listeners { Team_3 = 1884 }\n");
+    assertThatThrownBy(() -> SwitchboardConfig.load(file, Map.of(), Map.of()).authSettings())
+        .isInstanceOf(ConfigError.class)
+        .hasMessage(
+            "switchboard.hubs.listeners.Team_3: 'Team_3' is not a hub name: 1 to 32 of a-z, 0-9"
+                + " and '-'");
+    Files.writeString(file, "switchboard.hubs.hosts { a.example = team3 }\n");
+    assertThatThrownBy(() -> SwitchboardConfig.load(file, Map.of(), Map.of()).authSettings())
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("switchboard.hubs.hosts.a must be a hub name");
+  }
+
+  @Test
   void anUnknownSettingIsRefusedWithWhereItCameFrom() throws IOException {
     Path file = dir.resolve("typo.conf");
     Files.writeString(file, "switchboard.limits.max-inflite = 5\n");

@@ -20,6 +20,7 @@ import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Router;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionOwnership;
@@ -77,6 +78,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   private final SubscriptionIndex<Subscriber> subscriptions = new SubscriptionIndex<>();
   private final SessionRegistry sessions = new SessionRegistry();
   private final RetainedStore retained;
+  private final TopicSpaces spaces;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final Persistence persistence;
@@ -123,11 +125,14 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
       Persistence persistence) {
     this.config = config.validate();
     this.retained = retained;
+    // the default hub's space is the one this broker had before hubs; others hold their retained
+    // messages in memory as the default one does (the durable store keeps each hub's)
+    this.spaces = new TopicSpaces(subscriptions, retained, InMemoryRetainedStore::new);
     this.authenticator = authenticator;
     this.authorizer = authorizer;
     this.persistence = persistence;
     this.journal = persistence.enabled() ? new Journal(persistence) : null;
-    this.router = new Router(this.config, metrics, subscriptions, retained, journal);
+    this.router = new Router(this.config, metrics, spaces, journal);
     this.sessions.bind(this);
   }
 
@@ -170,7 +175,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
                 ownership,
                 interceptors,
                 router,
-                retained,
+                spaces,
                 journal));
     listeners = new Listeners(config, metrics, flows, clients, () -> stopping);
     try {
@@ -204,7 +209,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
     if (!config.sysInterval().isZero()) {
       long every = config.sysInterval().toMillis();
-      SysTopics sys = new SysTopics(metrics, sessions, subscriptions, retained, router);
+      SysTopics sys = new SysTopics(metrics, sessions, spaces, router);
       sysTask = group.next().scheduleAtFixedRate(sys::publish, 0, every, TimeUnit.MILLISECONDS);
     }
     log.debug("broker started ({} transport)", epoll ? "epoll" : "nio");
@@ -393,8 +398,10 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
 
   /** Reaps expired retained and queued messages, and lets the store compact itself. */
   private void housekeeping() {
-    for (String topic : retained.removeExpired()) {
-      journal.append(new Change.DeleteRetained(topic));
+    for (TopicSpaces.Space space : spaces.all()) {
+      for (String topic : space.retained().removeExpired()) {
+        journal.append(new Change.DeleteRetained(topic, space.hub()));
+      }
     }
     for (Session s : sessions.all()) {
       if (!s.isOnline()) {
@@ -416,14 +423,20 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     return metrics;
   }
 
-  @Override
+  /** The default hub's subscriptions. */
   public SubscriptionIndex<Subscriber> subscriptions() {
     return subscriptions;
   }
 
-  @Override
+  /** The default hub's retained messages. */
   public RetainedStore retained() {
     return retained;
+  }
+
+  /** Each hub's subscriptions and retained messages. */
+  @Override
+  public TopicSpaces spaces() {
+    return spaces;
   }
 
   @Override

@@ -2,67 +2,97 @@ package dev.switchboard.broker;
 
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
-import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Router;
-import dev.switchboard.broker.routing.Subscriber;
-import dev.switchboard.broker.routing.SubscriptionIndex;
+import dev.switchboard.broker.routing.TopicSpaces;
+import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionRegistry;
 import dev.switchboard.mqtt.packet.MqttProperties;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's figures as retained {@code $SYS/broker/...} messages, Mosquitto's names, published
- * every {@code sys.interval} to this node's subscribers only.
+ * every {@code sys.interval} to this node's subscribers only, in each hub's own topic space: a hub
+ * sees its own clients, subscriptions, retained messages and messages received. The default hub
+ * also sees the server-wide figures (messages sent and dropped, bytes, the maximum of clients),
+ * which belong to whoever runs the server.
  */
 final class SysTopics {
   private final BrokerMetrics metrics;
   private final SessionRegistry sessions;
-  private final SubscriptionIndex<Subscriber> subscriptions;
-  private final RetainedStore retained;
+  private final TopicSpaces spaces;
   private final Router router;
   private final long startedNanos = System.nanoTime();
 
-  SysTopics(
-      BrokerMetrics metrics,
-      SessionRegistry sessions,
-      SubscriptionIndex<Subscriber> subscriptions,
-      RetainedStore retained,
-      Router router) {
+  SysTopics(BrokerMetrics metrics, SessionRegistry sessions, TopicSpaces spaces, Router router) {
     this.metrics = metrics;
     this.sessions = sessions;
-    this.subscriptions = subscriptions;
-    this.retained = retained;
+    this.spaces = spaces;
     this.router = router;
   }
 
   void publish() {
+    List<TopicSpaces.Space> all = spaces.all();
+    Map<String, long[]> clients = new HashMap<>(); // hub -> {connected, total}
+    for (Session s : sessions.all()) {
+      long[] c = clients.computeIfAbsent(s.hub(), h -> new long[2]);
+      if (s.isOnline()) {
+        c[0]++;
+      }
+      c[1]++;
+    }
+    long othersReceived = 0;
+    for (TopicSpaces.Space space : all) {
+      if (!space.isDefault()) {
+        othersReceived += space.messagesReceived().sum();
+      }
+    }
     long uptime = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
-    sys("version", "switchboard version " + Broker.VERSION);
-    sys("uptime", uptime + " seconds");
-    long connected = metrics.clientsConnected.get();
-    long total = sessions.size();
-    sys("clients/connected", connected);
-    sys("clients/active", connected);
-    sys("clients/total", total);
-    sys("clients/disconnected", Math.max(0, total - connected));
-    sys("clients/maximum", metrics.clientsMaximum.get());
-    sys("messages/received", metrics.messagesReceived.sum());
-    sys("messages/sent", metrics.publishSent.sum());
-    sys("publish/messages/received", metrics.publishReceived.sum());
-    sys("publish/messages/sent", metrics.publishSent.sum());
-    sys("publish/messages/dropped", metrics.publishDropped());
-    sys("bytes/received", metrics.bytesReceived.sum());
-    sys("bytes/sent", metrics.bytesSent.sum());
-    sys("subscriptions/count", subscriptions.size());
-    sys("retained messages/count", retained.size());
+    for (TopicSpaces.Space space : all) {
+      String hub = space.hub();
+      sys(hub, "version", "switchboard version " + Broker.VERSION);
+      sys(hub, "uptime", uptime + " seconds");
+      long[] c = clients.getOrDefault(hub, new long[2]);
+      long connected = space.isDefault() && all.size() == 1 ? metrics.clientsConnected.get() : c[0];
+      long total = c[1];
+      sys(hub, "clients/connected", connected);
+      sys(hub, "clients/active", connected);
+      sys(hub, "clients/total", total);
+      sys(hub, "clients/disconnected", Math.max(0, total - connected));
+      long received =
+          space.isDefault()
+              ? Math.max(0, metrics.messagesReceived.sum() - othersReceived)
+              : space.messagesReceived().sum();
+      sys(hub, "messages/received", received);
+      sys(hub, "publish/messages/received", received);
+      if (space.isDefault()) {
+        sys(hub, "clients/maximum", metrics.clientsMaximum.get());
+        sys(hub, "messages/sent", metrics.publishSent.sum());
+        sys(hub, "publish/messages/sent", metrics.publishSent.sum());
+        sys(hub, "publish/messages/dropped", metrics.publishDropped());
+        sys(hub, "bytes/received", metrics.bytesReceived.sum());
+        sys(hub, "bytes/sent", metrics.bytesSent.sum());
+      }
+      sys(hub, "subscriptions/count", space.subscriptions().size());
+      sys(hub, "retained messages/count", space.retained().size());
+    }
   }
 
-  private void sys(String name, Object value) {
+  private void sys(String hub, String name, Object value) {
     byte[] payload = String.valueOf(value).getBytes(StandardCharsets.UTF_8);
     Message m =
         new Message(
-            "$SYS/broker/" + name, payload, 0, true, MqttProperties.EMPTY, null, Message.NEVER);
+            "$SYS/broker/" + name,
+            payload,
+            0,
+            true,
+            MqttProperties.EMPTY,
+            null,
+            Message.NEVER,
+            hub);
     router.publishNodeLocal(m); // not counted as received: the broker made it
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.microbench;
 
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.microbench.SessionQueueBench.FakeConnection;
@@ -53,7 +54,7 @@ public final class SessionFootprint {
     FakeServices services = new FakeServices(BrokerConfig.defaults());
     FakeConnection connection = new FakeConnection(channel.eventLoop(), services.config());
     String clientId = new String("device-000001".toCharArray());
-    services.sessions.connect(connection, clientId, false);
+    services.sessions.connect(connection, Hubs.DEFAULT, clientId, false);
     Session session = services.sessions.get(clientId);
     if (session == null || !session.isOnline()) {
       throw new IllegalStateException("session not attached");
@@ -65,6 +66,7 @@ public final class SessionFootprint {
             services.metrics(),
             services.subscriptions(),
             services.retained(),
+            services.spaces(),
             services.sessions(),
             channel.eventLoop(),
             channel,

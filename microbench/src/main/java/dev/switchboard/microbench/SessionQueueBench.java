@@ -1,12 +1,14 @@
 package dev.switchboard.microbench;
 
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.BrokerServices;
 import dev.switchboard.broker.session.Outbound;
 import dev.switchboard.broker.session.PendingWill;
@@ -81,7 +83,7 @@ public class SessionQueueBench {
     Message message;
 
     void open(int qos) {
-      services.sessions.connect(connection, "subscriber-1", false);
+      services.sessions.connect(connection, Hubs.DEFAULT, "subscriber-1", false);
       session = services.sessions.get("subscriber-1");
       if (session == null || !session.isOnline()) {
         throw new IllegalStateException("session not attached");
@@ -178,7 +180,7 @@ public class SessionQueueBench {
     }
     // Resumes the session on the same (fake) connection: CONNACK, then the queue drains into
     // the in-flight window.
-    s.services.sessions.connect(conn, session.clientId(), false);
+    s.services.sessions.connect(conn, session.hub(), session.clientId(), false);
     while (conn.unacked() > 0) {
       session.onPubAck(conn.oldestUnacked());
     }
@@ -205,6 +207,7 @@ public class SessionQueueBench {
     final SubscriptionIndex<Subscriber> subscriptions = new SubscriptionIndex<>();
     final RetainedStore retained = new InMemoryRetainedStore();
     final SessionRegistry sessions = new SessionRegistry();
+    final TopicSpaces spaces = new TopicSpaces(subscriptions, retained, InMemoryRetainedStore::new);
 
     FakeServices(BrokerConfig config) {
       this.config = config;
@@ -221,14 +224,17 @@ public class SessionQueueBench {
       return metrics;
     }
 
-    @Override
-    public SubscriptionIndex<Subscriber> subscriptions() {
+    SubscriptionIndex<Subscriber> subscriptions() {
       return subscriptions;
     }
 
-    @Override
-    public RetainedStore retained() {
+    RetainedStore retained() {
       return retained;
+    }
+
+    @Override
+    public TopicSpaces spaces() {
+      return spaces;
     }
 
     @Override

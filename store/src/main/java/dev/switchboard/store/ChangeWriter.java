@@ -45,9 +45,9 @@ final class ChangeWriter implements AutoCloseable {
         """
         INSERT INTO sessions (client_id, expiry_seconds, disconnected_at, will_topic, will_payload,
           will_qos, will_retain, will_properties, will_publisher_id, will_expires_at,
-          will_delay_seconds, will_message_expiry_seconds)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (client_id) DO UPDATE SET expiry_seconds = excluded.expiry_seconds,
+          will_delay_seconds, will_message_expiry_seconds, hub)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (hub, client_id) DO UPDATE SET expiry_seconds = excluded.expiry_seconds,
           disconnected_at = excluded.disconnected_at, will_topic = excluded.will_topic,
           will_payload = excluded.will_payload, will_qos = excluded.will_qos,
           will_retain = excluded.will_retain, will_properties = excluded.will_properties,
@@ -56,42 +56,46 @@ final class ChangeWriter implements AutoCloseable {
           will_delay_seconds = excluded.will_delay_seconds,
           will_message_expiry_seconds = excluded.will_message_expiry_seconds"""),
     DELETE_SESSION(
-        "DELETE FROM sessions WHERE client_id = ?",
-        "DELETE FROM subscriptions WHERE client_id = ?",
-        "DELETE FROM messages WHERE client_id = ?",
-        "DELETE FROM awaiting_pubrel WHERE client_id = ?"),
+        "DELETE FROM sessions WHERE client_id = ? AND hub = ?",
+        "DELETE FROM subscriptions WHERE client_id = ? AND hub = ?",
+        "DELETE FROM messages WHERE client_id = ? AND hub = ?",
+        "DELETE FROM awaiting_pubrel WHERE client_id = ? AND hub = ?"),
     PUT_SUBSCRIPTION(
         """
         INSERT INTO subscriptions (client_id, filter_key, qos, no_local, retain_as_published,
-          retain_handling, subscription_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (client_id, filter_key) DO UPDATE SET qos = excluded.qos,
+          retain_handling, subscription_id, hub)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (hub, client_id, filter_key) DO UPDATE SET qos = excluded.qos,
           no_local = excluded.no_local, retain_as_published = excluded.retain_as_published,
           retain_handling = excluded.retain_handling, subscription_id = excluded.subscription_id"""),
-    DELETE_SUBSCRIPTION("DELETE FROM subscriptions WHERE client_id = ? AND filter_key = ?"),
+    DELETE_SUBSCRIPTION(
+        "DELETE FROM subscriptions WHERE client_id = ? AND filter_key = ? AND hub = ?"),
     PUT_MESSAGE(
         """
         INSERT INTO messages (client_id, seq, topic, payload, qos, retain, properties, publisher_id,
-          expires_at, filter_keys, shared, packet_id, phase)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (client_id, seq) DO UPDATE SET topic = excluded.topic,
+          expires_at, filter_keys, shared, packet_id, phase, hub)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (hub, client_id, seq) DO UPDATE SET topic = excluded.topic,
           payload = excluded.payload, qos = excluded.qos, retain = excluded.retain,
           properties = excluded.properties, publisher_id = excluded.publisher_id,
           expires_at = excluded.expires_at, filter_keys = excluded.filter_keys,
           shared = excluded.shared, packet_id = excluded.packet_id, phase = excluded.phase"""),
-    UPDATE_MESSAGE("UPDATE messages SET packet_id = ?, phase = ? WHERE client_id = ? AND seq = ?"),
-    DELETE_MESSAGE("DELETE FROM messages WHERE client_id = ? AND seq = ?"),
+    UPDATE_MESSAGE(
+        "UPDATE messages SET packet_id = ?, phase = ? WHERE client_id = ? AND seq = ? AND hub = ?"),
+    DELETE_MESSAGE("DELETE FROM messages WHERE client_id = ? AND seq = ? AND hub = ?"),
     AWAIT_PUBREL(
-        "INSERT INTO awaiting_pubrel (client_id, packet_id) VALUES (?, ?) ON CONFLICT DO NOTHING"),
-    RELEASE_PUBREL("DELETE FROM awaiting_pubrel WHERE client_id = ? AND packet_id = ?"),
+        "INSERT INTO awaiting_pubrel (client_id, packet_id, hub) VALUES (?, ?, ?)"
+            + " ON CONFLICT DO NOTHING"),
+    RELEASE_PUBREL("DELETE FROM awaiting_pubrel WHERE client_id = ? AND packet_id = ? AND hub = ?"),
     PUT_RETAINED(
         """
-        INSERT INTO retained (topic, payload, qos, retain, properties, publisher_id, expires_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (topic) DO UPDATE SET payload = excluded.payload, qos = excluded.qos,
+        INSERT INTO retained (topic, payload, qos, retain, properties, publisher_id, expires_at,
+          hub)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (hub, topic) DO UPDATE SET payload = excluded.payload, qos = excluded.qos,
           retain = excluded.retain, properties = excluded.properties,
           publisher_id = excluded.publisher_id, expires_at = excluded.expires_at"""),
-    DELETE_RETAINED("DELETE FROM retained WHERE topic = ?");
+    DELETE_RETAINED("DELETE FROM retained WHERE topic = ? AND hub = ?");
 
     final String[] sql;
 
@@ -170,12 +174,14 @@ final class ChangeWriter implements AutoCloseable {
       case DeleteSession c -> {
         for (PreparedStatement p : s) {
           p.setString(1, c.clientId());
+          p.setString(2, c.hub());
         }
       }
       case PutSubscription c -> bindSubscription(s[0], c.subscription());
       case DeleteSubscription c -> {
         s[0].setString(1, c.clientId());
         s[0].setString(2, c.filterKey());
+        s[0].setString(3, c.hub());
       }
       case PutMessage c -> bindQueued(s[0], c.message());
       case UpdateMessage c -> {
@@ -183,18 +189,22 @@ final class ChangeWriter implements AutoCloseable {
         s[0].setInt(2, c.phase());
         s[0].setString(3, c.clientId());
         s[0].setLong(4, c.seq());
+        s[0].setString(5, c.hub());
       }
       case DeleteMessage c -> {
         s[0].setString(1, c.clientId());
         s[0].setLong(2, c.seq());
+        s[0].setString(3, c.hub());
       }
       case AwaitPubrel c -> {
         s[0].setString(1, c.clientId());
         s[0].setInt(2, c.packetId());
+        s[0].setString(3, c.hub());
       }
       case ReleasePubrel c -> {
         s[0].setString(1, c.clientId());
         s[0].setInt(2, c.packetId());
+        s[0].setString(3, c.hub());
       }
       case PutRetained c -> {
         StoredMessage m = c.message();
@@ -205,8 +215,12 @@ final class ChangeWriter implements AutoCloseable {
         s[0].setBytes(5, m.properties());
         s[0].setString(6, m.publisherId());
         s[0].setLong(7, m.expiresAtMillis());
+        s[0].setString(8, m.hub());
       }
-      case DeleteRetained c -> s[0].setString(1, c.topic());
+      case DeleteRetained c -> {
+        s[0].setString(1, c.topic());
+        s[0].setString(2, c.hub());
+      }
     }
   }
 
@@ -237,6 +251,7 @@ final class ChangeWriter implements AutoCloseable {
       p.setLong(11, will.delaySeconds());
       p.setLong(12, will.messageExpirySeconds());
     }
+    p.setString(13, session.hub());
   }
 
   private static void bindSubscription(PreparedStatement p, StoredSubscription s)
@@ -248,6 +263,7 @@ final class ChangeWriter implements AutoCloseable {
     p.setBoolean(5, s.retainAsPublished());
     p.setInt(6, s.retainHandling());
     p.setInt(7, s.subscriptionId());
+    p.setString(8, s.hub());
   }
 
   private static void bindQueued(PreparedStatement p, QueuedMessage q) throws SQLException {
@@ -265,6 +281,7 @@ final class ChangeWriter implements AutoCloseable {
     p.setBoolean(11, q.shared());
     p.setInt(12, q.packetId());
     p.setInt(13, q.phase());
+    p.setString(14, q.hub());
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Change.AwaitPubrel;
 import dev.switchboard.broker.persist.QueuedMessage;
@@ -16,6 +17,7 @@ import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.persist.StoredSubscription;
 import dev.switchboard.broker.persist.StoredWill;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -71,6 +73,7 @@ final class ExportFormat {
   String session(StoredSession s) {
     ObjectNode n = NODES.objectNode();
     n.put("type", "session");
+    putHub(n, s.hub());
     n.put("clientId", s.clientId());
     n.put("expirySeconds", s.expirySeconds());
     n.put("disconnectedAtMillis", s.disconnectedAtMillis());
@@ -88,6 +91,7 @@ final class ExportFormat {
   String subscription(StoredSubscription s) {
     ObjectNode n = NODES.objectNode();
     n.put("type", "subscription");
+    putHub(n, s.hub());
     n.put("clientId", s.clientId());
     n.put("filterKey", s.filterKey());
     n.put("qos", s.qos());
@@ -101,6 +105,7 @@ final class ExportFormat {
   String queued(QueuedMessage q) {
     ObjectNode n = NODES.objectNode();
     n.put("type", "message");
+    putHub(n, q.hub());
     n.put("clientId", q.clientId());
     n.put("seq", q.seq());
     ArrayNode keys = n.putArray("filterKeys");
@@ -115,6 +120,7 @@ final class ExportFormat {
   String awaitingPubrel(AwaitPubrel a) {
     ObjectNode n = NODES.objectNode();
     n.put("type", "awaiting-pubrel");
+    putHub(n, a.hub());
     n.put("clientId", a.clientId());
     n.put("packetId", a.packetId());
     return write(n);
@@ -123,8 +129,34 @@ final class ExportFormat {
   String retained(StoredMessage m) {
     ObjectNode n = NODES.objectNode();
     n.put("type", "retained");
+    putHub(n, m.hub());
     n.set("message", message(m));
     return write(n);
+  }
+
+  /**
+   * A row's hub, written only when it is not the default one: an export of a server without hubs
+   * reads as it did before them.
+   */
+  private static void putHub(ObjectNode n, String hub) {
+    if (!Hubs.isDefault(hub)) {
+      n.put("hub", hub);
+    }
+  }
+
+  /** The row's hub: its "hub" field, the default hub's without one. */
+  private static String hub(JsonNode n) {
+    return n.has("hub") ? text(n, "hub", false) : Hubs.DEFAULT;
+  }
+
+  /** {@code names}, and "hub" when the row has one: the fields a row of a hub may have. */
+  private static String[] withHub(JsonNode n, String... names) {
+    if (!n.has("hub")) {
+      return names;
+    }
+    String[] all = Arrays.copyOf(names, names.length + 1);
+    all[names.length] = "hub";
+    return all;
   }
 
   private static ObjectNode message(StoredMessage m) {
@@ -179,7 +211,8 @@ final class ExportFormat {
     String type = text(n, "type", false);
     return switch (type) {
       case "session" -> {
-        fields(n, "type", "clientId", "expirySeconds", "disconnectedAtMillis", "will");
+        fields(n, withHub(n, "type", "clientId", "expirySeconds", "disconnectedAtMillis", "will"));
+        String hub = hub(n);
         StoredWill will = null;
         JsonNode w = n.get("will");
         if (!w.isNull()) {
@@ -189,7 +222,7 @@ final class ExportFormat {
           fields(w, "delaySeconds", "messageExpirySeconds", "message");
           will =
               new StoredWill(
-                  message(w.get("message")),
+                  message(w.get("message"), hub),
                   number(w, "delaySeconds", 0, Long.MAX_VALUE),
                   number(w, "messageExpirySeconds", -1, Long.MAX_VALUE));
         }
@@ -199,19 +232,22 @@ final class ExportFormat {
                     text(n, "clientId", false),
                     number(n, "expirySeconds", 0, Long.MAX_VALUE),
                     number(n, "disconnectedAtMillis", -1, Long.MAX_VALUE),
-                    will)));
+                    will,
+                    hub)));
       }
       case "subscription" -> {
         fields(
             n,
-            "type",
-            "clientId",
-            "filterKey",
-            "qos",
-            "noLocal",
-            "retainAsPublished",
-            "retainHandling",
-            "subscriptionId");
+            withHub(
+                n,
+                "type",
+                "clientId",
+                "filterKey",
+                "qos",
+                "noLocal",
+                "retainAsPublished",
+                "retainHandling",
+                "subscriptionId"));
         yield new Row(
             new Change.PutSubscription(
                 new StoredSubscription(
@@ -221,11 +257,22 @@ final class ExportFormat {
                     bool(n, "noLocal"),
                     bool(n, "retainAsPublished"),
                     (int) number(n, "retainHandling", 0, 2),
-                    (int) number(n, "subscriptionId", 0, 268_435_455))));
+                    (int) number(n, "subscriptionId", 0, 268_435_455),
+                    hub(n))));
       }
       case "message" -> {
         fields(
-            n, "type", "clientId", "seq", "filterKeys", "shared", "packetId", "phase", "message");
+            n,
+            withHub(
+                n,
+                "type",
+                "clientId",
+                "seq",
+                "filterKeys",
+                "shared",
+                "packetId",
+                "phase",
+                "message"));
         JsonNode keys = n.get("filterKeys");
         if (!keys.isArray()) {
           throw new Invalid("\"filterKeys\" must be an array of strings");
@@ -242,21 +289,22 @@ final class ExportFormat {
                 new QueuedMessage(
                     text(n, "clientId", false),
                     number(n, "seq", Long.MIN_VALUE, Long.MAX_VALUE),
-                    message(n.get("message")),
+                    message(n.get("message"), hub(n)),
                     List.copyOf(filterKeys),
                     bool(n, "shared"),
                     (int) number(n, "packetId", 0, 65535),
-                    (int)
-                        number(n, "phase", QueuedMessage.QUEUED, QueuedMessage.AWAITING_PUBCOMP))));
+                    (int) number(n, "phase", QueuedMessage.QUEUED, QueuedMessage.AWAITING_PUBCOMP),
+                    hub(n))));
       }
       case "awaiting-pubrel" -> {
-        fields(n, "type", "clientId", "packetId");
+        fields(n, withHub(n, "type", "clientId", "packetId"));
         yield new Row(
-            new AwaitPubrel(text(n, "clientId", false), (int) number(n, "packetId", 1, 65535)));
+            new AwaitPubrel(
+                text(n, "clientId", false), (int) number(n, "packetId", 1, 65535), hub(n)));
       }
       case "retained" -> {
-        fields(n, "type", "message");
-        yield new Row(new Change.PutRetained(message(n.get("message"))));
+        fields(n, withHub(n, "type", "message"));
+        yield new Row(new Change.PutRetained(message(n.get("message"), hub(n))));
       }
       case "end" -> {
         fields(n, "type", "records");
@@ -266,7 +314,7 @@ final class ExportFormat {
     };
   }
 
-  private static StoredMessage message(JsonNode m) {
+  private static StoredMessage message(JsonNode m, String hub) {
     if (m == null || !m.isObject()) {
       throw new Invalid("\"message\" must be an object");
     }
@@ -282,7 +330,8 @@ final class ExportFormat {
         bool(m, "retain"),
         bytes(m, "properties", true),
         m.get("publisherId").isNull() ? null : text(m, "publisherId", false),
-        number(m, "expiresAtMillis", 0, Long.MAX_VALUE));
+        number(m, "expiresAtMillis", 0, Long.MAX_VALUE),
+        hub);
   }
 
   /** Every one of {@code names} present, and nothing else: a typo must not pass as a default. */

@@ -15,22 +15,31 @@ enum Schema {
       "schema_version",
       "schema",
       "",
-      List.of("V1__init.sql"),
+      List.of("V1__init.sql", "V2__hubs.sql"),
       Migrations.STATE_TABLES,
       0x5357_4244L, // "SWBD"
       false,
       Integer.MAX_VALUE,
       "check it with 'switchboard store check', repair it with 'switchboard store repair'"),
 
-  /** The device registry ({@code dev.switchboard.store.registry.RegistryStore}). */
+  /**
+   * The registry of hubs, devices and administrators ({@code
+   * dev.switchboard.store.registry.RegistryStore}).
+   */
   REGISTRY(
       "registry",
       "registry_schema_version",
       "registry schema",
       "registry/",
-      List.of("V1__registry.sql"),
+      List.of("V1__registry.sql", "V2__hubs.sql"),
       List.of(
-          "devices", "device_subscriptions", "device_sources", "access_rules", "registry_version"),
+          "devices",
+          "device_subscriptions",
+          "device_sources",
+          "access_rules",
+          "registry_version",
+          "hubs",
+          "administrators"),
       0x5357_5247L, // "SWRG"
       true,
       2,

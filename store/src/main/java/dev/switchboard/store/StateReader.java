@@ -36,21 +36,22 @@ final class StateReader {
           s.executeQuery(
               "SELECT client_id, expiry_seconds, disconnected_at, will_topic, will_payload,"
                   + " will_qos, will_retain, will_properties, will_publisher_id, will_expires_at,"
-                  + " will_delay_seconds, will_message_expiry_seconds"
-                  + " FROM sessions ORDER BY client_id")) {
+                  + " will_delay_seconds, will_message_expiry_seconds, hub"
+                  + " FROM sessions ORDER BY hub, client_id")) {
         while (r.next()) {
           StoredWill will = null;
           String willTopic = r.getString(4);
           if (willTopic != null) {
-            will = new StoredWill(message(r, 4), r.getLong(11), r.getLong(12));
+            will = new StoredWill(message(r, 4, r.getString(13)), r.getLong(11), r.getLong(12));
           }
-          sessions.add(new StoredSession(r.getString(1), r.getLong(2), r.getLong(3), will));
+          sessions.add(
+              new StoredSession(r.getString(1), r.getLong(2), r.getLong(3), will, r.getString(13)));
         }
       }
       try (ResultSet r =
           s.executeQuery(
               "SELECT client_id, filter_key, qos, no_local, retain_as_published, retain_handling,"
-                  + " subscription_id FROM subscriptions ORDER BY client_id, filter_key")) {
+                  + " subscription_id, hub FROM subscriptions ORDER BY hub, client_id, filter_key")) {
         while (r.next()) {
           subscriptions.add(
               new StoredSubscription(
@@ -60,39 +61,42 @@ final class StateReader {
                   r.getBoolean(4),
                   r.getBoolean(5),
                   r.getInt(6),
-                  r.getInt(7)));
+                  r.getInt(7),
+                  r.getString(8)));
         }
       }
       try (ResultSet r =
           s.executeQuery(
               "SELECT client_id, seq, topic, payload, qos, retain, properties, publisher_id,"
-                  + " expires_at, filter_keys, shared, packet_id, phase"
-                  + " FROM messages ORDER BY client_id, seq")) {
+                  + " expires_at, filter_keys, shared, packet_id, phase, hub"
+                  + " FROM messages ORDER BY hub, client_id, seq")) {
         while (r.next()) {
           messages.add(
               new QueuedMessage(
                   r.getString(1),
                   r.getLong(2),
-                  message(r, 3),
+                  message(r, 3, r.getString(14)),
                   FilterKeys.decode(nonNull(r.getBytes(10))),
                   r.getBoolean(11),
                   r.getInt(12),
-                  r.getInt(13)));
+                  r.getInt(13),
+                  r.getString(14)));
         }
       }
       try (ResultSet r =
           s.executeQuery(
-              "SELECT client_id, packet_id FROM awaiting_pubrel ORDER BY client_id, packet_id")) {
+              "SELECT client_id, packet_id, hub FROM awaiting_pubrel"
+                  + " ORDER BY hub, client_id, packet_id")) {
         while (r.next()) {
-          awaiting.add(new AwaitPubrel(r.getString(1), r.getInt(2)));
+          awaiting.add(new AwaitPubrel(r.getString(1), r.getInt(2), r.getString(3)));
         }
       }
       try (ResultSet r =
           s.executeQuery(
-              "SELECT topic, payload, qos, retain, properties, publisher_id, expires_at"
-                  + " FROM retained ORDER BY topic")) {
+              "SELECT topic, payload, qos, retain, properties, publisher_id, expires_at, hub"
+                  + " FROM retained ORDER BY hub, topic")) {
         while (r.next()) {
-          retained.add(message(r, 1));
+          retained.add(message(r, 1, r.getString(8)));
         }
       }
     }
@@ -106,9 +110,9 @@ final class StateReader {
 
   /**
    * A message from seven columns that start at {@code first}: topic, payload, qos, retain,
-   * properties, publisher_id, expires_at (the order of every table that holds one).
+   * properties, publisher_id, expires_at (the order of every table that holds one); of {@code hub}.
    */
-  private static StoredMessage message(ResultSet r, int first) throws SQLException {
+  private static StoredMessage message(ResultSet r, int first, String hub) throws SQLException {
     return new StoredMessage(
         r.getString(first),
         nonNull(r.getBytes(first + 1)),
@@ -116,7 +120,8 @@ final class StateReader {
         r.getBoolean(first + 3),
         r.getBytes(first + 4),
         r.getString(first + 5),
-        r.getLong(first + 6));
+        r.getLong(first + 6),
+        hub);
   }
 
   private static byte[] nonNull(byte[] b) {

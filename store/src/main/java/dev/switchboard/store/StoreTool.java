@@ -312,7 +312,9 @@ public final class StoreTool {
         + table
         + " WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = "
         + table
-        + ".client_id)";
+        + ".client_id AND s.hub = "
+        + table
+        + ".hub)";
   }
 
   /** Deletes rows no session owns, in one transaction; the count per table. */

@@ -27,6 +27,7 @@ import dev.switchboard.broker.persist.StoredMessage;
 import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.persist.StoredState;
 import dev.switchboard.broker.persist.StoredSubscription;
+import dev.switchboard.broker.persist.StoredWill;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,6 +89,86 @@ abstract class DurableStoreContract {
   void aNewStoreIsEmpty() {
     assertSameState(store.load(), StoredState.EMPTY);
     assertThat(store.schemaVersion()).isEqualTo(Schema.STATE.latest());
+  }
+
+  @Test
+  void oneClientIdAndOneTopicInTwoHubsAreKeptApart() {
+    StoredMessage willB =
+        new StoredMessage("lwt", new byte[] {9}, 1, false, null, "device_1", 0, "team-b");
+    StoredSession inDefault = session("device_1");
+    StoredSession inA = new StoredSession("device_1", 60, -1, null, "team-a");
+    StoredSession inB =
+        new StoredSession("device_1", 120, -1, new StoredWill(willB, 0, -1), "team-b");
+    StoredSubscription subA =
+        new StoredSubscription("device_1", "cmd", 1, false, false, 0, 0, "team-a");
+    StoredSubscription subB =
+        new StoredSubscription("device_1", "cmd", 2, false, false, 0, 0, "team-b");
+    StoredMessage m = message("t", "x");
+    StoredMessage inHubA =
+        new StoredMessage(
+            "t",
+            m.payload(),
+            1,
+            false,
+            m.properties(),
+            m.publisherId(),
+            m.expiresAtMillis(),
+            "team-a");
+    QueuedMessage queuedA =
+        new QueuedMessage(
+            "device_1", 5, inHubA, List.of("t"), false, 0, QueuedMessage.QUEUED, "team-a");
+    QueuedMessage queuedDefault = queued("device_1", 5);
+    StoredMessage retainedA =
+        new StoredMessage("status", new byte[] {1}, 0, true, null, null, 0, "team-a");
+    StoredMessage retainedB =
+        new StoredMessage("status", new byte[] {2}, 0, true, null, null, 0, "team-b");
+    store.apply(
+        List.of(
+            new PutSession(inDefault),
+            new PutSession(inA),
+            new PutSession(inB),
+            new PutSubscription(subA),
+            new PutSubscription(subB),
+            new PutMessage(queuedA),
+            new PutMessage(queuedDefault),
+            new AwaitPubrel("device_1", 3, "team-a"),
+            new AwaitPubrel("device_1", 3, "team-b"),
+            new PutRetained(retainedA),
+            new PutRetained(retainedB)));
+
+    StoredState loaded = loadAfterReopen();
+    assertThat(loaded.sessions())
+        .extracting(StoredSession::hub)
+        .containsExactly("default", "team-a", "team-b");
+    assertThat(loaded.sessions().get(2).will().message().hub()).isEqualTo("team-b");
+    assertThat(loaded.subscriptions()).extracting(StoredSubscription::qos).containsExactly(1, 2);
+    assertThat(loaded.messages())
+        .extracting(QueuedMessage::hub)
+        .containsExactly("default", "team-a");
+    assertThat(loaded.messages().get(1).message().hub()).isEqualTo("team-a");
+    assertThat(loaded.awaitingPubrel())
+        .extracting(AwaitPubrel::hub)
+        .containsExactly("team-a", "team-b");
+    assertThat(loaded.retained())
+        .extracting(StoredMessage::hub)
+        .containsExactly("team-a", "team-b");
+
+    // ending hub a's session leaves the others' rows alone; so does deleting one hub's retained
+    store.apply(
+        List.of(
+            new Change.DeleteSession("device_1", "team-a"),
+            new Change.DeleteRetained("status", "team-b"),
+            new Change.DeleteMessage("device_1", 5)));
+    loaded = loadAfterReopen();
+    assertThat(loaded.sessions())
+        .extracting(StoredSession::hub)
+        .containsExactly("default", "team-b");
+    assertThat(loaded.subscriptions())
+        .extracting(StoredSubscription::hub)
+        .containsExactly("team-b");
+    assertThat(loaded.messages()).isEmpty();
+    assertThat(loaded.awaitingPubrel()).extracting(AwaitPubrel::hub).containsExactly("team-b");
+    assertThat(loaded.retained()).extracting(StoredMessage::hub).containsExactly("team-a");
   }
 
   @Test

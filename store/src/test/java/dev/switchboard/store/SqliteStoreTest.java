@@ -69,10 +69,14 @@ class SqliteStoreTest extends DurableStoreContract {
     store.close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
         ResultSet r =
-            c.createStatement().executeQuery("SELECT version, description FROM schema_version")) {
+            c.createStatement()
+                .executeQuery("SELECT version, description FROM schema_version ORDER BY version")) {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(1);
       assertThat(r.getString(2)).isEqualTo("V1__init.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(2);
+      assertThat(r.getString(2)).isEqualTo("V2__hubs.sql");
       assertThat(r.next()).isFalse();
     }
     store = Stores.open(config);
@@ -100,6 +104,20 @@ class SqliteStoreTest extends DurableStoreContract {
       r.next();
       assertThat(r.getInt(1)).isEqualTo(99);
     }
+  }
+
+  @Test
+  void aVersionOneStoreMigratesIntoTheDefaultHub() throws Exception {
+    store.close();
+    store = null;
+    Path old = dir.resolve("old.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old)) {
+      VersionOneState.create(c, "sqlite");
+    }
+
+    store = Stores.open(StoreConfig.sqlite(old));
+
+    VersionOneState.assertMigrated(store);
   }
 
   @Test

@@ -14,6 +14,9 @@ import java.util.List;
  *     {@code wss})
  * @param certificates the client certificate chain a TLS listener verified, leaf first; empty when
  *     there was none
+ * @param serverName the host name the client asked for, in lower case without a port: the WebSocket
+ *     {@code Host} header, else the TLS SNI name; null when it named none (what maps a client to
+ *     its hub, {@code team3.lab.example})
  * @param principal what authentication made of it; null until then
  */
 public record ClientIdentity(
@@ -22,10 +25,22 @@ public record ClientIdentity(
     SocketAddress remoteAddress,
     String listener,
     List<X509Certificate> certificates,
+    String serverName,
     Principal principal) {
 
   public ClientIdentity {
     certificates = List.copyOf(certificates);
+  }
+
+  /** An identity whose client named no host. */
+  public ClientIdentity(
+      String clientId,
+      String username,
+      SocketAddress remoteAddress,
+      String listener,
+      List<X509Certificate> certificates,
+      Principal principal) {
+    this(clientId, username, remoteAddress, listener, certificates, null, principal);
   }
 
   /** A client on a plain listener, before authentication (tests, tools). */
@@ -43,6 +58,7 @@ public record ClientIdentity(
 
   /** This identity once authenticated: the principal's user name stands for the client's. */
   public ClientIdentity authenticated(Principal who) {
-    return new ClientIdentity(clientId, who.username(), remoteAddress, listener, certificates, who);
+    return new ClientIdentity(
+        clientId, who.username(), remoteAddress, listener, certificates, serverName, who);
   }
 }

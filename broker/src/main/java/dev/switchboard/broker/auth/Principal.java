@@ -18,13 +18,15 @@ import java.util.Objects;
  *     rejected") while another with the same id is alive, instead of taking over its session
  * @param fixedSubscriptions when not null, the client's subscriptions are exactly these: they are
  *     set whenever it connects, and its own SUBSCRIBE and UNSUBSCRIBE are refused
+ * @param quota what its hub may use of the broker; {@link Quota#NONE} for no limits of its own
  */
 public record Principal(
     String hub,
     String username,
     Object access,
     boolean rejectTakeover,
-    List<Subscription> fixedSubscriptions) {
+    List<Subscription> fixedSubscriptions,
+    Quota quota) {
 
   /** The hub of a server that has only one, and of every client no hub was chosen for. */
   public static final String DEFAULT_HUB = "default";
@@ -32,6 +34,17 @@ public record Principal(
   public Principal {
     Objects.requireNonNull(hub, "hub");
     fixedSubscriptions = fixedSubscriptions == null ? null : List.copyOf(fixedSubscriptions);
+    quota = quota == null ? Quota.NONE : quota;
+  }
+
+  /** A client of {@code hub} without limits of its hub's own. */
+  public Principal(
+      String hub,
+      String username,
+      Object access,
+      boolean rejectTakeover,
+      List<Subscription> fixedSubscriptions) {
+    this(hub, username, access, rejectTakeover, fixedSubscriptions, Quota.NONE);
   }
 
   /** A client of the {@link #DEFAULT_HUB default hub}. */

@@ -2,9 +2,12 @@ package dev.switchboard.broker.connection;
 
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.PendingWill;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.transport.ChannelInfo;
@@ -75,6 +78,7 @@ final class ConnectFlow {
             ChannelInfo.remoteAddress(c.channel),
             ChannelInfo.listener(c.channel),
             ChannelInfo.peerCertificates(c.channel),
+            ChannelInfo.serverName(c.channel),
             null);
 
     if (v5 && props.authenticationMethod() != null) {
@@ -167,10 +171,19 @@ final class ConnectFlow {
       refuse(c, ReasonCode.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8");
       return false;
     }
-    // The will's Message Expiry Interval runs from its publication, not from now.
+    // The will's Message Expiry Interval runs from its publication, not from now; its hub is
+    // not known before authentication: the session publishes it in its own.
     Message willMessage =
         PublishFlow.toMessage(
-            c.writer.version(), w.topic(), w.payload(), w.qos(), w.retain(), wp, clientId, false);
+            c.writer.version(),
+            w.topic(),
+            w.payload(),
+            w.qos(),
+            w.retain(),
+            wp,
+            clientId,
+            Hubs.DEFAULT,
+            false);
     long delay = wp.willDelayInterval() == null ? 0 : wp.willDelayInterval();
     long expiry = wp.messageExpiryInterval() == null ? -1 : wp.messageExpiryInterval();
     c.will = new PendingWill(willMessage, delay, expiry);
@@ -198,9 +211,38 @@ final class ConnectFlow {
           "authentication refused");
       return;
     }
+    if (!takeHubSlot(c, result.principal())) {
+      return;
+    }
+    // From here on the connection holds its hub's slot, if its hub counts them: the principal
+    // is what MqttConnection gives it back by when the connection ends
     c.identity = c.identity.authenticated(result.principal());
     c.state = MqttConnection.State.ATTACHING;
-    context.sessions().connect(c, c.identity.clientId(), connect.cleanStart());
+    context.sessions().connect(c, c.identity.hub(), c.identity.clientId(), connect.cleanStart());
+  }
+
+  /**
+   * Counts the connection in its hub when the hub has a connection limit, and refuses it at the
+   * limit (Quota exceeded in 5.0, Server unavailable in 3.1.1); false when refused. A hub without a
+   * limit counts nothing.
+   */
+  private boolean takeHubSlot(MqttConnection c, Principal principal) {
+    int limit = principal.quota().connections();
+    if (limit <= 0) {
+      return true;
+    }
+    TopicSpaces.Space space = context.spaces().of(principal.hub());
+    if (space.connections().incrementAndGet() > limit) {
+      space.connections().decrementAndGet();
+      space.refusals().connections.increment();
+      refuse(
+          c,
+          c.writer.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
+          "hub '" + principal.hub() + "' is at its limit of " + limit + " connections",
+          "quota exceeded");
+      return false;
+    }
+    return true;
   }
 
   void refuse(MqttConnection c, int reasonCode, String why) {

@@ -6,8 +6,8 @@ import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
-import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Router;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.SessionOwnership;
 
 /**
@@ -24,5 +24,5 @@ public record ConnectionContext(
     SessionOwnership sessions,
     PublishInterceptors interceptors,
     Router router,
-    RetainedStore retained,
+    TopicSpaces spaces,
     Journal journal) {}

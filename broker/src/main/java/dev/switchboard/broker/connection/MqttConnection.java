@@ -1,6 +1,7 @@
 package dev.switchboard.broker.connection;
 
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
@@ -267,7 +268,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
       counted = false;
       metrics.clientDisconnected();
     }
+    releaseHubSlot();
     ctx.fireChannelInactive();
+  }
+
+  /**
+   * Gives back the slot of its hub's connection limit: one is held by every connection whose
+   * principal has such a limit (the principal is set only once the slot was taken), and no field is
+   * spent on it.
+   */
+  private void releaseHubSlot() {
+    Principal p = identity == null ? null : identity.principal();
+    if (p != null && p.quota().connections() > 0) {
+      flows.context.spaces().of(p.hub()).connections().decrementAndGet();
+    }
   }
 
   @Override

@@ -1,10 +1,12 @@
 package dev.switchboard.broker.connection;
 
+import dev.switchboard.broker.auth.Quota;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
@@ -97,6 +99,10 @@ final class PublishFlow {
       refuse(c, p, ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
       return;
     }
+    Quota quota = c.identity.principal().quota();
+    if (quota != Quota.NONE && !withinQuota(c, p, topic, quota)) {
+      return;
+    }
     Message message =
         toMessage(
             c.writer.version(),
@@ -106,6 +112,7 @@ final class PublishFlow {
             p.retain(),
             props,
             c.identity.clientId(),
+            c.identity.hub(),
             true);
     List<Message> copies = List.of();
     if (!interceptors.isEmpty()) {
@@ -127,6 +134,49 @@ final class PublishFlow {
     for (Message copy : copies) {
       context.router().publish(copy);
     }
+  }
+
+  /**
+   * The hub's message size and retained limits: a payload over the size ends the connection (Packet
+   * too large, 0x95, in 5.0); a retained message for a new topic past the retained limit is refused
+   * (Quota exceeded, 0x97) and not routed. False when the PUBLISH was refused. Reached only by
+   * clients of a hub with limits.
+   */
+  private boolean withinQuota(MqttConnection c, Publish p, String topic, Quota quota) {
+    String hub = c.identity.hub();
+    int size = quota.messageSize();
+    if (size > 0 && p.payload().length > size) {
+      context.spaces().of(hub).refusals().messageSize.increment();
+      log.info(
+          "{}: PUBLISH to '{}' of {} bytes over hub '{}''s message size of {}",
+          c.describe(),
+          LogSafe.text(topic),
+          p.payload().length,
+          hub,
+          size);
+      c.disconnect(ReasonCode.PACKET_TOO_LARGE, "message over the hub's size of " + size);
+      return false;
+    }
+    int retained = quota.retainedMessages();
+    if (retained > 0 && p.retain() && p.payload().length > 0) {
+      TopicSpaces.Space space = context.spaces().of(hub);
+      // $SYS topics are the broker's, not counted ('#' does not match them)
+      if (space.retained().size() >= retained
+          && space.retained().match(topic).isEmpty()
+          && space.retained().match("#").size() >= retained) {
+        space.refusals().retained.increment();
+        log.info(
+            "{}: retained PUBLISH to '{}' refused: hub '{}' holds its limit of {} retained"
+                + " messages",
+            c.describe(),
+            LogSafe.text(topic),
+            hub,
+            retained);
+        refuse(c, p, ReasonCode.QUOTA_EXCEEDED, "the hub's retained messages are at its limit");
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -247,7 +297,8 @@ final class PublishFlow {
   /**
    * The message a client's PUBLISH (or will) becomes: of its 5.0 properties only those that travel
    * to subscribers; aliases and expiry are per hop [MQTT-3.3.2-7]. The Message Expiry Interval
-   * counts from now when {@code expiryFromNow} (a will's counts from its publication).
+   * counts from now when {@code expiryFromNow} (a will's counts from its publication). It is routed
+   * in {@code hub}'s topic space.
    */
   static Message toMessage(
       MqttVersion version,
@@ -257,6 +308,7 @@ final class PublishFlow {
       boolean retain,
       MqttProperties props,
       String publisher,
+      String hub,
       boolean expiryFromNow) {
     long expiresAt = Message.NEVER;
     MqttProperties forwarded = MqttProperties.EMPTY;
@@ -276,6 +328,6 @@ final class PublishFlow {
         forwarded = MqttProperties.EMPTY;
       }
     }
-    return new Message(topic, payload, qos, retain, forwarded, publisher, expiresAt);
+    return new Message(topic, payload, qos, retain, forwarded, publisher, expiresAt, hub);
   }
 }

@@ -143,7 +143,8 @@ final class SubscribeFlow {
   }
 
   private void sendRetained(Session subscriber, SubscriptionEntry entry) {
-    subscriber.deliverRetained(context.retained().match(entry.filter()), entry);
+    subscriber.deliverRetained(
+        context.spaces().of(subscriber.hub()).retained().match(entry.filter()), entry);
   }
 
   void onUnsubscribe(MqttConnection c, Unsubscribe u) {

@@ -44,7 +44,7 @@ public final class InboundPublish {
     if (copies == null) {
       copies = new ArrayList<>(1);
     }
-    copies.add(copy);
+    copies.add(copy.inHub(message.hub())); // a copy stays in its publisher's hub
   }
 
   void replace(Message replacement) {

@@ -76,7 +76,7 @@ public final class PublishInterceptors {
                 m.qos());
             return refused(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "refused by the server");
           }
-          publish.replace(m);
+          publish.replace(m.inHub(message.hub())); // an interceptor cannot move it to another hub
         }
       }
     }

@@ -13,6 +13,7 @@ import dev.switchboard.mqtt.packet.MqttProperties;
  *     Identifier, no Message Expiry: expiry is {@code expiresAtNanos})
  * @param publisherId client id of the publisher, or null for messages the broker makes ($SYS)
  * @param expiresAtNanos {@link System#nanoTime()} at which it expires, or {@link #NEVER}
+ * @param hub the hub whose topic space it is routed in: its publisher's; never seen by clients
  */
 public record Message(
     String topic,
@@ -21,9 +22,34 @@ public record Message(
     boolean retain,
     MqttProperties properties,
     String publisherId,
-    long expiresAtNanos) {
+    long expiresAtNanos,
+    String hub) {
 
   public static final long NEVER = Long.MAX_VALUE;
+
+  public Message {
+    hub = hub == null ? Hubs.DEFAULT : hub;
+  }
+
+  /** A message of the {@link Hubs#DEFAULT default hub}. */
+  public Message(
+      String topic,
+      byte[] payload,
+      int qos,
+      boolean retain,
+      MqttProperties properties,
+      String publisherId,
+      long expiresAtNanos) {
+    this(topic, payload, qos, retain, properties, publisherId, expiresAtNanos, Hubs.DEFAULT);
+  }
+
+  /** This message in {@code otherHub}'s topic space. */
+  public Message inHub(String otherHub) {
+    return otherHub.equals(hub)
+        ? this
+        : new Message(
+            topic, payload, qos, retain, properties, publisherId, expiresAtNanos, otherHub);
+  }
 
   public boolean isExpired(long nowNanos) {
     return expiresAtNanos != NEVER && nowNanos - expiresAtNanos >= 0;
@@ -46,6 +72,6 @@ public record Message(
   public Message withRetain(boolean flag) {
     return flag == retain
         ? this
-        : new Message(topic, payload, qos, flag, properties, publisherId, expiresAtNanos);
+        : new Message(topic, payload, qos, flag, properties, publisherId, expiresAtNanos, hub);
   }
 }

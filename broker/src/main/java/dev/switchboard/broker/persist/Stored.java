@@ -26,7 +26,8 @@ public final class Stored {
         m.retain(),
         PropertiesBlob.encode(m.properties()),
         m.publisherId(),
-        expiresAt);
+        expiresAt,
+        m.hub());
   }
 
   public static Message message(StoredMessage s) {
@@ -42,6 +43,7 @@ public final class Stored {
         s.retain(),
         PropertiesBlob.decode(s.properties()),
         s.publisherId(),
-        expiresAt);
+        expiresAt,
+        s.hub());
   }
 }

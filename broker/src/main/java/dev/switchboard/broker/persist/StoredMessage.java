@@ -1,5 +1,7 @@
 package dev.switchboard.broker.persist;
 
+import dev.switchboard.broker.message.Hubs;
+
 /**
  * An application message as stored.
  *
@@ -11,6 +13,7 @@ package dev.switchboard.broker.persist;
  *     ({@link PropertiesBlob}); null when there are none
  * @param publisherId client id of the publisher, or null
  * @param expiresAtMillis wall-clock time (ms since the epoch) at which it expires, or 0 for never
+ * @param hub the hub whose topic space it belongs to
  */
 public record StoredMessage(
     String topic,
@@ -19,4 +22,22 @@ public record StoredMessage(
     boolean retain,
     byte[] properties,
     String publisherId,
-    long expiresAtMillis) {}
+    long expiresAtMillis,
+    String hub) {
+
+  public StoredMessage {
+    hub = hub == null ? Hubs.DEFAULT : hub;
+  }
+
+  /** A message of the default hub. */
+  public StoredMessage(
+      String topic,
+      byte[] payload,
+      int qos,
+      boolean retain,
+      byte[] properties,
+      String publisherId,
+      long expiresAtMillis) {
+    this(topic, payload, qos, retain, properties, publisherId, expiresAtMillis, Hubs.DEFAULT);
+  }
+}

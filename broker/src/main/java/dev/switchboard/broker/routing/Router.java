@@ -8,7 +8,6 @@ import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.QueuedMessage;
 import dev.switchboard.broker.persist.Stored;
 import dev.switchboard.broker.persist.StoredMessage;
-import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,24 +24,17 @@ import java.util.function.Supplier;
 public final class Router {
   private final BrokerConfig config;
   private final BrokerMetrics metrics;
-  private final SubscriptionIndex<Subscriber> subscriptions;
-  private final RetainedStore retained;
+  private final TopicSpaces spaces;
 
   /** Where copies for persistent sessions are written; null when the broker keeps memory only. */
   private final Journal journal;
 
   private final List<RouteTarget> targets = new CopyOnWriteArrayList<>();
 
-  public Router(
-      BrokerConfig config,
-      BrokerMetrics metrics,
-      SubscriptionIndex<Subscriber> subscriptions,
-      RetainedStore retained,
-      Journal journal) {
+  public Router(BrokerConfig config, BrokerMetrics metrics, TopicSpaces spaces, Journal journal) {
     this.config = config;
     this.metrics = metrics;
-    this.subscriptions = subscriptions;
-    this.retained = retained;
+    this.spaces = spaces;
     this.journal = journal;
   }
 
@@ -108,18 +100,25 @@ public final class Router {
       boolean keepRetained,
       boolean toTargets,
       Backpressure pressure) {
+    // the message's hub's own subscriptions and retained messages: no other hub's
+    TopicSpaces.Space space = spaces.of(message.hub());
+    if (toTargets && space != spaces.defaultSpace()) {
+      // a client's message (what the targets get): counted for its hub; the default hub's figure
+      // is the server's less the others', so its messages count nothing more
+      space.messagesReceived().increment();
+    }
     if (keepRetained && message.retain() && config.retainAvailable()) {
       if (message.payload().length == 0) {
-        retained.remove(message.topic());
-        store(unit, () -> new Change.DeleteRetained(message.topic()));
+        space.retained().remove(message.topic());
+        store(unit, () -> new Change.DeleteRetained(message.topic(), message.hub()));
       } else {
-        retained.put(message);
+        space.retained().put(message);
         if (message.publisherId() != null) { // $SYS topics are made anew after a restart
           store(unit, () -> new Change.PutRetained(Stored.message(message)));
         }
       }
     }
-    MatchCollector matches = MatchCollector.collect(subscriptions, message.topic());
+    MatchCollector matches = MatchCollector.collect(space.subscriptions(), message.topic());
     int count = 0;
     try {
       StoredMessage stored = null;
@@ -203,7 +202,8 @@ public final class Router {
       List<Change> unit, Subscriber s, StoredMessage stored, List<String> keys, boolean shared) {
     long seq = journal.nextSeq();
     Change put =
-        new Change.PutMessage(QueuedMessage.queued(s.clientId(), seq, stored, keys, shared));
+        new Change.PutMessage(
+            QueuedMessage.queued(s.hub(), s.clientId(), seq, stored, keys, shared));
     if (unit != null) {
       unit.add(put);
     } else {
@@ -234,7 +234,7 @@ public final class Router {
       return false;
     }
     SubscriptionIndex.SharedGroup<Subscriber> g =
-        subscriptions.sharedGroup(shared.group(), shared.filter());
+        spaces.of(message.hub()).subscriptions().sharedGroup(shared.group(), shared.filter());
     if (g == null) {
       return false;
     }

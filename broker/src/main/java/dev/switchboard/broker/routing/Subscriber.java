@@ -9,8 +9,11 @@ import java.util.List;
  * so the session package may import routing and not the other way round.
  */
 public interface Subscriber {
-  /** The client id: the key of the session's stored copies. */
+  /** The client id: with the hub, the key of the session's stored copies. */
   String clientId();
+
+  /** The hub the subscriber belongs to (whose topic space it subscribes in). */
+  String hub();
 
   /** True while a connection is attached. Safe from any thread (a hint for shared groups). */
   boolean isOnline();

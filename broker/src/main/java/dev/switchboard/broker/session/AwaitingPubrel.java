@@ -39,7 +39,10 @@ public final class AwaitingPubrel {
   public boolean release(int packetId) {
     if (session.isPersistent()) {
       // the broker's journal, which a persistent session has
-      session.broker().journal().append(new Change.ReleasePubrel(session.clientId(), packetId));
+      session
+          .broker()
+          .journal()
+          .append(new Change.ReleasePubrel(session.clientId(), packetId, session.hub()));
     }
     return ids != null && ids.remove(packetId);
   }

@@ -4,9 +4,7 @@ import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
-import dev.switchboard.broker.retained.RetainedStore;
-import dev.switchboard.broker.routing.Subscriber;
-import dev.switchboard.broker.routing.SubscriptionIndex;
+import dev.switchboard.broker.routing.TopicSpaces;
 
 /** What sessions use of the broker around them; the broker is the one implementation. */
 public interface BrokerServices {
@@ -14,9 +12,8 @@ public interface BrokerServices {
 
   BrokerMetrics metrics();
 
-  SubscriptionIndex<Subscriber> subscriptions();
-
-  RetainedStore retained();
+  /** Each hub's subscriptions and retained messages. */
+  TopicSpaces spaces();
 
   SessionRegistry sessions();
 

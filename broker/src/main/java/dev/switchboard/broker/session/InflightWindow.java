@@ -70,7 +70,8 @@ final class InflightWindow {
     if (o.seq != 0) {
       Journal journal = journal();
       journal.append(
-          new Change.UpdateMessage(session.clientId(), o.seq, o.packetId, o.storedPhase()));
+          new Change.UpdateMessage(
+              session.clientId(), o.seq, o.packetId, o.storedPhase(), session.hub()));
       if (o.qos == 2 && journal.strict()) {
         // The client keeps a QoS 2 packet id as received: after a restart this message must go
         // again with this id, so the id is on disk before the PUBLISH is on the wire.
@@ -275,7 +276,8 @@ final class InflightWindow {
     if (o.seq != 0) {
       Journal journal = journal();
       journal.append(
-          new Change.UpdateMessage(session.clientId(), o.seq, o.packetId, o.storedPhase()));
+          new Change.UpdateMessage(
+              session.clientId(), o.seq, o.packetId, o.storedPhase(), session.hub()));
       if (journal.strict()) {
         // On PUBREL the client forgets the packet id: a broker restarted before this phase is on
         // disk would send the PUBLISH again, and the client would deliver it a second time.

@@ -34,6 +34,9 @@ final class OutboundQueue {
   private long queuedBytes;
   private int queuedQos0;
 
+  /** Its session's hub's limit of queued messages; 0 for none (the broker's bound only). */
+  private int hubLimit;
+
   OutboundQueue(Session session) {
     this.session = session;
   }
@@ -244,7 +247,12 @@ final class OutboundQueue {
       journal.append(
           new Change.PutMessage(
               QueuedMessage.queued(
-                  session.clientId(), o.seq, Stored.message(copy), List.of(e.filterKey()), false)));
+                  session.hub(),
+                  session.clientId(),
+                  o.seq,
+                  Stored.message(copy),
+                  List.of(e.filterKey()),
+                  false)));
     }
     return o;
   }
@@ -289,21 +297,30 @@ final class OutboundQueue {
 
   // ---------------------------------------------------------------- the queue and its bounds
 
+  /** Sets its session's hub's limit of queued messages (0: none), as its connection says. */
+  void hubLimit(int limit) {
+    hubLimit = limit;
+  }
+
+  /** The most messages the queue holds: the broker's bound, or the hub's when lower. */
+  private int maxQueuedMessages() {
+    int server = config().maxQueuedMessages();
+    return hubLimit > 0 && hubLimit < server ? hubLimit : server;
+  }
+
   private void addToQueue(Outbound o) {
     if (queue == null) {
       queue = new ArrayDeque<>(1);
     }
     long weight = o.message.weight();
-    if (queue.size() >= config().maxQueuedMessages()
-        || queuedBytes + weight > config().maxQueuedBytes()) {
+    if (queue.size() >= maxQueuedMessages() || queuedBytes + weight > config().maxQueuedBytes()) {
       // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
       if (o.qos == 0 || !evictOldestQos0()) {
         metrics().publishDroppedQueueFull.increment();
         forget(o);
         return;
       }
-      if (queue.size() >= config().maxQueuedMessages()
-          || queuedBytes + weight > config().maxQueuedBytes()) {
+      if (queue.size() >= maxQueuedMessages() || queuedBytes + weight > config().maxQueuedBytes()) {
         metrics().publishDroppedQueueFull.increment();
         forget(o);
         return;
@@ -473,7 +490,8 @@ final class OutboundQueue {
         o.phase = Outbound.Phase.QUEUED;
         if (o.seq != 0) {
           Change update =
-              new Change.UpdateMessage(session.clientId(), o.seq, 0, QueuedMessage.QUEUED);
+              new Change.UpdateMessage(
+                  session.clientId(), o.seq, 0, QueuedMessage.QUEUED, session.hub());
           session.broker().journal().append(update);
         }
         addToQueue(o); // nobody else: keep it for this session

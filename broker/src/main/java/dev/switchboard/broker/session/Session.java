@@ -32,7 +32,9 @@ public final class Session implements Subscriber {
   /** Session Expiry Interval meaning "never expires". */
   public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
-  private final String clientId;
+  /** Its hub and client id, as {@link SessionKey} makes them (the client id in the default hub). */
+  private final Object key;
+
   private final BrokerServices broker;
   private final SessionMailbox mailbox;
 
@@ -75,8 +77,12 @@ public final class Session implements Subscriber {
   private ScheduledFuture<?> expiryTimer;
   private boolean ended;
 
-  public Session(String clientId, EventLoop executor, BrokerServices broker) {
-    this.clientId = clientId;
+  /**
+   * @param hub the hub it belongs to: with the client id, its identity; its subscriptions, wills
+   *     and stored rows are that hub's
+   */
+  public Session(String hub, String clientId, EventLoop executor, BrokerServices broker) {
+    this.key = SessionKey.of(hub, clientId);
     this.broker = broker;
     this.mailbox = new SessionMailbox(this, executor);
   }
@@ -88,7 +94,12 @@ public final class Session implements Subscriber {
 
   @Override
   public String clientId() {
-    return clientId;
+    return SessionKey.clientId(key);
+  }
+
+  @Override
+  public String hub() {
+    return SessionKey.hub(key);
   }
 
   public EventLoop executor() {
@@ -173,7 +184,7 @@ public final class Session implements Subscriber {
   void takeOver(SessionConnection newConnection, boolean cleanStart) {
     completeJoin(); // a connection still on its way in is attached first, then taken over
     if (ended) {
-      broker.sessions().connect(newConnection, clientId, cleanStart);
+      broker.sessions().connect(newConnection, hub(), clientId(), cleanStart);
       return;
     }
     SessionConnection old = connection;
@@ -195,7 +206,7 @@ public final class Session implements Subscriber {
       if (!ended) {
         end();
       }
-      broker.sessions().connect(newConnection, clientId, cleanStart);
+      broker.sessions().connect(newConnection, hub(), clientId(), cleanStart);
       return;
     }
     joining = newConnection;
@@ -222,8 +233,14 @@ public final class Session implements Subscriber {
   /** Attaches a connection; runs on the connection's loop, which is now the session's. */
   private void attach(SessionConnection conn, boolean sessionPresent) {
     if (ended) {
-      broker.sessions().connect(conn, clientId, false);
+      broker.sessions().connect(conn, hub(), clientId(), false);
       return;
+    }
+    ClientIdentity who = conn.identity();
+    int hubQueueLimit =
+        who == null || who.principal() == null ? 0 : who.principal().quota().queuedMessages();
+    if (hubQueueLimit > 0 || outbound != null) {
+      outbound().hubLimit(hubQueueLimit); // kept by the queue: an idle session pays nothing
     }
     cancelTimers();
     epoch++;
@@ -290,14 +307,15 @@ public final class Session implements Subscriber {
       saveSession();
     } else if (persistent) {
       persistent = false;
-      broker.journal().append(new Change.DeleteSession(clientId));
+      broker.journal().append(new Change.DeleteSession(clientId(), hub()));
     }
   }
 
   private void saveSession() {
     if (persistent) {
       StoredSession stored =
-          new StoredSession(clientId, expirySeconds, disconnectedAtMillis, StoredForms.will(will));
+          new StoredSession(
+              clientId(), expirySeconds, disconnectedAtMillis, StoredForms.will(will), hub());
       broker.journal().append(new Change.PutSession(stored));
     }
   }
@@ -328,7 +346,7 @@ public final class Session implements Subscriber {
   private void expire() {
     if (connection == null && joining == null && !ended) {
       broker.metrics().sessionsExpired.increment();
-      log.debug("session {} expired", LogSafe.text(clientId));
+      log.debug("session {} expired", LogSafe.text(clientId()));
       end();
     }
   }
@@ -339,7 +357,7 @@ public final class Session implements Subscriber {
     willTimer = null;
     if (w != null) {
       broker.metrics().willsPublished.increment();
-      broker.publish(w.toPublish(System.nanoTime()));
+      broker.publish(w.toPublish(System.nanoTime()).inHub(hub())); // the will goes to its hub
       if (!ended && connection == null) {
         saveSession(); // without the will: a restart must not publish it again
       }
@@ -550,7 +568,7 @@ public final class Session implements Subscriber {
   /** Deletes the stored copy {@code seq} (0: none) of a message this session no longer keeps. */
   void forget(long seq) {
     if (seq != 0 && broker.journal() != null) {
-      broker.journal().append(new Change.DeleteMessage(clientId, seq));
+      broker.journal().append(new Change.DeleteMessage(clientId(), seq, hub()));
     }
   }
 

@@ -9,15 +9,14 @@ import dev.switchboard.broker.persist.StoredMessage;
 import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.persist.StoredState;
 import dev.switchboard.broker.persist.StoredSubscription;
-import dev.switchboard.broker.retained.RetainedStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,37 +52,41 @@ public final class SessionRestorer {
   public void restore() {
     StoredState state = journal.store().load();
     long nowMillis = System.currentTimeMillis();
-    Map<String, List<QueuedMessage>> messages = new HashMap<>();
+    Map<Key, List<QueuedMessage>> messages = new HashMap<>();
     long maxSeq = 0;
     for (QueuedMessage q : state.messages()) {
-      messages.computeIfAbsent(q.clientId(), k -> new ArrayList<>()).add(q);
+      messages.computeIfAbsent(new Key(q.hub(), q.clientId()), k -> new ArrayList<>()).add(q);
       maxSeq = Math.max(maxSeq, q.seq());
     }
     journal.start(maxSeq);
-    RetainedStore retained = broker.retained();
+    int retainedCount = 0;
     for (StoredMessage r : state.retained()) {
       if (r.expiresAtMillis() != 0 && r.expiresAtMillis() <= nowMillis) {
-        journal.append(new Change.DeleteRetained(r.topic()));
+        journal.append(new Change.DeleteRetained(r.topic(), r.hub()));
       } else {
-        retained.put(Stored.message(r));
+        broker.spaces().of(r.hub()).retained().put(Stored.message(r));
+        retainedCount++;
       }
     }
-    Map<String, List<SubscriptionEntry>> subs = new HashMap<>();
+    Map<Key, List<SubscriptionEntry>> subs = new HashMap<>();
     for (StoredSubscription s : state.subscriptions()) {
       SubscriptionEntry e = StoredForms.subscription(s);
       if (e != null) {
-        subs.computeIfAbsent(s.clientId(), k -> new ArrayList<>()).add(e);
+        subs.computeIfAbsent(new Key(s.hub(), s.clientId()), k -> new ArrayList<>()).add(e);
       }
     }
-    Map<String, List<Integer>> awaiting = new HashMap<>();
+    Map<Key, List<Integer>> awaiting = new HashMap<>();
     for (Change.AwaitPubrel a : state.awaitingPubrel()) {
-      awaiting.computeIfAbsent(a.clientId(), k -> new ArrayList<>()).add(a.packetId());
+      awaiting
+          .computeIfAbsent(new Key(a.hub(), a.clientId()), k -> new ArrayList<>())
+          .add(a.packetId());
     }
     List<Session> restored = new ArrayList<>();
     List<Future<?>> done = new ArrayList<>();
     for (StoredSession stored : state.sessions()) {
-      String id = stored.clientId();
-      Session s = new Session(id, loops.next(), broker);
+      Key id = new Key(stored.hub(), stored.clientId());
+      // a session keeps its hub across a restart: its subscriptions go back into its hub's space
+      Session s = new Session(stored.hub(), stored.clientId(), loops.next(), broker);
       done.add(
           s.executor()
               .submit(
@@ -101,17 +104,18 @@ public final class SessionRestorer {
       f.syncUninterruptibly();
     }
     // Rows of sessions that are not stored (a crash between a session's end and its messages')
-    Set<String> orphans = new TreeSet<>(messages.keySet());
+    Set<Key> orphans = new LinkedHashSet<>(messages.keySet());
     orphans.addAll(awaiting.keySet());
-    state.subscriptions().forEach(s -> orphans.add(s.clientId())); // with unusable filters too
-    state.sessions().forEach(s -> orphans.remove(s.clientId()));
-    for (String id : orphans) {
-      journal.append(new Change.DeleteSession(id));
+    // with unusable filters too
+    state.subscriptions().forEach(s -> orphans.add(new Key(s.hub(), s.clientId())));
+    state.sessions().forEach(s -> orphans.remove(new Key(s.hub(), s.clientId())));
+    for (Key id : orphans) {
+      journal.append(new Change.DeleteSession(id.clientId(), id.hub()));
     }
     for (Session s : restored) {
       s.execute(s::resumeTimers);
     }
-    boolean anything = !state.sessions().isEmpty() || retained.size() > 0;
+    boolean anything = !state.sessions().isEmpty() || retainedCount > 0;
     // an empty store is the usual first start: nothing worth a line before the listener's
     (anything ? log.atInfo() : log.atDebug())
         .log(
@@ -119,8 +123,11 @@ public final class SessionRestorer {
             journal.store().describe(),
             state.sessions().size(),
             state.messages().size(),
-            retained.size());
+            retainedCount);
   }
+
+  /** A session's identity in the store. */
+  private record Key(String hub, String clientId) {}
 
   /**
    * Rebuilds a stored session, offline, as if its connection had just ended (or ended at {@code

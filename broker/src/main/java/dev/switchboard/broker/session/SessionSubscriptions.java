@@ -37,11 +37,14 @@ final class SessionSubscriptions {
       session
           .broker()
           .journal()
-          .append(new Change.PutSubscription(StoredForms.subscription(session.clientId(), entry)));
+          .append(
+              new Change.PutSubscription(
+                  StoredForms.subscription(session.hub(), session.clientId(), entry)));
     }
     SubscriptionEntry old = put(entry);
     if (old == null) {
-      SubscriptionIndex<Subscriber> index = session.broker().subscriptions();
+      SubscriptionIndex<Subscriber> index =
+          session.broker().spaces().of(session.hub()).subscriptions();
       if (entry.isShared()) {
         index.subscribeShared(session, entry.shareName(), entry.filter());
       } else {
@@ -60,7 +63,7 @@ final class SessionSubscriptions {
         session
             .broker()
             .journal()
-            .append(new Change.DeleteSubscription(session.clientId(), filterKey));
+            .append(new Change.DeleteSubscription(session.clientId(), filterKey, session.hub()));
       }
     }
     return old != null;
@@ -140,7 +143,8 @@ final class SessionSubscriptions {
   }
 
   private void unindex(SubscriptionEntry e) {
-    SubscriptionIndex<Subscriber> index = session.broker().subscriptions();
+    SubscriptionIndex<Subscriber> index =
+        session.broker().spaces().of(session.hub()).subscriptions();
     if (e.isShared()) {
       index.unsubscribeShared(session, e.shareName(), e.filter());
     } else {

@@ -26,7 +26,7 @@ public final class StoredForms {
         : new PendingWill(Stored.message(w.message()), w.delaySeconds(), w.messageExpirySeconds());
   }
 
-  public static StoredSubscription subscription(String clientId, SubscriptionEntry e) {
+  public static StoredSubscription subscription(String hub, String clientId, SubscriptionEntry e) {
     return new StoredSubscription(
         clientId,
         e.filterKey(),
@@ -34,7 +34,8 @@ public final class StoredForms {
         e.noLocal(),
         e.retainAsPublished(),
         e.retainHandling(),
-        e.subscriptionId());
+        e.subscriptionId(),
+        hub);
   }
 
   /** The entry of a stored subscription; null when its filter key is no longer valid. */

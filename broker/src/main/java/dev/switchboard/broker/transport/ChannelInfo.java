@@ -8,6 +8,10 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -27,7 +31,46 @@ public final class ChannelInfo {
   public static final AttributeKey<SocketAddress> CLIENT_ADDRESS =
       AttributeKey.valueOf("sb.clientAddress");
 
+  /** The host a WebSocket client's {@code Host} header named; absent on other transports. */
+  public static final AttributeKey<String> HOST = AttributeKey.valueOf("sb.host");
+
   private ChannelInfo() {}
+
+  /**
+   * The host name the client asked for, lower case, without a port: a WebSocket client's {@code
+   * Host} header, else the server name a TLS client sent (SNI); null when it named none.
+   */
+  public static String serverName(Channel channel) {
+    String host = channel.attr(HOST).get();
+    if (host == null) {
+      SslHandler tls = channel.pipeline().get(SslHandler.class);
+      if (tls != null && tls.engine().getSession() instanceof ExtendedSSLSession session) {
+        for (SNIServerName name : session.getRequestedServerNames()) {
+          if (name instanceof SNIHostName h) {
+            host = h.getAsciiName();
+            break;
+          }
+        }
+      }
+    }
+    return host == null ? null : hostName(host);
+  }
+
+  /**
+   * {@code Team3.Lab.Example:8083} as {@code team3.lab.example}; an IPv6 literal keeps its colons.
+   */
+  static String hostName(String host) {
+    String h = host.strip().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? h : h.substring(0, end + 1);
+    }
+    int colon = h.indexOf(':');
+    if (colon >= 0 && h.indexOf(':', colon + 1) < 0) {
+      h = h.substring(0, colon);
+    }
+    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+  }
 
   public static String listener(Channel channel) {
     // hasAttr, not attr(...).get(): attr makes the attribute (and the channel's table of them)

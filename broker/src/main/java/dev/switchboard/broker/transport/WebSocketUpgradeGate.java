@@ -69,6 +69,10 @@ final class WebSocketUpgradeGate extends ChannelInboundHandlerAdapter {
           "the WebSocket subprotocol must be one of mqtt, mqttv3.1");
       return;
     }
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    if (host != null) {
+      ctx.channel().attr(ChannelInfo.HOST).set(host); // may map the client to its hub
+    }
     ctx.fireChannelRead(request);
     ctx.pipeline().remove(this);
   }

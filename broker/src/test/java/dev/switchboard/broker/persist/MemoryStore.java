@@ -1,5 +1,6 @@
 package dev.switchboard.broker.persist;
 
+import dev.switchboard.broker.message.Hubs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,9 +40,19 @@ final class MemoryStore implements DurableStore {
     }
   }
 
-  private record MessageKey(String clientId, long seq) {
+  private record MessageKey(String hub, String clientId, long seq) {
     static final Comparator<MessageKey> ORDER =
-        Comparator.comparing(MessageKey::clientId).thenComparingLong(MessageKey::seq);
+        Comparator.comparing(MessageKey::hub)
+            .thenComparing(MessageKey::clientId)
+            .thenComparingLong(MessageKey::seq);
+  }
+
+  /**
+   * The key of a session's or a retained message's row: the client id (or topic) itself in the
+   * default hub, as the maps the tests read are keyed; prefixed with the hub in any other.
+   */
+  private static String key(String hub, String name) {
+    return Hubs.isDefault(hub) ? name : hub + '\0' + name;
   }
 
   private Data data = new Data();
@@ -181,34 +192,40 @@ final class MemoryStore implements DurableStore {
 
   private static void change(Data d, Change change) {
     switch (change) {
-      case Change.PutSession p -> d.sessions.put(p.session().clientId(), p.session());
+      case Change.PutSession p ->
+          d.sessions.put(key(p.session().hub(), p.session().clientId()), p.session());
       case Change.DeleteSession s -> {
         String id = s.clientId();
-        d.sessions.remove(id);
-        d.subscriptions.values().removeIf(sub -> sub.clientId().equals(id));
-        d.messages.keySet().removeIf(k -> k.clientId().equals(id));
-        d.awaiting.removeIf(a -> a.clientId().equals(id));
+        String hub = s.hub();
+        d.sessions.remove(key(hub, id));
+        d.subscriptions
+            .values()
+            .removeIf(sub -> sub.clientId().equals(id) && sub.hub().equals(hub));
+        d.messages.keySet().removeIf(k -> k.clientId().equals(id) && k.hub().equals(hub));
+        d.awaiting.removeIf(a -> a.clientId().equals(id) && a.hub().equals(hub));
       }
       case Change.PutSubscription p -> {
         StoredSubscription s = p.subscription();
-        d.subscriptions.put(List.of(s.clientId(), s.filterKey()), s);
+        d.subscriptions.put(List.of(s.hub(), s.clientId(), s.filterKey()), s);
       }
       case Change.DeleteSubscription s ->
-          d.subscriptions.remove(List.of(s.clientId(), s.filterKey()));
+          d.subscriptions.remove(List.of(s.hub(), s.clientId(), s.filterKey()));
       case Change.PutMessage p -> {
         QueuedMessage m = p.message();
-        d.messages.put(new MessageKey(m.clientId(), m.seq()), m);
+        d.messages.put(new MessageKey(m.hub(), m.clientId(), m.seq()), m);
       }
       case Change.UpdateMessage u ->
           d.messages.computeIfPresent(
-              new MessageKey(u.clientId(), u.seq()),
+              new MessageKey(u.hub(), u.clientId(), u.seq()),
               (k, m) -> m.withState(u.packetId(), u.phase()));
-      case Change.DeleteMessage m -> d.messages.remove(new MessageKey(m.clientId(), m.seq()));
+      case Change.DeleteMessage m ->
+          d.messages.remove(new MessageKey(m.hub(), m.clientId(), m.seq()));
       case Change.AwaitPubrel a -> d.awaiting.add(a);
       case Change.ReleasePubrel r ->
-          d.awaiting.remove(new Change.AwaitPubrel(r.clientId(), r.packetId()));
-      case Change.PutRetained r -> d.retained.put(r.message().topic(), r.message());
-      case Change.DeleteRetained r -> d.retained.remove(r.topic());
+          d.awaiting.remove(new Change.AwaitPubrel(r.clientId(), r.packetId(), r.hub()));
+      case Change.PutRetained r ->
+          d.retained.put(key(r.message().hub(), r.message().topic()), r.message());
+      case Change.DeleteRetained r -> d.retained.remove(key(r.hub(), r.topic()));
     }
   }
 

@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 class MatchCollectorTest {
   private record Sub(String clientId) implements Subscriber {
     @Override
+    public String hub() {
+      return "default";
+    }
+
+    @Override
     public boolean isOnline() {
       return true;
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.testing.TestBroker;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -138,7 +139,7 @@ class SessionHandOverTest {
   void orderKeptAcrossMoves() throws Exception {
     SessionRegistry registry = broker.sessions();
     FakeConnection first = new FakeConnection(loopA);
-    registry.connect(first, "mover", false);
+    registry.connect(first, Hubs.DEFAULT, "mover", false);
     await().until(() -> first.events.contains("ready"));
     Session s = registry.get("mover");
 
@@ -163,9 +164,9 @@ class SessionHandOverTest {
     FakeConnection second = new FakeConnection(loopB);
     FakeConnection third = new FakeConnection(loopC);
     Thread.sleep(2);
-    registry.connect(second, "mover", false);
+    registry.connect(second, Hubs.DEFAULT, "mover", false);
     Thread.sleep(2);
-    registry.connect(third, "mover", false);
+    registry.connect(third, Hubs.DEFAULT, "mover", false);
     producer.join();
 
     await()
@@ -196,7 +197,7 @@ class SessionHandOverTest {
       "[MQTT-3.1.4-3] a takeover that reaches a new session before its first connection is"
           + " attached attaches that connection first, then takes it over")
   void takeoverBeforeFirstAttach() {
-    Session s = new Session("early", loopB, broker);
+    Session s = new Session(Hubs.DEFAULT, "early", loopB, broker);
     FakeConnection joining = new FakeConnection(loopB);
     FakeConnection taker = new FakeConnection(loopC);
     s.prepareJoin(joining);

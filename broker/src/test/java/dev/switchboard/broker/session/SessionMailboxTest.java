@@ -8,6 +8,7 @@ import dev.switchboard.broker.auth.AnonymousAuthenticator;
 import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.config.BrokerConfig;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
@@ -87,7 +88,7 @@ class SessionMailboxTest {
 
   /** A persistent session "sub" attached to a connection on the loop, subscribed to "t" at 1. */
   private Session subscriber(RecordingConnection conn) {
-    broker.sessions().connect(conn, "sub", false);
+    broker.sessions().connect(conn, Hubs.DEFAULT, "sub", false);
     await().atMost(WAIT).until(() -> conn.ready);
     Session s = broker.sessions().get("sub");
     onLoop(s, () -> s.subscribe(new SubscriptionEntry(TOPIC, TOPIC, null, 1, false, false, 0, 0)));

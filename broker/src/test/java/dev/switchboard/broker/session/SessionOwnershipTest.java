@@ -48,12 +48,12 @@ class SessionOwnershipTest {
     broker = new Broker(TestBroker.config());
     broker.sessionOwnership(
         local ->
-            (conn, clientId, cleanStart) -> {
+            (conn, hub, clientId, cleanStart) -> {
               claims.add(clientId + (cleanStart ? " clean" : " resume"));
               if (clientId.startsWith("elsewhere-")) {
                 conn.identifierRejected(); // owned by a node that will not let go
               } else {
-                local.connect(conn, clientId, cleanStart);
+                local.connect(conn, hub, clientId, cleanStart);
               }
             });
     broker.start();

@@ -45,6 +45,12 @@ final class RawWebSocket implements AutoCloseable {
    * reads the response's head, whatever its status.
    */
   static RawWebSocket upgrade(Socket socket, String path, String subprotocols) throws IOException {
+    return upgrade(socket, path, subprotocols, "localhost");
+  }
+
+  /** As {@link #upgrade(Socket, String, String)}, with this {@code Host} header. */
+  static RawWebSocket upgrade(Socket socket, String path, String subprotocols, String host)
+      throws IOException {
     socket.setSoTimeout((int) TIMEOUT.toMillis());
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
@@ -53,7 +59,9 @@ final class RawWebSocket implements AutoCloseable {
             .append("GET ")
             .append(path)
             .append(" HTTP/1.1\r\n")
-            .append("Host: localhost\r\n")
+            .append("Host: ")
+            .append(host)
+            .append("\r\n")
             .append("Upgrade: websocket\r\n")
             .append("Connection: Upgrade\r\n")
             .append("Sec-WebSocket-Key: ")

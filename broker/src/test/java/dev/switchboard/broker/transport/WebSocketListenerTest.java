@@ -223,6 +223,20 @@ class WebSocketListenerTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "the Host header a client sent reaches the authenticator as the identity's server name, in"
+          + " lower case without its port (what maps a client to its hub)")
+  void hostHeaderIsTheServerName() throws Exception {
+    String clientId = unique("host");
+    try (RawWebSocket ws =
+        RawWebSocket.upgrade(socket("ws"), "/mqtt", "mqtt", "Team3.Lab.Example:8083")) {
+      assertThat(ws.status()).isEqualTo(101);
+      ws.send(RawWebSocket.BINARY, true, TransportTestSupport.connect(clientId));
+      assertThat(auth.await(clientId).serverName()).isEqualTo("team3.lab.example");
+    }
+  }
+
   // ---------------------------------------------------------------- refused upgrades
 
   @ParameterizedTest(name = "{0}")

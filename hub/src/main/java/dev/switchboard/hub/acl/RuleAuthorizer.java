@@ -100,8 +100,8 @@ public final class RuleAuthorizer implements Authorizer {
     List<List<AccessRule>> sets =
         List.of(
             access == null ? List.of() : access.ownRules(),
-            device == null ? List.of() : directory.rulesFor(device),
-            directory.globalRules());
+            device == null ? List.of() : directory.rulesFor(client.hub(), device),
+            directory.globalRules(client.hub()));
     for (List<AccessRule> rules : sets) {
       for (AccessRule rule : rules) {
         if (rule.action() != RuleAction.DENY || !rule.operation().coversSubscribe()) {
@@ -130,8 +130,9 @@ public final class RuleAuthorizer implements Authorizer {
         principal != null && principal.access() instanceof ClientAccess a ? a : null;
     List<AccessRule> own = access == null ? List.of() : access.ownRules();
     String device = access == null ? null : access.deviceClientId();
-    List<AccessRule> deviceRules = device == null ? List.of() : directory.rulesFor(device);
-    List<AccessRule> global = directory.globalRules();
+    String hub = client.hub();
+    List<AccessRule> deviceRules = device == null ? List.of() : directory.rulesFor(hub, device);
+    List<AccessRule> global = directory.globalRules(hub);
     if (own.isEmpty() && deviceRules.isEmpty() && global.isEmpty()) {
       return null;
     }

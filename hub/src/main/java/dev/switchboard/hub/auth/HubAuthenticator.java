@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *       under way is refused at once, "not authorized". A password is hashed only once its attempt
  *       is counted as under way (see {@link LoginThrottle}); an address with as many checks under
  *       way as it may have is told "server busy".
+ *   <li>Hub: the user name the client logs in as (from CONNECT, its certificate or its token) picks
+ *       its hub as {@link HubSelector} says ({@code name@hub}, the listener's hub, the host name's,
+ *       the only hub with that user name); the device is then looked up in that hub. A hub that
+ *       cannot be chosen, or is disabled, is refused as a bad user name or password.
  *   <li>Certificate, when certificate identity is on and the client sent one: its CN or first SAN
  *       is the user name (the CONNECT user name is ignored). A device with that user name, if any,
  *       applies; without one the client gets the global rules, unless a device is required.
@@ -71,9 +75,25 @@ public final class HubAuthenticator implements Authenticator {
       boolean allowAnonymous,
       CertificateIdentity certificateIdentity,
       boolean certificateRequiresDevice,
-      String decoyHash) {
+      String decoyHash,
+      HubSelector.Settings hubs) {
     public Settings {
       Objects.requireNonNull(certificateIdentity, "certificateIdentity");
+      Objects.requireNonNull(hubs, "hubs");
+    }
+
+    /** No listener or host bound to a hub. */
+    public Settings(
+        boolean allowAnonymous,
+        CertificateIdentity certificateIdentity,
+        boolean certificateRequiresDevice,
+        String decoyHash) {
+      this(
+          allowAnonymous,
+          certificateIdentity,
+          certificateRequiresDevice,
+          decoyHash,
+          HubSelector.Settings.NONE);
     }
 
     /** Anonymous off, certificates name nobody, no decoy. */
@@ -82,15 +102,21 @@ public final class HubAuthenticator implements Authenticator {
     }
 
     public Settings withAnonymous(boolean allow) {
-      return new Settings(allow, certificateIdentity, certificateRequiresDevice, decoyHash);
+      return new Settings(allow, certificateIdentity, certificateRequiresDevice, decoyHash, hubs);
     }
 
     public Settings withCertificates(CertificateIdentity identity, boolean requireDevice) {
-      return new Settings(allowAnonymous, identity, requireDevice, decoyHash);
+      return new Settings(allowAnonymous, identity, requireDevice, decoyHash, hubs);
     }
 
     public Settings withDecoyHash(String hash) {
-      return new Settings(allowAnonymous, certificateIdentity, certificateRequiresDevice, hash);
+      return new Settings(
+          allowAnonymous, certificateIdentity, certificateRequiresDevice, hash, hubs);
+    }
+
+    public Settings withHubs(HubSelector.Settings selection) {
+      return new Settings(
+          allowAnonymous, certificateIdentity, certificateRequiresDevice, decoyHash, selection);
     }
   }
 
@@ -113,10 +139,17 @@ public final class HubAuthenticator implements Authenticator {
     WRONG_CLIENT_ID,
     SOURCE_NOT_ALLOWED,
     CLIENT_ID_TAKEN,
-    ANONYMOUS_OFF
+    ANONYMOUS_OFF,
+    /** The listener or host named a hub that does not exist. */
+    HUB_UNKNOWN,
+    /** The user name exists in more than one hub and the client named none. */
+    HUB_AMBIGUOUS,
+    /** The client's hub is disabled. */
+    HUB_DISABLED
   }
 
   private final DeviceDirectory directory;
+  private final HubSelector hubs;
   private final Settings settings;
   private final VerificationPool pool;
   private final SuccessCache cache;
@@ -142,6 +175,7 @@ public final class HubAuthenticator implements Authenticator {
       JwtVerifier jwt) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.hubs = new HubSelector(directory, settings.hubs());
     this.pool = Objects.requireNonNull(pool, "pool");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.throttle = Objects.requireNonNull(throttle, "throttle");
@@ -180,9 +214,22 @@ public final class HubAuthenticator implements Authenticator {
           } else if (byToken) {
             stage = done(token(id, password, address, attempt));
           } else if (byPassword) {
-            stage = password(id, password, address, attempt);
+            stage =
+                switch (hubs.select(id, id.username())) {
+                  case HubSelector.Chosen c ->
+                      password(c.hub(), id, c.username(), password, address, attempt);
+                  case HubSelector.Refused r -> {
+                    attempt.failedForUnknownUser(); // as an unknown user: it says nothing more
+                    yield done(refuse(r));
+                  }
+                };
           } else {
-            stage = done(anonymous(id, address));
+            stage =
+                done(
+                    switch (hubs.select(id, null)) {
+                      case HubSelector.Chosen c -> anonymous(c.hub(), id, address);
+                      case HubSelector.Refused r -> refuse(r);
+                    });
           }
         } catch (RuntimeException e) {
           attempt.abandoned(); // never left counted as under way
@@ -194,16 +241,16 @@ public final class HubAuthenticator implements Authenticator {
     };
   }
 
-  private AuthResult anonymous(ClientIdentity id, InetAddress address) {
+  private AuthResult anonymous(String hub, ClientIdentity id, InetAddress address) {
     if (!settings.allowAnonymous()) {
       return refuse(Refusal.ANONYMOUS_OFF, ReasonCode.NOT_AUTHORIZED, "anonymous access is off");
     }
-    return accept(id, address, null, null, List.of());
+    return accept(hub, id, address, null, null, List.of());
   }
 
   private AuthResult certificate(ClientIdentity id, InetAddress address) {
-    String username = settings.certificateIdentity().username(id.certificates().get(0));
-    if (username == null) {
+    String name = settings.certificateIdentity().username(id.certificates().get(0));
+    if (name == null) {
       return refuse(
           Refusal.CERTIFICATE_WITHOUT_NAME,
           ReasonCode.NOT_AUTHORIZED,
@@ -214,14 +261,25 @@ public final class HubAuthenticator implements Authenticator {
                   ? "common name"
                   : "DNS or e-mail alternative name"));
     }
-    Device device = directory.byUsername(username);
+    String hub;
+    String username;
+    switch (hubs.select(id, name)) {
+      case HubSelector.Chosen c -> {
+        hub = c.hub();
+        username = c.username();
+      }
+      case HubSelector.Refused r -> {
+        return refuse(r);
+      }
+    }
+    Device device = directory.byUsername(hub, username);
     if (device == null && settings.certificateRequiresDevice()) {
       return refuse(
           Refusal.NO_DEVICE_FOR_CERTIFICATE,
           ReasonCode.NOT_AUTHORIZED,
           "no device for certificate user '" + username + "'");
     }
-    return accept(id, address, username, device, List.of());
+    return accept(hub, id, address, username, device, List.of());
   }
 
   private AuthResult token(
@@ -236,14 +294,31 @@ public final class HubAuthenticator implements Authenticator {
         yield refuse(Refusal.BAD_TOKEN, ReasonCode.BAD_USER_NAME_OR_PASSWORD, invalid.reason());
       }
       case JwtVerifier.Valid valid ->
-          accept(
-              id, address, valid.username(), directory.byUsername(valid.username()), valid.rules());
+          switch (hubs.select(id, valid.username())) {
+            case HubSelector.Chosen c ->
+                accept(
+                    c.hub(),
+                    id,
+                    address,
+                    c.username(),
+                    directory.byUsername(c.hub(), c.username()),
+                    valid.rules());
+            case HubSelector.Refused r -> refuse(r);
+          };
     };
   }
 
+  /**
+   * @param username the user name the device logs in with in its hub: the CONNECT user name without
+   *     its {@code @hub}
+   */
   private CompletionStage<AuthResult> password(
-      ClientIdentity id, byte[] password, InetAddress address, LoginThrottle.Attempt attempt) {
-    String username = id.username();
+      String hub,
+      ClientIdentity id,
+      String username,
+      byte[] password,
+      InetAddress address,
+      LoginThrottle.Attempt attempt) {
     if (username == null) {
       return done(
           refuse(
@@ -251,7 +326,7 @@ public final class HubAuthenticator implements Authenticator {
               ReasonCode.BAD_USER_NAME_OR_PASSWORD,
               "password without a user name from client '" + id.clientId() + "'"));
     }
-    Device device = directory.byUsername(username);
+    Device device = directory.byUsername(hub, username);
     if (device == null) {
       return unknownUser(username, password, attempt);
     }
@@ -270,27 +345,30 @@ public final class HubAuthenticator implements Authenticator {
               ReasonCode.BAD_USER_NAME_OR_PASSWORD,
               "'" + username + "' has no password (it logs in with a token or a certificate)"));
     }
-    if (cache.contains(username, storedHash, password)) {
+    String cacheName = SuccessCache.account(hub, username);
+    if (cache.contains(cacheName, storedHash, password)) {
       cacheHits.increment();
       attempt.succeeded();
-      return done(accept(id, address, username, device, List.of()));
+      return done(accept(hub, id, address, username, device, List.of()));
     }
-    return hashed(id, address, device, storedHash, password, attempt);
+    return hashed(hub, id, address, username, cacheName, device, storedHash, password, attempt);
   }
 
   /**
    * The password checked against the stored hash on the pool, or joined to that check under way.
    */
   private CompletionStage<AuthResult> hashed(
+      String hub,
       ClientIdentity id,
       InetAddress address,
+      String username,
+      String cacheName,
       Device device,
       String storedHash,
       byte[] password,
       LoginThrottle.Attempt attempt) {
-    String username = id.username();
     byte[] copy = password.clone(); // the caller may reuse its array before the check is done
-    String key = cache.checkKey(username, storedHash, copy);
+    String key = cache.checkKey(cacheName, storedHash, copy);
     CompletionStage<VerificationPool.Outcome> outcomeStage = checking.get(key);
     if (outcomeStage != null) {
       coalesced.increment(); // no hash of its own, so not counted as one more under way
@@ -307,9 +385,9 @@ public final class HubAuthenticator implements Authenticator {
           try {
             return switch (outcome) {
               case MATCH -> {
-                cache.put(username, storedHash, copy);
+                cache.put(cacheName, storedHash, copy);
                 attempt.succeeded();
-                yield accept(id, address, username, device, List.of());
+                yield accept(hub, id, address, username, device, List.of());
               }
               case MISMATCH -> {
                 attempt.failed();
@@ -338,6 +416,7 @@ public final class HubAuthenticator implements Authenticator {
    * @param device the device whose credentials were used; null when none
    */
   private AuthResult accept(
+      String hub,
       ClientIdentity id,
       InetAddress address,
       String username,
@@ -370,7 +449,7 @@ public final class HubAuthenticator implements Authenticator {
                 + (address == null ? "an unknown address" : address.getHostAddress()));
       }
     }
-    Device owner = directory.byClientId(id.clientId());
+    Device owner = directory.byClientId(hub, id.clientId());
     if (owner != null && (device == null || !owner.clientId().equals(device.clientId()))) {
       return refuse(
           Refusal.CLIENT_ID_TAKEN,
@@ -384,10 +463,12 @@ public final class HubAuthenticator implements Authenticator {
     ClientAccess access = new ClientAccess(device == null ? null : device.clientId(), ownRules);
     return AuthResult.accept(
         new Principal(
+            hub,
             username,
             access,
             device != null && device.replacePolicy() == ReplacePolicy.REJECT,
-            device != null && device.subscriptionsFrozen() ? device.subscriptions() : null));
+            device != null && device.subscriptionsFrozen() ? device.subscriptions() : null,
+            hubs.quotaOf(hub)));
   }
 
   private static boolean allowed(List<Cidr> sources, InetAddress address) {
@@ -400,6 +481,14 @@ public final class HubAuthenticator implements Authenticator {
       }
     }
     return false;
+  }
+
+  /**
+   * A client whose hub could not be chosen, or is disabled: told "bad user name or password", as
+   * for an unknown user, so that no client learns which hubs exist; the log line says why.
+   */
+  private AuthResult refuse(HubSelector.Refused r) {
+    return refuse(r.why(), ReasonCode.BAD_USER_NAME_OR_PASSWORD, r.reason());
   }
 
   /**

@@ -18,6 +18,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
 import dev.switchboard.mqtt.LogSafe;
@@ -460,9 +461,17 @@ public final class JwtVerifier {
       }
       String filter = topic.replace("${clientid}", "%c").replace("${username}", "%u");
       try {
+        // a token's rules are its client's own: their hub and client id are not consulted
         rules.add(
             new AccessRule(
-                position, null, position, action, operation, filter, "token acl " + position));
+                position,
+                Hub.DEFAULT,
+                null,
+                position,
+                action,
+                operation,
+                filter,
+                "token acl " + position));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("rule " + position + ": " + e.getMessage(), e);
       }

@@ -79,6 +79,11 @@ public final class SuccessCache {
     }
   }
 
+  /** The name the cache knows an account by: the same user name in two hubs is two accounts. */
+  public static String account(String hub, String username) {
+    return hub + '\0' + username;
+  }
+
   /** Whether {@code username} logged in with {@code password} against {@code storedHash} lately. */
   public boolean contains(String username, String storedHash, byte[] password) {
     if (ttlMillis == 0 || username == null || storedHash == null) {

@@ -7,13 +7,11 @@ import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.mqtt.ReasonCode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * thread polls the version (one indexed read) every interval; a change made by {@code switchboard
  * devices ...} in another process, or by any other writer, is seen within that interval.
  *
- * <p>A change can take back what a connected client was allowed. Connections of a device that was
- * removed or disabled are ended with "not authorized"; those of a device whose user name, client-id
- * rule, allowed addresses or subscriptions changed are ended with "administrative action", so that
- * they reconnect under the new terms. Rule changes need no disconnect: the authorizer reads rules
- * from the current view at every PUBLISH and SUBSCRIBE.
+ * <p>A change can take back what a connected client was allowed. Connections of a hub or device
+ * that was removed or disabled are ended with "not authorized"; those of a device whose user name,
+ * client-id rule, allowed addresses or subscriptions changed are ended with "administrative
+ * action", so that they reconnect under the new terms. Rule changes need no disconnect: the
+ * authorizer reads rules from the current view at every PUBLISH and SUBSCRIBE.
  */
 public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryDirectory.class);
@@ -83,9 +81,9 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
     return d;
   }
 
-  /** How many devices the registry has, as of the last poll. */
+  /** How many devices the registry has, in every hub, as of the last poll. */
   public int deviceCount() {
-    return view.byClientId.size();
+    return view.index.deviceCount();
   }
 
   /** The registry's version as of the last poll. */
@@ -94,26 +92,33 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   }
 
   @Override
-  public Device byClientId(String clientId) {
-    return clientId == null ? null : view.byClientId.get(clientId);
+  public Hub hub(String name) {
+    return view.index.hub(name);
   }
 
   @Override
-  public Device byUsername(String username) {
-    return username == null ? null : view.byUsername.get(username);
+  public Device byClientId(String hub, String clientId) {
+    return view.index.byClientId(hub, clientId);
   }
 
   @Override
-  public List<AccessRule> rulesFor(String clientId) {
-    if (clientId == null) {
-      return List.of();
-    }
-    return view.rulesByClient.getOrDefault(clientId, List.of());
+  public Device byUsername(String hub, String username) {
+    return view.index.byUsername(hub, username);
   }
 
   @Override
-  public List<AccessRule> globalRules() {
-    return view.globalRules;
+  public List<String> hubsWithUsername(String username) {
+    return view.index.hubsWithUsername(username);
+  }
+
+  @Override
+  public List<AccessRule> rulesFor(String hub, String clientId) {
+    return view.index.rulesFor(hub, clientId);
+  }
+
+  @Override
+  public List<AccessRule> globalRules(String hub) {
+    return view.index.globalRules(hub);
   }
 
   /** Reads the registry again if its version moved; package-private so tests can run it. */
@@ -143,32 +148,35 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
     }
     recovered();
     view = next;
-    int ended = 0;
-    for (Device before : previous.byClientId.values()) {
-      Device now = next.byClientId.get(before.clientId());
-      if (now != null && now.equals(before)) {
-        continue;
-      }
-      onChange.accept(before);
-      if (now == null || !now.enabled()) {
-        ended++;
-        clients.disconnect(
-            usesDevice(before),
-            ReasonCode.NOT_AUTHORIZED,
-            "device " + (now == null ? "removed" : "disabled"));
-      } else if (termsChanged(before, now)) {
-        ended++;
-        clients.disconnect(
-            usesDevice(before), ReasonCode.ADMINISTRATIVE_ACTION, "device settings changed");
+    int ended = endWithdrawnHubs(previous, next);
+    for (DirectoryIndex.HubEntries hub : previous.index.all()) {
+      for (Device before : hub.byClientId().values()) {
+        Device now = next.index.byClientId(before.hub(), before.clientId());
+        if (now != null && now.equals(before)) {
+          continue;
+        }
+        onChange.accept(before);
+        if (now == null || !now.enabled()) {
+          ended++;
+          clients.disconnect(
+              usesDevice(before),
+              ReasonCode.NOT_AUTHORIZED,
+              "device " + (now == null ? "removed" : "disabled"));
+        } else if (termsChanged(before, now)) {
+          ended++;
+          clients.disconnect(
+              usesDevice(before), ReasonCode.ADMINISTRATIVE_ACTION, "device settings changed");
+        }
       }
     }
     log.info(
-        "registry changed (version {} -> {}): {} devices, {} rules; connections of {} changed"
-            + " devices ended",
+        "registry changed (version {} -> {}): {} hubs, {} devices, {} rules; connections of {}"
+            + " changed devices and hubs ended",
         previous.version,
         next.version,
-        next.byClientId.size(),
-        next.ruleCount,
+        next.index.hubCount(),
+        next.index.deviceCount(),
+        next.index.ruleCount(),
         ended);
   }
 
@@ -191,14 +199,36 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
         || (now.subscriptionsFrozen() && !before.subscriptions().equals(now.subscriptions()));
   }
 
-  /** Connections made with the device's credentials, or with its client id. */
+  /**
+   * Ends every connection of each hub that was removed or disabled (anonymous ones and those made
+   * with a token included); returns how many hubs that was.
+   */
+  private int endWithdrawnHubs(View previous, View next) {
+    int ended = 0;
+    for (DirectoryIndex.HubEntries before : previous.index.all()) {
+      Hub now = next.index.hub(before.hub().name());
+      if (before.hub().active() && (now == null || !now.active())) {
+        ended++;
+        String name = before.hub().name();
+        clients.disconnect(
+            client -> name.equals(client.hub()),
+            ReasonCode.NOT_AUTHORIZED,
+            "hub " + (now == null ? "removed" : "disabled"));
+      }
+    }
+    return ended;
+  }
+
+  /** Connections of the device's hub made with the device's credentials, or with its client id. */
   static Predicate<ClientIdentity> usesDevice(Device device) {
     String id = device.clientId();
+    String hub = device.hub();
     return client ->
-        id.equals(client.clientId())
-            || (client.principal() != null
-                && client.principal().access() instanceof ClientAccess access
-                && id.equals(access.deviceClientId()));
+        hub.equals(client.hub())
+            && (id.equals(client.clientId())
+                || (client.principal() != null
+                    && client.principal().access() instanceof ClientAccess access
+                    && id.equals(access.deviceClientId())));
   }
 
   @Override
@@ -207,40 +237,9 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   }
 
   /** One version of the registry, indexed for the lookups authentication makes. */
-  private record View(
-      long version,
-      Map<String, Device> byClientId,
-      Map<String, Device> byUsername,
-      Map<String, List<AccessRule>> rulesByClient,
-      List<AccessRule> globalRules,
-      int ruleCount) {
-
+  private record View(long version, DirectoryIndex index) {
     static View of(RegistrySnapshot s) {
-      Map<String, Device> byId = new HashMap<>();
-      Map<String, Device> byName = new HashMap<>();
-      for (Device d : s.devices()) {
-        byId.put(d.clientId(), d);
-        byName.put(d.username(), d);
-      }
-      // the snapshot's rules come in evaluation order (priority, then id); grouping keeps it
-      Map<String, List<AccessRule>> perClient = new HashMap<>();
-      List<AccessRule> global = new ArrayList<>();
-      for (AccessRule r : s.rules()) {
-        if (r.clientId() == null) {
-          global.add(r);
-        } else {
-          perClient.computeIfAbsent(r.clientId(), k -> new ArrayList<>()).add(r);
-        }
-      }
-      Map<String, List<AccessRule>> frozen = new HashMap<>();
-      perClient.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-      return new View(
-          s.version(),
-          Map.copyOf(byId),
-          Map.copyOf(byName),
-          Map.copyOf(frozen),
-          List.copyOf(global),
-          s.rules().size());
+      return new View(s.version(), new DirectoryIndex(s.hubs(), s.devices(), s.rules()));
     }
   }
 }

@@ -2,7 +2,9 @@ package dev.switchboard.hub.registry;
 
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Admin;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
 import dev.switchboard.hub.registry.model.RegistryException.Kind;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
@@ -10,8 +12,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the hub keeps its device registry: devices and their access rules, and a version that moves
- * with every change. The {@code store} module implements it on SQLite and PostgreSQL.
+ * Where the hub keeps its registry: hubs, their devices and access rules, administrators, and a
+ * version that moves with every change. The {@code store} module implements it on SQLite and
+ * PostgreSQL.
+ *
+ * <p>Every device and rule belongs to one hub; a client id or user name is unique within its hub,
+ * not across hubs. A registry always has hub {@link Hub#DEFAULT}.
  *
  * <p>The registry is changed while the broker runs, often from another process ({@code switchboard
  * devices ...}); {@link RegistryDirectory} sees the changes by polling {@link #version()} and
@@ -22,28 +28,64 @@ import java.util.Optional;
  */
 public interface RegistryRepository extends AutoCloseable {
 
-  /** The device with this client id. */
-  Optional<Device> device(String clientId);
+  /** The hub of that name. */
+  Optional<Hub> hub(String name);
 
-  /** The device that logs in with this user name. */
-  Optional<Device> deviceByUsername(String username);
+  /** Every hub, by name. */
+  List<Hub> hubs();
 
-  /** Every device, ordered by client id (byte order of UTF-8). */
+  /**
+   * Adds {@code hub} as it is, its times included.
+   *
+   * @throws RegistryException {@link Kind#EXISTS} when its name is taken
+   */
+  void addHub(Hub hub);
+
+  /**
+   * Replaces every field of the hub of {@code hub}'s name but its creation time, and sets its
+   * update time to now.
+   *
+   * @throws RegistryException {@link Kind#NOT_FOUND} when there is no such hub
+   */
+  void updateHub(Hub hub);
+
+  /**
+   * Removes the hub with its devices, rules and administrators.
+   *
+   * @param evenWithDevices whether to remove it when it still has devices
+   * @return whether there was such a hub
+   * @throws RegistryException {@link Kind#IN_USE} for hub {@link Hub#DEFAULT}, and for a hub with
+   *     devices unless {@code evenWithDevices}; the message says what it holds
+   */
+  boolean removeHub(String name, boolean evenWithDevices);
+
+  /** The device of {@code hub} with this client id. */
+  Optional<Device> device(String hub, String clientId);
+
+  /** The device of {@code hub} that logs in with this user name. */
+  Optional<Device> deviceByUsername(String hub, String username);
+
+  /** Every device of {@code hub}, ordered by client id (byte order of UTF-8). */
+  List<Device> devices(String hub);
+
+  /** Every device of every hub, ordered by hub, then client id. */
   List<Device> devices();
 
   /**
-   * Adds {@code device} as it is, its times included.
+   * Adds {@code device} to its hub as it is, its times included.
    *
-   * @throws RegistryException {@link Kind#EXISTS} when its client id or its user name is taken
+   * @throws RegistryException {@link Kind#NOT_FOUND} when its hub does not exist; {@link
+   *     Kind#EXISTS} when its client id or its user name is taken in its hub; {@link Kind#LIMIT}
+   *     when the hub has as many devices as its limit allows
    */
   void add(Device device);
 
   /**
-   * Replaces every field of the device with {@code device}'s client id but its creation time, and
-   * sets its update time to now.
+   * Replaces every field of the device of {@code device}'s hub and client id but its creation time,
+   * and sets its update time to now.
    *
    * @throws RegistryException {@link Kind#NOT_FOUND} when there is no such device; {@link
-   *     Kind#EXISTS} when its new user name is another device's
+   *     Kind#EXISTS} when its new user name is another device's of its hub
    */
   void update(Device device);
 
@@ -52,23 +94,23 @@ public interface RegistryRepository extends AutoCloseable {
    *
    * @return whether there was such a device
    */
-  boolean remove(String clientId);
+  boolean remove(String hub, String clientId);
 
-  /** Every rule, global and per device, in evaluation order: by priority, then by id. */
+  /** Every rule of every hub, global and per device: by hub, then in evaluation order. */
   List<AccessRule> rules();
 
   /**
-   * The rules of device {@code clientId} (none when there is no such device), or the global rules
-   * when it is null; by priority, then by id.
+   * The rules of device {@code clientId} of {@code hub} (none when there is no such device), or the
+   * hub's global rules when it is null; by priority, then by id.
    */
-  List<AccessRule> rules(String clientId);
+  List<AccessRule> rules(String hub, String clientId);
 
   /**
    * Adds {@code rule} under a new id (its own is ignored).
    *
    * @return the rule with the id it was given; ids are never reused
-   * @throws RegistryException {@link Kind#NOT_FOUND} when it is a device's rule and there is no
-   *     such device
+   * @throws RegistryException {@link Kind#NOT_FOUND} when its hub does not exist, or it is a
+   *     device's rule and there is no such device in the hub
    */
   AccessRule addRule(AccessRule rule);
 
@@ -77,6 +119,34 @@ public interface RegistryRepository extends AutoCloseable {
    */
   boolean removeRule(long id);
 
+  /** The administrator of that name. */
+  Optional<Admin> admin(String name);
+
+  /** Every administrator, by name. */
+  List<Admin> admins();
+
+  /**
+   * Adds {@code admin} as it is, its times included.
+   *
+   * @throws RegistryException {@link Kind#EXISTS} when the name is taken; {@link Kind#NOT_FOUND}
+   *     when their hub does not exist
+   */
+  void addAdmin(Admin admin);
+
+  /**
+   * Replaces the role and password of the administrator of {@code admin}'s name and sets their
+   * update time to now (their scope does not change).
+   *
+   * @throws RegistryException {@link Kind#NOT_FOUND} when there is no such administrator
+   */
+  void updateAdmin(Admin admin);
+
+  /**
+   * @return whether there was such an administrator
+   * @throws RegistryException {@link Kind#IN_USE} for the last server administrator
+   */
+  boolean removeAdmin(String name);
+
   /**
    * The registry's version: it goes up with every change, in the change's transaction, and never
    * otherwise. Meant to be cheap to read: the broker polls it to know when to read a {@link
@@ -84,7 +154,7 @@ public interface RegistryRepository extends AutoCloseable {
    */
   long version();
 
-  /** Every device and rule, and the version they are at, read in one transaction. */
+  /** Every hub, device and rule, and the version they are at, read in one transaction. */
   RegistrySnapshot snapshot();
 
   /**

@@ -6,6 +6,7 @@ import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.auth.TopicGuard;
 import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
 import dev.switchboard.hub.testing.MutableDirectory;
@@ -25,7 +26,8 @@ class RuleAuthorizerTest {
 
   private AccessRule rule(
       String clientId, int priority, RuleAction action, RuleOperation op, String filter) {
-    AccessRule r = new AccessRule(nextId++, clientId, priority, action, op, filter, "");
+    AccessRule r =
+        new AccessRule(nextId++, Hub.DEFAULT, clientId, priority, action, op, filter, "");
     rules.add(r);
     directory.set(List.of(), rules);
     return r;
@@ -138,7 +140,7 @@ class RuleAuthorizerTest {
       assertThat(denyByDefault.canPublish(D1, "t/1")).isTrue();
 
       AccessRule ownDeny =
-          new AccessRule(1, null, 5, RuleAction.DENY, RuleOperation.ALL, "t/#", "");
+          new AccessRule(1, Hub.DEFAULT, null, 5, RuleAction.DENY, RuleOperation.ALL, "t/#", "");
       assertThat(allowByDefault.canPublish(client("d1", "alice", List.of(ownDeny)), "t/1"))
           .isFalse();
     }
@@ -156,8 +158,10 @@ class RuleAuthorizerTest {
     void ownRulesByPosition() {
       List<AccessRule> own =
           List.of(
-              new AccessRule(1, null, 1, RuleAction.ALLOW, RuleOperation.ALL, "a/#", ""),
-              new AccessRule(2, null, 1, RuleAction.DENY, RuleOperation.ALL, "a/#", ""));
+              new AccessRule(
+                  1, Hub.DEFAULT, null, 1, RuleAction.ALLOW, RuleOperation.ALL, "a/#", ""),
+              new AccessRule(
+                  2, Hub.DEFAULT, null, 1, RuleAction.DENY, RuleOperation.ALL, "a/#", ""));
       assertThat(denyByDefault.canPublish(client("c", "u", own), "a/1")).isTrue();
     }
 

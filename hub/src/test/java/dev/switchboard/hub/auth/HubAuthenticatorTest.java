@@ -13,6 +13,7 @@ import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.auth.HubAuthenticator.Refusal;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.testing.Certificates;
 import dev.switchboard.hub.testing.Devices;
@@ -331,7 +332,7 @@ class HubAuthenticatorTest {
       assertThat(result(auth.authenticate(id("d1", "alice"), pw("alice-pw"))).accepted()).isTrue();
       assertThat(hashes.get()).isEqualTo(2);
 
-      cache.invalidate("alice");
+      cache.invalidate(SuccessCache.account(Hub.DEFAULT, "alice"));
       result(auth.authenticate(id("d1", "alice"), pw("alice-pw")));
       assertThat(hashes.get()).isEqualTo(3);
 
@@ -950,25 +951,10 @@ class HubAuthenticatorTest {
   void unexpectedFailure() throws Exception {
     HubAuthenticator auth =
         new HubAuthenticator(
-            new dev.switchboard.hub.registry.model.DeviceDirectory() {
+            new MutableDirectory() {
               @Override
-              public Device byClientId(String clientId) {
-                return null;
-              }
-
-              @Override
-              public Device byUsername(String username) {
+              public Device byUsername(String hub, String username) {
                 throw new IllegalStateException("directory broken");
-              }
-
-              @Override
-              public List<dev.switchboard.hub.registry.model.AccessRule> rulesFor(String clientId) {
-                return List.of();
-              }
-
-              @Override
-              public List<dev.switchboard.hub.registry.model.AccessRule> globalRules() {
-                return List.of();
               }
             },
             HubAuthenticator.Settings.defaults(),

@@ -9,6 +9,8 @@ import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.hub.registry.model.HubStatus;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
@@ -64,12 +66,12 @@ class RegistryDirectoryTest {
   @Test
   @DisplayName("reads the registry at open: lookups by client id and user name, rules by scope")
   void readsAtOpen() {
-    assertThat(directory.byClientId("esp-1").username()).isEqualTo("esp-1");
-    assertThat(directory.byUsername("phone").clientId()).isEqualTo("app");
-    assertThat(directory.byUsername("nobody")).isNull();
-    assertThat(directory.byClientId(null)).isNull();
-    assertThat(directory.rulesFor("esp-1")).isEmpty();
-    assertThat(directory.globalRules()).isEmpty();
+    assertThat(directory.byClientId(Hub.DEFAULT, "esp-1").username()).isEqualTo("esp-1");
+    assertThat(directory.byUsername(Hub.DEFAULT, "phone").clientId()).isEqualTo("app");
+    assertThat(directory.byUsername(Hub.DEFAULT, "nobody")).isNull();
+    assertThat(directory.byClientId(Hub.DEFAULT, null)).isNull();
+    assertThat(directory.rulesFor(Hub.DEFAULT, "esp-1")).isEmpty();
+    assertThat(directory.globalRules(Hub.DEFAULT)).isEmpty();
     assertThat(directory.deviceCount()).isEqualTo(2);
   }
 
@@ -84,19 +86,59 @@ class RegistryDirectoryTest {
     registry.add(Device.create("esp-2", "esp-2", null, 2));
     AccessRule global =
         registry.addRule(
-            new AccessRule(0, null, 5, RuleAction.DENY, RuleOperation.PUBLISH, "x/#", ""));
+            new AccessRule(
+                0, Hub.DEFAULT, null, 5, RuleAction.DENY, RuleOperation.PUBLISH, "x/#", ""));
     AccessRule own =
         registry.addRule(
-            new AccessRule(0, "esp-1", 1, RuleAction.ALLOW, RuleOperation.ALL, "lab/%c/#", ""));
-    assertThat(directory.byClientId("esp-2")).as("not before the poll").isNull();
+            new AccessRule(
+                0, Hub.DEFAULT, "esp-1", 1, RuleAction.ALLOW, RuleOperation.ALL, "lab/%c/#", ""));
+    assertThat(directory.byClientId(Hub.DEFAULT, "esp-2")).as("not before the poll").isNull();
 
     directory.poll();
     assertThat(directory.version()).isGreaterThan(before);
-    assertThat(directory.byClientId("esp-2")).isNotNull();
-    assertThat(directory.globalRules()).containsExactly(global);
-    assertThat(directory.rulesFor("esp-1")).containsExactly(own);
+    assertThat(directory.byClientId(Hub.DEFAULT, "esp-2")).isNotNull();
+    assertThat(directory.globalRules(Hub.DEFAULT)).containsExactly(global);
+    assertThat(directory.rulesFor(Hub.DEFAULT, "esp-1")).containsExactly(own);
     assertThat(disconnects).as("adding ends nobody's connection").isEmpty();
     assertThat(changed).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "a hub added while running is seen at the next poll; disabling or removing it ends its"
+          + " clients' connections only, with 'not authorized'")
+  void hubChangesWhileRunning() {
+    registry.addHub(Hub.create("team3", 5));
+    registry.add(Device.create("team3", "esp-1", "esp-1", null, 5));
+    assertThat(directory.hub("team3")).as("not before the poll").isNull();
+    directory.poll();
+    assertThat(directory.hub("team3")).isNotNull();
+    assertThat(directory.byClientId("team3", "esp-1")).isNotNull();
+    assertThat(directory.hubsWithUsername("esp-1")).containsExactly("default", "team3");
+    assertThat(disconnects).isEmpty();
+
+    registry.updateHub(registry.hub("team3").orElseThrow().withStatus(HubStatus.DISABLED));
+    directory.poll();
+
+    assertThat(disconnects).hasSize(1);
+    Disconnect d = disconnects.get(0);
+    assertThat(d.reasonCode()).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+    assertThat(d.why()).isEqualTo("hub disabled");
+    ClientIdentity inTeam3 =
+        new ClientIdentity("esp-1", "esp-1", new InetSocketAddress("127.0.0.1", 1))
+            .authenticated(new Principal("team3", "esp-1", null, false, null));
+    assertThat(d.which().test(inTeam3)).isTrue();
+    assertThat(d.which().test(client("esp-1", "esp-1", "esp-1")))
+        .as("the same client id in the default hub")
+        .isFalse();
+
+    registry.removeHub("team3", true);
+    directory.poll();
+    assertThat(directory.hub("team3")).isNull();
+    // the hub's clients are gone already; its devices' removal is told as for any device
+    assertThat(disconnects)
+        .extracting(Disconnect::why)
+        .containsExactly("hub disabled", "device removed");
   }
 
   @Test
@@ -104,7 +146,7 @@ class RegistryDirectoryTest {
       "disabling or removing a device ends the connections that use its credentials or its"
           + " client id, with 'not authorized'")
   void disableAndRemoveEndConnections() {
-    registry.update(registry.device("esp-1").orElseThrow().withEnabled(false));
+    registry.update(registry.device(Hub.DEFAULT, "esp-1").orElseThrow().withEnabled(false));
     directory.poll();
     assertThat(disconnects).hasSize(1);
     Disconnect d = disconnects.get(0);
@@ -117,12 +159,12 @@ class RegistryDirectoryTest {
     assertThat(d.which().test(client("app", "phone", "app"))).isFalse();
     assertThat(changed).extracting(Device::clientId).containsExactly("esp-1");
 
-    registry.remove("app");
+    registry.remove(Hub.DEFAULT, "app");
     directory.poll();
     assertThat(disconnects).hasSize(2);
     assertThat(disconnects.get(1).why()).contains("removed");
     assertThat(disconnects.get(1).which().test(client("app", "phone", "app"))).isTrue();
-    assertThat(directory.byUsername("phone")).isNull();
+    assertThat(directory.byUsername(Hub.DEFAULT, "phone")).isNull();
   }
 
   @Test
@@ -130,15 +172,16 @@ class RegistryDirectoryTest {
       "a change of the terms a connection was let in on ends it with 'administrative action'; a"
           + " new password or replace policy does not, but it is reported for the password cache")
   void termsChanged() {
-    Device esp = registry.device("esp-1").orElseThrow();
+    Device esp = registry.device(Hub.DEFAULT, "esp-1").orElseThrow();
     registry.update(esp.withPasswordHash("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
     directory.poll();
     assertThat(disconnects).isEmpty();
     assertThat(changed).extracting(Device::clientId).containsExactly("esp-1");
 
-    esp = registry.device("esp-1").orElseThrow();
+    esp = registry.device(Hub.DEFAULT, "esp-1").orElseThrow();
     registry.update(
         new Device(
+            Hub.DEFAULT,
             esp.clientId(),
             esp.username(),
             esp.passwordHash(),
@@ -154,10 +197,11 @@ class RegistryDirectoryTest {
     assertThat(disconnects).isEmpty();
 
     List<Device> changes = new ArrayList<>();
-    esp = registry.device("esp-1").orElseThrow();
+    esp = registry.device(Hub.DEFAULT, "esp-1").orElseThrow();
     changes.add(esp.withUsername("esp-one"));
     changes.add(
         new Device(
+            Hub.DEFAULT,
             esp.clientId(),
             "esp-one",
             esp.passwordHash(),
@@ -171,6 +215,7 @@ class RegistryDirectoryTest {
             0));
     changes.add(
         new Device(
+            Hub.DEFAULT,
             esp.clientId(),
             "esp-one",
             esp.passwordHash(),
@@ -195,15 +240,17 @@ class RegistryDirectoryTest {
   @DisplayName(
       "a registry that cannot be read keeps the last view; reading again once it can be read")
   void keepsTheLastViewWhenTheRegistryFails() {
-    registry.remove("esp-1");
+    registry.remove(Hub.DEFAULT, "esp-1");
     registry.failReads(true); // reads now fail with a StoreException
     directory.poll();
-    assertThat(directory.byClientId("esp-1")).isNotNull();
+    assertThat(directory.byClientId(Hub.DEFAULT, "esp-1")).isNotNull();
     assertThat(disconnects).isEmpty();
 
     registry.failReads(false);
     directory.poll();
-    assertThat(directory.byClientId("esp-1")).as("the removal, once readable").isNull();
+    assertThat(directory.byClientId(Hub.DEFAULT, "esp-1"))
+        .as("the removal, once readable")
+        .isNull();
     assertThat(disconnects).hasSize(1);
   }
 
@@ -215,7 +262,7 @@ class RegistryDirectoryTest {
       registry.add(Device.create("late", "late", null, 3));
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> fast.byClientId("late") != null);
+          .until(() -> fast.byClientId(Hub.DEFAULT, "late") != null);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
 import java.util.List;
@@ -15,7 +16,7 @@ class StaticDirectoryTest {
 
   private static AccessRule rule(long id, String clientId, int priority) {
     return new AccessRule(
-        id, clientId, priority, RuleAction.ALLOW, RuleOperation.ALL, "t/" + id, "");
+        id, Hub.DEFAULT, clientId, priority, RuleAction.ALLOW, RuleOperation.ALL, "t/" + id, "");
   }
 
   @Test
@@ -23,11 +24,11 @@ class StaticDirectoryTest {
   void lookups() {
     StaticDirectory d =
         new StaticDirectory(List.of(device("c1", "u1", null), device("c2", "u2", null)), List.of());
-    assertThat(d.byClientId("c1").username()).isEqualTo("u1");
-    assertThat(d.byUsername("u2").clientId()).isEqualTo("c2");
-    assertThat(d.byClientId("u1")).isNull();
-    assertThat(d.byUsername(null)).isNull();
-    assertThat(d.byClientId(null)).isNull();
+    assertThat(d.byClientId(Hub.DEFAULT, "c1").username()).isEqualTo("u1");
+    assertThat(d.byUsername(Hub.DEFAULT, "u2").clientId()).isEqualTo("c2");
+    assertThat(d.byClientId(Hub.DEFAULT, "u1")).isNull();
+    assertThat(d.byUsername(Hub.DEFAULT, null)).isNull();
+    assertThat(d.byClientId(Hub.DEFAULT, null)).isNull();
   }
 
   @Test
@@ -42,11 +43,14 @@ class StaticDirectoryTest {
                 rule(2, "c1", 10),
                 rule(4, "c1", 1),
                 rule(5, null, 1)));
-    assertThat(d.rulesFor("c1")).extracting(AccessRule::id).containsExactly(4L, 2L, 3L);
-    assertThat(d.globalRules()).extracting(AccessRule::id).containsExactly(5L, 1L);
-    assertThat(d.rulesFor("c2")).isEmpty();
-    assertThat(d.rulesFor(null)).isEmpty();
-    assertThat(d.rulesFor("c1")).isSameAs(d.rulesFor("c1")); // stable instance, unchanged rules
+    assertThat(d.rulesFor(Hub.DEFAULT, "c1"))
+        .extracting(AccessRule::id)
+        .containsExactly(4L, 2L, 3L);
+    assertThat(d.globalRules(Hub.DEFAULT)).extracting(AccessRule::id).containsExactly(5L, 1L);
+    assertThat(d.rulesFor(Hub.DEFAULT, "c2")).isEmpty();
+    assertThat(d.rulesFor(Hub.DEFAULT, null)).isEmpty();
+    assertThat(d.rulesFor(Hub.DEFAULT, "c1"))
+        .isSameAs(d.rulesFor(Hub.DEFAULT, "c1")); // stable instance, unchanged rules
   }
 
   @Test
@@ -56,11 +60,11 @@ class StaticDirectoryTest {
             () ->
                 new StaticDirectory(
                     List.of(device("c1", "u1", null), device("c1", "u2", null)), List.of()))
-        .hasMessage("two devices with client id 'c1'");
+        .hasMessage("two devices with client id 'c1' in hub 'default'");
     assertThatThrownBy(
             () ->
                 new StaticDirectory(
                     List.of(device("c1", "u1", null), device("c2", "u1", null)), List.of()))
-        .hasMessage("two devices with user name 'u1'");
+        .hasMessage("two devices with user name 'u1' in hub 'default'");
   }
 }

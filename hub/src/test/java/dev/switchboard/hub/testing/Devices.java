@@ -21,6 +21,7 @@ public final class Devices {
 
   public static Device strict(Device d) {
     return new Device(
+        d.hub(),
         d.clientId(),
         d.username(),
         d.passwordHash(),
@@ -36,6 +37,7 @@ public final class Devices {
 
   public static Device rejectingTakeover(Device d) {
     return new Device(
+        d.hub(),
         d.clientId(),
         d.username(),
         d.passwordHash(),
@@ -51,6 +53,7 @@ public final class Devices {
 
   public static Device frozen(Device d, Subscription... subscriptions) {
     return new Device(
+        d.hub(),
         d.clientId(),
         d.username(),
         d.passwordHash(),
@@ -66,6 +69,7 @@ public final class Devices {
 
   public static Device from(Device d, String... cidrs) {
     return new Device(
+        d.hub(),
         d.clientId(),
         d.username(),
         d.passwordHash(),

@@ -4,14 +4,20 @@ import dev.switchboard.hub.registry.StaticDirectory;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
+import dev.switchboard.hub.registry.model.Hub;
 import java.util.List;
 
 /** A directory the test replaces wholesale, as the live one does on a reload. */
-public final class MutableDirectory implements DeviceDirectory {
+public class MutableDirectory implements DeviceDirectory {
   private volatile StaticDirectory current = StaticDirectory.empty();
 
   public MutableDirectory set(List<Device> devices, List<AccessRule> rules) {
     current = new StaticDirectory(devices, rules);
+    return this;
+  }
+
+  public MutableDirectory set(List<Hub> hubs, List<Device> devices, List<AccessRule> rules) {
+    current = new StaticDirectory(hubs, devices, rules);
     return this;
   }
 
@@ -20,22 +26,32 @@ public final class MutableDirectory implements DeviceDirectory {
   }
 
   @Override
-  public Device byClientId(String clientId) {
-    return current.byClientId(clientId);
+  public Hub hub(String name) {
+    return current.hub(name);
   }
 
   @Override
-  public Device byUsername(String username) {
-    return current.byUsername(username);
+  public Device byClientId(String hub, String clientId) {
+    return current.byClientId(hub, clientId);
   }
 
   @Override
-  public List<AccessRule> rulesFor(String clientId) {
-    return current.rulesFor(clientId);
+  public Device byUsername(String hub, String username) {
+    return current.byUsername(hub, username);
   }
 
   @Override
-  public List<AccessRule> globalRules() {
-    return current.globalRules();
+  public List<String> hubsWithUsername(String username) {
+    return current.hubsWithUsername(username);
+  }
+
+  @Override
+  public List<AccessRule> rulesFor(String hub, String clientId) {
+    return current.rulesFor(hub, clientId);
+  }
+
+  @Override
+  public List<AccessRule> globalRules(String hub) {
+    return current.globalRules(hub);
   }
 }

@@ -18,45 +18,55 @@ import java.util.Optional;
 
 /**
  * A device's rows: one in {@code devices}, one per subscription in {@code device_subscriptions} and
- * one per address block in {@code device_sources}, the last two in the device's order. The SQL is
- * the same on SQLite and PostgreSQL.
+ * one per address block in {@code device_sources}, the last two in the device's order; each keyed
+ * by hub and client id. The SQL is the same on SQLite and PostgreSQL.
  */
 final class DeviceRows {
   private static final String COLUMNS =
-      "client_id, username, password_hash, enabled, replace_policy, strict_client_id,"
+      "hub, client_id, username, password_hash, enabled, replace_policy, strict_client_id,"
           + " subscriptions_frozen, created_at, updated_at";
 
   private DeviceRows() {}
 
-  static Optional<Device> byClientId(Connection c, String clientId) throws SQLException {
-    List<Device> found = load(c, clientId);
+  static Optional<Device> byClientId(Connection c, String hub, String clientId)
+      throws SQLException {
+    List<Device> found = load(c, hub, clientId);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
-  static Optional<Device> byUsername(Connection c, String username) throws SQLException {
-    Optional<String> clientId = clientIdOf(c, username);
-    return clientId.isEmpty() ? Optional.empty() : byClientId(c, clientId.get());
+  static Optional<Device> byUsername(Connection c, String hub, String username)
+      throws SQLException {
+    Optional<String> clientId = clientIdOf(c, hub, username);
+    return clientId.isEmpty() ? Optional.empty() : byClientId(c, hub, clientId.get());
   }
 
-  /** Every device, by client id. */
-  static List<Device> all(Connection c) throws SQLException {
-    return load(c, null);
+  /** Every device of {@code hub}, by client id; of every hub, by hub and client id, when null. */
+  static List<Device> all(Connection c, String hub) throws SQLException {
+    return load(c, hub, null);
   }
 
-  static boolean exists(Connection c, String clientId) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM devices WHERE client_id = ?")) {
-      p.setString(1, clientId);
+  static boolean exists(Connection c, String hub, String clientId) throws SQLException {
+    return createdAt(c, hub, clientId).isPresent();
+  }
+
+  /** How many devices {@code hub} has. */
+  static long count(Connection c, String hub) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM devices WHERE hub = ?")) {
+      p.setString(1, hub);
       try (ResultSet r = p.executeQuery()) {
-        return r.next();
+        r.next();
+        return r.getLong(1);
       }
     }
   }
 
-  /** The client id of the device that logs in as {@code username}. */
-  static Optional<String> clientIdOf(Connection c, String username) throws SQLException {
+  /** The client id of the device of {@code hub} that logs in as {@code username}. */
+  static Optional<String> clientIdOf(Connection c, String hub, String username)
+      throws SQLException {
     try (PreparedStatement p =
-        c.prepareStatement("SELECT client_id FROM devices WHERE username = ?")) {
-      p.setString(1, username);
+        c.prepareStatement("SELECT client_id FROM devices WHERE hub = ? AND username = ?")) {
+      p.setString(1, hub);
+      p.setString(2, username);
       try (ResultSet r = p.executeQuery()) {
         return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
       }
@@ -64,10 +74,11 @@ final class DeviceRows {
   }
 
   /** The device's creation time, or empty when there is no such device. */
-  static Optional<Long> createdAt(Connection c, String clientId) throws SQLException {
+  static Optional<Long> createdAt(Connection c, String hub, String clientId) throws SQLException {
     try (PreparedStatement p =
-        c.prepareStatement("SELECT created_at FROM devices WHERE client_id = ?")) {
-      p.setString(1, clientId);
+        c.prepareStatement("SELECT created_at FROM devices WHERE hub = ? AND client_id = ?")) {
+      p.setString(1, hub);
+      p.setString(2, clientId);
       try (ResultSet r = p.executeQuery()) {
         return r.next() ? Optional.of(r.getLong(1)) : Optional.empty();
       }
@@ -77,16 +88,17 @@ final class DeviceRows {
   static void insert(Connection c, Device d) throws SQLException {
     try (PreparedStatement p =
         c.prepareStatement(
-            "INSERT INTO devices (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      p.setString(1, d.clientId());
-      p.setString(2, d.username());
-      setNullable(p, 3, d.passwordHash());
-      p.setBoolean(4, d.enabled());
-      p.setString(5, text(d.replacePolicy()));
-      p.setBoolean(6, d.strictClientId());
-      p.setBoolean(7, d.subscriptionsFrozen());
-      p.setLong(8, d.createdAt());
-      p.setLong(9, d.updatedAt());
+            "INSERT INTO devices (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      p.setString(1, d.hub());
+      p.setString(2, d.clientId());
+      p.setString(3, d.username());
+      setNullable(p, 4, d.passwordHash());
+      p.setBoolean(5, d.enabled());
+      p.setString(6, text(d.replacePolicy()));
+      p.setBoolean(7, d.strictClientId());
+      p.setBoolean(8, d.subscriptionsFrozen());
+      p.setLong(9, d.createdAt());
+      p.setLong(10, d.updatedAt());
       p.executeUpdate();
     }
     insertLists(c, d);
@@ -98,7 +110,7 @@ final class DeviceRows {
         c.prepareStatement(
             "UPDATE devices SET username = ?, password_hash = ?, enabled = ?, replace_policy = ?,"
                 + " strict_client_id = ?, subscriptions_frozen = ?, updated_at = ?"
-                + " WHERE client_id = ?")) {
+                + " WHERE hub = ? AND client_id = ?")) {
       p.setString(1, d.username());
       setNullable(p, 2, d.passwordHash());
       p.setBoolean(3, d.enabled());
@@ -106,13 +118,15 @@ final class DeviceRows {
       p.setBoolean(5, d.strictClientId());
       p.setBoolean(6, d.subscriptionsFrozen());
       p.setLong(7, updatedAt);
-      p.setString(8, d.clientId());
+      p.setString(8, d.hub());
+      p.setString(9, d.clientId());
       p.executeUpdate();
     }
     for (String table : List.of("device_subscriptions", "device_sources")) {
       try (PreparedStatement p =
-          c.prepareStatement("DELETE FROM " + table + " WHERE client_id = ?")) {
-        p.setString(1, d.clientId());
+          c.prepareStatement("DELETE FROM " + table + " WHERE hub = ? AND client_id = ?")) {
+        p.setString(1, d.hub());
+        p.setString(2, d.clientId());
         p.executeUpdate();
       }
     }
@@ -120,9 +134,11 @@ final class DeviceRows {
   }
 
   /** Deletes the device; its subscriptions, sources and rules go with it (foreign keys). */
-  static boolean delete(Connection c, String clientId) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("DELETE FROM devices WHERE client_id = ?")) {
-      p.setString(1, clientId);
+  static boolean delete(Connection c, String hub, String clientId) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement("DELETE FROM devices WHERE hub = ? AND client_id = ?")) {
+      p.setString(1, hub);
+      p.setString(2, clientId);
       return p.executeUpdate() > 0;
     }
   }
@@ -131,17 +147,18 @@ final class DeviceRows {
     if (!d.subscriptions().isEmpty()) {
       try (PreparedStatement p =
           c.prepareStatement(
-              "INSERT INTO device_subscriptions (client_id, position, filter, qos, no_local,"
-                  + " retain_as_published, retain_handling) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO device_subscriptions (hub, client_id, position, filter, qos, no_local,"
+                  + " retain_as_published, retain_handling) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         int position = 0;
         for (Subscription s : d.subscriptions()) {
-          p.setString(1, d.clientId());
-          p.setInt(2, position++);
-          p.setString(3, s.filter());
-          p.setInt(4, s.qos());
-          p.setBoolean(5, s.noLocal());
-          p.setBoolean(6, s.retainAsPublished());
-          p.setInt(7, s.retainHandling());
+          p.setString(1, d.hub());
+          p.setString(2, d.clientId());
+          p.setInt(3, position++);
+          p.setString(4, s.filter());
+          p.setInt(5, s.qos());
+          p.setBoolean(6, s.noLocal());
+          p.setBoolean(7, s.retainAsPublished());
+          p.setInt(8, s.retainHandling());
           p.addBatch();
         }
         p.executeBatch();
@@ -150,12 +167,13 @@ final class DeviceRows {
     if (!d.allowedSources().isEmpty()) {
       try (PreparedStatement p =
           c.prepareStatement(
-              "INSERT INTO device_sources (client_id, position, cidr) VALUES (?, ?, ?)")) {
+              "INSERT INTO device_sources (hub, client_id, position, cidr) VALUES (?, ?, ?, ?)")) {
         int position = 0;
         for (Cidr cidr : d.allowedSources()) {
-          p.setString(1, d.clientId());
-          p.setInt(2, position++);
-          p.setString(3, cidr.toString());
+          p.setString(1, d.hub());
+          p.setString(2, d.clientId());
+          p.setInt(3, position++);
+          p.setString(4, cidr.toString());
           p.addBatch();
         }
         p.executeBatch();
@@ -164,75 +182,86 @@ final class DeviceRows {
   }
 
   /**
-   * The device {@code clientId}, or every device when it is null: three queries whatever their
-   * number, the lists grouped by client id.
+   * The device {@code clientId} of {@code hub}, every device of {@code hub} when the client id is
+   * null, every device when both are: three queries whatever their number, the lists grouped by hub
+   * and client id.
    *
    * @throws IllegalArgumentException for a row the model refuses (edited by hand, say)
    */
-  private static List<Device> load(Connection c, String clientId) throws SQLException {
-    String where = clientId == null ? "" : " WHERE client_id = ?";
+  private static List<Device> load(Connection c, String hub, String clientId) throws SQLException {
+    String where =
+        hub == null ? "" : clientId == null ? " WHERE hub = ?" : " WHERE hub = ? AND client_id = ?";
     Map<String, List<Subscription>> subscriptions = new HashMap<>();
     try (PreparedStatement p =
         c.prepareStatement(
-            "SELECT client_id, filter, qos, no_local, retain_as_published, retain_handling"
+            "SELECT hub, client_id, filter, qos, no_local, retain_as_published, retain_handling"
                 + " FROM device_subscriptions"
                 + where
-                + " ORDER BY client_id, position")) {
-      bind(p, clientId);
+                + " ORDER BY hub, client_id, position")) {
+      bind(p, hub, clientId);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           subscriptions
-              .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+              .computeIfAbsent(key(r.getString(1), r.getString(2)), k -> new ArrayList<>())
               .add(
                   new Subscription(
-                      r.getString(2), r.getInt(3), r.getBoolean(4), r.getBoolean(5), r.getInt(6)));
+                      r.getString(3), r.getInt(4), r.getBoolean(5), r.getBoolean(6), r.getInt(7)));
         }
       }
     }
     Map<String, List<Cidr>> sources = new HashMap<>();
     try (PreparedStatement p =
         c.prepareStatement(
-            "SELECT client_id, cidr FROM device_sources"
+            "SELECT hub, client_id, cidr FROM device_sources"
                 + where
-                + " ORDER BY client_id, position")) {
-      bind(p, clientId);
+                + " ORDER BY hub, client_id, position")) {
+      bind(p, hub, clientId);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           sources
-              .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
-              .add(Cidr.parse(r.getString(2)));
+              .computeIfAbsent(key(r.getString(1), r.getString(2)), k -> new ArrayList<>())
+              .add(Cidr.parse(r.getString(3)));
         }
       }
     }
     List<Device> devices = new ArrayList<>();
     try (PreparedStatement p =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM devices" + where + " ORDER BY client_id")) {
-      bind(p, clientId);
+        c.prepareStatement(
+            "SELECT " + COLUMNS + " FROM devices" + where + " ORDER BY hub, client_id")) {
+      bind(p, hub, clientId);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          String id = r.getString(1);
+          String key = key(r.getString(1), r.getString(2));
           devices.add(
               new Device(
-                  id,
+                  r.getString(1),
                   r.getString(2),
                   r.getString(3),
-                  r.getBoolean(4),
-                  ReplacePolicy.valueOf(r.getString(5).toUpperCase(Locale.ROOT)),
-                  r.getBoolean(6),
+                  r.getString(4),
+                  r.getBoolean(5),
+                  ReplacePolicy.valueOf(r.getString(6).toUpperCase(Locale.ROOT)),
                   r.getBoolean(7),
-                  subscriptions.getOrDefault(id, List.of()),
-                  sources.getOrDefault(id, List.of()),
-                  r.getLong(8),
-                  r.getLong(9)));
+                  r.getBoolean(8),
+                  subscriptions.getOrDefault(key, List.of()),
+                  sources.getOrDefault(key, List.of()),
+                  r.getLong(9),
+                  r.getLong(10)));
         }
       }
     }
     return devices;
   }
 
-  private static void bind(PreparedStatement p, String clientId) throws SQLException {
-    if (clientId != null) {
-      p.setString(1, clientId);
+  private static String key(String hub, String clientId) {
+    return hub + '\0' + clientId;
+  }
+
+  private static void bind(PreparedStatement p, String hub, String clientId) throws SQLException {
+    if (hub != null) {
+      p.setString(1, hub);
+      if (clientId != null) {
+        p.setString(2, clientId);
+      }
     }
   }
 

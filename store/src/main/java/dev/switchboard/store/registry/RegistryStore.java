@@ -3,7 +3,9 @@ package dev.switchboard.store.registry;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.hub.registry.RegistryRepository;
 import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Admin;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
 import dev.switchboard.hub.registry.model.RegistryException.Kind;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
@@ -22,7 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The device registry ({@link RegistryRepository}) on SQLite or PostgreSQL.
+ * The registry ({@link RegistryRepository}: hubs, their devices and rules, administrators) on
+ * SQLite or PostgreSQL.
  *
  * <p>The registry is edited from the command line ({@code switchboard devices ...}, another
  * process) while the broker runs, and the broker picks the changes up by polling {@link
@@ -69,20 +72,95 @@ public final class RegistryStore implements RegistryRepository {
   }
 
   @Override
-  public Optional<Device> device(String clientId) {
-    Objects.requireNonNull(clientId, "clientId");
-    return read("reading a device", c -> DeviceRows.byClientId(c, clientId));
+  public Optional<Hub> hub(String name) {
+    Objects.requireNonNull(name, "name");
+    return read("reading a hub", c -> HubRows.byName(c, name));
   }
 
   @Override
-  public Optional<Device> deviceByUsername(String username) {
+  public List<Hub> hubs() {
+    return read("reading the hubs", HubRows::all);
+  }
+
+  @Override
+  public void addHub(Hub hub) {
+    Objects.requireNonNull(hub, "hub");
+    change(
+        "adding a hub",
+        c -> {
+          if (HubRows.exists(c, hub.name())) {
+            throw new RegistryException(Kind.EXISTS, "hub '" + hub.name() + "' exists already");
+          }
+          HubRows.insert(c, hub);
+          return bumpVersion(c);
+        });
+  }
+
+  @Override
+  public void updateHub(Hub hub) {
+    Objects.requireNonNull(hub, "hub");
+    change(
+        "updating a hub",
+        c -> {
+          if (!HubRows.update(c, hub, clock.millis())) {
+            throw hubNotFound(hub.name());
+          }
+          return bumpVersion(c);
+        });
+  }
+
+  @Override
+  public boolean removeHub(String name, boolean evenWithDevices) {
+    Objects.requireNonNull(name, "name");
+    return change(
+        "removing a hub",
+        c -> {
+          if (!HubRows.exists(c, name)) {
+            return false;
+          }
+          if (name.equals(Hub.DEFAULT)) {
+            throw new RegistryException(
+                Kind.IN_USE,
+                "hub 'default' cannot be removed: it is where every device without a hub is");
+          }
+          long devices = DeviceRows.count(c, name);
+          if (devices > 0 && !evenWithDevices) {
+            throw new RegistryException(
+                Kind.IN_USE,
+                "hub '"
+                    + name
+                    + "' has "
+                    + devices
+                    + (devices == 1 ? " device" : " devices")
+                    + "; removing it would delete them with their rules");
+          }
+          return HubRows.delete(c, name) && bumpVersion(c);
+        });
+  }
+
+  @Override
+  public Optional<Device> device(String hub, String clientId) {
+    Objects.requireNonNull(hub, "hub");
+    Objects.requireNonNull(clientId, "clientId");
+    return read("reading a device", c -> DeviceRows.byClientId(c, hub, clientId));
+  }
+
+  @Override
+  public Optional<Device> deviceByUsername(String hub, String username) {
+    Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(username, "username");
-    return read("reading a device", c -> DeviceRows.byUsername(c, username));
+    return read("reading a device", c -> DeviceRows.byUsername(c, hub, username));
+  }
+
+  @Override
+  public List<Device> devices(String hub) {
+    Objects.requireNonNull(hub, "hub");
+    return read("reading the devices", c -> DeviceRows.all(c, hub));
   }
 
   @Override
   public List<Device> devices() {
-    return read("reading the devices", DeviceRows::all);
+    return read("reading the devices", c -> DeviceRows.all(c, null));
   }
 
   @Override
@@ -91,9 +169,17 @@ public final class RegistryStore implements RegistryRepository {
     change(
         "adding a device",
         c -> {
-          if (DeviceRows.exists(c, device.clientId())) {
+          Hub hub = HubRows.byName(c, device.hub()).orElseThrow(() -> hubNotFound(device.hub()));
+          if (DeviceRows.exists(c, device.hub(), device.clientId())) {
             throw new RegistryException(
-                Kind.EXISTS, "device '" + device.clientId() + "' exists already");
+                Kind.EXISTS,
+                "device '" + device.clientId() + "' exists already" + inHub(device.hub()));
+          }
+          int limit = hub.limits().devices();
+          if (limit > 0 && DeviceRows.count(c, hub.name()) >= limit) {
+            throw new RegistryException(
+                Kind.LIMIT,
+                "hub '" + hub.name() + "' has reached its limit of " + limit + " devices");
           }
           refuseTakenUsername(c, device);
           DeviceRows.insert(c, device);
@@ -108,8 +194,8 @@ public final class RegistryStore implements RegistryRepository {
     change(
         "updating a device",
         c -> {
-          if (DeviceRows.createdAt(c, device.clientId()).isEmpty()) {
-            throw notFound(device.clientId());
+          if (DeviceRows.createdAt(c, device.hub(), device.clientId()).isEmpty()) {
+            throw notFound(device.hub(), device.clientId());
           }
           refuseTakenUsername(c, device);
           DeviceRows.update(c, device, clock.millis());
@@ -119,9 +205,10 @@ public final class RegistryStore implements RegistryRepository {
   }
 
   @Override
-  public boolean remove(String clientId) {
+  public boolean remove(String hub, String clientId) {
+    Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(clientId, "clientId");
-    return change("removing a device", c -> DeviceRows.delete(c, clientId) && bumpVersion(c));
+    return change("removing a device", c -> DeviceRows.delete(c, hub, clientId) && bumpVersion(c));
   }
 
   @Override
@@ -130,8 +217,9 @@ public final class RegistryStore implements RegistryRepository {
   }
 
   @Override
-  public List<AccessRule> rules(String clientId) {
-    return read("reading the access rules", c -> RuleRows.of(c, clientId));
+  public List<AccessRule> rules(String hub, String clientId) {
+    Objects.requireNonNull(hub, "hub");
+    return read("reading the access rules", c -> RuleRows.of(c, hub, clientId));
   }
 
   @Override
@@ -141,8 +229,11 @@ public final class RegistryStore implements RegistryRepository {
         change(
             "adding an access rule",
             c -> {
-              if (rule.clientId() != null && !DeviceRows.exists(c, rule.clientId())) {
-                throw notFound(rule.clientId());
+              if (!HubRows.exists(c, rule.hub())) {
+                throw hubNotFound(rule.hub());
+              }
+              if (rule.clientId() != null && !DeviceRows.exists(c, rule.hub(), rule.clientId())) {
+                throw notFound(rule.hub(), rule.clientId());
               }
               long newId = RuleRows.insert(c, rule);
               bumpVersion(c);
@@ -156,6 +247,68 @@ public final class RegistryStore implements RegistryRepository {
     return change("removing an access rule", c -> RuleRows.delete(c, id) && bumpVersion(c));
   }
 
+  @Override
+  public Optional<Admin> admin(String name) {
+    Objects.requireNonNull(name, "name");
+    return read("reading an administrator", c -> AdminRows.byName(c, name));
+  }
+
+  @Override
+  public List<Admin> admins() {
+    return read("reading the administrators", AdminRows::all);
+  }
+
+  @Override
+  public void addAdmin(Admin admin) {
+    Objects.requireNonNull(admin, "admin");
+    change(
+        "adding an administrator",
+        c -> {
+          if (AdminRows.byName(c, admin.name()).isPresent()) {
+            throw new RegistryException(
+                Kind.EXISTS, "administrator '" + admin.name() + "' exists already");
+          }
+          if (admin.hub() != null && !HubRows.exists(c, admin.hub())) {
+            throw hubNotFound(admin.hub());
+          }
+          AdminRows.insert(c, admin);
+          return bumpVersion(c);
+        });
+  }
+
+  @Override
+  public void updateAdmin(Admin admin) {
+    Objects.requireNonNull(admin, "admin");
+    change(
+        "updating an administrator",
+        c -> {
+          if (!AdminRows.update(c, admin, clock.millis())) {
+            throw new RegistryException(
+                Kind.NOT_FOUND, "administrator '" + admin.name() + "' does not exist");
+          }
+          return bumpVersion(c);
+        });
+  }
+
+  @Override
+  public boolean removeAdmin(String name) {
+    Objects.requireNonNull(name, "name");
+    return change(
+        "removing an administrator",
+        c -> {
+          Optional<Admin> admin = AdminRows.byName(c, name);
+          if (admin.isEmpty()) {
+            return false;
+          }
+          if (admin.get().serverWide() && AdminRows.serverWideCount(c) == 1) {
+            throw new RegistryException(
+                Kind.IN_USE,
+                "'" + name + "' is the last server administrator; add another one first");
+          }
+          return AdminRows.delete(c, name) && bumpVersion(c);
+        });
+  }
+
   /** {@inheritDoc} Here, one row read. */
   @Override
   public long version() {
@@ -166,7 +319,9 @@ public final class RegistryStore implements RegistryRepository {
   public RegistrySnapshot snapshot() {
     return read(
         "reading the registry",
-        c -> new RegistrySnapshot(version(c), DeviceRows.all(c), RuleRows.all(c)));
+        c ->
+            new RegistrySnapshot(
+                version(c), HubRows.all(c), DeviceRows.all(c, null), RuleRows.all(c)));
   }
 
   @Override
@@ -190,16 +345,34 @@ public final class RegistryStore implements RegistryRepository {
   }
 
   private static void refuseTakenUsername(Connection c, Device device) throws SQLException {
-    Optional<String> owner = DeviceRows.clientIdOf(c, device.username());
+    Optional<String> owner = DeviceRows.clientIdOf(c, device.hub(), device.username());
     if (owner.isPresent() && !owner.get().equals(device.clientId())) {
       throw new RegistryException(
           Kind.EXISTS,
-          "user name '" + device.username() + "' is taken by device '" + owner.get() + "'");
+          "user name '"
+              + device.username()
+              + "' is taken by device '"
+              + owner.get()
+              + "'"
+              + inHub(device.hub()));
     }
   }
 
-  private static RegistryException notFound(String clientId) {
-    return new RegistryException(Kind.NOT_FOUND, "device '" + clientId + "' does not exist");
+  private static RegistryException notFound(String hub, String clientId) {
+    return new RegistryException(
+        Kind.NOT_FOUND, "device '" + clientId + "' does not exist" + inHub(hub));
+  }
+
+  private static RegistryException hubNotFound(String hub) {
+    return new RegistryException(Kind.NOT_FOUND, "hub '" + hub + "' does not exist");
+  }
+
+  /**
+   * Names the hub in a message, but not hub {@code default}: a single-user install never sees the
+   * word.
+   */
+  private static String inHub(String hub) {
+    return Hub.DEFAULT.equals(hub) ? "" : " in hub '" + hub + "'";
   }
 
   /**

@@ -14,34 +14,42 @@ import java.util.Locale;
 
 /** Access rules' rows in {@code access_rules}; the SQL is the same on SQLite and PostgreSQL. */
 final class RuleRows {
-  private static final String COLUMNS = "id, client_id, priority, action, operation, filter, label";
+  private static final String COLUMNS =
+      "id, hub, client_id, priority, action, operation, filter, label";
 
   /** The order rules are evaluated in: the id breaks ties, so it is the order they were added. */
   private static final String ORDER = " ORDER BY priority, id";
 
   private RuleRows() {}
 
-  /** Every rule, global and per device. */
+  /** Every rule of every hub, global and per device, by hub and then in evaluation order. */
   static List<AccessRule> all(Connection c) throws SQLException {
     try (PreparedStatement p =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM access_rules" + ORDER)) {
+        c.prepareStatement("SELECT " + COLUMNS + " FROM access_rules ORDER BY hub, priority, id")) {
       return read(p);
     }
   }
 
-  /** The rules of one device, or the global ones when {@code clientId} is null. */
-  static List<AccessRule> of(Connection c, String clientId) throws SQLException {
+  /**
+   * The rules of one device of {@code hub}, or the hub's global ones when {@code clientId} is null.
+   */
+  static List<AccessRule> of(Connection c, String hub, String clientId) throws SQLException {
     if (clientId == null) {
       try (PreparedStatement p =
           c.prepareStatement(
-              "SELECT " + COLUMNS + " FROM access_rules WHERE client_id IS NULL" + ORDER)) {
+              "SELECT "
+                  + COLUMNS
+                  + " FROM access_rules WHERE hub = ? AND client_id IS NULL"
+                  + ORDER)) {
+        p.setString(1, hub);
         return read(p);
       }
     }
     try (PreparedStatement p =
         c.prepareStatement(
-            "SELECT " + COLUMNS + " FROM access_rules WHERE client_id = ?" + ORDER)) {
-      p.setString(1, clientId);
+            "SELECT " + COLUMNS + " FROM access_rules WHERE hub = ? AND client_id = ?" + ORDER)) {
+      p.setString(1, hub);
+      p.setString(2, clientId);
       return read(p);
     }
   }
@@ -50,18 +58,19 @@ final class RuleRows {
   static long insert(Connection c, AccessRule rule) throws SQLException {
     try (PreparedStatement p =
         c.prepareStatement(
-            "INSERT INTO access_rules (client_id, priority, action, operation, filter, label)"
-                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            "INSERT INTO access_rules (hub, client_id, priority, action, operation, filter, label)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+      p.setString(1, rule.hub());
       if (rule.clientId() == null) {
-        p.setNull(1, Types.VARCHAR);
+        p.setNull(2, Types.VARCHAR);
       } else {
-        p.setString(1, rule.clientId());
+        p.setString(2, rule.clientId());
       }
-      p.setInt(2, rule.priority());
-      p.setString(3, DeviceRows.text(rule.action()));
-      p.setString(4, DeviceRows.text(rule.operation()));
-      p.setString(5, rule.filter());
-      p.setString(6, rule.label());
+      p.setInt(3, rule.priority());
+      p.setString(4, DeviceRows.text(rule.action()));
+      p.setString(5, DeviceRows.text(rule.operation()));
+      p.setString(6, rule.filter());
+      p.setString(7, rule.label());
       try (ResultSet r = p.executeQuery()) {
         r.next();
         return r.getLong(1);
@@ -87,11 +96,12 @@ final class RuleRows {
             new AccessRule(
                 r.getLong(1),
                 r.getString(2),
-                r.getInt(3),
-                RuleAction.valueOf(r.getString(4).toUpperCase(Locale.ROOT)),
-                RuleOperation.valueOf(r.getString(5).toUpperCase(Locale.ROOT)),
-                r.getString(6),
-                r.getString(7)));
+                r.getString(3),
+                r.getInt(4),
+                RuleAction.valueOf(r.getString(5).toUpperCase(Locale.ROOT)),
+                RuleOperation.valueOf(r.getString(6).toUpperCase(Locale.ROOT)),
+                r.getString(7),
+                r.getString(8)));
       }
     }
     return rules;

@@ -2,6 +2,7 @@ package dev.switchboard.store.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.store.StoreConfig;
 import dev.switchboard.store.Stores;
 import dev.switchboard.store.testing.PostgresServer;
@@ -70,8 +71,10 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
             "access_rules",
             "registry_version",
             "registry_schema_version");
-    assertThat(column("SELECT version FROM schema_version")).containsExactly("1");
-    assertThat(column("SELECT version FROM registry_schema_version")).containsExactly("1");
+    assertThat(column("SELECT version FROM schema_version ORDER BY version"))
+        .containsExactly("1", "2");
+    assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
+        .containsExactly("1", "2");
   }
 
   @Test
@@ -109,6 +112,6 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
       add.get(30, TimeUnit.SECONDS);
     }
     assertThat(registry.version()).isEqualTo(2);
-    assertThat(registry.device("sensor-1")).isPresent();
+    assertThat(registry.device(Hub.DEFAULT, "sensor-1")).isPresent();
   }
 }

@@ -10,6 +10,7 @@ import dev.switchboard.broker.persist.StoredState;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
@@ -123,6 +124,7 @@ abstract class RegistryStoreContract {
   /** A device with every field away from its default, so that a mix-up shows. */
   static Device fullDevice(String clientId, String username) {
     return new Device(
+        Hub.DEFAULT,
         clientId,
         username,
         HASH,
@@ -140,7 +142,8 @@ abstract class RegistryStoreContract {
   }
 
   static AccessRule rule(String clientId, int priority, RuleAction action, String filter) {
-    return new AccessRule(0, clientId, priority, action, RuleOperation.ALL, filter, "");
+    return new AccessRule(
+        0, Hub.DEFAULT, clientId, priority, action, RuleOperation.ALL, filter, "");
   }
 
   private static void assertRefused(Runnable change, RegistryException.Kind kind, String... parts) {
@@ -163,9 +166,13 @@ abstract class RegistryStoreContract {
     assertThat(registry.devices()).isEmpty();
     assertThat(registry.rules()).isEmpty();
     assertThat(registry.version()).isZero();
-    assertThat(registry.snapshot()).isEqualTo(new RegistrySnapshot(0, List.of(), List.of()));
-    assertThat(registry.device("nobody")).isEmpty();
-    assertThat(registry.deviceByUsername("nobody")).isEmpty();
+    RegistrySnapshot empty = registry.snapshot();
+    assertThat(empty.version()).isZero();
+    assertThat(empty.hubs()).extracting(Hub::name).containsExactly(Hub.DEFAULT);
+    assertThat(empty.devices()).isEmpty();
+    assertThat(empty.rules()).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "nobody")).isEmpty();
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "nobody")).isEmpty();
   }
 
   @Test
@@ -173,9 +180,9 @@ abstract class RegistryStoreContract {
     Device full = fullDevice("sensor-1", "alice");
     registry.add(full);
 
-    assertThat(registry.device("sensor-1")).contains(full);
-    assertThat(reopen().device("sensor-1")).contains(full);
-    assertThat(registry.deviceByUsername("alice")).contains(full);
+    assertThat(registry.device(Hub.DEFAULT, "sensor-1")).contains(full);
+    assertThat(reopen().device(Hub.DEFAULT, "sensor-1")).contains(full);
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "alice")).contains(full);
     assertThat(registry.devices()).containsExactly(full);
   }
 
@@ -184,7 +191,7 @@ abstract class RegistryStoreContract {
     Device plain = Device.create("app", "phone", null, 1_700_000_000_000L);
     registry.add(plain);
 
-    Device stored = reopen().device("app").orElseThrow();
+    Device stored = reopen().device(Hub.DEFAULT, "app").orElseThrow();
     assertThat(stored).isEqualTo(plain);
     assertThat(stored.passwordHash()).isNull();
     assertThat(stored.subscriptions()).isEmpty();
@@ -208,11 +215,13 @@ abstract class RegistryStoreContract {
     registry.add(device("dev", "alice"));
     registry.add(device("dev ", "alice "));
 
-    assertThat(registry.device("DEV")).isEmpty();
-    assertThat(registry.device("dev").orElseThrow().username()).isEqualTo("alice");
-    assertThat(registry.deviceByUsername("Alice").orElseThrow().clientId()).isEqualTo("Dev");
-    assertThat(registry.deviceByUsername("alice ").orElseThrow().clientId()).isEqualTo("dev ");
-    assertThat(registry.deviceByUsername("ALICE")).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "DEV")).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "dev").orElseThrow().username()).isEqualTo("alice");
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "Alice").orElseThrow().clientId())
+        .isEqualTo("Dev");
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "alice ").orElseThrow().clientId())
+        .isEqualTo("dev ");
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "ALICE")).isEmpty();
   }
 
   @Test
@@ -225,8 +234,8 @@ abstract class RegistryStoreContract {
         () -> registry.add(device("sensor-1", "bob")),
         RegistryException.Kind.EXISTS,
         "device 'sensor-1' exists already");
-    assertThat(registry.device("sensor-1")).contains(first);
-    assertThat(registry.deviceByUsername("bob")).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "sensor-1")).contains(first);
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "bob")).isEmpty();
     assertThat(registry.version()).isEqualTo(version);
   }
 
@@ -239,7 +248,7 @@ abstract class RegistryStoreContract {
         () -> registry.add(fullDevice("sensor-2", "alice")),
         RegistryException.Kind.EXISTS,
         "user name 'alice' is taken by device 'sensor-1'");
-    assertThat(registry.device("sensor-2")).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "sensor-2")).isEmpty();
     assertThat(count("SELECT count(*) FROM device_subscriptions")).isZero();
     assertThat(registry.version()).isEqualTo(version);
   }
@@ -249,6 +258,7 @@ abstract class RegistryStoreContract {
     registry.add(fullDevice("sensor-1", "alice"));
     Device changed =
         new Device(
+            Hub.DEFAULT,
             "sensor-1",
             "alice-2",
             null,
@@ -263,10 +273,11 @@ abstract class RegistryStoreContract {
 
     registry.update(changed);
 
-    Device stored = reopen().device("sensor-1").orElseThrow();
+    Device stored = reopen().device(Hub.DEFAULT, "sensor-1").orElseThrow();
     assertThat(stored)
         .isEqualTo(
             new Device(
+                Hub.DEFAULT,
                 "sensor-1",
                 "alice-2",
                 null,
@@ -278,7 +289,7 @@ abstract class RegistryStoreContract {
                 List.of(Cidr.parse("::1")),
                 1_700_000_000_001L,
                 NOW));
-    assertThat(registry.deviceByUsername("alice")).isEmpty();
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "alice")).isEmpty();
     assertThat(count("SELECT count(*) FROM device_subscriptions")).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM device_sources")).isEqualTo(1);
   }
@@ -290,7 +301,7 @@ abstract class RegistryStoreContract {
 
     registry.update(bare);
 
-    Device stored = registry.device("sensor-1").orElseThrow();
+    Device stored = registry.device(Hub.DEFAULT, "sensor-1").orElseThrow();
     assertThat(stored.subscriptions()).isEmpty();
     assertThat(stored.allowedSources()).isEmpty();
     assertThat(stored.username()).isEqualTo("alice");
@@ -316,7 +327,7 @@ abstract class RegistryStoreContract {
         () -> registry.update(device("b", "alice")),
         RegistryException.Kind.EXISTS,
         "user name 'alice' is taken by device 'a'");
-    assertThat(registry.device("b").orElseThrow().username()).isEqualTo("bob");
+    assertThat(registry.device(Hub.DEFAULT, "b").orElseThrow().username()).isEqualTo("bob");
     assertThat(registry.version()).isEqualTo(version);
   }
 
@@ -327,8 +338,10 @@ abstract class RegistryStoreContract {
 
     registry.add(device("b", "alice"));
 
-    assertThat(registry.deviceByUsername("alice").orElseThrow().clientId()).isEqualTo("b");
-    assertThat(registry.deviceByUsername("alice-old").orElseThrow().clientId()).isEqualTo("a");
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "alice").orElseThrow().clientId())
+        .isEqualTo("b");
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "alice-old").orElseThrow().clientId())
+        .isEqualTo("a");
   }
 
   @Test
@@ -341,20 +354,20 @@ abstract class RegistryStoreContract {
     AccessRule global = registry.addRule(rule(null, 5, RuleAction.DENY, "secret/#"));
     long version = registry.version();
 
-    assertThat(registry.remove("gone")).isTrue();
+    assertThat(registry.remove(Hub.DEFAULT, "gone")).isTrue();
 
-    assertThat(registry.device("gone")).isEmpty();
-    assertThat(registry.deviceByUsername("alice")).isEmpty();
-    assertThat(registry.rules("gone")).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "gone")).isEmpty();
+    assertThat(registry.deviceByUsername(Hub.DEFAULT, "alice")).isEmpty();
+    assertThat(registry.rules(Hub.DEFAULT, "gone")).isEmpty();
     assertThat(registry.rules()).containsExactly(keptRule, global);
-    assertThat(registry.device("kept")).contains(fullDevice("kept", "bob"));
+    assertThat(registry.device(Hub.DEFAULT, "kept")).contains(fullDevice("kept", "bob"));
     assertThat(count("SELECT count(*) FROM device_subscriptions WHERE client_id = 'gone'"))
         .isZero();
     assertThat(count("SELECT count(*) FROM device_sources WHERE client_id = 'gone'")).isZero();
     assertThat(count("SELECT count(*) FROM access_rules WHERE client_id = 'gone'")).isZero();
     assertThat(registry.version()).isEqualTo(version + 1);
 
-    assertThat(registry.remove("gone")).isFalse();
+    assertThat(registry.remove(Hub.DEFAULT, "gone")).isFalse();
     assertThat(registry.version()).isEqualTo(version + 1);
   }
 
@@ -376,10 +389,10 @@ abstract class RegistryStoreContract {
         .doesNotHaveDuplicates();
     assertThat(r1.id()).isPositive();
     assertThat(reopen().rules()).containsExactly(r5, r2, r3, r4, r1);
-    assertThat(registry.rules(null)).containsExactly(r3, r1);
-    assertThat(registry.rules("a")).containsExactly(r5, r2);
-    assertThat(registry.rules("b")).containsExactly(r4);
-    assertThat(registry.rules("nobody")).isEmpty();
+    assertThat(registry.rules(Hub.DEFAULT, null)).containsExactly(r3, r1);
+    assertThat(registry.rules(Hub.DEFAULT, "a")).containsExactly(r5, r2);
+    assertThat(registry.rules(Hub.DEFAULT, "b")).containsExactly(r4);
+    assertThat(registry.rules(Hub.DEFAULT, "nobody")).isEmpty();
   }
 
   @Test
@@ -389,12 +402,20 @@ abstract class RegistryStoreContract {
       for (RuleOperation operation : RuleOperation.values()) {
         registry.addRule(
             new AccessRule(
-                0, "a", 7, action, operation, "home/%u/%c/+/#", "ä note; with 'quotes'"));
+                0,
+                Hub.DEFAULT,
+                "a",
+                7,
+                action,
+                operation,
+                "home/%u/%c/+/#",
+                "ä note; with 'quotes'"));
       }
     }
     AccessRule unlabelled =
         registry.addRule(
-            new AccessRule(99, null, 8, RuleAction.ALLOW, RuleOperation.PUBLISH, "x", null));
+            new AccessRule(
+                99, Hub.DEFAULT, null, 8, RuleAction.ALLOW, RuleOperation.PUBLISH, "x", null));
 
     List<AccessRule> stored = reopen().rules();
     assertThat(stored).hasSize(10);
@@ -451,8 +472,8 @@ abstract class RegistryStoreContract {
             () -> registry.update(fullDevice("a", "alice")),
             () -> registry.addRule(rule("a", 1, RuleAction.ALLOW, "#")),
             () -> registry.addRule(rule(null, 1, RuleAction.DENY, "#")),
-            () -> registry.removeRule(registry.rules(null).get(0).id()),
-            () -> registry.remove("a"));
+            () -> registry.removeRule(registry.rules(Hub.DEFAULT, null).get(0).id()),
+            () -> registry.remove(Hub.DEFAULT, "a"));
     long expected = 0;
     for (Runnable change : changes) {
       change.run();
@@ -463,7 +484,7 @@ abstract class RegistryStoreContract {
     registry.devices();
     registry.snapshot();
     registry.rules();
-    assertThat(registry.remove("a")).isFalse();
+    assertThat(registry.remove(Hub.DEFAULT, "a")).isFalse();
     assertThat(registry.removeRule(12345)).isFalse();
     assertThatThrownBy(() -> registry.update(device("a", "alice")))
         .isInstanceOf(RegistryException.class);
@@ -538,12 +559,12 @@ abstract class RegistryStoreContract {
     registry.add(fullDevice("sensor-1", "alice"));
 
     assertThat(broker.version()).isGreaterThan(before);
-    assertThat(broker.device("sensor-1")).contains(fullDevice("sensor-1", "alice"));
+    assertThat(broker.device(Hub.DEFAULT, "sensor-1")).contains(fullDevice("sensor-1", "alice"));
 
     broker.update(device("sensor-1", "alice"));
     AccessRule r = broker.addRule(rule("sensor-1", 1, RuleAction.DENY, "#"));
 
-    assertThat(registry.device("sensor-1").orElseThrow().subscriptions()).isEmpty();
+    assertThat(registry.device(Hub.DEFAULT, "sensor-1").orElseThrow().subscriptions()).isEmpty();
     assertThat(registry.rules()).containsExactly(r);
     assertThat(registry.version()).isEqualTo(broker.version()).isEqualTo(3);
   }
@@ -627,19 +648,24 @@ abstract class RegistryStoreContract {
     try (SqlStore state = Stores.open(config)) {
       assertThat(state.load()).usingRecursiveComparison().isEqualTo(StoredState.EMPTY);
     }
-    assertThat(registry.device("sensor-1")).isPresent();
+    assertThat(registry.device(Hub.DEFAULT, "sensor-1")).isPresent();
   }
 
   // --- migrations ---
 
   @Test
-  void aNewRegistryIsAtVersionOneOfItsOwnTrack() throws SQLException {
+  void aNewRegistryIsAtTheLatestVersionOfItsOwnTrack() throws SQLException {
     try (Connection c = raw();
         Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT version, description FROM registry_schema_version")) {
+        ResultSet r =
+            s.executeQuery(
+                "SELECT version, description FROM registry_schema_version ORDER BY version")) {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(1);
       assertThat(r.getString(2)).isEqualTo("V1__registry.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(2);
+      assertThat(r.getString(2)).isEqualTo("V2__hubs.sql");
       assertThat(r.next()).isFalse();
     }
   }
@@ -654,9 +680,9 @@ abstract class RegistryStoreContract {
     registry = open();
     RegistryStore again = openAnother();
 
-    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(1);
-    assertThat(count("SELECT applied_at FROM registry_schema_version")).isEqualTo(42);
-    assertThat(again.device("sensor-1")).contains(fullDevice("sensor-1", "alice"));
+    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(2);
+    assertThat(count("SELECT max(applied_at) FROM registry_schema_version")).isEqualTo(42);
+    assertThat(again.device(Hub.DEFAULT, "sensor-1")).contains(fullDevice("sensor-1", "alice"));
     assertThat(again.version()).isEqualTo(1);
   }
 
@@ -675,7 +701,7 @@ abstract class RegistryStoreContract {
         .hasMessage(
             "registry "
                 + config.registryWhere()
-                + " has registry schema version 99, newer than this switchboard knows (1); run"
+                + " has registry schema version 99, newer than this switchboard knows (2); run"
                 + " the switchboard that wrote it, or a newer one");
     assertThat(count("SELECT max(version) FROM registry_schema_version")).isEqualTo(99);
     assertThat(count("SELECT count(*) FROM devices")).isEqualTo(1);
@@ -700,7 +726,8 @@ abstract class RegistryStoreContract {
   void enumsAreLowerCaseTextTheDatabaseChecks() throws SQLException {
     registry.add(fullDevice("a", "alice"));
     registry.addRule(
-        new AccessRule(0, "a", 1, RuleAction.CONTINUE, RuleOperation.SUBSCRIBE, "#", ""));
+        new AccessRule(
+            0, Hub.DEFAULT, "a", 1, RuleAction.CONTINUE, RuleOperation.SUBSCRIBE, "#", ""));
 
     try (Connection c = raw();
         Statement s = c.createStatement()) {
@@ -732,7 +759,7 @@ abstract class RegistryStoreContract {
       p.executeUpdate();
     }
 
-    assertThatThrownBy(() -> registry.device("a"))
+    assertThatThrownBy(() -> registry.device(Hub.DEFAULT, "a"))
         .isInstanceOf(StoreException.class)
         .hasFieldOrPropertyWithValue("kind", StoreException.Kind.CORRUPT)
         .hasMessageStartingWith("registry " + config.registryWhere() + " holds a row")
@@ -740,7 +767,7 @@ abstract class RegistryStoreContract {
     assertThatThrownBy(() -> registry.snapshot()).isInstanceOf(StoreException.class);
     // The registry still works for what it can read.
     registry.add(device("b", "bob"));
-    assertThat(registry.device("b")).isPresent();
+    assertThat(registry.device(Hub.DEFAULT, "b")).isPresent();
   }
 
   @Test
@@ -751,10 +778,12 @@ abstract class RegistryStoreContract {
       assertThatThrownBy(
               () ->
                   s.executeUpdate(
-                      "INSERT INTO devices (client_id, username, enabled, replace_policy,"
+                      "INSERT INTO devices (hub, client_id, username, enabled, replace_policy,"
                           + " strict_client_id, subscriptions_frozen, created_at, updated_at)"
-                          + " VALUES ('b', 'alice', TRUE, 'replace', FALSE, FALSE, 0, 0)"))
-          .isInstanceOf(SQLException.class);
+                          + " VALUES ('default', 'b', 'alice', TRUE, 'replace', FALSE, FALSE, 0,"
+                          + " 0)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("username");
     }
   }
 
@@ -762,7 +791,8 @@ abstract class RegistryStoreContract {
   void nullArgumentsAreRefusedBeforeTheDatabase() {
     assertThatThrownBy(() -> registry.add(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> registry.update(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> registry.device(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> registry.device(Hub.DEFAULT, null))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> registry.addRule(null)).isInstanceOf(NullPointerException.class);
     assertThat(registry.version()).isZero();
   }

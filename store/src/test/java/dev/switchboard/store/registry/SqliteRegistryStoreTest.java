@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.store.SqlStore;
 import dev.switchboard.store.StoreConfig;
@@ -73,7 +74,7 @@ class SqliteRegistryStoreTest extends RegistryStoreContract {
 
       RegistryStore cli = openAnother();
       cli.add(device("sensor-1", "alice"));
-      assertThat(registry.device("sensor-1")).isPresent();
+      assertThat(registry.device(Hub.DEFAULT, "sensor-1")).isPresent();
       try (Connection c = raw();
           Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT version FROM registry_version")) {
@@ -90,9 +91,9 @@ class SqliteRegistryStoreTest extends RegistryStoreContract {
         Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       s.executeUpdate(
-          "INSERT INTO devices (client_id, username, enabled, replace_policy, strict_client_id,"
-              + " subscriptions_frozen, created_at, updated_at)"
-              + " VALUES ('by-hand', 'hand', 1, 'replace', 0, 0, 0, 0)");
+          "INSERT INTO devices (hub, client_id, username, enabled, replace_policy,"
+              + " strict_client_id, subscriptions_frozen, created_at, updated_at)"
+              + " VALUES ('default', 'by-hand', 'hand', 1, 'replace', 0, 0, 0, 0)");
 
       CompletableFuture<Void> add =
           CompletableFuture.runAsync(() -> registry.add(device("sensor-1", "alice")));

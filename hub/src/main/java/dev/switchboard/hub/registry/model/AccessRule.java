@@ -9,7 +9,8 @@ import java.util.Objects;
  * matching {@code CONTINUE} decides nothing and evaluation goes on.
  *
  * @param id the registry's key for the rule; 0 for a rule not yet stored
- * @param clientId the device it applies to; null for a global rule (every client)
+ * @param hub the hub it belongs to: it applies only to that hub's clients
+ * @param clientId the device it applies to; null for a global rule (every client of the hub)
  * @param priority evaluation order, lower first
  * @param action what a match does
  * @param operation which packets it applies to
@@ -19,6 +20,7 @@ import java.util.Objects;
  */
 public record AccessRule(
     long id,
+    String hub,
     String clientId,
     int priority,
     RuleAction action,
@@ -27,6 +29,7 @@ public record AccessRule(
     String label) {
 
   public AccessRule {
+    RegistryValidation.hubName(hub);
     if (clientId != null) {
       RegistryValidation.clientId(clientId);
     }
@@ -38,6 +41,6 @@ public record AccessRule(
 
   /** The same rule with the id the registry gave it. */
   public AccessRule withId(long newId) {
-    return new AccessRule(newId, clientId, priority, action, operation, filter, label);
+    return new AccessRule(newId, hub, clientId, priority, action, operation, filter, label);
   }
 }

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * A device of the registry (MyQttHub's model): who may connect, with what, and how.
  *
- * @param clientId the MQTT client id; the device's key
- * @param username the user name it logs in with; unique in the registry
+ * @param hub the hub it belongs to; its client id and user name are unique within it
+ * @param clientId the MQTT client id; the device's key within its hub
+ * @param username the user name it logs in with; unique within its hub
  * @param passwordHash its password as a PHC string ({@code $argon2id$...} or {@code
  *     $pbkdf2-sha256$...}), never the password itself; null when it has none (it can then log in
  *     only with a token or a certificate)
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param updatedAt when it was last changed, epoch milliseconds
  */
 public record Device(
+    String hub,
     String clientId,
     String username,
     String passwordHash,
@@ -37,6 +39,7 @@ public record Device(
     long updatedAt) {
 
   public Device {
+    RegistryValidation.hubName(hub);
     RegistryValidation.clientId(clientId);
     RegistryValidation.username(username);
     Objects.requireNonNull(replacePolicy, "replacePolicy");
@@ -49,6 +52,7 @@ public record Device(
 
   public Device withEnabled(boolean on) {
     return new Device(
+        hub,
         clientId,
         username,
         passwordHash,
@@ -64,6 +68,7 @@ public record Device(
 
   public Device withPasswordHash(String hash) {
     return new Device(
+        hub,
         clientId,
         username,
         hash,
@@ -79,6 +84,7 @@ public record Device(
 
   public Device withUsername(String name) {
     return new Device(
+        hub,
         clientId,
         name,
         passwordHash,
@@ -92,9 +98,22 @@ public record Device(
         updatedAt);
   }
 
-  /** A new, enabled device with the defaults: replace, not strict, not frozen, from anywhere. */
+  /**
+   * A new, enabled device of hub {@link Hub#DEFAULT} with the defaults: replace, not strict, not
+   * frozen, from anywhere.
+   */
   public static Device create(String clientId, String username, String passwordHash, long now) {
+    return create(Hub.DEFAULT, clientId, username, passwordHash, now);
+  }
+
+  /**
+   * A new, enabled device of {@code hub} with the defaults, as {@link #create(String, String,
+   * String, long)}.
+   */
+  public static Device create(
+      String hub, String clientId, String username, String passwordHash, long now) {
     return new Device(
+        hub,
         clientId,
         username,
         passwordHash,

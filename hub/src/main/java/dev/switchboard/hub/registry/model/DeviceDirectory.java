@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The registry as the authenticator and the authorizer read it: an in-memory view, so every lookup
- * is non-blocking (they run on event loops, for every CONNECT, PUBLISH and SUBSCRIBE).
+ * is non-blocking (they run on event loops, for every CONNECT, PUBLISH and SUBSCRIBE). Devices and
+ * rules are looked up within one hub: the same client id or user name in two hubs are two devices.
  *
  * <p>An implementation should return the same list instance for as long as the rules it holds are
  * unchanged, and publish a new immutable list when they change; readers then never see a list being
@@ -12,18 +13,30 @@ import java.util.List;
  */
 public interface DeviceDirectory {
 
-  /** The device with this client id; null if none. */
-  Device byClientId(String clientId);
+  /** The hub of that name; null if none. */
+  Hub hub(String name);
 
-  /** The device with this user name; null if none. */
-  Device byUsername(String username);
+  /** The device of {@code hub} with this client id; null if none. */
+  Device byClientId(String hub, String clientId);
+
+  /** The device of {@code hub} with this user name; null if none. */
+  Device byUsername(String hub, String username);
+
+  /**
+   * The hubs that have a device with this user name, by name (empty, never null, when none): what
+   * chooses the hub of a CONNECT that names none.
+   */
+  List<String> hubsWithUsername(String username);
 
   /**
    * That device's own rules in evaluation order: ascending priority, then ascending id. Empty
    * (never null) for a device with none or no such device.
    */
-  List<AccessRule> rulesFor(String clientId);
+  List<AccessRule> rulesFor(String hub, String clientId);
 
-  /** The rules for every client, in evaluation order: ascending priority, then ascending id. */
-  List<AccessRule> globalRules();
+  /**
+   * The rules for every client of {@code hub}, in evaluation order: ascending priority, then
+   * ascending id.
+   */
+  List<AccessRule> globalRules(String hub);
 }

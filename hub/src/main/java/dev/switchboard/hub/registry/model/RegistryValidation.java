@@ -3,12 +3,46 @@ package dev.switchboard.hub.registry.model;
 import dev.switchboard.mqtt.packet.Subscription;
 import dev.switchboard.mqtt.topic.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /** The registry's rules for its values; each failure is one sentence naming the value. */
-final class RegistryValidation {
+public final class RegistryValidation {
   private static final int MAX_UTF8 = 65_535;
+  private static final Pattern HUB_NAME = Pattern.compile("[a-z0-9-]{1,32}");
+  private static final Pattern ADMIN_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private RegistryValidation() {}
+
+  /**
+   * A hub's name: 1 to 32 of {@code a-z}, {@code 0-9} and {@code -}, so that it reads the same in a
+   * user name ({@code name@hub}), a host name and a URL.
+   */
+  public static void hubName(String name) {
+    if (name == null || !HUB_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "'" + (name == null ? "" : name) + "' is not a hub name: 1 to 32 of a-z, 0-9 and '-'");
+    }
+  }
+
+  /** Whether {@code name} is a valid hub name. */
+  public static boolean isHubName(String name) {
+    return name != null && HUB_NAME.matcher(name).matches();
+  }
+
+  /** An administrator's name: 1 to 64 of {@code A-Z a-z 0-9 . _ -}. */
+  static void adminName(String name) {
+    if (name == null || !ADMIN_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "'"
+              + (name == null ? "" : name)
+              + "' is not an administrator name: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+    }
+  }
+
+  /** Free text (a display name): no control characters, at most 65535 bytes. */
+  static void text(String what, String value) {
+    utf8(what, value);
+  }
 
   static void clientId(String clientId) {
     if (clientId == null || clientId.isEmpty()) {

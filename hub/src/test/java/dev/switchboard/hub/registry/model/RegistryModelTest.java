@@ -12,7 +12,18 @@ import org.junit.jupiter.api.Test;
 class RegistryModelTest {
   private static Device withSubscription(Subscription s) {
     return new Device(
-        "c", "u", null, true, ReplacePolicy.REPLACE, false, true, List.of(s), List.of(), 0, 0);
+        Hub.DEFAULT,
+        "c",
+        "u",
+        null,
+        true,
+        ReplacePolicy.REPLACE,
+        false,
+        true,
+        List.of(s),
+        List.of(),
+        0,
+        0);
   }
 
   @Test
@@ -63,7 +74,18 @@ class RegistryModelTest {
     List<Cidr> sources = new ArrayList<>(List.of(Cidr.parse("10.0.0.0/8")));
     Device d =
         new Device(
-            "c", "u", null, true, ReplacePolicy.REPLACE, false, false, List.of(), sources, 0, 0);
+            Hub.DEFAULT,
+            "c",
+            "u",
+            null,
+            true,
+            ReplacePolicy.REPLACE,
+            false,
+            false,
+            List.of(),
+            sources,
+            0,
+            0);
     sources.clear();
 
     assertThat(d.allowedSources()).hasSize(1);
@@ -74,20 +96,26 @@ class RegistryModelTest {
   @Test
   void aRuleNeedsAValidFilterInWhichPercentCAndPercentUStandForNames() {
     AccessRule ok =
-        new AccessRule(0, null, 1, RuleAction.ALLOW, RuleOperation.ALL, "devices/%c/%u/#", null);
+        new AccessRule(
+            0, Hub.DEFAULT, null, 1, RuleAction.ALLOW, RuleOperation.ALL, "devices/%c/%u/#", null);
     assertThat(ok.label()).isEmpty();
     assertThat(ok.withId(7).id()).isEqualTo(7);
 
     for (String bad : new String[] {"a/#/b", "", "a%c+", null}) {
       assertThatThrownBy(
-              () -> new AccessRule(0, null, 1, RuleAction.ALLOW, RuleOperation.ALL, bad, ""))
+              () ->
+                  new AccessRule(
+                      0, Hub.DEFAULT, null, 1, RuleAction.ALLOW, RuleOperation.ALL, bad, ""))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("'" + bad + "' is not a valid topic filter");
     }
-    assertThatThrownBy(() -> new AccessRule(0, "", 1, RuleAction.ALLOW, RuleOperation.ALL, "#", ""))
+    assertThatThrownBy(
+            () ->
+                new AccessRule(0, Hub.DEFAULT, "", 1, RuleAction.ALLOW, RuleOperation.ALL, "#", ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a device needs a client id");
-    assertThatThrownBy(() -> new AccessRule(0, null, 1, null, RuleOperation.ALL, "#", ""))
+    assertThatThrownBy(
+            () -> new AccessRule(0, Hub.DEFAULT, null, 1, null, RuleOperation.ALL, "#", ""))
         .isInstanceOf(NullPointerException.class);
   }
 }
