@@ -23,13 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -44,15 +44,13 @@ import sun.misc.Signal;
 @Command(
     name = "lab",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run the lab handout on this machine: the hub, its accounts (device_1..4, app_1..4) and four",
-      "simulated ESP32s running the example firmwares. Ctrl-C stops all of it."
-    })
+    description =
+        "Run the lab handout on this machine: the hub, its accounts (device_1..4, app_1..4) and"
+            + " four simulated ESP32s running the example firmwares. Ctrl-C stops all of it.")
 public final class LabCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
-  Path configFile;
+  @Mixin ServerOptions serverOptions;
 
   @Option(
       names = "--bind",
@@ -61,24 +59,6 @@ public final class LabCommand implements Callable<Integer> {
       description =
           "Address to listen on (default 127.0.0.1; 0.0.0.0 lets a phone on this network in).")
   String bind;
-
-  @Option(names = "--mqtt-port", paramLabel = "N|off", description = "MQTT TCP port (1883).")
-  String mqttPort;
-
-  @Option(names = "--mqtts-port", paramLabel = "N|off", description = "MQTT over TLS port (8883).")
-  String mqttsPort;
-
-  @Option(names = "--ws-port", paramLabel = "N|off", description = "WebSocket port (8083).")
-  String wsPort;
-
-  @Option(names = "--wss-port", paramLabel = "N|off", description = "Secure WebSocket port (8084).")
-  String wssPort;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Where the hub keeps its state (default ./data).")
-  Path dataDir;
 
   private record LabDevice(String name, String firmware, Supplier<Firmware> make, String topics) {}
 
@@ -101,7 +81,7 @@ public final class LabCommand implements Callable<Integer> {
     Map<String, String> passwords;
     SwitchboardConfig config;
     try {
-      config = SwitchboardConfig.load(configFile, System.getenv(), overrides());
+      config = SwitchboardConfig.load(serverOptions.configFile, System.getenv(), overrides());
       Files.createDirectories(config.dataDir());
       try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
         passwords =
@@ -198,24 +178,9 @@ public final class LabCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> overrides() {
-    Map<String, Object> o = new HashMap<>();
+    Map<String, Object> o = serverOptions.overrides();
     o.put("listeners.bind", bind);
     o.put("auth.allow-anonymous", false);
-    if (mqttPort != null) {
-      o.put("listeners.mqtt.port", mqttPort);
-    }
-    if (mqttsPort != null) {
-      o.put("listeners.mqtts.port", mqttsPort);
-    }
-    if (wsPort != null) {
-      o.put("listeners.ws.port", wsPort);
-    }
-    if (wssPort != null) {
-      o.put("listeners.wss.port", wssPort);
-    }
-    if (dataDir != null) {
-      o.put("data-dir", dataDir.toString());
-    }
     return o;
   }
 }

@@ -3,14 +3,13 @@ package dev.switchboard.app;
 import dev.switchboard.broker.ListenerException;
 import dev.switchboard.broker.persist.StoreException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -25,44 +24,13 @@ public final class StartCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
-  Path configFile;
+  @Mixin ServerOptions serverOptions;
 
   @Option(
       names = "--bind",
       paramLabel = "ADDR",
       description = "Address to listen on (default 0.0.0.0, all interfaces).")
   String bind;
-
-  @Option(
-      names = "--mqtt-port",
-      paramLabel = "N|off",
-      description = "MQTT TCP port, or off (default 1883).")
-  String mqttPort;
-
-  @Option(
-      names = "--mqtts-port",
-      paramLabel = "N|off",
-      description = "MQTT over TLS port, or off (default 8883).")
-  String mqttsPort;
-
-  @Option(
-      names = "--ws-port",
-      paramLabel = "N|off",
-      description = "MQTT over WebSocket port, or off (default 8083).")
-  String wsPort;
-
-  @Option(
-      names = "--wss-port",
-      paramLabel = "N|off",
-      description = "MQTT over secure WebSocket port, or off (default 8084).")
-  String wssPort;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Where the hub keeps its state (default ./data).")
-  Path dataDir;
 
   @Option(
       names = "--dev",
@@ -77,7 +45,9 @@ public final class StartCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     HubServer server;
     try {
-      server = HubServer.start(SwitchboardConfig.load(configFile, System.getenv(), overrides()));
+      server =
+          HubServer.start(
+              SwitchboardConfig.load(serverOptions.configFile, System.getenv(), overrides()));
     } catch (ConfigError | ListenerException | StoreException e) {
       // A damaged store is named with the commands that check and repair it (StoreException's
       // message); the broker never starts empty in its place.
@@ -111,24 +81,9 @@ public final class StartCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> overrides() {
-    Map<String, Object> o = new HashMap<>();
+    Map<String, Object> o = serverOptions.overrides();
     if (bind != null) {
       o.put("listeners.bind", bind);
-    }
-    if (mqttPort != null) {
-      o.put("listeners.mqtt.port", mqttPort);
-    }
-    if (mqttsPort != null) {
-      o.put("listeners.mqtts.port", mqttsPort);
-    }
-    if (wsPort != null) {
-      o.put("listeners.ws.port", wsPort);
-    }
-    if (wssPort != null) {
-      o.put("listeners.wss.port", wssPort);
-    }
-    if (dataDir != null) {
-      o.put("data-dir", dataDir.toString());
     }
     if (dev) {
       o.put("listeners.bind", "127.0.0.1");
