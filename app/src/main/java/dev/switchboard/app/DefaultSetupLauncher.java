@@ -40,7 +40,7 @@ final class DefaultSetupLauncher implements BrokerLauncher {
   static final String DEVICE = "bench";
 
   private final CommandLauncher start;
-  private final String password = HexFormat.of().formatHex(SecureRandom.getSeed(12));
+  private final String password = randomPassword();
 
   DefaultSetupLauncher(List<String> command, Map<String, String> limits) {
     Map<String, String> env = new HashMap<>(limits);
@@ -48,6 +48,12 @@ final class DefaultSetupLauncher implements BrokerLauncher {
     env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
     env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
     this.start = new CommandLauncher("switchboard-default", command, env);
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[12];
+    new SecureRandom().nextBytes(bytes); // getSeed could wait for the system's entropy
+    return HexFormat.of().formatHex(bytes);
   }
 
   @Override
