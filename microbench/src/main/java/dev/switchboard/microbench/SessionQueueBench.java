@@ -182,7 +182,7 @@ public class SessionQueueBench {
     // the in-flight window.
     s.services.sessions.connect(conn, session.hub(), session.clientId(), false);
     while (conn.unacked() > 0) {
-      session.onPubAck(conn.oldestUnacked());
+      session.inflight().onPubAck(conn.oldestUnacked());
     }
     return conn.sent;
   }
@@ -193,7 +193,7 @@ public class SessionQueueBench {
     FakeConnection conn = s.connection;
     session.deliver(s.message, s.filterKeys, 0);
     if (conn.unacked() > 0) {
-      session.onPubAck(conn.oldestUnacked());
+      session.inflight().onPubAck(conn.oldestUnacked());
     }
     return conn.sent;
   }

@@ -17,7 +17,7 @@ final class AcknowledgementFlow {
 
   void onPubAck(MqttConnection c, PubAck a) {
     if (!wrongType(c, a.packetId(), Outbound.Phase.AWAITING_PUBACK)) {
-      c.session.onPubAck(a.packetId());
+      c.session.inflight().onPubAck(a.packetId());
     }
   }
 
@@ -26,7 +26,7 @@ final class AcknowledgementFlow {
     if (wrongType(c, r.packetId(), Outbound.Phase.AWAITING_PUBREC)) {
       return;
     }
-    if (!c.session.onPubRec(r.packetId(), r.reasonCode())) {
+    if (!c.session.inflight().onPubRec(r.packetId(), r.reasonCode())) {
       c.writer.write(
           new PubRel(
               r.packetId(),
@@ -37,7 +37,7 @@ final class AcknowledgementFlow {
 
   void onPubComp(MqttConnection c, PubComp p) {
     if (!wrongType(c, p.packetId(), Outbound.Phase.AWAITING_PUBCOMP)) {
-      c.session.onPubComp(p.packetId());
+      c.session.inflight().onPubComp(p.packetId());
     }
   }
 
@@ -52,7 +52,7 @@ final class AcknowledgementFlow {
     if (c.writer.isV5()) {
       return false;
     }
-    Outbound.Phase phase = c.session.inflightPhase(packetId);
+    Outbound.Phase phase = c.session.inflight().phaseOf(packetId);
     boolean wrong =
         phase != null
             && phase != expected

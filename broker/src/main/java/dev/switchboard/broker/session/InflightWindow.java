@@ -16,7 +16,7 @@ import java.util.List;
  * their acknowledgements (PUBACK, PUBREC, PUBCOMP). Room made in the window lets {@link
  * OutboundQueue} send what it queued. Touched only on the session's loop.
  */
-final class InflightWindow {
+public final class InflightWindow {
   // The queue, metrics and journal are reached through the session: no references of its own, as
   // every byte of a session is multiplied by the number of connections (and this window is made
   // only when its session first sends a QoS 1/2 message).
@@ -242,14 +242,17 @@ final class InflightWindow {
     }
   }
 
-  /** See {@link Session#inflightPhase}. */
-  Outbound.Phase phaseOf(int packetId) {
+  /**
+   * Where the message in flight with {@code packetId} is in its acknowledgement flow, or null when
+   * none is: what an acknowledgement of it must be.
+   */
+  public Outbound.Phase phaseOf(int packetId) {
     Outbound o = inflight.get(packetId);
     return o == null ? null : o.phase;
   }
 
-  /** See {@link Session#onPubAck}. */
-  void onPubAck(int packetId) {
+  /** PUBACK from the client. */
+  public void onPubAck(int packetId) {
     Outbound o = inflight.get(packetId);
     if (o != null && o.phase == Outbound.Phase.AWAITING_PUBACK) {
       removeInflight(o);
@@ -257,8 +260,11 @@ final class InflightWindow {
     }
   }
 
-  /** See {@link Session#onPubRec}. */
-  boolean onPubRec(int packetId, int reasonCode) {
+  /**
+   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns
+   * false when the packet id is not in flight (5.0 answers PUBREL 0x92).
+   */
+  public boolean onPubRec(int packetId, int reasonCode) {
     Outbound o = inflight.get(packetId);
     if (o == null || o.phase == Outbound.Phase.AWAITING_PUBACK) {
       return false;
@@ -291,8 +297,8 @@ final class InflightWindow {
     return true;
   }
 
-  /** See {@link Session#onPubComp}. */
-  void onPubComp(int packetId) {
+  /** PUBCOMP from the client. */
+  public void onPubComp(int packetId) {
     Outbound o = inflight.get(packetId);
     if (o != null && o.phase == Outbound.Phase.AWAITING_PUBCOMP) {
       removeInflight(o);

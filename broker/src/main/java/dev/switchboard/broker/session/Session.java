@@ -533,29 +533,11 @@ public final class Session implements Subscriber {
   }
 
   /**
-   * Where the message in flight with {@code packetId} is in its acknowledgement flow, or null when
-   * none is: what an acknowledgement of it must be.
+   * The messages in flight to the client, by packet id: where the client's PUBACK, PUBREC and
+   * PUBCOMP go [MQTT-4.3.2], [MQTT-4.3.3]. On the session's loop.
    */
-  public Outbound.Phase inflightPhase(int packetId) {
-    return outbound().window().phaseOf(packetId);
-  }
-
-  /** PUBACK from the client. */
-  public void onPubAck(int packetId) {
-    outbound().window().onPubAck(packetId);
-  }
-
-  /**
-   * PUBREC from the client: answer PUBREL [MQTT-4.3.3-4]; an error code ends the flow. Returns
-   * false when the packet id is not in flight (5.0 answers PUBREL 0x92).
-   */
-  public boolean onPubRec(int packetId, int reasonCode) {
-    return outbound().window().onPubRec(packetId, reasonCode);
-  }
-
-  /** PUBCOMP from the client. */
-  public void onPubComp(int packetId) {
-    outbound().window().onPubComp(packetId);
+  public InflightWindow inflight() {
+    return outbound().window();
   }
 
   /** Drops queued messages that have expired (housekeeping for sessions that stay offline). */
