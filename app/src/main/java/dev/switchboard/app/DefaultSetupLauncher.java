@@ -4,7 +4,13 @@ import dev.switchboard.bench.ClientOptions;
 import dev.switchboard.bench.compare.BrokerLauncher;
 import dev.switchboard.bench.compare.BrokerProcess;
 import dev.switchboard.bench.compare.CommandLauncher;
-import java.io.ByteArrayOutputStream;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.codec.MqttCodec;
+import dev.switchboard.mqtt.packet.Connect;
+import dev.switchboard.mqtt.packet.MqttProperties;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -133,33 +139,18 @@ final class DefaultSetupLauncher implements BrokerLauncher {
     }
   }
 
-  /** A CONNECT of MQTT 3.1.1 with a clean session, a user name and a password. */
+  /** A CONNECT of MQTT 3.1.1 with a clean session and, unless null, a user name and password. */
   static byte[] connect(String clientId, String username, String password) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    writeString(body, "MQTT");
-    body.write(4); // protocol level: 3.1.1
-    body.write(0xC2); // user name, password, clean session
-    body.write(0);
-    body.write(60); // keep alive
-    writeString(body, clientId);
-    writeString(body, username);
-    writeString(body, password);
-    ByteArrayOutputStream packet = new ByteArrayOutputStream();
-    packet.write(0x10);
-    int length = body.size(); // under 128 for the names used here, but encoded in full
-    do {
-      int digit = length % 128;
-      length /= 128;
-      packet.write(length > 0 ? digit | 0x80 : digit);
-    } while (length > 0);
-    packet.writeBytes(body.toByteArray());
-    return packet.toByteArray();
-  }
-
-  private static void writeString(ByteArrayOutputStream out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.write(b.length >>> 8);
-    out.write(b.length & 0xFF);
-    out.writeBytes(b);
+    byte[] secret = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+    Connect connect =
+        new Connect(
+            MqttVersion.V3_1_1, clientId, true, 60, username, secret, null, MqttProperties.EMPTY);
+    ByteBuf encoded =
+        MqttCodec.encode(UnpooledByteBufAllocator.DEFAULT, connect, MqttVersion.V3_1_1);
+    try {
+      return ByteBufUtil.getBytes(encoded);
+    } finally {
+      encoded.release();
+    }
   }
 }
