@@ -2,19 +2,18 @@ package dev.switchboard.app;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.ListenerException;
-import dev.switchboard.broker.auth.ClientControl;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.transport.BoundListener;
+import dev.switchboard.hub.registry.RegistryDirectory;
 import dev.switchboard.store.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running hub: the broker, the registry's access control and the durable store, wired and started
@@ -53,14 +52,7 @@ final class HubServer implements AutoCloseable {
       }
       // The registry ends connections a change no longer allows, through the broker it is built
       // before: the broker takes the registry's authenticator.
-      AtomicReference<Broker> running = new AtomicReference<>();
-      ClientControl clients =
-          (which, reasonCode, why) -> {
-            Broker b = running.get();
-            if (b != null) {
-              b.disconnect(which, reasonCode, why);
-            }
-          };
+      BrokerControl clients = new BrokerControl();
       access = AccessControl.open(auth, config.storeConfig(), clients);
       Broker broker =
           new Broker(
@@ -69,8 +61,10 @@ final class HubServer implements AutoCloseable {
               access.authenticator(),
               access.authorizer(),
               config.persistence(store));
-      running.set(broker);
+      clients.bind(broker);
       broker.start();
+      RegistryDirectory directory = access.directory();
+      clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       return new HubServer(broker, access, auth, store);
     } catch (ConfigError | ListenerException | StoreException e) {
       if (access != null) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code switchboard hubs}: the hubs (tenants) of the registry, each with its own devices, topics
  * and limits. Works while the server runs: a change is picked up within the registry's poll
- * interval (a disabled or removed hub's connections are ended).
+ * interval (a disabled or removed hub's connections are ended; a removed hub's sessions and
+ * retained messages are discarded).
  *
  * <p>Exit codes: 0 done; 1 the registry refused (no such hub, a name taken, a hub that still has
  * devices) or the store failed; 2 bad usage or a bad value. A command that fails changes nothing.
@@ -285,8 +286,9 @@ public final class HubsCommand implements Callable<Integer> {
       name = "remove",
       mixinStandardHelpOptions = true,
       description =
-          "Remove a hub with its devices, rules and administrators; refused while it has devices"
-              + " unless --force.")
+          "Remove a hub with its devices, rules and administrators, and (on a running server, at"
+              + " its next registry poll) its sessions and retained messages; refused while it has"
+              + " devices unless --force.")
   static final class Remove extends OnHub {
     @Option(names = "--force", description = "Remove it even with its devices.")
     boolean force;
@@ -312,7 +314,12 @@ public final class HubsCommand implements Callable<Integer> {
       if (!registry.removeHub(name, force)) {
         throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no hub '" + name + "'");
       }
-      out.println("hub '" + name + "' removed with its " + holds);
+      out.println(
+          "hub '"
+              + name
+              + "' removed with its "
+              + holds
+              + "; the server discards its sessions and retained messages");
     }
   }
 }

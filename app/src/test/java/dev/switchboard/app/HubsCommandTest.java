@@ -134,7 +134,9 @@ class HubsCommandTest {
 
     Run forced = run("hubs", "remove", "team3", "--force");
     assertThat(forced.out())
-        .isEqualTo("hub 'team3' removed with its 1 devices, 0 rules and 0 administrators\n");
+        .isEqualTo(
+            "hub 'team3' removed with its 1 devices, 0 rules and 0 administrators; the server"
+                + " discards its sessions and retained messages\n");
     try (RegistryStore r = registry()) {
       assertThat(r.hub("team3")).isEmpty();
       assertThat(r.devices()).extracting(Device::hub).containsExactly(Hub.DEFAULT);

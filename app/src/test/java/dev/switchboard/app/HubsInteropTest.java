@@ -3,7 +3,6 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.Broker;
-import dev.switchboard.broker.auth.ClientControl;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.hub.auth.PasswordHasher;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -106,13 +104,7 @@ class HubsInteropTest {
         registry.add(Device.create(hub, "app_1", "app_1", hash, 0));
       }
     }
-    AtomicReference<Broker> running = new AtomicReference<>();
-    ClientControl clients =
-        (which, code, why) -> {
-          if (running.get() != null) {
-            running.get().disconnect(which, code, why);
-          }
-        };
+    BrokerControl clients = new BrokerControl();
     access = AccessControl.open(config.authSettings(), config.storeConfig(), clients);
     broker =
         new Broker(
@@ -120,7 +112,7 @@ class HubsInteropTest {
             new InMemoryRetainedStore(),
             access.authenticator(),
             access.authorizer());
-    running.set(broker);
+    clients.bind(broker);
     broker.start();
     for (BoundListener l : broker.boundListeners()) {
       if (l.name().equals("mqtt")) {

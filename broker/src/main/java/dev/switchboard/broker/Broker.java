@@ -10,6 +10,7 @@ import dev.switchboard.broker.connection.ConnectionContext;
 import dev.switchboard.broker.connection.ConnectionFlows;
 import dev.switchboard.broker.connection.ServerShutdown;
 import dev.switchboard.broker.intercept.PublishInterceptors;
+import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
@@ -30,6 +31,7 @@ import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ServerCertificate;
 import dev.switchboard.broker.transport.ServerTls;
+import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -53,6 +55,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -222,6 +227,52 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
         session.disconnectIf(which, reasonCode, why);
       }
     }
+  }
+
+  /**
+   * Every hub the broker holds anything of (sessions, subscriptions, retained messages), the
+   * default hub always among them.
+   */
+  public Set<String> hubs() {
+    Set<String> hubs = new TreeSet<>();
+    for (TopicSpaces.Space space : spaces.all()) {
+      hubs.add(space.hub());
+    }
+    for (Session session : sessions.all()) {
+      hubs.add(session.hub());
+    }
+    return hubs;
+  }
+
+  @Override
+  public CompletableFuture<Void> discardHub(String hub, int reasonCode, String why) {
+    if (Hubs.isDefault(hub)) {
+      throw new IllegalArgumentException("the default hub is never removed");
+    }
+    List<CompletableFuture<Void>> ending = new ArrayList<>();
+    for (Session session : sessions.all()) {
+      if (hub.equals(session.hub())) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        session.discard(reasonCode, why);
+        session.execute(() -> ended.complete(null)); // after the discard, on the same loop
+        ending.add(ended);
+      }
+    }
+    // Once its sessions have ended nothing of the hub writes any more: its space and its rows go.
+    return CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+        .thenRun(
+            () -> {
+              TopicSpaces.Space gone = spaces.remove(hub);
+              if (journal != null) {
+                journal.append(new Change.DeleteHub(hub));
+              }
+              log.info(
+                  "hub {} discarded: {} sessions, {} retained messages ({})",
+                  LogSafe.text(hub),
+                  ending.size(),
+                  gone == null ? 0 : gone.retained().size(),
+                  LogSafe.text(why));
+            });
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Change.AwaitPubrel;
+import dev.switchboard.broker.persist.Change.DeleteHub;
 import dev.switchboard.broker.persist.Change.DeleteMessage;
 import dev.switchboard.broker.persist.Change.DeleteRetained;
 import dev.switchboard.broker.persist.Change.DeleteSession;
@@ -95,7 +96,13 @@ final class ChangeWriter implements AutoCloseable {
         ON CONFLICT (hub, topic) DO UPDATE SET payload = excluded.payload, qos = excluded.qos,
           retain = excluded.retain, properties = excluded.properties,
           publisher_id = excluded.publisher_id, expires_at = excluded.expires_at"""),
-    DELETE_RETAINED("DELETE FROM retained WHERE topic = ? AND hub = ?");
+    DELETE_RETAINED("DELETE FROM retained WHERE topic = ? AND hub = ?"),
+    DELETE_HUB(
+        "DELETE FROM sessions WHERE hub = ?",
+        "DELETE FROM subscriptions WHERE hub = ?",
+        "DELETE FROM messages WHERE hub = ?",
+        "DELETE FROM awaiting_pubrel WHERE hub = ?",
+        "DELETE FROM retained WHERE hub = ?");
 
     final String[] sql;
 
@@ -165,6 +172,7 @@ final class ChangeWriter implements AutoCloseable {
       case ReleasePubrel c -> Op.RELEASE_PUBREL;
       case PutRetained c -> Op.PUT_RETAINED;
       case DeleteRetained c -> Op.DELETE_RETAINED;
+      case DeleteHub c -> Op.DELETE_HUB;
     };
   }
 
@@ -220,6 +228,11 @@ final class ChangeWriter implements AutoCloseable {
       case DeleteRetained c -> {
         s[0].setString(1, c.topic());
         s[0].setString(2, c.hub());
+      }
+      case DeleteHub c -> {
+        for (PreparedStatement p : s) {
+          p.setString(1, c.hub());
+        }
       }
     }
   }

@@ -172,6 +172,50 @@ abstract class DurableStoreContract {
   }
 
   @Test
+  void deleteHubTakesEverythingOfThatHubAndNothingElse() {
+    List<Change> rows = new ArrayList<>();
+    for (String hub : List.of("default", "team-a", "team-b")) {
+      StoredMessage m = message("t", hub);
+      StoredMessage inHub =
+          new StoredMessage("t", m.payload(), 1, false, m.properties(), m.publisherId(), 0, hub);
+      rows.add(new PutSession(new StoredSession("device_1", 60, -1, null, hub)));
+      rows.add(
+          new PutSubscription(
+              new StoredSubscription("device_1", "cmd", 1, false, false, 0, 0, hub)));
+      rows.add(
+          new PutMessage(
+              new QueuedMessage(
+                  "device_1", 5, inHub, List.of("t"), false, 0, QueuedMessage.QUEUED, hub)));
+      rows.add(new AwaitPubrel("device_1", 3, hub));
+      rows.add(
+          new PutRetained(
+              new StoredMessage("status", new byte[] {1}, 0, true, null, null, 0, hub)));
+    }
+    store.apply(rows);
+
+    store.apply(List.of(new Change.DeleteHub("team-a")));
+
+    StoredState loaded = loadAfterReopen();
+    assertThat(loaded.sessions())
+        .extracting(StoredSession::hub)
+        .containsExactlyInAnyOrder("default", "team-b");
+    assertThat(loaded.subscriptions())
+        .extracting(StoredSubscription::hub)
+        .containsExactlyInAnyOrder("default", "team-b");
+    assertThat(loaded.messages())
+        .extracting(QueuedMessage::hub)
+        .containsExactlyInAnyOrder("default", "team-b");
+    assertThat(loaded.awaitingPubrel())
+        .extracting(AwaitPubrel::hub)
+        .containsExactlyInAnyOrder("default", "team-b");
+    assertThat(loaded.retained())
+        .extracting(StoredMessage::hub)
+        .containsExactlyInAnyOrder("default", "team-b");
+    assertThatThrownBy(() -> new Change.DeleteHub("default"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void everyKindOfRowRoundTrips() {
     StoredSession plain = session("a");
     StoredSession withWill = sessionWithWill("b");

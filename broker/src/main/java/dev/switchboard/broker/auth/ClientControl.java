@@ -1,5 +1,6 @@
 package dev.switchboard.broker.auth;
 
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 /**
@@ -14,4 +15,14 @@ public interface ClientControl {
    * loss. Returns at once; each connection is ended on its own event loop.
    */
   void disconnect(Predicate<ClientIdentity> which, int reasonCode, String why);
+
+  /**
+   * Removes every trace of a hub that no longer exists: ends its connections with {@code
+   * reasonCode} (no wills: the hub has nobody left to receive them), ends its sessions, persistent
+   * ones included, drops its subscriptions, retained messages and topic space, and deletes all of
+   * it from the store. Returns at once; the returned stage completes when it is done.
+   *
+   * @throws IllegalArgumentException for the default hub, which is never removed
+   */
+  CompletionStage<Void> discardHub(String hub, int reasonCode, String why);
 }

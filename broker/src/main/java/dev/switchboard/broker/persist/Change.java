@@ -68,4 +68,16 @@ public sealed interface Change {
       this(topic, Hubs.DEFAULT);
     }
   }
+
+  /**
+   * Deletes everything of a hub that was removed: its sessions with all they own, and its retained
+   * messages.
+   */
+  record DeleteHub(String hub) implements Change {
+    public DeleteHub {
+      if (Hubs.isDefault(hub)) {
+        throw new IllegalArgumentException("the default hub is never deleted");
+      }
+    }
+  }
 }

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * hub's subscriptions, so a hundred hubs of a hundred devices cost no more than one hub of ten
  * thousand.
  *
- * <p>Spaces are made on first use and kept for the life of the broker (an empty space is a few
+ * <p>Spaces are made on first use and kept until their hub is removed (an empty space is a few
  * small objects). Thread-safe.
  */
 public final class TopicSpaces {
@@ -98,6 +98,19 @@ public final class TopicSpaces {
         ? s
         : others.computeIfAbsent(
             hub, h -> new Space(h, new SubscriptionIndex<>(), newRetainedStore.get()));
+  }
+
+  /**
+   * Forgets the space of a hub that was removed, once its sessions have ended; returns it, or null
+   * if it had none. A message routed into it meanwhile goes nowhere, as the hub's clients are gone.
+   *
+   * @throws IllegalArgumentException for the default hub, which is never removed
+   */
+  public Space remove(String hub) {
+    if (Hubs.isDefault(hub)) {
+      throw new IllegalArgumentException("the default hub's space is never removed");
+    }
+    return others.remove(hub);
   }
 
   /** The default hub's space. */

@@ -230,6 +230,25 @@ public final class Session implements Subscriber {
         });
   }
 
+  /**
+   * Ends the session of a hub that was removed, on the session's loop: its connection, if any, is
+   * ended with {@code reasonCode} and no will is published (the hub has nobody left to receive it),
+   * then the session ends with its stored state, persistent or not.
+   */
+  public void discard(int reasonCode, String why) {
+    execute(
+        () -> {
+          completeJoin(); // a connection still on its way in is attached first, then ended
+          will = null;
+          SessionConnection conn = connection;
+          if (conn != null) {
+            connectionLost(conn, false);
+            conn.disconnect(reasonCode, why);
+          }
+          end();
+        });
+  }
+
   /** Attaches a connection; runs on the connection's loop, which is now the session's. */
   private void attach(SessionConnection conn, boolean sessionPresent) {
     if (ended) {

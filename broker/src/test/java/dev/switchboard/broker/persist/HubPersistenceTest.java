@@ -1,6 +1,7 @@
 package dev.switchboard.broker.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.auth.AuthResult;
@@ -152,5 +153,61 @@ class HubPersistenceTest {
         new Subscribe(2, List.of(new Subscription("status", 0)), MqttProperties.EMPTY));
     watcherDefault.expect(SubAck.class);
     watcherDefault.expectNothing(QUIET);
+  }
+
+  @Test
+  @DisplayName(
+      "discarding a removed hub ends its connections, drops its sessions (offline persistent ones"
+          + " too) and retained messages in memory and in the store; another hub keeps its own")
+  void discardingAHubLeavesNothingOfIt() {
+    start();
+    for (String user : List.of("device_1@a", "device_1@b")) {
+      RawClient d = connect("device_1", user, false);
+      d.send(new Subscribe(1, List.of(new Subscription("cmd/#", 1)), MqttProperties.EMPTY));
+      d.expect(SubAck.class);
+      d.send(Disconnect.NORMAL);
+    }
+    RawClient appA = connect("app", "app@a", false);
+    publish(appA, "status", "a's status", true);
+    RawClient appB = connect("app", "app@b", false);
+    publish(appB, "status", "b's status", true);
+    publish(appB, "cmd/light", "on for b", false);
+
+    broker.discardHub("a", 0x87, "hub removed").join();
+
+    Disconnect told = appA.expect(Disconnect.class);
+    assertThat(told.reasonCode()).isEqualTo(0x87);
+    appA.awaitClose(Duration.ofSeconds(5));
+    assertThat(broker.hubs()).contains("b").doesNotContain("a");
+    assertThat(broker.sessions().get("a", "device_1")).isNull();
+    assertThat(broker.sessions().get("b", "device_1")).isNotNull();
+    StoredState stored = store.load();
+    assertThat(stored.sessions()).extracting(StoredSession::hub).doesNotContain("a").contains("b");
+    assertThat(stored.retained()).extracting(StoredMessage::hub).containsExactly("b");
+    assertThat(appB.isOpen()).as("another hub's client stays connected").isTrue();
+
+    restart();
+
+    connect("device_1", "device_1@a", false); // a new hub of the old name starts empty
+    RawClient inB = connect("device_1", "device_1@b", true);
+    assertThat(text(inB.expect(Publish.class))).isEqualTo("on for b");
+    for (String hub : List.of("a", "b")) {
+      RawClient watcher = connect("watcher", "watcher@" + hub, false);
+      watcher.send(new Subscribe(2, List.of(new Subscription("status", 0)), MqttProperties.EMPTY));
+      watcher.expect(SubAck.class);
+      if (hub.equals("b")) {
+        assertThat(text(watcher.expect(Publish.class))).isEqualTo("b's status");
+      }
+      watcher.expectNothing(QUIET);
+    }
+  }
+
+  @Test
+  @DisplayName("the default hub is never discarded")
+  void theDefaultHubIsNeverDiscarded() {
+    start();
+    assertThatThrownBy(() -> broker.discardHub("default", 0x87, "no"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(broker.hubs()).contains("default");
   }
 }

@@ -226,6 +226,14 @@ final class MemoryStore implements DurableStore {
       case Change.PutRetained r ->
           d.retained.put(key(r.message().hub(), r.message().topic()), r.message());
       case Change.DeleteRetained r -> d.retained.remove(key(r.hub(), r.topic()));
+      case Change.DeleteHub h -> {
+        String hub = h.hub();
+        d.sessions.values().removeIf(s -> s.hub().equals(hub));
+        d.subscriptions.values().removeIf(sub -> sub.hub().equals(hub));
+        d.messages.keySet().removeIf(k -> k.hub().equals(hub));
+        d.awaiting.removeIf(a -> a.hub().equals(hub));
+        d.retained.values().removeIf(r -> r.hub().equals(hub));
+      }
     }
   }
 

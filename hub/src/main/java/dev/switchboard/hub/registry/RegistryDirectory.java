@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * devices ...} in another process, or by any other writer, is seen within that interval.
  *
  * <p>A change can take back what a connected client was allowed. Connections of a hub or device
- * that was removed or disabled are ended with "not authorized"; those of a device whose user name,
- * client-id rule, allowed addresses or subscriptions changed are ended with "administrative
- * action", so that they reconnect under the new terms. Rule changes need no disconnect: the
- * authorizer reads rules from the current view at every PUBLISH and SUBSCRIBE.
+ * that was removed or disabled are ended with "not authorized", and a removed hub's sessions and
+ * retained messages are discarded with it; those of a device whose user name, client-id rule,
+ * allowed addresses or subscriptions changed are ended with "administrative action", so that they
+ * reconnect under the new terms. Rule changes need no disconnect: the authorizer reads rules from
+ * the current view at every PUBLISH and SUBSCRIBE.
  */
 public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryDirectory.class);
@@ -200,23 +201,40 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   }
 
   /**
-   * Ends every connection of each hub that was removed or disabled (anonymous ones and those made
-   * with a token included); returns how many hubs that was.
+   * Ends every connection of each hub that was disabled (anonymous ones and those made with a token
+   * included), and discards everything the broker holds of each hub that was removed (sessions,
+   * persistent ones included, retained messages), also when it was removed and added again under
+   * the same name between two polls: that is another hub, which must not find the old one's state.
+   * Returns how many hubs that was.
    */
   private int endWithdrawnHubs(View previous, View next) {
     int ended = 0;
     for (DirectoryIndex.HubEntries before : previous.index.all()) {
-      Hub now = next.index.hub(before.hub().name());
-      if (before.hub().active() && (now == null || !now.active())) {
+      Hub was = before.hub();
+      String name = was.name();
+      Hub now = next.index.hub(name);
+      boolean removed = now == null || now.createdAt() != was.createdAt();
+      if (removed && !Hub.DEFAULT.equals(name)) { // the default hub is never removed
         ended++;
-        String name = before.hub().name();
+        discard(name);
+      } else if (was.active() && now != null && !now.active()) {
+        ended++;
         clients.disconnect(
-            client -> name.equals(client.hub()),
-            ReasonCode.NOT_AUTHORIZED,
-            "hub " + (now == null ? "removed" : "disabled"));
+            client -> name.equals(client.hub()), ReasonCode.NOT_AUTHORIZED, "hub disabled");
       }
     }
     return ended;
+  }
+
+  private void discard(String hub) {
+    clients
+        .discardHub(hub, ReasonCode.NOT_AUTHORIZED, "hub removed")
+        .whenComplete(
+            (done, failure) -> {
+              if (failure != null) {
+                log.warn("hub {}: its broker state could not be discarded", hub, failure);
+              }
+            });
   }
 
   /** Connections of the device's hub made with the device's credentials, or with its client id. */

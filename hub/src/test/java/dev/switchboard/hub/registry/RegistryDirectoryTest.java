@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -40,8 +42,21 @@ class RegistryDirectoryTest {
 
   private final List<Disconnect> disconnects = new CopyOnWriteArrayList<>();
   private final List<Device> changed = new CopyOnWriteArrayList<>();
+  private final List<String> discarded = new CopyOnWriteArrayList<>();
   private final ClientControl clients =
-      (which, reasonCode, why) -> disconnects.add(new Disconnect(which, reasonCode, why));
+      new ClientControl() {
+        @Override
+        public void disconnect(Predicate<ClientIdentity> which, int reasonCode, String why) {
+          disconnects.add(new Disconnect(which, reasonCode, why));
+        }
+
+        @Override
+        public CompletionStage<Void> discardHub(String hub, int reasonCode, String why) {
+          assertThat(reasonCode).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+          discarded.add(hub);
+          return CompletableFuture.completedFuture(null);
+        }
+      };
 
   private final MemoryRegistry registry = new MemoryRegistry();
   private RegistryDirectory directory;
@@ -105,8 +120,8 @@ class RegistryDirectoryTest {
 
   @Test
   @DisplayName(
-      "a hub added while running is seen at the next poll; disabling or removing it ends its"
-          + " clients' connections only, with 'not authorized'")
+      "a hub added while running is seen at the next poll; disabling it ends its clients'"
+          + " connections with 'not authorized', removing it discards its broker state")
   void hubChangesWhileRunning() {
     registry.addHub(Hub.create("team3", 5));
     registry.add(Device.create("team3", "esp-1", "esp-1", null, 5));
@@ -139,6 +154,29 @@ class RegistryDirectoryTest {
     assertThat(disconnects)
         .extracting(Disconnect::why)
         .containsExactly("hub disabled", "device removed");
+    assertThat(discarded).containsExactly("team3");
+  }
+
+  @Test
+  @DisplayName(
+      "a hub removed while active, or removed and added again under its name between two polls,"
+          + " has its broker state discarded; other hubs' is kept")
+  void removedHubsAreDiscarded() {
+    registry.addHub(Hub.create("team3", 5));
+    registry.addHub(Hub.create("team4", 5));
+    registry.addHub(Hub.create("team5", 5));
+    directory.poll();
+    assertThat(discarded).isEmpty();
+
+    registry.removeHub("team3", true);
+    registry.removeHub("team4", true);
+    registry.addHub(Hub.create("team4", 6)); // another hub of the same name
+    directory.poll();
+
+    assertThat(directory.hub("team4")).isNotNull();
+    assertThat(directory.hub("team5")).isNotNull();
+    assertThat(discarded).containsExactlyInAnyOrder("team3", "team4");
+    assertThat(disconnects).as("discarding ends the connections itself").isEmpty();
   }
 
   @Test
