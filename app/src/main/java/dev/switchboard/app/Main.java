@@ -42,6 +42,7 @@ public final class Main implements Runnable {
             SwitchboardProcess.launcher(),
             SwitchboardProcess.defaultSetupLauncher(),
             HiveMqProcess.launcher()));
+    cmd.getSubcommands().get("bench").addSubcommand("hubs", new HubsBenchCommand());
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("hubs", new HubsCommand());

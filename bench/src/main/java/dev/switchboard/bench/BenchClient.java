@@ -199,7 +199,7 @@ public final class BenchClient extends ByteToMessageDecoder {
             clientId,
             !persistentSession,
             options.keepAlive(),
-            options.username(),
+            options.usernameOf(clientId),
             password,
             null,
             persistentSession && v == MqttVersion.V5

@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * What every generated client shares.
  *
+ * @param username the user name every client logs in with; {@value #CLIENT_ID} in it stands for the
+ *     client's own id, so that each client can log in as a device of its own
  * @param clientIdPrefix client ids are {@code prefix + role + index}
  * @param keepAlive seconds; the client pings at three quarters of it
  * @param sourceAddresses local addresses to connect from, in turn (empty: the system's choice)
@@ -24,6 +26,9 @@ public record ClientOptions(
     boolean insecure,
     Path caFile) {
 
+  /** In {@link #username}, the client's id. */
+  public static final String CLIENT_ID = "%c";
+
   public ClientOptions {
     sourceAddresses = List.copyOf(sourceAddresses);
     if (version != MqttVersion.V3_1_1 && version != MqttVersion.V5) {
@@ -32,6 +37,11 @@ public record ClientOptions(
     if (keepAlive < 0 || keepAlive > 65535) {
       throw new IllegalArgumentException("keep alive " + keepAlive + " is not between 0 and 65535");
     }
+  }
+
+  /** The user name the client {@code clientId} logs in with (null: none). */
+  public String usernameOf(String clientId) {
+    return username == null ? null : username.replace(CLIENT_ID, clientId);
   }
 
   public static ClientOptions defaults(String prefix) {

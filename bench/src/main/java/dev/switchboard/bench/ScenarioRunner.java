@@ -98,7 +98,7 @@ public final class ScenarioRunner {
         clients.add(
             new BenchClient(
                     n++,
-                    prefix + "s" + clients.size(),
+                    ClientNames.subscriber(prefix, clients.size()),
                     options,
                     stats,
                     listener,
@@ -116,7 +116,7 @@ public final class ScenarioRunner {
         BenchClient c =
             new BenchClient(
                 n++,
-                prefix + "p" + publishers.size(),
+                ClientNames.publisher(prefix, publishers.size()),
                 options,
                 stats,
                 listener,
@@ -134,7 +134,7 @@ public final class ScenarioRunner {
       clients.add(
           new BenchClient(
               n++,
-              prefix + "c" + i,
+              ClientNames.idle(prefix, i),
               options,
               stats,
               listener,
