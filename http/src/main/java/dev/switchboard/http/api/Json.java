@@ -144,6 +144,18 @@ public final class Json {
         413, "body-too-large", null, "the body is larger than " + maxBodyBytes + " bytes");
   }
 
+  /** Answers {@code status} with {@code value} as JSON. */
+  public void send(Context ctx, int status, Object value) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(write(value));
+  }
+
+  /** Answers 200 with {@code value} as JSON. */
+  public void send(Context ctx, Object value) {
+    send(ctx, 200, value);
+  }
+
   public byte[] write(Object value) {
     try {
       return mapper.writeValueAsBytes(value);
