@@ -12,7 +12,23 @@ final class TestServer {
 
   /** The routes a server with every resource registers. */
   static List<ApiRoute> routesOfAFullServer() {
-    return bare(HttpSettings.loopback(), () -> null).routes();
+    return HttpApi.server(
+            HttpSettings.loopback(),
+            TlsConfig.none(),
+            () -> null,
+            new HttpApi.Parts(
+                null,
+                null,
+                new dev.switchboard.hub.auth.PasswordHasher(
+                    new dev.switchboard.hub.auth.PasswordHasher.Settings(
+                        dev.switchboard.hub.auth.PasswordHasher.Algorithm.PBKDF2_SHA256,
+                        19_456,
+                        2,
+                        1,
+                        1_000)),
+                null,
+                java.time.Clock.systemUTC()))
+        .routes();
   }
 
   /** A server with the health checks and the OpenAPI document only; nobody can log in. */
