@@ -31,7 +31,7 @@ enum Schema {
       "registry_schema_version",
       "registry schema",
       "registry/",
-      List.of("V1__registry.sql", "V2__hubs.sql"),
+      List.of("V1__registry.sql", "V2__hubs.sql", "V3__administration.sql"),
       List.of(
           "devices",
           "device_subscriptions",
@@ -39,7 +39,9 @@ enum Schema {
           "access_rules",
           "registry_version",
           "hubs",
-          "administrators"),
+          "administrators",
+          "api_keys",
+          "audit_log"),
       0x5357_5247L, // "SWRG"
       true,
       2,

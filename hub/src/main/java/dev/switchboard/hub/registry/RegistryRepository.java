@@ -68,6 +68,25 @@ public interface RegistryRepository extends AutoCloseable {
   /** Every device of {@code hub}, ordered by client id (byte order of UTF-8). */
   List<Device> devices(String hub);
 
+  /**
+   * A page of {@code hub}'s devices: up to {@code limit} whose client ids come after {@code
+   * afterClientId} (from the first when null), ordered as {@link #devices(String)}. An
+   * implementation should seek to the key rather than read what comes before it.
+   */
+  default List<Device> devices(String hub, String afterClientId, int limit) {
+    java.util.stream.Stream<Device> all = devices(hub).stream();
+    if (afterClientId != null) {
+      byte[] after = afterClientId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      all =
+          all.filter(
+              d ->
+                  java.util.Arrays.compareUnsigned(
+                          d.clientId().getBytes(java.nio.charset.StandardCharsets.UTF_8), after)
+                      > 0);
+    }
+    return all.limit(limit).toList();
+  }
+
   /** Every device of every hub, ordered by hub, then client id. */
   List<Device> devices();
 

@@ -191,6 +191,47 @@ final class DeviceRows {
   private static List<Device> load(Connection c, String hub, String clientId) throws SQLException {
     String where =
         hub == null ? "" : clientId == null ? " WHERE hub = ?" : " WHERE hub = ? AND client_id = ?";
+    return loadWhere(
+        c,
+        where,
+        hub == null ? List.of() : clientId == null ? List.of(hub) : List.of(hub, clientId));
+  }
+
+  /**
+   * Up to {@code limit} devices of {@code hub} whose client ids come after {@code after} (from the
+   * first when null), by client id: the page's keys first, then its rows by key range, so that a
+   * deep page costs what the first does.
+   */
+  static List<Device> page(Connection c, String hub, String after, int limit) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT client_id FROM devices WHERE hub = ?"
+                + (after == null ? "" : " AND client_id > ?")
+                + " ORDER BY client_id LIMIT ?")) {
+      int i = 1;
+      p.setString(i++, hub);
+      if (after != null) {
+        p.setString(i++, after);
+      }
+      p.setInt(i, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return loadWhere(
+        c,
+        " WHERE hub = ? AND client_id >= ? AND client_id <= ?",
+        List.of(hub, ids.get(0), ids.get(ids.size() - 1)));
+  }
+
+  private static List<Device> loadWhere(Connection c, String where, List<String> params)
+      throws SQLException {
     Map<String, List<Subscription>> subscriptions = new HashMap<>();
     try (PreparedStatement p =
         c.prepareStatement(
@@ -198,7 +239,7 @@ final class DeviceRows {
                 + " FROM device_subscriptions"
                 + where
                 + " ORDER BY hub, client_id, position")) {
-      bind(p, hub, clientId);
+      bind(p, params);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           subscriptions
@@ -215,7 +256,7 @@ final class DeviceRows {
             "SELECT hub, client_id, cidr FROM device_sources"
                 + where
                 + " ORDER BY hub, client_id, position")) {
-      bind(p, hub, clientId);
+      bind(p, params);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           sources
@@ -228,7 +269,7 @@ final class DeviceRows {
     try (PreparedStatement p =
         c.prepareStatement(
             "SELECT " + COLUMNS + " FROM devices" + where + " ORDER BY hub, client_id")) {
-      bind(p, hub, clientId);
+      bind(p, params);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           String key = key(r.getString(1), r.getString(2));
@@ -256,12 +297,9 @@ final class DeviceRows {
     return hub + '\0' + clientId;
   }
 
-  private static void bind(PreparedStatement p, String hub, String clientId) throws SQLException {
-    if (hub != null) {
-      p.setString(1, hub);
-      if (clientId != null) {
-        p.setString(2, clientId);
-      }
+  private static void bind(PreparedStatement p, List<String> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      p.setString(i + 1, params.get(i));
     }
   }
 

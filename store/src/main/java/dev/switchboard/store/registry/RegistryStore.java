@@ -1,9 +1,12 @@
 package dev.switchboard.store.registry;
 
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.hub.registry.AdministrationRepository;
 import dev.switchboard.hub.registry.RegistryRepository;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Admin;
+import dev.switchboard.hub.registry.model.ApiKey;
+import dev.switchboard.hub.registry.model.AuditEntry;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
@@ -25,7 +28,8 @@ import java.util.Optional;
 
 /**
  * The registry ({@link RegistryRepository}: hubs, their devices and rules, administrators) on
- * SQLite or PostgreSQL.
+ * SQLite or PostgreSQL, and beside it the HTTP API's keys and audit log ({@link
+ * AdministrationRepository}).
  *
  * <p>The registry is edited from the command line ({@code switchboard devices ...}, another
  * process) while the broker runs, and the broker picks the changes up by polling {@link
@@ -39,7 +43,7 @@ import java.util.Optional;
  * {@link RegistryException}; failures of the database throw {@link StoreException} with one line
  * naming it. Thread-safe.
  */
-public final class RegistryStore implements RegistryRepository {
+public final class RegistryStore implements RegistryRepository, AdministrationRepository {
   private final Database database;
   private final String where;
   private final Clock clock;
@@ -307,6 +311,58 @@ public final class RegistryStore implements RegistryRepository {
           }
           return AdminRows.delete(c, name) && bumpVersion(c);
         });
+  }
+
+  @Override
+  public List<Device> devices(String hub, String afterClientId, int limit) {
+    Objects.requireNonNull(hub, "hub");
+    return read("reading the devices", c -> DeviceRows.page(c, hub, afterClientId, limit));
+  }
+
+  @Override
+  public Optional<ApiKey> apiKey(String id) {
+    Objects.requireNonNull(id, "id");
+    return read("reading an API key", c -> ApiKeyRows.byId(c, id));
+  }
+
+  @Override
+  public List<ApiKey> apiKeys(String hub) {
+    return read("reading the API keys", c -> ApiKeyRows.all(c, hub));
+  }
+
+  @Override
+  public void addApiKey(ApiKey key) {
+    Objects.requireNonNull(key, "key");
+    database.write(
+        "adding an API key",
+        c -> {
+          if (ApiKeyRows.byId(c, key.id()).isPresent()) {
+            throw new RegistryException(Kind.EXISTS, "API key '" + key.id() + "' exists already");
+          }
+          if (key.hub() != null && !HubRows.exists(c, key.hub())) {
+            throw hubNotFound(key.hub());
+          }
+          ApiKeyRows.insert(c, key);
+          return null;
+        });
+  }
+
+  @Override
+  public boolean removeApiKey(String id) {
+    Objects.requireNonNull(id, "id");
+    return database.write("removing an API key", c -> ApiKeyRows.delete(c, id));
+  }
+
+  @Override
+  public AuditEntry appendAudit(AuditEntry entry) {
+    Objects.requireNonNull(entry, "entry");
+    long id = database.write("writing the audit log", c -> AuditRows.insert(c, entry));
+    return entry.withId(id);
+  }
+
+  @Override
+  public List<AuditEntry> audit(String hub, long beforeId, int limit) {
+    return read("reading the audit log", c -> AuditRows.page(c, hub, beforeId, limit));
   }
 
   /** {@inheritDoc} Here, one row read. */

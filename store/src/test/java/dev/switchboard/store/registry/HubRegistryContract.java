@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Admin;
 import dev.switchboard.hub.registry.model.AdminRole;
+import dev.switchboard.hub.registry.model.ApiKey;
+import dev.switchboard.hub.registry.model.AuditEntry;
 import dev.switchboard.hub.registry.model.Cidr;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.Hub;
@@ -388,7 +390,91 @@ abstract class HubRegistryContract {
     assertThat(count("SELECT count(*) FROM device_sources")).isZero();
     assertThat(migrated.rules()).extracting(AccessRule::id).containsExactly(next.id(), 2L);
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
-        .containsExactly("1", "2");
+        .containsExactly("1", "2", "3");
+  }
+
+  @Test
+  @DisplayName("API keys are stored with their hub, role and expiry, and go with their hub")
+  void apiKeysAreStoredAndGoWithTheirHub() {
+    RegistryStore r = opened();
+    r.addHub(Hub.create("team3", NOW));
+    String hash = "ab".repeat(32);
+    ApiKey server =
+        new ApiKey("k_AAAAAAAAAAAAAAAA", null, AdminRole.OWNER, "ci", hash, "admin:a", NOW, 0);
+    ApiKey hubKey =
+        new ApiKey(
+            "k_BBBBBBBBBBBBBBBB", "team3", AdminRole.VIEWER, "", hash, "admin:a", NOW, NOW + 1);
+    r.addApiKey(server);
+    r.addApiKey(hubKey);
+
+    assertThat(r.apiKey("k_AAAAAAAAAAAAAAAA")).contains(server);
+    assertThat(r.apiKeys(null)).containsExactly(server, hubKey);
+    assertThat(r.apiKeys("team3")).containsExactly(hubKey);
+    assertThatThrownBy(() -> r.addApiKey(server))
+        .isInstanceOf(RegistryException.class)
+        .hasFieldOrPropertyWithValue("kind", RegistryException.Kind.EXISTS);
+    assertThatThrownBy(
+            () ->
+                r.addApiKey(
+                    new ApiKey(
+                        "k_CCCCCCCCCCCCCCCC", "nohub", AdminRole.ADMIN, "", hash, "", NOW, 0)))
+        .isInstanceOf(RegistryException.class)
+        .hasFieldOrPropertyWithValue("kind", RegistryException.Kind.NOT_FOUND);
+    long version = r.version();
+
+    assertThat(r.removeHub("team3", true)).isTrue();
+    assertThat(r.apiKeys(null)).containsExactly(server);
+    assertThat(r.removeApiKey("k_AAAAAAAAAAAAAAAA")).isTrue();
+    assertThat(r.removeApiKey("k_AAAAAAAAAAAAAAAA")).isFalse();
+    assertThat(r.version()).isEqualTo(version + 1); // the hub's removal only
+  }
+
+  @Test
+  @DisplayName("the audit log is appended to and read newest first, by hub, in pages")
+  void theAuditLogIsReadNewestFirstInPages() {
+    RegistryStore r = opened();
+    List<AuditEntry> written = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      written.add(
+          r.appendAudit(
+              new AuditEntry(
+                  0,
+                  NOW + i,
+                  "admin:a",
+                  "127.0.0.1",
+                  i % 2 == 0 ? "team3" : null,
+                  "device.create",
+                  "d" + i,
+                  "detail " + i)));
+    }
+    assertThat(written).extracting(AuditEntry::id).doesNotHaveDuplicates().isSorted();
+
+    List<AuditEntry> first = r.audit(null, 0, 3);
+    assertThat(first).extracting(AuditEntry::target).containsExactly("d4", "d3", "d2");
+    assertThat(r.audit(null, first.get(2).id(), 3))
+        .extracting(AuditEntry::target)
+        .containsExactly("d1", "d0");
+    assertThat(r.audit("team3", 0, 10))
+        .extracting(AuditEntry::target)
+        .containsExactly("d4", "d2", "d0");
+    assertThat(r.audit(null, 0, 1).get(0)).isEqualTo(written.get(4));
+  }
+
+  @Test
+  @DisplayName("a page of devices seeks after a client id, in byte order")
+  void aPageOfDevicesSeeksAfterAClientId() {
+    RegistryStore r = opened();
+    for (String id : List.of("b", "a", "c", "d", "é")) {
+      r.add(Device.create(Hub.DEFAULT, id, id, HASH, NOW));
+    }
+    assertThat(r.devices(Hub.DEFAULT, null, 2))
+        .extracting(Device::clientId)
+        .containsExactly("a", "b");
+    assertThat(r.devices(Hub.DEFAULT, "b", 2))
+        .extracting(Device::clientId)
+        .containsExactly("c", "d");
+    assertThat(r.devices(Hub.DEFAULT, "d", 2)).extracting(Device::clientId).containsExactly("é");
+    assertThat(r.devices(Hub.DEFAULT, "é", 2)).isEmpty();
   }
 
   private long count(String sql) throws SQLException {

@@ -1,0 +1,79 @@
+package dev.switchboard.http;
+
+import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.http.api.ApiRoute;
+import dev.switchboard.http.api.Audit;
+import dev.switchboard.http.api.Json;
+import dev.switchboard.http.registry.AdminRoutes;
+import dev.switchboard.http.registry.ApiKeyRoutes;
+import dev.switchboard.http.registry.AuditRoutes;
+import dev.switchboard.http.registry.DeviceRoutes;
+import dev.switchboard.http.registry.HubRoutes;
+import dev.switchboard.http.registry.RuleRoutes;
+import dev.switchboard.http.security.AdminSessions;
+import dev.switchboard.http.security.Credentials;
+import dev.switchboard.http.security.LoginRoutes;
+import dev.switchboard.hub.auth.AdminLogins;
+import dev.switchboard.hub.auth.ApiKeys;
+import dev.switchboard.hub.auth.LoginThrottle;
+import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.registry.AdministrationRepository;
+import dev.switchboard.hub.registry.RegistryRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP API put together: who may call (sessions, API keys), the registry's resources, and the
+ * server that serves them. {@code app} builds one with the running server's parts.
+ */
+public final class HttpApi {
+  private HttpApi() {}
+
+  /**
+   * What the API works on.
+   *
+   * @param registry hubs, devices, rules, administrators
+   * @param administration API keys and the audit log (the registry store implements both)
+   * @param hasher how passwords are hashed (the registry's {@code auth.passwords})
+   * @param throttle failed administrators' logins, throttled as MQTT logins are
+   */
+  public record Parts(
+      RegistryRepository registry,
+      AdministrationRepository administration,
+      PasswordHasher hasher,
+      LoginThrottle throttle,
+      Clock clock) {}
+
+  /** The server, not started. */
+  public static HttpServer server(
+      HttpSettings settings, TlsConfig tls, Readiness readiness, Parts parts) {
+    Json json = new Json(settings.maxBodyBytes());
+    Clock clock = parts.clock();
+    ApiKeys keys = new ApiKeys(parts.administration(), clock);
+    AdminSessions sessions = new AdminSessions(clock, settings.sessionIdle());
+    Credentials credentials = new Credentials(keys, sessions, parts.registry(), clock);
+    Audit audit = new Audit(parts.administration(), clock);
+    AdminLogins logins = new AdminLogins(parts.registry(), parts.hasher(), parts.throttle());
+
+    List<ApiRoute> routes = new ArrayList<>();
+    routes.addAll(new LoginRoutes(logins, sessions, credentials, json).routes());
+    routes.addAll(new HubRoutes(parts.registry(), json, audit, clock).routes());
+    routes.addAll(new DeviceRoutes(parts.registry(), parts.hasher(), json, audit, clock).routes());
+    routes.addAll(new RuleRoutes(parts.registry(), json, audit).routes());
+    routes.addAll(
+        new AdminRoutes(parts.registry(), parts.hasher(), json, audit, clock, sessions::closeAll)
+            .routes());
+    routes.addAll(
+        new ApiKeyRoutes(
+                keys,
+                parts.administration(),
+                parts.registry(),
+                json,
+                audit,
+                credentials::forgetKeys)
+            .routes());
+    routes.addAll(new AuditRoutes(parts.administration(), parts.registry(), json).routes());
+    return new HttpServer(settings, tls, readiness, credentials, json, routes);
+  }
+}

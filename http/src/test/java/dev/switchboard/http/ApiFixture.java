@@ -1,0 +1,97 @@
+package dev.switchboard.http;
+
+import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.hub.auth.ApiKeys;
+import dev.switchboard.hub.auth.LoginThrottle;
+import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.registry.model.Admin;
+import dev.switchboard.hub.registry.model.AdminRole;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.store.StoreConfig;
+import dev.switchboard.store.registry.RegistryStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A running API on a fresh SQLite registry: hubs {@code team3} (with one device, so that it cannot
+ * be removed by accident) and {@code team4}; an administrator and an API key for every role, on the
+ * server and on each hub; passwords are hashed cheaply (PBKDF2, few iterations).
+ */
+final class ApiFixture implements AutoCloseable {
+  static final String PASSWORD = "correct horse";
+  static final long NOW = System.currentTimeMillis();
+
+  final Path dir;
+  final RegistryStore registry;
+  final PasswordHasher hasher =
+      new PasswordHasher(
+          new PasswordHasher.Settings(PasswordHasher.Algorithm.PBKDF2_SHA256, 19_456, 2, 1, 1_000));
+  final HttpServer server;
+  final String base;
+
+  /** Bearer tokens by caller name: server-owner, server-admin, server-viewer, team3-owner, ... */
+  final Map<String, String> tokens = new LinkedHashMap<>();
+
+  ApiFixture() throws IOException {
+    this(HttpSettings.loopback());
+  }
+
+  ApiFixture(HttpSettings settings) throws IOException {
+    this(settings, TlsConfig.none());
+  }
+
+  ApiFixture(HttpSettings settings, TlsConfig tls) throws IOException {
+    dir = Files.createTempDirectory("switchboard-http");
+    registry = RegistryStore.open(StoreConfig.sqlite(dir.resolve("state.db")));
+    registry.addHub(Hub.create("team3", NOW));
+    registry.addHub(Hub.create("team4", NOW));
+    registry.add(Device.create("team3", "keeper", "keeper", null, NOW));
+    ApiKeys keys = new ApiKeys(registry, Clock.systemUTC());
+    for (String scope : new String[] {"server", "team3", "team4"}) {
+      String hub = scope.equals("server") ? null : scope;
+      for (AdminRole role : AdminRole.values()) {
+        String name = scope + "-" + role.name().toLowerCase();
+        registry.addAdmin(
+            new Admin(name, hub, role, hasher.hash(PASSWORD.toCharArray()), NOW, NOW));
+        tokens.put(name, keys.issue(hub, role, name, 0, "fixture").token());
+      }
+    }
+    server =
+        HttpApi.server(
+                settings,
+                tls,
+                () -> null,
+                new HttpApi.Parts(
+                    registry, registry, hasher, new LoginThrottle(), Clock.systemUTC()))
+            .start();
+    base =
+        server.httpPort() > 0
+            ? "http://127.0.0.1:" + server.httpPort()
+            : "https://127.0.0.1:" + server.httpsPort();
+  }
+
+  /** A client that sends {@code caller}'s API key. */
+  Http as(String caller) {
+    Http http = new Http(base);
+    http.headers.put("Authorization", "Bearer " + tokens.get(caller));
+    return http;
+  }
+
+  Http anonymous() {
+    return new Http(base);
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    registry.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.switchboard.http;
+
+import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.http.api.ApiRoute;
+import dev.switchboard.http.api.Json;
+import dev.switchboard.http.api.Problem;
+import java.util.List;
+
+/** Servers for the module's tests. */
+final class TestServer {
+  private TestServer() {}
+
+  /** The routes a server with every resource registers. */
+  static List<ApiRoute> routesOfAFullServer() {
+    return HttpApi.server(
+            HttpSettings.loopback(),
+            TlsConfig.none(),
+            () -> null,
+            new HttpApi.Parts(
+                null,
+                null,
+                new dev.switchboard.hub.auth.PasswordHasher(
+                    new dev.switchboard.hub.auth.PasswordHasher.Settings(
+                        dev.switchboard.hub.auth.PasswordHasher.Algorithm.PBKDF2_SHA256,
+                        19_456,
+                        2,
+                        1,
+                        1_000)),
+                null,
+                java.time.Clock.systemUTC()))
+        .routes();
+  }
+
+  /** A server with the health checks and the OpenAPI document only; nobody can log in. */
+  static HttpServer bare(HttpSettings settings, Readiness readiness) {
+    return new HttpServer(
+        settings,
+        TlsConfig.none(),
+        readiness,
+        (ctx, route) -> {
+          throw Problem.unauthenticated("nobody");
+        },
+        new Json(settings.maxBodyBytes()),
+        List.of());
+  }
+}
