@@ -98,6 +98,9 @@ final class HubsBenchCommand implements Callable<Integer> {
 
   private static final String PREFIX = "hb-";
 
+  /** The broker process of the run under way, closed by the shutdown hook on Ctrl-C. */
+  private volatile BrokerProcess live;
+
   /** One recorded run. */
   record Measurement(String scenario, String layout, int round, RunResult result) {}
 
@@ -122,6 +125,16 @@ final class HubsBenchCommand implements Callable<Integer> {
         List.of(HubLayout.oneHub(hubs, perGroup), HubLayout.manyHubs(hubs, perGroup));
     List<Measurement> all = new ArrayList<>();
     Path work = Files.createTempDirectory("switchboard-bench-hubs-");
+    Thread closeLive =
+        new Thread(
+            () -> {
+              BrokerProcess p = live;
+              if (p != null) {
+                p.close(); // never leave a broker behind
+              }
+            },
+            "bench-hubs-cleanup");
+    Runtime.getRuntime().addShutdownHook(closeLive);
     try {
       warmUpGenerator(work.resolve("warmup"));
       int run = 0;
@@ -154,6 +167,7 @@ final class HubsBenchCommand implements Callable<Integer> {
         }
       }
     } finally {
+      Runtime.getRuntime().removeShutdownHook(closeLive);
       deleteTree(work);
     }
     out.println();
@@ -176,9 +190,12 @@ final class HubsBenchCommand implements Callable<Integer> {
   private void warmUpGenerator(Path dir) throws IOException, InterruptedException {
     BrokerLauncher plain = SwitchboardProcess.launcher();
     try (BrokerProcess p = plain.start(BrokerLauncher.freePort(), dir)) {
+      live = p;
       ClientOptions options = plain.clientOptions(ClientOptions.defaults(PREFIX + "w-"));
       new ScenarioRunner(Endpoint.tcp("127.0.0.1", p.port()), options, threads, 0, null)
           .run(StandardScenarios.generatorWarmup());
+    } finally {
+      live = null;
     }
   }
 
@@ -198,6 +215,7 @@ final class HubsBenchCommand implements Callable<Integer> {
     CommandLauncher launcher =
         new CommandLauncher("switchboard-" + layout.name(), SwitchboardProcess.command(), env);
     try (BrokerProcess p = launcher.start(BrokerLauncher.freePort(), dir)) {
+      live = p;
       ClientOptions options =
           StandardScenarios.stormClient(
               new ClientOptions(
@@ -216,6 +234,8 @@ final class HubsBenchCommand implements Callable<Integer> {
         throw new IOException(launcher.name() + " died during " + scenario.name());
       }
       return result;
+    } finally {
+      live = null;
     }
   }
 
@@ -236,6 +256,8 @@ final class HubsBenchCommand implements Callable<Integer> {
     env.put("SWITCHBOARD_AUTH_PASSWORDS_ARGON2ID_ITERATIONS", "1");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_CHECK__QUEUE", "100000");
     env.put("SWITCHBOARD_AUTH_THROTTLE_ADDRESS__CHECKS", "100000");
+    env.put("SWITCHBOARD_AUTH_THROTTLE_ADDRESS__FAILURES", "100000"); // logins under way count
+    env.put("SWITCHBOARD_AUTH_THROTTLE_USER__ADDRESS__FAILURES", "100000");
     return env;
   }
 

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param latencyP50Ms publish-to-receive latencies, in milliseconds (NaN when nothing was measured)
  * @param rssBeforeKb the broker's resident memory before the clients connected (0 without a pid)
  * @param rssPerConnectionBytes the growth of the broker's resident memory per connection
+ * @param brokerCpuSeconds the broker's CPU time (user and system, every thread) over the measured
+ *     window; NaN without a pid or where the system does not tell
  */
 public record RunResult(
     String scenario,
@@ -41,8 +43,18 @@ public record RunResult(
     long rssBeforeKb,
     long rssAfterKb,
     double rssPerConnectionBytes,
+    double brokerCpuSeconds,
     long errors,
     Map<String, Long> errorCounts) {
+
+  /**
+   * The broker's CPU time per message delivered in the measured window, in microseconds; NaN when
+   * not measured or nothing was delivered.
+   */
+  public double cpuMicrosPerDelivery() {
+    double delivered = receivedPerSecond * measuredSeconds;
+    return delivered > 0 ? brokerCpuSeconds * 1e6 / delivered : Double.NaN;
+  }
 
   /** The lines printed at the end of a run. */
   public String summary() {
@@ -87,6 +99,18 @@ public record RunResult(
           String.format(
               "broker RSS   %,d kB before, %,d kB with the connections: %,.0f bytes per connection%n",
               rssBeforeKb, rssAfterKb, rssPerConnectionBytes));
+    }
+    if (!Double.isNaN(brokerCpuSeconds) && measuredSeconds > 0) {
+      long delivered = Math.round(receivedPerSecond * measuredSeconds);
+      b.append(
+          String.format(
+              "broker CPU   %.2f s over %.1f s (%.0f%% of a core)%s%n",
+              brokerCpuSeconds,
+              measuredSeconds,
+              100 * brokerCpuSeconds / measuredSeconds,
+              delivered > 0
+                  ? String.format(", %.2f µs per delivered message", cpuMicrosPerDelivery())
+                  : ""));
     }
     b.append(
         String.format(

@@ -226,6 +226,8 @@ public final class ScenarioRunner {
     long receivedAtStart = 0;
     long sentAtEnd = 0;
     long receivedAtEnd = 0;
+    double cpuAtStart = Double.NaN;
+    double cpuAtEnd = Double.NaN;
     List<BenchClient> readyPublishers = new ArrayList<>();
     for (BenchClient p : publishers) {
       if (p.isReady()) {
@@ -247,6 +249,7 @@ public final class ScenarioRunner {
       }
       reporter.measuring(true);
       measureStart = System.nanoTime();
+      cpuAtStart = BrokerCpu.seconds(brokerPid);
       sentAtStart = stats.sent.sum();
       receivedAtStart = stats.received.sum();
       if (durationNanos == 0) {
@@ -255,6 +258,7 @@ public final class ScenarioRunner {
         await(start + durationNanos - System.nanoTime());
       }
       measureEnd = System.nanoTime();
+      cpuAtEnd = BrokerCpu.seconds(brokerPid);
       sentAtEnd = stats.sent.sum();
       receivedAtEnd = stats.received.sum();
       reporter.measuring(false);
@@ -312,6 +316,7 @@ public final class ScenarioRunner {
         rssBefore,
         rssAfter,
         brokerPid > 0 && connected > 0 ? (rssAfter - rssBefore) * 1024.0 / connected : 0,
+        cpuAtEnd - cpuAtStart,
         stats.errorCount(),
         stats.errors());
   }

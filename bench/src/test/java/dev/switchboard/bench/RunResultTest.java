@@ -36,6 +36,7 @@ class RunResultTest {
         rssBeforeKb,
         rssBeforeKb + 400,
         102.4,
+        Double.NaN,
         0,
         Map.of());
   }
@@ -66,5 +67,59 @@ class RunResultTest {
 
     assertThat(s).doesNotContain("messages").doesNotContain("latency ms");
     assertThat(s).contains("bytes per connection").contains("errors       0");
+  }
+
+  @Test
+  void aRunWithTheBrokersCpuTimeReportsItPerDeliveredMessage() {
+    RunResult r = result(20, 20, 20, 1, 1000);
+    RunResult withCpu =
+        new RunResult(
+            r.scenario(),
+            r.url(),
+            r.connections(),
+            r.connected(),
+            r.connectFailed(),
+            r.connectionsLost(),
+            r.connectSeconds(),
+            r.connectRate(),
+            r.connectP50Ms(),
+            r.connectP99Ms(),
+            2,
+            r.sent(),
+            r.received(),
+            r.expected(),
+            r.sentPerSecond(),
+            1000,
+            r.deliveredRatio(),
+            r.latencyP50Ms(),
+            r.latencyP90Ms(),
+            r.latencyP99Ms(),
+            r.latencyP999Ms(),
+            r.latencyMaxMs(),
+            r.rssBeforeKb(),
+            r.rssAfterKb(),
+            r.rssPerConnectionBytes(),
+            0.5,
+            0,
+            Map.of());
+
+    // 0.5 s of CPU for 2,000 messages in 2 s
+    assertThat(withCpu.cpuMicrosPerDelivery()).isEqualTo(250.0);
+    assertThat(withCpu.summary()).contains("broker CPU   0.50 s over 2.0 s (25% of a core)");
+    assertThat(r.summary()).doesNotContain("broker CPU");
+  }
+
+  @Test
+  void theCpuTimeOfALiveProcessGrowsAndOfNoProcessIsNaN() {
+    long me = ProcessHandle.current().pid();
+    double before = BrokerCpu.seconds(me);
+    long spin = System.nanoTime() + 50_000_000;
+    long x = 0;
+    while (System.nanoTime() < spin) {
+      x += System.nanoTime() % 7;
+    }
+    assertThat(x).isPositive();
+    assertThat(BrokerCpu.seconds(me)).isGreaterThan(before);
+    assertThat(BrokerCpu.seconds(0)).isNaN();
   }
 }
