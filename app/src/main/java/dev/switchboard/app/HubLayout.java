@@ -77,7 +77,7 @@ record HubLayout(String name, int hubs, int groups, int perGroup) {
    * The scenario: subscriber groups and publisher groups in group order, which the device names of
    * {@link #devices} follow.
    */
-  Scenario scenario(Traffic traffic, Duration duration, Duration warmup) {
+  Scenario scenario(Traffic traffic, double rate, Duration duration, Duration warmup) {
     List<SubscriberGroup> subscribers = new ArrayList<>();
     List<PublisherGroup> publishers = new ArrayList<>();
     for (int g = 0; g < groups; g++) {
@@ -89,8 +89,8 @@ record HubLayout(String name, int hubs, int groups, int perGroup) {
       subscribers.add(new SubscriberGroup(perGroup - listening - active(), 0, "cmd/" + g + "/%i"));
       publishers.add(
           traffic == Traffic.FAN_IN
-              ? new PublisherGroup(active(), 0, 0, 64, "fanin/" + g + "/%i", 64)
-              : new PublisherGroup(active(), 0, 1, 64, "p2p/" + g + "/%i", 64));
+              ? new PublisherGroup(active(), rate, 0, 64, "fanin/" + g + "/%i", 64)
+              : new PublisherGroup(active(), rate, 1, 64, "p2p/" + g + "/%i", 64));
     }
     return new Scenario(
         traffic.scenario,

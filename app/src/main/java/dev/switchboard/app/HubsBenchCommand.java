@@ -67,6 +67,14 @@ final class HubsBenchCommand implements Callable<Integer> {
   int devices = 10_000;
 
   @Option(
+      names = "--rate",
+      paramLabel = "N",
+      description =
+          "Messages per second per publisher, 0 for as fast as each can; one device in 50"
+              + " publishes (default: ${DEFAULT-VALUE}, 50,000 msg/s for 10,000 devices).")
+  double rate = 250;
+
+  @Option(
       names = "--rounds",
       paramLabel = "N",
       description = "Rounds per scenario and layout (default: ${DEFAULT-VALUE}).")
@@ -114,10 +122,10 @@ final class HubsBenchCommand implements Callable<Integer> {
               + " least 4 devices a hub");
       return Main.EXIT_CONFIG;
     }
-    if (rounds < 1 || duration < 1 || warmup < 0 || warmup >= duration || threads < 1) {
+    if (rounds < 1 || duration < 1 || warmup < 0 || warmup >= duration || threads < 1 || rate < 0) {
       err.println(
-          "switchboard bench hubs: --rounds, --duration and --threads must be at least 1, and"
-              + " --warmup shorter than --duration");
+          "switchboard bench hubs: --rounds, --duration and --threads must be at least 1,"
+              + " --warmup shorter than --duration and --rate 0 or more");
       return Main.EXIT_CONFIG;
     }
     int perGroup = devices / hubs;
@@ -147,17 +155,21 @@ final class HubsBenchCommand implements Callable<Integer> {
           }
           for (HubLayout layout : order) {
             Scenario scenario =
-                layout.scenario(traffic, Duration.ofSeconds(duration), Duration.ofSeconds(warmup));
+                layout.scenario(
+                    traffic, rate, Duration.ofSeconds(duration), Duration.ofSeconds(warmup));
             RunResult r = measure(layout, scenario, work.resolve("run-" + ++run));
             out.printf(
-                "%s, %s, round %d: %,.0f msg/s delivered, p50 %.2f ms, p99 %.2f ms,"
-                    + " %,d connections at %,.0f/s, %,d errors%n",
+                "%s, %s, round %d: %,.0f msg/s delivered (%.4f of expected), p50 %.2f ms,"
+                    + " p99 %.2f ms, broker CPU %.2f µs/msg, %,d connections at %,.0f/s,"
+                    + " %,d errors%n",
                 scenario.name(),
                 layout.label(),
                 round,
                 r.receivedPerSecond(),
+                r.deliveredRatio(),
                 r.latencyP50Ms(),
                 r.latencyP99Ms(),
+                r.cpuMicrosPerDelivery(),
                 r.connected(),
                 r.connectRate(),
                 r.errors());
@@ -177,6 +189,7 @@ final class HubsBenchCommand implements Callable<Integer> {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("hubs", hubs);
       doc.put("devices", devices);
+      doc.put("ratePerPublisher", rate);
       doc.put("runs", all);
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
     }
@@ -291,6 +304,7 @@ final class HubsBenchCommand implements Callable<Integer> {
     f.put("delivered msg/s", RunResult::receivedPerSecond);
     f.put("latency p50 ms", RunResult::latencyP50Ms);
     f.put("latency p99 ms", RunResult::latencyP99Ms);
+    f.put("broker CPU µs/msg", RunResult::cpuMicrosPerDelivery);
     f.put("connects/s", RunResult::connectRate);
     return f;
   }
