@@ -1,13 +1,13 @@
 package dev.switchboard.app;
 
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.hub.auth.PasswordGenerator;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.RegistryRepository;
 import dev.switchboard.hub.registry.model.RegistryException;
 import dev.switchboard.store.registry.RegistryStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,10 +24,6 @@ import picocli.CommandLine.Spec;
  */
 abstract class RegistryAction implements Callable<Integer> {
   static final int EXIT_REFUSED = 1;
-
-  private static final char[] PASSWORD_ALPHABET =
-      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
-  private static final int GENERATED_LENGTH = 24;
 
   @Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions options;
@@ -67,12 +63,7 @@ abstract class RegistryAction implements Callable<Integer> {
 
   /** A random password of letters and digits that cannot be misread (no 0/O, 1/l/I). */
   static char[] generatePassword() {
-    SecureRandom random = new SecureRandom();
-    char[] out = new char[GENERATED_LENGTH];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
-    }
-    return out;
+    return new PasswordGenerator().generate(); // the HTTP API makes them the same way
   }
 
   static <E extends Enum<E>> E parseEnum(Class<E> type, String text) {

@@ -246,20 +246,7 @@ public final class DeviceRoutes {
       throw Problem.invalid("subscriptions", "give the list of subscriptions (may be empty)");
     }
     var subs = DeviceJson.subscriptions("subscriptions", body.subscriptions());
-    Device updated =
-        new Device(
-            d.hub(),
-            d.clientId(),
-            d.username(),
-            d.passwordHash(),
-            d.enabled(),
-            d.replacePolicy(),
-            d.strictClientId(),
-            d.subscriptionsFrozen(),
-            subs,
-            d.allowedSources(),
-            d.createdAt(),
-            clock.millis());
+    Device updated = d.withSubscriptions(subs);
     registry.update(updated);
     audit.record(
         caller, d.hub(), "device.subscriptions", d.clientId(), subs.size() + " subscriptions");

@@ -82,6 +82,25 @@ public record Device(
         updatedAt);
   }
 
+  /**
+   * The subscriptions an administrator sets for it, frozen as they are: see {@code subscriptions}.
+   */
+  public Device withSubscriptions(List<Subscription> frozen) {
+    return new Device(
+        hub,
+        clientId,
+        username,
+        passwordHash,
+        enabled,
+        replacePolicy,
+        strictClientId,
+        subscriptionsFrozen,
+        frozen,
+        allowedSources,
+        createdAt,
+        updatedAt);
+  }
+
   public Device withUsername(String name) {
     return new Device(
         hub,
