@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * rules are read from the directory at every check (so rule changes apply to connected clients),
  * and the rules it brought itself (a token's ACL claim).
  *
- * <p>It also caches, for its one connection, rule filters with {@code %c} and {@code %u} put in:
- * one instance per authenticated connection, never shared between clients.
+ * <p>It also caches, for its one connection, rule filters with {@code %c} and {@code %u} put in,
+ * and the rules the directory had for it at its last check: one instance per authenticated
+ * connection, never shared between clients.
  */
 public final class ClientAccess {
   /** A rule that cannot apply to this client ({@code %u} for a client without a user name). */
@@ -35,6 +36,14 @@ public final class ClientAccess {
   // once lose one map's entries, which are only a cache.
   private volatile ConcurrentHashMap<String, String> substituted;
   private volatile String cachedFor; // the client id the cache was filled for
+  private volatile Rules rules; // this client's rules as of a directory's epoch
+
+  /**
+   * This client's device rules and its hub's global rules as the directory answered them at {@code
+   * epoch}, kept while the directory's {@link
+   * dev.switchboard.hub.registry.model.DeviceDirectory#rulesEpoch()} stays that object.
+   */
+  record Rules(Object epoch, List<AccessRule> device, List<AccessRule> global) {}
 
   /**
    * @param deviceClientId the client id of the device whose credentials the client used; null when
@@ -60,6 +69,16 @@ public final class ClientAccess {
 
   public List<AccessRule> ownRules() {
     return ownRules;
+  }
+
+  /** The rules kept for {@code epoch}, or null when none are (or they are of another epoch). */
+  Rules rules(Object epoch) {
+    Rules r = rules;
+    return r != null && r.epoch() == epoch ? r : null;
+  }
+
+  void keep(Rules r) {
+    rules = r; // immutable: another thread sees all of it or the earlier one
   }
 
   /**

@@ -16,11 +16,12 @@ import java.util.Objects;
  * Decides PUBLISH and SUBSCRIBE by access rules (MyQttHub's filters).
  *
  * <p>A client's rules are its own ({@link ClientAccess#ownRules()}, a token's), its device's (read
- * from the directory at every check) and the global ones, evaluated together in ascending priority;
- * at equal priority its own come first, then its device's, then the global ones, each in their
- * list's order. {@code %c} stands for the client id, {@code %u} for the user name (a rule with
- * {@code %u} never matches a client without one). The first ALLOW or DENY that matches decides;
- * CONTINUE decides nothing; when nothing decides, the default does.
+ * from the directory, and kept per connection until the registry changes) and the global ones,
+ * evaluated together in ascending priority; at equal priority its own come first, then its
+ * device's, then the global ones, each in their list's order. {@code %c} stands for the client id,
+ * {@code %u} for the user name (a rule with {@code %u} never matches a client without one). The
+ * first ALLOW or DENY that matches decides; CONTINUE decides nothing; when nothing decides, the
+ * default does.
  *
  * <ul>
  *   <li>PUBLISH: a rule matches when its filter matches the topic.
@@ -30,8 +31,9 @@ import java.util.Objects;
  *       to {@code a/+/b}, and {@code deny a/secret} refuses {@code a/+}.
  * </ul>
  *
- * Called on event loops for every PUBLISH and SUBSCRIBE: no locks, no allocation when no rule has
- * {@code %c} or {@code %u} (those are put in once per client and cached).
+ * Called on event loops for every PUBLISH and SUBSCRIBE: no locks, no map lookups once a client's
+ * rules are kept, no allocation when no rule has {@code %c} or {@code %u} (those are put in once
+ * per client and cached).
  */
 public final class RuleAuthorizer implements Authorizer {
   private final DeviceDirectory directory;
@@ -131,8 +133,27 @@ public final class RuleAuthorizer implements Authorizer {
     List<AccessRule> own = access == null ? List.of() : access.ownRules();
     String device = access == null ? null : access.deviceClientId();
     String hub = client.hub();
-    List<AccessRule> deviceRules = device == null ? List.of() : directory.rulesFor(hub, device);
-    List<AccessRule> global = directory.globalRules(hub);
+    List<AccessRule> deviceRules;
+    List<AccessRule> global;
+    if (access != null) {
+      // the directory's answers are kept per connection while its epoch stays: a PUBLISH then
+      // costs no map lookup for its rules; a registry change makes a new epoch
+      Object epoch = directory.rulesEpoch();
+      ClientAccess.Rules kept = access.rules(epoch);
+      if (kept == null) {
+        kept =
+            new ClientAccess.Rules(
+                epoch,
+                device == null ? List.of() : directory.rulesFor(hub, device),
+                directory.globalRules(hub));
+        access.keep(kept);
+      }
+      deviceRules = kept.device();
+      global = kept.global();
+    } else {
+      deviceRules = device == null ? List.of() : directory.rulesFor(hub, device);
+      global = directory.globalRules(hub);
+    }
     if (own.isEmpty() && deviceRules.isEmpty() && global.isEmpty()) {
       return null;
     }

@@ -122,6 +122,11 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
     return view.index.globalRules(hub);
   }
 
+  @Override
+  public Object rulesEpoch() {
+    return view; // replaced, never changed, when the registry's version moves
+  }
+
   /** Reads the registry again if its version moved; package-private so tests can run it. */
   void poll() {
     View previous = view;

@@ -64,4 +64,9 @@ public final class StaticDirectory implements DeviceDirectory {
   public List<AccessRule> globalRules(String hub) {
     return index.globalRules(hub);
   }
+
+  @Override
+  public Object rulesEpoch() {
+    return index; // fixed at construction
+  }
 }

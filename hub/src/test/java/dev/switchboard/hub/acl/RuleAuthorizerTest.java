@@ -6,6 +6,8 @@ import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.auth.TopicGuard;
 import dev.switchboard.hub.registry.model.AccessRule;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
@@ -173,6 +175,68 @@ class RuleAuthorizerTest {
       assertThat(allowByDefault.canPublish(D1, "a")).isFalse();
       directory.set(List.of(), List.of());
       assertThat(allowByDefault.canPublish(D1, "a")).isTrue();
+    }
+
+    @Test
+    @DisplayName(
+        "a connection's rules are looked up once per registry epoch, and again after a change")
+    void keptPerEpoch() {
+      device(1, RuleAction.DENY, RuleOperation.PUBLISH, "secret/#");
+      global(2, RuleAction.ALLOW, RuleOperation.ALL, "#");
+      int[] lookups = new int[1];
+      DeviceDirectory counting =
+          new DeviceDirectory() {
+            @Override
+            public Hub hub(String name) {
+              return directory.hub(name);
+            }
+
+            @Override
+            public Device byClientId(String hub, String clientId) {
+              return directory.byClientId(hub, clientId);
+            }
+
+            @Override
+            public Device byUsername(String hub, String username) {
+              return directory.byUsername(hub, username);
+            }
+
+            @Override
+            public List<String> hubsWithUsername(String username) {
+              return directory.hubsWithUsername(username);
+            }
+
+            @Override
+            public List<AccessRule> rulesFor(String hub, String clientId) {
+              lookups[0]++;
+              return directory.rulesFor(hub, clientId);
+            }
+
+            @Override
+            public List<AccessRule> globalRules(String hub) {
+              return directory.globalRules(hub);
+            }
+
+            @Override
+            public Object rulesEpoch() {
+              return directory.rulesEpoch();
+            }
+          };
+      RuleAuthorizer authorizer = new RuleAuthorizer(counting, false);
+      ClientIdentity d1 = client("d1", "alice");
+      for (int i = 0; i < 100; i++) {
+        assertThat(authorizer.canPublish(d1, "secret/" + i)).isFalse();
+        assertThat(authorizer.canPublish(d1, "open/" + i)).isTrue();
+      }
+      assertThat(lookups[0]).as("one lookup for 200 checks").isEqualTo(1);
+
+      rules.clear();
+      directory.set(List.of(), List.of()); // a registry change: the rules are gone
+      assertThat(authorizer.canPublish(d1, "secret/1")).isFalse(); // the default: deny
+      assertThat(lookups[0]).isEqualTo(2);
+      global(1, RuleAction.ALLOW, RuleOperation.ALL, "secret/#");
+      assertThat(authorizer.canPublish(d1, "secret/1")).isTrue();
+      assertThat(lookups[0]).isEqualTo(3);
     }
 
     @Test

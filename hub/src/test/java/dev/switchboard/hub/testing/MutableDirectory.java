@@ -54,4 +54,9 @@ public class MutableDirectory implements DeviceDirectory {
   public List<AccessRule> globalRules(String hub) {
     return current.globalRules(hub);
   }
+
+  @Override
+  public Object rulesEpoch() {
+    return current;
+  }
 }

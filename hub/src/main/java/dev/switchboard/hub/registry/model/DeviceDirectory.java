@@ -39,4 +39,11 @@ public interface DeviceDirectory {
    * ascending id.
    */
   List<AccessRule> globalRules(String hub);
+
+  /**
+   * What {@link #rulesFor} and {@link #globalRules} answer from, compared by identity: while it is
+   * the same object, their answers stay the same and a caller may keep them (the authorizer does,
+   * per connection, so that a PUBLISH does not look its rules up again).
+   */
+  Object rulesEpoch();
 }
