@@ -396,11 +396,13 @@ public final class CompareRunner {
         case THROUGHPUT -> {
           rows.add(m.row("delivered msg/s", true, RunResult::receivedPerSecond));
           rows.add(m.row("delivered %", true, r -> r.deliveredRatio() * 100));
+          rows.add(m.row("broker CPU µs/msg", false, RunResult::cpuMicrosPerDelivery));
         }
         case LATENCY -> {
           rows.add(m.row("latency p50 ms", false, RunResult::latencyP50Ms));
           rows.add(m.row("latency p99 ms", false, RunResult::latencyP99Ms));
           rows.add(m.row("latency p99.9 ms", false, RunResult::latencyP999Ms));
+          rows.add(m.row("broker CPU µs/msg", false, RunResult::cpuMicrosPerDelivery));
         }
         case CONNECTIONS -> {
           rows.add(m.row("connects/s", true, RunResult::connectRate));
