@@ -55,6 +55,17 @@ final class Chromium implements AutoCloseable {
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     driver.manage().window().setSize(new Dimension(375, 667));
+    phone(375, 667);
+  }
+
+  /**
+   * The page's viewport exactly {@code width} x {@code height} CSS pixels as on a phone (the window
+   * size alone would include the browser's own frame).
+   */
+  void phone(int width, int height) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
   }
 
   /** A browser; skips the calling test class when chromium or chromedriver is missing. */

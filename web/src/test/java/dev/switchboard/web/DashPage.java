@@ -52,6 +52,12 @@ final class DashPage {
 
   /** Opens the page with one connection and its dashboard, and waits until it is connected. */
   void open(ObjectNode connection, String metricsJson, boolean scriptsAllowed) throws Exception {
+    load(connection, metricsJson, scriptsAllowed);
+    waitUntil(d -> "connected".equals(status()));
+  }
+
+  /** Opens the page with one connection and its dashboard, without waiting for anything. */
+  void load(ObjectNode connection, String metricsJson, boolean scriptsAllowed) throws Exception {
     driver.get(base.resolve("/dash/").toString());
     String dashboard =
         "{\"name\":"
@@ -69,7 +75,6 @@ final class DashPage {
         JSON.convertValue(connection, Map.class),
         dashboard);
     driver.navigate().refresh();
-    waitUntil(d -> "connected".equals(status()));
   }
 
   String status() {

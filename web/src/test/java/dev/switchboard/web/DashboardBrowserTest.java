@@ -27,7 +27,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 
 /**
@@ -347,7 +346,7 @@ class DashboardBrowserTest {
     Files.write(
         out.resolve("dashboard-phone-portrait.png"),
         page.driver().getScreenshotAs(OutputType.BYTES));
-    page.driver().manage().window().setSize(new Dimension(667, 375));
+    chromium.phone(667, 375);
     try {
       page.waitUntil(
           d -> (Boolean) page.js("return matchMedia('(orientation: landscape)').matches"));
@@ -355,9 +354,17 @@ class DashboardBrowserTest {
           out.resolve("dashboard-phone-landscape.png"),
           page.driver().getScreenshotAs(OutputType.BYTES));
     } finally {
-      page.driver().manage().window().setSize(new Dimension(375, 667));
+      chromium.phone(375, 667);
     }
     assertThat(out.resolve("dashboard-phone-portrait.png")).isNotEmptyFile();
+    page.driver().findElement(By.cssSelector("button[aria-label='Edit layout']")).click();
+    Object small =
+        page.js(
+            "return [...document.querySelectorAll('button, input[type=range]')]"
+                + ".filter(b => b.offsetParent !== null)"
+                + ".map(b => b.getBoundingClientRect())"
+                + ".filter(r => r.width < 44 || r.height < 44).length");
+    assertThat(small).as("visible tap targets smaller than 44 px").isEqualTo(0L);
   }
 
   /**

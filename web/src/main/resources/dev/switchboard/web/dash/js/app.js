@@ -49,12 +49,13 @@ export class DashApp {
     this.statusPill = h("button", { class: "status", type: "button", dataset: { state: "offline" }, onclick: () => this.toggleConnection() }, "offline");
     this.connectionButton = h("button", { class: "connection-name", type: "button", onclick: () => this.openConnections() }, "Connections");
     this.addButton = h("button", { class: "icon", type: "button", "aria-label": "Add a tile", title: "Add a tile", onclick: () => this.openAddTile() }, "+");
+    this.editButton = h("button", { class: "icon", type: "button", "aria-label": "Edit layout", "aria-pressed": "false", title: "Edit, move and delete tiles", onclick: () => this.toggleEditing() }, "✎");
     this.exchangeButton = h("button", { class: "icon", type: "button", "aria-label": "Import and export", title: "Import / export", onclick: () => this.openExchange() }, "⇅");
     this.notice = h("div", { class: "notices", role: "status", "aria-live": "polite" });
     this.grid = h("main", { class: "grid", "aria-label": "Tiles" });
     replaceChildren(
       this.root,
-      h("header", { class: "bar" }, this.connectionButton, this.statusPill, h("span", { class: "spacer" }), this.addButton, this.exchangeButton),
+      h("header", { class: "bar" }, this.connectionButton, this.statusPill, h("span", { class: "spacer" }), this.addButton, this.editButton, this.exchangeButton),
       this.notice,
       this.grid
     );
@@ -186,6 +187,14 @@ export class DashApp {
     this.grid.style.setProperty("--columns", columns > 0 ? String(columns) : "auto-fill");
     this.grid.classList.toggle("fixed-columns", columns > 0);
     this.addButton.hidden = !this.manage;
+    this.editButton.hidden = !this.manage;
+    if (!this.manage) this.toggleEditing(false);
+  }
+
+  /** Edit mode shows each tile's move handle and edit button; off, the tiles are all display. */
+  toggleEditing(on = !this.grid.classList.contains("editing")) {
+    this.grid.classList.toggle("editing", on);
+    this.editButton.setAttribute("aria-pressed", String(on));
   }
 
   renderTiles() {
