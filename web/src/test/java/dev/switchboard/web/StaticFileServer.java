@@ -27,6 +27,16 @@ final class StaticFileServer implements AutoCloseable {
           "png", "image/png",
           "svg", "image/svg+xml");
 
+  /** The policy docs/dashboard.md recommends for the dashboard's files: the tests run under it. */
+  static final String PAGE_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self';"
+          + " img-src 'self' data: blob: https: http:; connect-src 'self' ws: wss:;"
+          + " worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
+          + " form-action 'none'";
+
+  /** The script sandbox's worker: no network at all; eval, because running scripts is its job. */
+  static final String WORKER_POLICY = "default-src 'none'; script-src 'self' 'unsafe-eval'";
+
   private final HttpServer server;
 
   StaticFileServer() {
@@ -68,6 +78,14 @@ final class StaticFileServer implements AutoCloseable {
             .getResponseHeaders()
             .set("Content-Type", CONTENT_TYPES.getOrDefault(extension, "application/octet-stream"));
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (prefix.equals("/dash/")) {
+          exchange
+              .getResponseHeaders()
+              .set(
+                  "Content-Security-Policy",
+                  path.endsWith("sandbox-worker.js") ? WORKER_POLICY : PAGE_POLICY);
+        }
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
       }
