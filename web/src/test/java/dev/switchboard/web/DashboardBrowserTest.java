@@ -325,6 +325,82 @@ class DashboardBrowserTest {
   }
 
   @Test
+  @DisplayName(
+      "a student builds the handout's tile through the forms (+, Text, name app, topic app) and it shows a value")
+  void buildTheHandoutTileThroughTheForms() throws Exception {
+    page.open(DashPage.connection("student", wsPort()), "[]", false);
+
+    page.driver().findElement(By.cssSelector("button[aria-label='Add a tile']")).click();
+    page.driver().findElement(By.cssSelector(".type-list button[data-type='text']")).click();
+    page.driver().findElement(By.cssSelector("dialog.sheet input[name='name']")).sendKeys("app");
+    page.driver().findElement(By.cssSelector("dialog.sheet input[name='topic']")).sendKeys("app");
+    page.driver().findElement(By.cssSelector("dialog.sheet input[name='postfix']")).sendKeys(" °C");
+    page.driver().findElement(By.cssSelector("dialog.sheet button.save")).click();
+    page.waitUntil(d -> !d.findElements(By.cssSelector(".tile[data-name='app']")).isEmpty());
+
+    publish("app", "24");
+    page.waitUntil(d -> page.text("app").equals("24 °C"));
+    JsonNode exported =
+        DashPage.JSON.readTree((String) page.js("return window.switchboardDash.exportText()"));
+    assertThat(exported.get(0).get("type").asInt()).isEqualTo(1);
+    assertThat(exported.get(0).get("topic").asText()).isEqualTo("app");
+    assertThat(exported.get(0).get("mainTextSize").asText())
+        .isEqualTo("LARGE"); // MQTT Dash's fields
+    String stored =
+        (String) page.js("return localStorage.getItem('switchboard.dash.dashboard.student')");
+    assertThat(stored).contains("\"topic\":\"app\"");
+  }
+
+  @Test
+  @DisplayName(
+      "in edit mode a tile is dragged by its handle to another place, and the order is saved")
+  void dragToRearrange() throws Exception {
+    page.open(
+        DashPage.connection("drag", wsPort()),
+        array(metric(1, "First", "a/1"), metric(1, "Second", "a/2"), metric(1, "Third", "a/3")),
+        false);
+    page.driver().findElement(By.cssSelector("button[aria-label='Edit layout']")).click();
+
+    new org.openqa.selenium.interactions.Actions(page.driver())
+        .clickAndHold(page.tile("First").findElement(By.cssSelector(".tile-drag")))
+        .moveToElement(page.tile("Third"), 10, 10)
+        .moveToElement(page.tile("Third"), 20, 20)
+        .release()
+        .perform();
+
+    page.waitUntil(
+        d ->
+            page.js(
+                    "return [...document.querySelectorAll('.tile')].map(t => t.dataset.name).join()")
+                .equals("Second,Third,First"));
+    String stored =
+        (String) page.js("return localStorage.getItem('switchboard.dash.dashboard.drag')");
+    assertThat(stored.indexOf("Second")).isLessThan(stored.indexOf("Third"));
+    assertThat(stored.indexOf("Third")).isLessThan(stored.indexOf("First"));
+  }
+
+  @Test
+  @DisplayName("no broker at the address: the header shows that it keeps reconnecting")
+  void reconnectStateIsVisible() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    page.load(DashPage.connection("nowhere", closedPort), "[]", false);
+    page.waitUntil(
+        d ->
+            page.status().equals("reconnecting")
+                && d.findElement(By.cssSelector(".status"))
+                    .getText()
+                    .matches("reconnecting \\(\\d+\\)…"));
+
+    page.open(DashPage.connection("somewhere", wsPort()), "[]", false); // and a good one connects
+    assertThat(page.driver().findElement(By.cssSelector(".status")).getText())
+        .isEqualTo("connected");
+  }
+
+  @Test
   @DisplayName("screenshots of a phone-size dashboard, portrait and landscape (docs/images)")
   void screenshots() throws Exception {
     ArrayNode metrics = (ArrayNode) DashPage.JSON.readTree(fixture("screenshot-dashboard.json"));
