@@ -422,6 +422,11 @@ class DashboardBrowserTest {
     Files.write(
         out.resolve("dashboard-phone-portrait.png"),
         page.driver().getScreenshotAs(OutputType.BYTES));
+    page.js("window.scrollTo(0, document.body.scrollHeight)");
+    Files.write(
+        out.resolve("dashboard-phone-portrait-scrolled.png"),
+        page.driver().getScreenshotAs(OutputType.BYTES));
+    page.js("window.scrollTo(0, 0)");
     chromium.phone(667, 375);
     try {
       page.waitUntil(

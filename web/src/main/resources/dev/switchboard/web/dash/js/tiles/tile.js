@@ -222,6 +222,10 @@ export class Tile {
   }
 
   showFooter() {
+    if (!this.lastActivity && !(this.field("topic") || "").trim()) {
+      replaceChildren(this.footer); // a note without a topic has no activity to speak of
+      return;
+    }
     replaceChildren(
       this.footer,
       h("span", { class: "tile-activity" }, ago(this.lastActivity)),
