@@ -7,6 +7,7 @@ import dev.switchboard.http.api.Json;
 import dev.switchboard.http.registry.AdminRoutes;
 import dev.switchboard.http.registry.ApiKeyRoutes;
 import dev.switchboard.http.registry.AuditRoutes;
+import dev.switchboard.http.registry.DashboardRoutes;
 import dev.switchboard.http.registry.DeviceRoutes;
 import dev.switchboard.http.registry.HubRoutes;
 import dev.switchboard.http.registry.RuleRoutes;
@@ -34,7 +35,8 @@ public final class HttpApi {
    * What the API works on.
    *
    * @param registry hubs, devices, rules, administrators
-   * @param administration API keys and the audit log (the registry store implements both)
+   * @param administration API keys, the audit log and dashboards (the registry store implements
+   *     them)
    * @param hasher how passwords are hashed (the registry's {@code auth.passwords})
    * @param throttle failed administrators' logins, throttled as MQTT logins are
    */
@@ -74,6 +76,8 @@ public final class HttpApi {
                 credentials::forgetKeys)
             .routes());
     routes.addAll(new AuditRoutes(parts.administration(), parts.registry(), json).routes());
+    routes.addAll(
+        new DashboardRoutes(parts.registry(), parts.administration(), json, audit, clock).routes());
     return new HttpServer(settings, tls, readiness, credentials, json, routes);
   }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.http.api.CallerResolver;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.http.api.Problem;
 import dev.switchboard.http.api.ProblemDocument;
+import dev.switchboard.http.web.BrowserApps;
 import dev.switchboard.hub.registry.model.RegistryException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -51,6 +52,7 @@ public final class HttpServer implements AutoCloseable {
   private final CallerResolver callers;
   private final Json json;
   private final List<ApiRoute> routes;
+  private final BrowserApps browserApps = new BrowserApps();
   private final byte[] openApi;
   private Javalin app;
   private HttpsCertificate certificate;
@@ -154,6 +156,9 @@ public final class HttpServer implements AutoCloseable {
                         HandlerType.findOrCreate(route.method()),
                         route.path(),
                         ctx -> serve(route, ctx)));
+              }
+              for (io.javalin.router.Endpoint e : browserApps.endpoints()) {
+                config.routes.addEndpoint(e); // static files: not part of the API's document
               }
               config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
               config.routes.exception(

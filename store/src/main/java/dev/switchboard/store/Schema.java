@@ -31,7 +31,7 @@ enum Schema {
       "registry_schema_version",
       "registry schema",
       "registry/",
-      List.of("V1__registry.sql", "V2__hubs.sql", "V3__administration.sql"),
+      List.of("V1__registry.sql", "V2__hubs.sql", "V3__administration.sql", "V4__dashboards.sql"),
       List.of(
           "devices",
           "device_subscriptions",
@@ -41,7 +41,8 @@ enum Schema {
           "hubs",
           "administrators",
           "api_keys",
-          "audit_log"),
+          "audit_log",
+          "dashboards"),
       0x5357_5247L, // "SWRG"
       true,
       2,

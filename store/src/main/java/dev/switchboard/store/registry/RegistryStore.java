@@ -7,6 +7,7 @@ import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Admin;
 import dev.switchboard.hub.registry.model.ApiKey;
 import dev.switchboard.hub.registry.model.AuditEntry;
+import dev.switchboard.hub.registry.model.Dashboard;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
@@ -363,6 +364,44 @@ public final class RegistryStore implements RegistryRepository, AdministrationRe
   @Override
   public List<AuditEntry> audit(String hub, long beforeId, int limit) {
     return read("reading the audit log", c -> AuditRows.page(c, hub, beforeId, limit));
+  }
+
+  @Override
+  public List<Dashboard> dashboards(String hub) {
+    Objects.requireNonNull(hub, "hub");
+    return read("reading the dashboards", c -> DashboardRows.ofHub(c, hub));
+  }
+
+  @Override
+  public Optional<Dashboard> dashboard(String hub, String name) {
+    Objects.requireNonNull(hub, "hub");
+    Objects.requireNonNull(name, "name");
+    return read("reading a dashboard", c -> DashboardRows.byName(c, hub, name));
+  }
+
+  @Override
+  public boolean saveDashboard(Dashboard dashboard) {
+    Objects.requireNonNull(dashboard, "dashboard");
+    return database.write(
+        "saving a dashboard",
+        c -> {
+          if (!HubRows.exists(c, dashboard.hub())) {
+            throw hubNotFound(dashboard.hub());
+          }
+          if (DashboardRows.byName(c, dashboard.hub(), dashboard.name()).isPresent()) {
+            DashboardRows.update(c, dashboard);
+            return false;
+          }
+          DashboardRows.insert(c, dashboard);
+          return true;
+        });
+  }
+
+  @Override
+  public boolean removeDashboard(String hub, String name) {
+    Objects.requireNonNull(hub, "hub");
+    Objects.requireNonNull(name, "name");
+    return database.write("removing a dashboard", c -> DashboardRows.delete(c, hub, name));
   }
 
   /** {@inheritDoc} Here, one row read. */

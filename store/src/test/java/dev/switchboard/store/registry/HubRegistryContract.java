@@ -9,6 +9,7 @@ import dev.switchboard.hub.registry.model.AdminRole;
 import dev.switchboard.hub.registry.model.ApiKey;
 import dev.switchboard.hub.registry.model.AuditEntry;
 import dev.switchboard.hub.registry.model.Cidr;
+import dev.switchboard.hub.registry.model.Dashboard;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.HubLimits;
@@ -390,7 +391,46 @@ abstract class HubRegistryContract {
     assertThat(count("SELECT count(*) FROM device_sources")).isZero();
     assertThat(migrated.rules()).extracting(AccessRule::id).containsExactly(next.id(), 2L);
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
-        .containsExactly("1", "2", "3");
+        .containsExactly("1", "2", "3", "4");
+  }
+
+  @Test
+  @DisplayName(
+      "dashboards are saved per hub (added, then replaced keeping their creation time), listed by"
+          + " name, removed, and go with their hub; none moves the registry's version")
+  void dashboardsAreSavedPerHubAndGoWithTheirHub() {
+    RegistryStore r = opened();
+    r.addHub(Hub.create("team3", NOW));
+    long version = r.version();
+    Dashboard lab = new Dashboard("team3", "lab", "[{\"type\":1}]", false, "admin:a", NOW, NOW);
+    Dashboard other = new Dashboard("default", "lab", "[]", true, "key:k_x", NOW, NOW);
+
+    assertThat(r.saveDashboard(lab)).isTrue();
+    assertThat(r.saveDashboard(other)).isTrue();
+    assertThat(r.saveDashboard(new Dashboard("team3", "b-2", "[]", false, "admin:a", NOW, NOW)))
+        .isTrue();
+    Dashboard changed =
+        new Dashboard("team3", "lab", "[{\"type\":2}]", true, "admin:b", NOW + 5, NOW + 5);
+    assertThat(r.saveDashboard(changed)).as("replaced").isFalse();
+
+    assertThat(r.dashboards("team3")).extracting(Dashboard::name).containsExactly("b-2", "lab");
+    assertThat(r.dashboard("team3", "lab"))
+        .contains(new Dashboard("team3", "lab", "[{\"type\":2}]", true, "admin:b", NOW, NOW + 5));
+    assertThat(r.dashboard("default", "lab")).contains(other);
+    assertThat(r.dashboard("team3", "none")).isEmpty();
+    assertThatThrownBy(
+            () -> r.saveDashboard(new Dashboard("nohub", "x", "[]", false, "a", NOW, NOW)))
+        .isInstanceOf(RegistryException.class)
+        .hasFieldOrPropertyWithValue("kind", RegistryException.Kind.NOT_FOUND);
+    assertThat(r.version()).isEqualTo(version);
+
+    assertThat(r.removeDashboard("team3", "b-2")).isTrue();
+    assertThat(r.removeDashboard("team3", "b-2")).isFalse();
+    assertThat(r.removeHub("team3", true)).isTrue();
+    assertThat(r.dashboards("team3")).isEmpty();
+    assertThat(r.dashboards("default")).containsExactly(other);
+    assertThatThrownBy(() -> new Dashboard("team3", "../x", "[]", false, "a", NOW, NOW))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -669,6 +669,9 @@ abstract class RegistryStoreContract {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(3);
       assertThat(r.getString(2)).isEqualTo("V3__administration.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(4);
+      assertThat(r.getString(2)).isEqualTo("V4__dashboards.sql");
       assertThat(r.next()).isFalse();
     }
   }
@@ -683,7 +686,7 @@ abstract class RegistryStoreContract {
     registry = open();
     RegistryStore again = openAnother();
 
-    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(4);
     assertThat(count("SELECT max(applied_at) FROM registry_schema_version")).isEqualTo(42);
     assertThat(again.device(Hub.DEFAULT, "sensor-1")).contains(fullDevice("sensor-1", "alice"));
     assertThat(again.version()).isEqualTo(1);
@@ -704,7 +707,7 @@ abstract class RegistryStoreContract {
         .hasMessage(
             "registry "
                 + config.registryWhere()
-                + " has registry schema version 99, newer than this switchboard knows (3); run"
+                + " has registry schema version 99, newer than this switchboard knows (4); run"
                 + " the switchboard that wrote it, or a newer one");
     assertThat(count("SELECT max(version) FROM registry_schema_version")).isEqualTo(99);
     assertThat(count("SELECT count(*) FROM devices")).isEqualTo(1);
