@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.transport.TlsConfig;
 import dev.switchboard.http.api.ApiRoute;
 import dev.switchboard.http.api.Audit;
@@ -37,13 +38,27 @@ public final class HttpApi {
    * @param administration API keys and the audit log (the registry store implements both)
    * @param hasher how passwords are hashed (the registry's {@code auth.passwords})
    * @param throttle failed administrators' logins, throttled as MQTT logins are
+   * @param broker the running broker, whose clients, sessions, messages and figures the broker's
+   *     resources show; null for a server of the registry's resources only
    */
   public record Parts(
       RegistryRepository registry,
       AdministrationRepository administration,
       PasswordHasher hasher,
       LoginThrottle throttle,
-      Clock clock) {}
+      Clock clock,
+      Broker broker) {
+
+    /** The registry's parts only: no broker resources. */
+    public Parts(
+        RegistryRepository registry,
+        AdministrationRepository administration,
+        PasswordHasher hasher,
+        LoginThrottle throttle,
+        Clock clock) {
+      this(registry, administration, hasher, throttle, clock, null);
+    }
+  }
 
   /** The server, not started. */
   public static HttpServer server(
