@@ -4,7 +4,9 @@ import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.transport.TlsConfig;
 import dev.switchboard.http.api.ApiRoute;
 import dev.switchboard.http.api.Audit;
+import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
+import dev.switchboard.http.broker.BrokerResources;
 import dev.switchboard.http.registry.AdminRoutes;
 import dev.switchboard.http.registry.ApiKeyRoutes;
 import dev.switchboard.http.registry.AuditRoutes;
@@ -89,6 +91,17 @@ public final class HttpApi {
                 credentials::forgetKeys)
             .routes());
     routes.addAll(new AuditRoutes(parts.administration(), parts.registry(), json).routes());
-    return new HttpServer(settings, tls, readiness, credentials, json, routes);
+    BrokerResources live = null;
+    if (parts.broker() != null) {
+      live =
+          new BrokerResources(
+              parts.broker(), settings, ExistingHub.in(parts.registry()), json, audit);
+      routes.addAll(live.routes());
+    }
+    HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);
+    if (live != null) {
+      server.closeWith(live);
+    }
+    return server;
   }
 }

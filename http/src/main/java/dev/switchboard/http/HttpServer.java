@@ -52,6 +52,7 @@ public final class HttpServer implements AutoCloseable {
   private final Json json;
   private final List<ApiRoute> routes;
   private final byte[] openApi;
+  private final List<AutoCloseable> closeWith = new ArrayList<>();
   private Javalin app;
   private HttpsCertificate certificate;
   private ServerConnector httpConnector;
@@ -83,6 +84,11 @@ public final class HttpServer implements AutoCloseable {
     all.addAll(routes);
     this.routes = List.copyOf(all);
     this.openApi = readOpenApi();
+  }
+
+  /** Closes {@code resource} when the server closes (what its routes started). */
+  public synchronized void closeWith(AutoCloseable resource) {
+    closeWith.add(resource);
   }
 
   /** Every route the server registers, the health checks and the OpenAPI document included. */
@@ -319,5 +325,13 @@ public final class HttpServer implements AutoCloseable {
     if (certificate != null) {
       certificate.close();
     }
+    for (AutoCloseable resource : closeWith) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("stopping the HTTP server: {}", e.getMessage());
+      }
+    }
+    closeWith.clear();
   }
 }
