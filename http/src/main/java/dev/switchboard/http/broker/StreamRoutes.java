@@ -100,26 +100,25 @@ public final class StreamRoutes {
       throws IOException {
     long reported = 0;
     while (true) {
-      Message m = subscriber.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
       long dropped = subscriber.dropped();
       if (dropped > reported) {
         send(out, "dropped", Map.of("dropped", dropped - reported, "total", dropped));
         reported = dropped;
       }
+      Message m = subscriber.poll();
+      if (m == null) {
+        out.flush(); // once the queue is empty: many messages, one flush
+        m = subscriber.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+      }
       if (m != null) {
         send(out, "message", MessageJson.view(m));
-        // write on while more is waiting; flush once the queue is empty
-        while ((m = subscriber.next(0, TimeUnit.NANOSECONDS)) != null) {
-          send(out, "message", MessageJson.view(m));
-        }
       } else if (live.space(hub) != space) {
         send(out, "end", Map.of("reason", "the hub was removed"));
         out.flush();
         return;
-      } else {
+      } else if (subscriber.dropped() == reported) {
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
       }
-      out.flush();
     }
   }
 

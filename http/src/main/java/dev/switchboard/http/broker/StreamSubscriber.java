@@ -78,6 +78,11 @@ final class StreamSubscriber implements Subscriber {
     resume.run();
   }
 
+  /** The next message if one is waiting, else null. Reader only. */
+  Message poll() {
+    return queue.poll();
+  }
+
   /** The next message, waiting up to {@code timeout} for one; null when none came. Reader only. */
   Message next(long timeout, TimeUnit unit) {
     Message m = queue.poll();
