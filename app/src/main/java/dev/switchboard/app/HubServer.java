@@ -142,7 +142,8 @@ final class HubServer implements AutoCloseable {
             auth.hasher(),
             new LoginThrottle(auth.throttle(), clock),
             clock,
-            broker);
+            broker,
+            access.authenticator());
     try {
       return HttpApi.server(settings, brokerConfig.tls(), readiness, parts).start();
     } catch (IllegalArgumentException e) {

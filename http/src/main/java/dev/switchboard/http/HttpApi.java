@@ -7,6 +7,7 @@ import dev.switchboard.http.api.Audit;
 import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.http.broker.BrokerResources;
+import dev.switchboard.http.broker.LiveSettings;
 import dev.switchboard.http.registry.AdminRoutes;
 import dev.switchboard.http.registry.ApiKeyRoutes;
 import dev.switchboard.http.registry.AuditRoutes;
@@ -18,6 +19,7 @@ import dev.switchboard.http.security.Credentials;
 import dev.switchboard.http.security.LoginRoutes;
 import dev.switchboard.hub.auth.AdminLogins;
 import dev.switchboard.hub.auth.ApiKeys;
+import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.AdministrationRepository;
@@ -42,6 +44,7 @@ public final class HttpApi {
    * @param throttle failed administrators' logins, throttled as MQTT logins are
    * @param broker the running broker, whose clients, sessions, messages and figures the broker's
    *     resources show; null for a server of the registry's resources only
+   * @param authenticator the MQTT logins' checks, whose counts {@code /metrics} shows; may be null
    */
   public record Parts(
       RegistryRepository registry,
@@ -49,7 +52,19 @@ public final class HttpApi {
       PasswordHasher hasher,
       LoginThrottle throttle,
       Clock clock,
-      Broker broker) {
+      Broker broker,
+      HubAuthenticator authenticator) {
+
+    /** The parts of a server on a broker whose logins are not the registry's. */
+    public Parts(
+        RegistryRepository registry,
+        AdministrationRepository administration,
+        PasswordHasher hasher,
+        LoginThrottle throttle,
+        Clock clock,
+        Broker broker) {
+      this(registry, administration, hasher, throttle, clock, broker, null);
+    }
 
     /** The registry's parts only: no broker resources. */
     public Parts(
@@ -58,7 +73,7 @@ public final class HttpApi {
         PasswordHasher hasher,
         LoginThrottle throttle,
         Clock clock) {
-      this(registry, administration, hasher, throttle, clock, null);
+      this(registry, administration, hasher, throttle, clock, null, null);
     }
   }
 
@@ -95,7 +110,19 @@ public final class HttpApi {
     if (parts.broker() != null) {
       live =
           new BrokerResources(
-              parts.broker(), settings, ExistingHub.in(parts.registry()), json, audit);
+              parts.broker(),
+              new LiveSettings(
+                  settings.streamBuffer(),
+                  settings.maxStreams(),
+                  settings.topicSampleRing(),
+                  settings.metrics() == HttpSettings.MetricsAccess.ANYONE,
+                  settings.metrics() == HttpSettings.MetricsAccess.LOOPBACK_AND_KEYS),
+              ExistingHub.in(parts.registry()),
+              json,
+              audit,
+              parts.authenticator(),
+              parts.throttle(),
+              ctx -> credentials.find(ctx, false));
       routes.addAll(live.routes());
     }
     HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);

@@ -1,13 +1,17 @@
 package dev.switchboard.http.broker;
 
 import dev.switchboard.broker.Broker;
-import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.api.ApiRoute;
 import dev.switchboard.http.api.Audit;
+import dev.switchboard.http.api.Caller;
 import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
+import dev.switchboard.hub.auth.HubAuthenticator;
+import dev.switchboard.hub.auth.LoginThrottle;
+import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The broker's side of the API put together on a running broker: its routes, the topic activity (a
@@ -18,10 +22,23 @@ public final class BrokerResources implements AutoCloseable {
   private final TopicActivity activity;
   private final LiveSampler sampler;
   private final StreamRoutes streams;
+  private final BrokerMeters meters;
   private final List<ApiRoute> routes = new ArrayList<>();
 
+  /**
+   * @param authenticator the MQTT logins' checks, for {@code /metrics}; null when there is none
+   * @param adminThrottle the HTTP administrators' failed logins, for {@code /metrics}
+   * @param findCaller the caller of a request, null without credentials ({@code /metrics}' check)
+   */
   public BrokerResources(
-      Broker broker, HttpSettings settings, ExistingHub hubs, Json json, Audit audit) {
+      Broker broker,
+      LiveSettings settings,
+      ExistingHub hubs,
+      Json json,
+      Audit audit,
+      HubAuthenticator authenticator,
+      LoginThrottle adminThrottle,
+      Function<Context, Caller> findCaller) {
     this.broker = broker;
     LiveState live = new LiveState(broker);
     this.activity =
@@ -38,6 +55,11 @@ public final class BrokerResources implements AutoCloseable {
     this.streams =
         new StreamRoutes(live, hubs, json, settings.streamBuffer(), settings.maxStreams());
     routes.addAll(streams.routes());
+    this.meters = new BrokerMeters(broker, live, authenticator, adminThrottle, streams::open);
+    routes.addAll(
+        new MetricsRoutes(
+                meters, settings.metricsForAnyone(), settings.metricsForLoopback(), findCaller)
+            .routes());
     if (activity != null) {
       broker.router().addTarget(activity);
     }
@@ -59,5 +81,6 @@ public final class BrokerResources implements AutoCloseable {
       broker.router().removeTarget(activity);
     }
     sampler.close();
+    meters.close();
   }
 }

@@ -64,6 +64,10 @@ final class LiveState {
     for (Session s : sessions(hub, which)) {
       pending.add(s.inspect());
     }
+    return collect(pending);
+  }
+
+  private static List<SessionSnapshot> collect(List<CompletableFuture<SessionSnapshot>> pending) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INSPECT_MILLIS);
     List<SessionSnapshot> out = new ArrayList<>(pending.size());
     for (CompletableFuture<SessionSnapshot> f : pending) {
@@ -73,6 +77,15 @@ final class LiveState {
       }
     }
     return out;
+  }
+
+  /** Snapshots of every session of every hub, as {@link #snapshots} takes them. */
+  List<SessionSnapshot> snapshotsOfAll() {
+    List<CompletableFuture<SessionSnapshot>> pending = new ArrayList<>();
+    for (Session s : broker.sessions().all()) {
+      pending.add(s.inspect());
+    }
+    return collect(pending);
   }
 
   /** The session of {@code clientId} in {@code hub}; 404 when there is none. */
