@@ -248,8 +248,9 @@ class BrokerResourcesTest {
     keeper.subscribeWith().topicFilter("keep/#").qos(MqttQos.AT_LEAST_ONCE).send();
     keeper.disconnect();
     v5("s-online", "frank@team3", true, 0);
-    // a QoS 1 message waits for the offline session
+    // a QoS 1 message waits for the offline session; a QoS 0 one is dropped, counted for it
     admin.post("/api/v1/hubs/team3/publish", Map.of("topic", "keep/1", "qos", 1, "payload", "x"));
+    admin.post("/api/v1/hubs/team3/publish", Map.of("topic", "keep/0", "qos", 0, "payload", "x"));
 
     JsonNode offline = admin.get("/api/v1/hubs/team3/sessions?online=false").json();
     assertThat(ids(offline)).contains("s-keeper").doesNotContain("s-online");
@@ -263,6 +264,7 @@ class BrokerResourcesTest {
                     == 1);
     JsonNode shown = admin.get("/api/v1/hubs/team3/sessions/s-keeper").json();
     assertThat(shown.path("online").asBoolean()).isFalse();
+    assertThat(shown.path("drops").asLong()).isEqualTo(1);
     assertThat(shown.path("expiryInterval").asLong()).isEqualTo(3600);
     assertThat(shown.path("disconnectedAt").asText()).isNotEmpty();
     assertThat(shown.path("subscriptions").get(0).path("filter").asText()).isEqualTo("keep/#");
