@@ -106,6 +106,11 @@ final class AccessControl implements AutoCloseable {
     return directory;
   }
 
+  /** The registry's store: what the HTTP API reads and changes (hubs, devices, administrators). */
+  RegistryStore registry() {
+    return registry;
+  }
+
   /** Whether the registry has no administrator at all (the first start). */
   boolean hasNoAdministrator() {
     return registry.admins().isEmpty();

@@ -53,6 +53,8 @@ final class DefaultSetupLauncher implements BrokerLauncher {
     env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
     env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
     env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
+    env.put("SWITCHBOARD_HTTP_PORT", "off"); // the broker alone is measured
+    env.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off");
     this.start = new CommandLauncher("switchboard-default", command, env);
   }
 

@@ -5,19 +5,28 @@ import dev.switchboard.broker.ListenerException;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
+import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.transport.BoundListener;
+import dev.switchboard.http.HttpApi;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.Readiness;
+import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.registry.RegistryDirectory;
 import dev.switchboard.store.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running hub: the broker, the registry's access control and the durable store, wired and started
- * from a configuration; what {@code switchboard start} and {@code switchboard lab} run.
+ * A running hub: the broker, the registry's access control, the durable store and the HTTP server
+ * (console, REST API, {@code /metrics}), wired and started from a configuration; what {@code
+ * switchboard start} and {@code switchboard lab} run.
  */
 final class HubServer implements AutoCloseable {
   final Broker broker;
@@ -25,11 +34,25 @@ final class HubServer implements AutoCloseable {
   final AuthSettings auth;
   private final DurableStore store;
 
-  private HubServer(Broker broker, AccessControl access, AuthSettings auth, DurableStore store) {
+  /** Null when both HTTP listeners are off. */
+  final HttpServer http;
+
+  /** Set when closing starts: {@code /health/ready} answers 503 from then on. */
+  private final AtomicBoolean stopping;
+
+  private HubServer(
+      Broker broker,
+      AccessControl access,
+      AuthSettings auth,
+      DurableStore store,
+      HttpServer http,
+      AtomicBoolean stopping) {
     this.broker = broker;
     this.access = access;
     this.auth = auth;
     this.store = store;
+    this.http = http;
+    this.stopping = stopping;
   }
 
   /**
@@ -43,6 +66,7 @@ final class HubServer implements AutoCloseable {
   static HubServer start(SwitchboardConfig config) {
     DurableStore store = null;
     AccessControl access = null;
+    Broker started = null; // closed again if what comes after it fails
     try {
       prepareDataDir(config.dataDir());
       BrokerConfig brokerConfig = config.brokerConfig();
@@ -63,10 +87,16 @@ final class HubServer implements AutoCloseable {
               config.persistence(store));
       clients.bind(broker);
       broker.start();
+      started = broker;
       RegistryDirectory directory = access.directory();
       clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
-      return new HubServer(broker, access, auth, store);
+      AtomicBoolean stopping = new AtomicBoolean();
+      HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stopping);
+      return new HubServer(broker, access, auth, store, http, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {
+      if (started != null) {
+        started.close();
+      }
       if (access != null) {
         access.close();
       }
@@ -78,6 +108,50 @@ final class HubServer implements AutoCloseable {
   }
 
   /**
+   * The HTTP server on the running broker and registry; null when both its listeners are off.
+   *
+   * @throws ListenerException a port that cannot be bound, a certificate that cannot be used
+   */
+  private static HttpServer startHttp(
+      SwitchboardConfig config,
+      BrokerConfig brokerConfig,
+      AuthSettings auth,
+      AccessControl access,
+      Broker broker,
+      AtomicBoolean stopping) {
+    HttpSettings settings = config.httpSettings();
+    if (settings.off()) {
+      return null;
+    }
+    Journal journal = broker.journal();
+    Readiness readiness =
+        () -> {
+          if (stopping.get()) {
+            return "the server is stopping";
+          }
+          if (journal != null && journal.failing()) {
+            return "the store is failing: " + journal.store().describe();
+          }
+          return null;
+        };
+    Clock clock = Clock.systemUTC();
+    HttpApi.Parts parts =
+        new HttpApi.Parts(
+            access.registry(),
+            access.registry(),
+            auth.hasher(),
+            new LoginThrottle(auth.throttle(), clock),
+            clock,
+            broker,
+            access.authenticator());
+    try {
+      return HttpApi.server(settings, brokerConfig.tls(), readiness, parts).start();
+    } catch (IllegalArgumentException e) {
+      throw new ListenerException(e.getMessage(), e);
+    }
+  }
+
+  /**
    * One line per listener (its URL), then the TLS certificate's fingerprint, which a client that
    * pins the certificate (or a person accepting a self-signed one) compares.
    */
@@ -85,7 +159,12 @@ final class HubServer implements AutoCloseable {
     for (BoundListener l : broker.boundListeners()) {
       out.println(l.url());
     }
-    if (broker.boundListeners().isEmpty()) {
+    if (http != null) {
+      for (String url : http.urls()) {
+        out.println("console and REST API: " + url + " (" + url + "api/v1)");
+      }
+    }
+    if (broker.boundListeners().isEmpty() && http == null) {
       out.println("no listeners enabled");
     }
     broker
@@ -103,7 +182,11 @@ final class HubServer implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping.set(true); // /health/ready says so while the broker ends its connections
     broker.close();
+    if (http != null) {
+      http.close();
+    }
     access.close();
     if (store != null) {
       store.close();

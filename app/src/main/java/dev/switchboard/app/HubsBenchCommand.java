@@ -265,6 +265,8 @@ final class HubsBenchCommand implements Callable<Integer> {
     env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
     env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
     env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
+    env.put("SWITCHBOARD_HTTP_PORT", "off"); // the broker alone is measured
+    env.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_ARGON2ID_MEMORY__KIB", "256");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_ARGON2ID_ITERATIONS", "1");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_CHECK__QUEUE", "100000");

@@ -43,6 +43,7 @@ public final class Main implements Runnable {
             SwitchboardProcess.defaultSetupLauncher(),
             HiveMqProcess.launcher()));
     cmd.getSubcommands().get("bench").addSubcommand("hubs", new HubsBenchCommand());
+    cmd.getSubcommands().get("bench").addSubcommand("http", new HttpBenchCommand());
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("hubs", new HubsCommand());

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of a command that runs the server ({@code start}, {@code lab}): the configuration
- * file, the listeners' ports and the data directory. The address to bind is the command's own, as
- * its default differs.
+ * file, the listeners' ports (MQTT's and HTTP's) and the data directory. The address to bind is the
+ * command's own, as its default differs.
  */
 final class ServerOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
@@ -39,6 +39,18 @@ final class ServerOptions {
   String wssPort;
 
   @Option(
+      names = "--http-port",
+      paramLabel = "N|off",
+      description = "HTTP port of the console and the REST API, or off (default 8080).")
+  String httpPort;
+
+  @Option(
+      names = "--https-port",
+      paramLabel = "N|off",
+      description = "HTTPS port of the console and the REST API, or off (default 8443).")
+  String httpsPort;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       description = "Where the hub keeps its state (default ./data).")
@@ -51,6 +63,8 @@ final class ServerOptions {
     putIfSet(o, "listeners.mqtts.port", mqttsPort);
     putIfSet(o, "listeners.ws.port", wsPort);
     putIfSet(o, "listeners.wss.port", wssPort);
+    putIfSet(o, "http.port", httpPort);
+    putIfSet(o, "http.https-port", httpsPort);
     putIfSet(o, "data-dir", dataDir == null ? null : dataDir.toString());
     return o;
   }

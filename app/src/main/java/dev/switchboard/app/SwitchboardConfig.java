@@ -10,6 +10,7 @@ import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.Persistence;
 import dev.switchboard.broker.transport.ListenerConfig;
+import dev.switchboard.http.HttpSettings;
 import dev.switchboard.hub.auth.CertificateIdentity;
 import dev.switchboard.hub.auth.JwtKeys;
 import dev.switchboard.hub.auth.JwtVerifier;
@@ -184,6 +185,40 @@ public final class SwitchboardConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigError("switchboard." + e.getMessage());
     }
+  }
+
+  /** The HTTP server's settings ({@code http}): its ports, on the MQTT listeners' bind address. */
+  public HttpSettings httpSettings() {
+    String access = string("http.metrics-access");
+    HttpSettings.MetricsAccess metrics =
+        switch (access) {
+          case "anyone" -> HttpSettings.MetricsAccess.ANYONE;
+          case "loopback-and-keys" -> HttpSettings.MetricsAccess.LOOPBACK_AND_KEYS;
+          case "keys" -> HttpSettings.MetricsAccess.KEYS;
+          default ->
+              throw new ConfigError(
+                  ROOT
+                      + ".http.metrics-access must be anyone, loopback-and-keys or keys, not \""
+                      + access
+                      + "\"");
+        };
+    Duration idle = duration("http.session-idle");
+    if (idle.isZero() || idle.isNegative()) {
+      throw new ConfigError(ROOT + ".http.session-idle must be above 0, not " + idle);
+    }
+    return setting(
+        "http",
+        () ->
+            new HttpSettings(
+                string("listeners.bind"),
+                port("http.port"),
+                port("http.https-port"),
+                bytes("http.max-body-size"),
+                idle,
+                metrics,
+                integer("http.stream-buffer"),
+                integer("http.max-streams"),
+                integer("http.topic-sample-ring")));
   }
 
   /** What acknowledgements promise ({@code store.durability}). */

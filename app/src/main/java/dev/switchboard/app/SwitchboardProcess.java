@@ -68,7 +68,8 @@ final class SwitchboardProcess {
   }
 
   static BrokerLauncher launcher() {
-    // $SYS off, no store, anonymous clients on plain TCP only, as in the mosquitto configuration
+    // $SYS off, no store, no HTTP, anonymous clients on plain TCP only, as in the mosquitto
+    // configuration
     // compare writes (sys_interval 0, persistence false, one listener, allow_anonymous true).
     Map<String, String> env = new HashMap<>(queueLimits());
     env.putAll(
@@ -78,7 +79,10 @@ final class SwitchboardProcess {
             "SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true",
             "SWITCHBOARD_LISTENERS_MQTTS_PORT", "off",
             "SWITCHBOARD_LISTENERS_WS_PORT", "off",
-            "SWITCHBOARD_LISTENERS_WSS_PORT", "off"));
+            "SWITCHBOARD_LISTENERS_WSS_PORT", "off",
+            // the broker alone is measured: no HTTP server beside it
+            "SWITCHBOARD_HTTP_PORT", "off",
+            "SWITCHBOARD_HTTP_HTTPS__PORT", "off"));
     return new CommandLauncher("switchboard", command(), env);
   }
 }

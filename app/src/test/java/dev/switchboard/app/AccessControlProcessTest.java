@@ -86,6 +86,10 @@ class AccessControlProcessTest {
             "off",
             "--wss-port",
             "off",
+            "--http-port",
+            "off",
+            "--https-port",
+            "off",
             "--data-dir",
             data().toString()));
     cmd.addAll(List.of(extra));

@@ -59,6 +59,7 @@ class HubRemovalTest {
           data-dir = "%s"
           listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
             wss.port = off }
+          http { port = off, https-port = off }
           registry.poll-interval = 100ms
           sys.interval = 0
           auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }

@@ -85,6 +85,7 @@ class HubsInteropTest {
           data-dir = "%s"
           listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
             wss.port = off }
+          http { port = off, https-port = off }
           hubs.listeners { team3 = 0 }
           registry.poll-interval = 100ms
           sys.interval = 0

@@ -48,6 +48,10 @@ class LabCommandProcessTest {
             "off",
             "--wss-port",
             "off",
+            "--http-port",
+            "off",
+            "--https-port",
+            "off",
             "--data-dir",
             dir.resolve("data").toString()));
     Process p =

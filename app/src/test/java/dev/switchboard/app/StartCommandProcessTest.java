@@ -23,7 +23,17 @@ class StartCommandProcessTest {
 
   /** The listeners other than plain MQTT off: their default ports may be taken on this machine. */
   private static final List<String> ONLY_MQTT =
-      List.of("--mqtts-port", "off", "--ws-port", "off", "--wss-port", "off");
+      List.of(
+          "--mqtts-port",
+          "off",
+          "--ws-port",
+          "off",
+          "--wss-port",
+          "off",
+          "--http-port",
+          "off",
+          "--https-port",
+          "off");
 
   private Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -77,6 +87,54 @@ class StartCommandProcessTest {
       assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
       assertThat(p.exitValue()).isZero();
       assertThat(stderr()).contains("stopped").doesNotContain("Exception");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void startsTheHttpServerBesideTheBrokerAndPrintsTheConsoleUrl() throws Exception {
+    Process p =
+        start(
+            "start",
+            "--mqtt-port",
+            "0",
+            "--mqtts-port",
+            "off",
+            "--ws-port",
+            "off",
+            "--wss-port",
+            "off",
+            "--http-port",
+            "0",
+            "--https-port",
+            "off",
+            "--data-dir",
+            dir.resolve("data").toString());
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).matches("mqtt://127\\.0\\.0\\.1:\\d+");
+      String console = out.readLine();
+      assertThat(console)
+          .matches(
+              "console and REST API: http://127\\.0\\.0\\.1:\\d+/ \\(http://127\\.0\\.0\\.1:\\d+/api/v1\\)");
+      String base = console.substring(console.indexOf("http://"), console.indexOf(' ', 22) - 1);
+      // the first start has no administrator: how to add one
+      assertThat(out.readLine()).contains("switchboard admins add");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (String path : List.of("health/live", "health/ready")) {
+        java.net.http.HttpResponse<String> r =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/" + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        assertThat(r.body()).contains("up");
+      }
+      p.destroy();
+      assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
     } finally {
       p.destroyForcibly();
     }

@@ -54,6 +54,7 @@ class TransportStartTest {
     cmd.addAll(List.of(args));
     if (args.length > 0 && args[0].equals("start")) {
       cmd.add("--dev"); // 127.0.0.1, anonymous: authentication is AccessControlProcessTest's
+      cmd.addAll(List.of("--http-port", "off", "--https-port", "off"));
     }
     return new ProcessBuilder(cmd)
         .directory(dir.toFile())

@@ -1,9 +1,13 @@
 package dev.switchboard.http;
 
+import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.transport.TlsConfig;
 import dev.switchboard.http.api.ApiRoute;
 import dev.switchboard.http.api.Audit;
+import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
+import dev.switchboard.http.broker.BrokerResources;
+import dev.switchboard.http.broker.LiveSettings;
 import dev.switchboard.http.registry.AdminRoutes;
 import dev.switchboard.http.registry.ApiKeyRoutes;
 import dev.switchboard.http.registry.AuditRoutes;
@@ -16,6 +20,7 @@ import dev.switchboard.http.security.Credentials;
 import dev.switchboard.http.security.LoginRoutes;
 import dev.switchboard.hub.auth.AdminLogins;
 import dev.switchboard.hub.auth.ApiKeys;
+import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.AdministrationRepository;
@@ -39,13 +44,40 @@ public final class HttpApi {
    *     them)
    * @param hasher how passwords are hashed (the registry's {@code auth.passwords})
    * @param throttle failed administrators' logins, throttled as MQTT logins are
+   * @param broker the running broker, whose clients, sessions, messages and figures the broker's
+   *     resources show; null for a server of the registry's resources only
+   * @param authenticator the MQTT logins' checks, whose counts {@code /metrics} shows; may be null
    */
   public record Parts(
       RegistryRepository registry,
       AdministrationRepository administration,
       PasswordHasher hasher,
       LoginThrottle throttle,
-      Clock clock) {}
+      Clock clock,
+      Broker broker,
+      HubAuthenticator authenticator) {
+
+    /** The parts of a server on a broker whose logins are not the registry's. */
+    public Parts(
+        RegistryRepository registry,
+        AdministrationRepository administration,
+        PasswordHasher hasher,
+        LoginThrottle throttle,
+        Clock clock,
+        Broker broker) {
+      this(registry, administration, hasher, throttle, clock, broker, null);
+    }
+
+    /** The registry's parts only: no broker resources. */
+    public Parts(
+        RegistryRepository registry,
+        AdministrationRepository administration,
+        PasswordHasher hasher,
+        LoginThrottle throttle,
+        Clock clock) {
+      this(registry, administration, hasher, throttle, clock, null, null);
+    }
+  }
 
   /** The server, not started. */
   public static HttpServer server(
@@ -78,6 +110,29 @@ public final class HttpApi {
     routes.addAll(new AuditRoutes(parts.administration(), parts.registry(), json).routes());
     routes.addAll(
         new DashboardRoutes(parts.registry(), parts.administration(), json, audit, clock).routes());
-    return new HttpServer(settings, tls, readiness, credentials, json, routes);
+    BrokerResources live = null;
+    if (parts.broker() != null) {
+      live =
+          new BrokerResources(
+              parts.broker(),
+              new LiveSettings(
+                  settings.streamBuffer(),
+                  settings.maxStreams(),
+                  settings.topicSampleRing(),
+                  settings.metrics() == HttpSettings.MetricsAccess.ANYONE,
+                  settings.metrics() == HttpSettings.MetricsAccess.LOOPBACK_AND_KEYS),
+              ExistingHub.in(parts.registry()),
+              json,
+              audit,
+              parts.authenticator(),
+              parts.throttle(),
+              ctx -> credentials.find(ctx, false));
+      routes.addAll(live.routes());
+    }
+    HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);
+    if (live != null) {
+      server.closeWith(live);
+    }
+    return server;
   }
 }

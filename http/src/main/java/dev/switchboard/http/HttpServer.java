@@ -54,6 +54,7 @@ public final class HttpServer implements AutoCloseable {
   private final List<ApiRoute> routes;
   private final BrowserApps browserApps = new BrowserApps();
   private final byte[] openApi;
+  private final List<AutoCloseable> closeWith = new ArrayList<>();
   private Javalin app;
   private HttpsCertificate certificate;
   private ServerConnector httpConnector;
@@ -85,6 +86,11 @@ public final class HttpServer implements AutoCloseable {
     all.addAll(routes);
     this.routes = List.copyOf(all);
     this.openApi = readOpenApi();
+  }
+
+  /** Closes {@code resource} when the server closes (what its routes started). */
+  public synchronized void closeWith(AutoCloseable resource) {
+    closeWith.add(resource);
   }
 
   /** Every route the server registers, the health checks and the OpenAPI document included. */
@@ -324,5 +330,13 @@ public final class HttpServer implements AutoCloseable {
     if (certificate != null) {
       certificate.close();
     }
+    for (AutoCloseable resource : closeWith) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("stopping the HTTP server: {}", e.getMessage());
+      }
+    }
+    closeWith.clear();
   }
 }

@@ -1,5 +1,12 @@
 package dev.switchboard.http;
 
+import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.auth.AuthResult;
+import dev.switchboard.broker.auth.Authorizer;
+import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.broker.retained.InMemoryRetainedStore;
+import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.transport.TlsConfig;
 import dev.switchboard.hub.auth.ApiKeys;
 import dev.switchboard.hub.auth.LoginThrottle;
@@ -16,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A running API on a fresh SQLite registry: hubs {@code team3} (with one device, so that it cannot
@@ -34,6 +43,9 @@ final class ApiFixture implements AutoCloseable {
   final HttpServer server;
   final String base;
 
+  /** The broker behind the API's broker resources; null for a registry-only API. */
+  final Broker broker;
+
   /** Bearer tokens by caller name: server-owner, server-admin, server-viewer, team3-owner, ... */
   final Map<String, String> tokens = new LinkedHashMap<>();
 
@@ -46,6 +58,43 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture(HttpSettings settings, TlsConfig tls) throws IOException {
+    this(settings, tls, null);
+  }
+
+  /**
+   * An API on a running broker (127.0.0.1, a free MQTT port): a client whose user name is {@code
+   * name@hub} is in that hub, any other in the default hub.
+   */
+  static ApiFixture withBroker() throws IOException {
+    return withBroker(HttpSettings.loopback());
+  }
+
+  static ApiFixture withBroker(HttpSettings settings) throws IOException {
+    Broker broker =
+        new Broker(
+            TestBroker.config(),
+            new InMemoryRetainedStore(),
+            ApiFixture::hubOfUserName,
+            Authorizer.ALLOW_ALL);
+    broker.start();
+    try {
+      return new ApiFixture(settings, TlsConfig.none(), broker);
+    } catch (IOException | RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  private static CompletionStage<AuthResult> hubOfUserName(ClientIdentity id, byte[] password) {
+    String user = id.username();
+    int at = user == null ? -1 : user.indexOf('@');
+    String hub = at < 0 ? Principal.DEFAULT_HUB : user.substring(at + 1);
+    return CompletableFuture.completedFuture(
+        AuthResult.accept(new Principal(hub, user, null, false, null)));
+  }
+
+  private ApiFixture(HttpSettings settings, TlsConfig tls, Broker broker) throws IOException {
+    this.broker = broker;
     dir = Files.createTempDirectory("switchboard-http");
     registry = RegistryStore.open(StoreConfig.sqlite(dir.resolve("state.db")));
     registry.addHub(Hub.create("team3", NOW));
@@ -67,7 +116,7 @@ final class ApiFixture implements AutoCloseable {
                 tls,
                 () -> null,
                 new HttpApi.Parts(
-                    registry, registry, hasher, new LoginThrottle(), Clock.systemUTC()))
+                    registry, registry, hasher, new LoginThrottle(), Clock.systemUTC(), broker))
             .start();
     base =
         server.httpPort() > 0
@@ -89,6 +138,9 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
+    if (broker != null) {
+      broker.close();
+    }
     registry.close();
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

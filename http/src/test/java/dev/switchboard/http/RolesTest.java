@@ -22,7 +22,7 @@ class RolesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    api = new ApiFixture();
+    api = ApiFixture.withBroker();
   }
 
   @AfterAll

@@ -27,7 +27,9 @@ final class TestServer {
                         1,
                         1_000)),
                 null,
-                java.time.Clock.systemUTC()))
+                java.time.Clock.systemUTC(),
+                new dev.switchboard.broker.Broker(
+                    dev.switchboard.broker.testing.TestBroker.config())))
         .routes();
   }
 

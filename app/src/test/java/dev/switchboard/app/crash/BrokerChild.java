@@ -50,6 +50,10 @@ final class BrokerChild implements AutoCloseable {
             "off",
             "--wss-port",
             "off",
+            "--http-port",
+            "off",
+            "--https-port",
+            "off",
             "--data-dir",
             dir.resolve("data").toString()));
     starts++;

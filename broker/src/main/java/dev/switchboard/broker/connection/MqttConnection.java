@@ -98,6 +98,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
   PendingWill will;
   int keepAlive;
   boolean keepAliveChanged;
+
+  /** When the session was attached (epoch milliseconds), for administrators. */
+  private long connectedAtMillis;
+
   boolean sessionExpiryChanged;
   int sendQuota;
 
@@ -515,6 +519,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
   @Override
   public void attached(Session attachedSession, boolean sessionPresent) {
+    connectedAtMillis = System.currentTimeMillis();
     flows.connect.attached(this, attachedSession, sessionPresent);
   }
 
@@ -575,5 +580,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
   @Override
   public boolean isMqtt5() {
     return writer.isV5();
+  }
+
+  @Override
+  public int protocolLevel() {
+    return writer.version().level();
+  }
+
+  @Override
+  public int keepAliveSeconds() {
+    return keepAlive;
+  }
+
+  @Override
+  public long connectedAtMillis() {
+    return connectedAtMillis;
   }
 }

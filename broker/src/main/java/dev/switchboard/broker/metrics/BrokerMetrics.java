@@ -66,6 +66,9 @@ public final class BrokerMetrics {
   /** Connections closed for malformed packets or protocol errors. */
   public final LongAdder protocolErrors = new LongAdder();
 
+  /** TLS handshakes that completed. */
+  public final LongAdder tlsHandshakes = new LongAdder();
+
   /** TLS handshakes that failed or timed out (the connection was closed). */
   public final LongAdder tlsHandshakeFailures = new LongAdder();
 

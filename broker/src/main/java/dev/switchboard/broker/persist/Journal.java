@@ -64,6 +64,12 @@ public final class Journal implements AutoCloseable {
   /** Times a reader was told there is room again after the journal was full. */
   public final LongAdder roomSignals = new LongAdder();
 
+  /** Nanoseconds the store took over the transactions committed (for the mean commit latency). */
+  public final LongAdder commitNanos = new LongAdder();
+
+  /** Whether the last transaction failed: the store is failing until one commits again. */
+  private volatile boolean failing;
+
   private long lastFailureLogNanos;
 
   /**
@@ -132,6 +138,11 @@ public final class Journal implements AutoCloseable {
   /** Asks for {@link DurableStore#compact()} after the next commit. */
   public void compactSoon() {
     queue.add(COMPACT);
+  }
+
+  /** Whether the last transaction failed (safe from any thread): the store is failing. */
+  public boolean failing() {
+    return failing;
   }
 
   /** Appends waiting for the writer (for metrics). */
@@ -284,16 +295,21 @@ public final class Journal implements AutoCloseable {
     if (changes.isEmpty()) {
       return null;
     }
+    long started = System.nanoTime();
     try {
       store.apply(changes);
+      commitNanos.add(System.nanoTime() - started);
       commits.increment();
       changesWritten.add(changes.size());
+      failing = false;
       return null;
     } catch (StoreException e) {
+      failing = true;
       failures.increment();
       logFailure(e);
       return e;
     } catch (RuntimeException e) {
+      failing = true;
       failures.increment();
       StoreException wrapped =
           new StoreException(StoreException.Kind.OTHER, store.describe() + ": " + e, e);

@@ -95,6 +95,7 @@ public final class InflightWindow {
       // Too large for this client: discard as if delivered [MQTT-3.1.2-25]
       o.phase = Outbound.Phase.QUEUED;
       metrics().publishDroppedTooLarge.increment();
+      session.countDrop();
       queue().forget(o);
     }
   }
@@ -168,6 +169,7 @@ public final class InflightWindow {
       } else {
         inflight.remove(o.packetId); // too large for this client [MQTT-3.1.2-25]
         metrics().publishDroppedTooLarge.increment();
+        session.countDrop();
         queue().forget(o);
       }
     }
@@ -237,6 +239,7 @@ public final class InflightWindow {
       } else {
         it.remove(); // too large for this connection: discarded as if delivered [MQTT-3.1.2-25]
         metrics().publishDroppedTooLarge.increment();
+        session.countDrop();
         queue().forget(o);
       }
     }

@@ -140,6 +140,7 @@ final class OutboundQueue {
       // left the group since it was chosen: give it to another member if there is one
       if (!session.broker().redispatchShared(message, filterKey, session)) {
         metrics().publishDroppedOffline.increment();
+        session.countDrop();
       }
       return;
     }
@@ -216,6 +217,7 @@ final class OutboundQueue {
       }
       if (m.isExpired(System.nanoTime())) {
         metrics().publishDroppedExpired.increment();
+        session.countDrop();
         forget(o);
       } else if (o.qos == 0) {
         send(conn, o);
@@ -269,6 +271,7 @@ final class OutboundQueue {
     }
     if (o.message.isExpired(System.nanoTime())) {
       metrics().publishDroppedExpired.increment();
+      session.countDrop();
       forget(o);
       return;
     }
@@ -276,6 +279,7 @@ final class OutboundQueue {
     if (conn == null) {
       if (o.qos == 0 && !session.isJoining() && !config().queueQos0Offline()) {
         metrics().publishDroppedOffline.increment();
+        session.countDrop();
         return;
       }
       addToQueue(o);
@@ -317,11 +321,13 @@ final class OutboundQueue {
       // At the bound QoS 0 goes first: the newcomer if it is QoS 0, else the oldest queued QoS 0.
       if (o.qos == 0 || !evictOldestQos0()) {
         metrics().publishDroppedQueueFull.increment();
+        session.countDrop();
         forget(o);
         return;
       }
       if (queue.size() >= maxQueuedMessages() || queuedBytes + weight > config().maxQueuedBytes()) {
         metrics().publishDroppedQueueFull.increment();
+        session.countDrop();
         forget(o);
         return;
       }
@@ -344,6 +350,7 @@ final class OutboundQueue {
         queuedBytes -= q.message.weight();
         queuedQos0--;
         metrics().publishDroppedQueueFull.increment();
+        session.countDrop();
         return true;
       }
     }
@@ -361,6 +368,7 @@ final class OutboundQueue {
         it.remove();
         queuedBytes -= q.message.weight();
         metrics().publishDroppedOffline.increment();
+        session.countDrop();
       }
     }
     queuedQos0 = 0;
@@ -419,6 +427,7 @@ final class OutboundQueue {
       }
       if (o.message.isExpired(now)) {
         metrics().publishDroppedExpired.increment(); // [MQTT-3.3.2-5]
+        session.countDrop();
         forget(o);
         continue;
       }
@@ -435,6 +444,7 @@ final class OutboundQueue {
       metrics().publishSent.increment();
     } else {
       metrics().publishDroppedTooLarge.increment();
+      session.countDrop();
     }
   }
 
@@ -453,6 +463,7 @@ final class OutboundQueue {
           queuedQos0--;
         }
         metrics().publishDroppedExpired.increment();
+        session.countDrop();
         forget(o);
       }
     }

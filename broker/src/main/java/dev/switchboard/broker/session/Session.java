@@ -9,8 +9,11 @@ import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -72,6 +75,25 @@ public final class Session implements Subscriber {
   private int epoch;
 
   private long expirySeconds;
+
+  /**
+   * Messages dropped for this session, any cause: written only where a message is dropped (on the
+   * session's loop, or on a publisher's for a full mailbox, hence the atomic add), read from any
+   * thread; the delivery path never touches it.
+   */
+  @SuppressWarnings("unused") // accessed through DROPS
+  private volatile int drops;
+
+  private static final VarHandle DROPS;
+
+  static {
+    try {
+      DROPS = MethodHandles.lookup().findVarHandle(Session.class, "drops", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private PendingWill will;
   private ScheduledFuture<?> willTimer;
   private ScheduledFuture<?> expiryTimer;
@@ -602,6 +624,51 @@ public final class Session implements Subscriber {
   }
 
   // ---------------------------------------------------------------- introspection
+
+  /** Counts a message dropped for this session (see {@link #drops()}). From any thread. */
+  void countDrop() {
+    DROPS.getAndAdd(this, 1);
+  }
+
+  /** Messages dropped for this session since it began on this server. Safe from any thread. */
+  public long drops() {
+    return Integer.toUnsignedLong(drops);
+  }
+
+  /** What the session holds now, for administrators. On the session's loop. */
+  public SessionSnapshot snapshot() {
+    completeJoin();
+    SessionConnection conn = connection;
+    ClientIdentity who = conn == null ? null : conn.identity();
+    return new SessionSnapshot(
+        hub(),
+        clientId(),
+        conn != null,
+        who == null ? null : who.username(),
+        who == null ? null : who.remoteAddress(),
+        who == null ? null : who.listener(),
+        conn == null ? 0 : conn.protocolLevel(),
+        conn == null ? 0 : conn.keepAliveSeconds(),
+        conn == null ? 0 : conn.connectedAtMillis(),
+        conn != null || disconnectedAtMillis < 0 ? 0 : disconnectedAtMillis,
+        expirySeconds,
+        persistent,
+        List.copyOf(subscriptions()),
+        inflightCount(),
+        queuedCount(),
+        queuedBytes(),
+        drops());
+  }
+
+  /**
+   * {@link #snapshot()} taken on the session's loop, from any thread; completes with null when the
+   * session has ended meanwhile.
+   */
+  public CompletableFuture<SessionSnapshot> inspect() {
+    CompletableFuture<SessionSnapshot> result = new CompletableFuture<>();
+    execute(() -> result.complete(ended ? null : snapshot()));
+    return result;
+  }
 
   public int inflightCount() {
     return outbound == null ? 0 : outbound.inflightCount();

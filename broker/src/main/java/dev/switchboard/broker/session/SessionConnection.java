@@ -66,4 +66,19 @@ public interface SessionConnection {
   default boolean isMqtt5() {
     return false;
   }
+
+  /** The protocol level the client connected with: 3 (3.1), 4 (3.1.1) or 5. For administrators. */
+  default int protocolLevel() {
+    return isMqtt5() ? 5 : 4;
+  }
+
+  /** The keep alive in force, in seconds (0: none). For administrators. */
+  default int keepAliveSeconds() {
+    return 0;
+  }
+
+  /** When the connection was attached to its session, in epoch milliseconds; 0 if unknown. */
+  default long connectedAtMillis() {
+    return 0;
+  }
 }

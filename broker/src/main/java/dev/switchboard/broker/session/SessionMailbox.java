@@ -267,6 +267,7 @@ final class SessionMailbox {
   private void dropped(long storedSeq) {
     session.forget(storedSeq);
     metrics().publishDroppedMailboxFull.increment();
+    session.countDrop();
     int now = (int) TimeUnit.NANOSECONDS.toSeconds(System.nanoTime());
     int last = (int) LAST_DROP_LOG.getVolatile(this);
     // whole seconds: more than the interval apart means at least the interval apart

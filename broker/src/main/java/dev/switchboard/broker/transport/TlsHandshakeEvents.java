@@ -56,6 +56,7 @@ final class TlsHandshakeEvents extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
+      metrics.tlsHandshakes.increment();
     }
     ctx.fireUserEventTriggered(evt);
   }

@@ -171,8 +171,8 @@ class JournalTest {
 
   @Test
   @DisplayName(
-      "a failed commit fails the completions waiting for it and writes nothing of it; the next"
-          + " commit works")
+      "a failed commit fails the completions waiting for it and writes nothing of it, and the"
+          + " journal says the store is failing; the next commit works, and it is no more")
   void failureFailsCompletionsAndJournalGoesOn() {
     Journal j = strict();
     store.failNext(1, StoreException.Kind.FULL);
@@ -186,11 +186,14 @@ class JournalTest {
     assertThat(store.retained()).isEmpty();
     assertThat(store.messages()).isEmpty();
     assertThat(j.failures.sum()).isEqualTo(1);
+    assertThat(j.failing()).as("the store is failing: /health/ready says so").isTrue();
 
     j.append(retained("kept"));
     whenCommitted(j).awaitCommitted();
     assertThat(store.retained()).containsOnlyKeys("kept");
     assertThat(j.commits.sum()).isEqualTo(1);
+    assertThat(j.failing()).isFalse();
+    assertThat(j.commitNanos.sum()).isPositive();
   }
 
   @Test

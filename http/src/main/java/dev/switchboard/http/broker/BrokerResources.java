@@ -1,0 +1,86 @@
+package dev.switchboard.http.broker;
+
+import dev.switchboard.broker.Broker;
+import dev.switchboard.http.api.ApiRoute;
+import dev.switchboard.http.api.Audit;
+import dev.switchboard.http.api.Caller;
+import dev.switchboard.http.api.ExistingHub;
+import dev.switchboard.http.api.Json;
+import dev.switchboard.hub.auth.HubAuthenticator;
+import dev.switchboard.hub.auth.LoginThrottle;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The broker's side of the API put together on a running broker: its routes, the topic activity (a
+ * route target, added here and removed on {@link #close}) and the sampler thread.
+ */
+public final class BrokerResources implements AutoCloseable {
+  private final Broker broker;
+  private final TopicActivity activity;
+  private final LiveSampler sampler;
+  private final StreamRoutes streams;
+  private final BrokerMeters meters;
+  private final List<ApiRoute> routes = new ArrayList<>();
+
+  /**
+   * @param authenticator the MQTT logins' checks, for {@code /metrics}; null when there is none
+   * @param adminThrottle the HTTP administrators' failed logins, for {@code /metrics}
+   * @param findCaller the caller of a request, null without credentials ({@code /metrics}' check)
+   */
+  public BrokerResources(
+      Broker broker,
+      LiveSettings settings,
+      ExistingHub hubs,
+      Json json,
+      Audit audit,
+      HubAuthenticator authenticator,
+      LoginThrottle adminThrottle,
+      Function<Context, Caller> findCaller) {
+    this.broker = broker;
+    LiveState live = new LiveState(broker);
+    this.activity =
+        settings.topicSampleRing() > 0 ? new TopicActivity(settings.topicSampleRing()) : null;
+    RateHistory history = new RateHistory(broker);
+    routes.addAll(new ClientRoutes(live, hubs, json, audit).routes());
+    routes.addAll(new SessionRoutes(live, hubs, json, audit).routes());
+    routes.addAll(new RetainedRoutes(live, hubs, json, audit).routes());
+    routes.addAll(new PublishRoutes(live, hubs, json).routes());
+    routes.addAll(
+        new TopicRoutes(live, activity == null ? new TopicActivity(2) : activity, hubs, json)
+            .routes());
+    routes.addAll(new StatsRoutes(live, history, hubs, json).routes());
+    this.streams =
+        new StreamRoutes(live, hubs, json, settings.streamBuffer(), settings.maxStreams());
+    routes.addAll(streams.routes());
+    this.meters = new BrokerMeters(broker, live, authenticator, adminThrottle, streams::open);
+    routes.addAll(
+        new MetricsRoutes(
+                meters, settings.metricsForAnyone(), settings.metricsForLoopback(), findCaller)
+            .routes());
+    if (activity != null) {
+      broker.router().addTarget(activity);
+    }
+    this.sampler = new LiveSampler(broker, activity, history);
+  }
+
+  /** Live streams open now. */
+  public int openStreams() {
+    return streams.open();
+  }
+
+  public List<ApiRoute> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public void close() {
+    if (activity != null) {
+      broker.router().removeTarget(activity);
+    }
+    sampler.close();
+    meters.close();
+  }
+}
