@@ -16,6 +16,7 @@ import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.Persistence;
+import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Router;
@@ -259,19 +260,37 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
       }
     }
     // Once its sessions have ended nothing of the hub writes any more: its space and its rows go.
+    // Done when the rows' deletion is committed (strict durability), so that what a caller reads
+    // from the store next is without them.
     return CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
-        .thenRun(
-            () -> {
+        .thenCompose(
+            ended -> {
               TopicSpaces.Space gone = spaces.remove(hub);
-              if (journal != null) {
-                journal.append(new Change.DeleteHub(hub));
-              }
               log.info(
                   "hub {} discarded: {} sessions, {} retained messages ({})",
                   LogSafe.text(hub),
                   ending.size(),
                   gone == null ? 0 : gone.retained().size(),
                   LogSafe.text(why));
+              CompletableFuture<Void> committed = new CompletableFuture<>();
+              if (journal == null) {
+                committed.complete(null);
+                return committed;
+              }
+              journal.append(new Change.DeleteHub(hub));
+              journal.whenCommitted(
+                  new Journal.Completion() {
+                    @Override
+                    public void committed() {
+                      committed.complete(null);
+                    }
+
+                    @Override
+                    public void failed(StoreException e) {
+                      committed.completeExceptionally(e);
+                    }
+                  });
+              return committed;
             });
   }
 

@@ -20,7 +20,8 @@ public interface ClientControl {
    * Removes every trace of a hub that no longer exists: ends its connections with {@code
    * reasonCode} (no wills: the hub has nobody left to receive them), ends its sessions, persistent
    * ones included, drops its subscriptions, retained messages and topic space, and deletes all of
-   * it from the store. Returns at once; the returned stage completes when it is done.
+   * it from the store. Returns at once; the returned stage completes when it is done, and with
+   * strict durability once the deletion is committed.
    *
    * @throws IllegalArgumentException for the default hub, which is never removed
    */
