@@ -26,14 +26,17 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
  * Switchboard for {@code bench compare --setup default}: as {@code switchboard start} sets it up on
  * a fresh data directory, not as the peers are. Clients are let in only by a device's password
  * (Argon2id, the registry), an access rule is evaluated on every PUBLISH and SUBSCRIBE, the store
- * is strict and $SYS is published. Only the TLS and WebSocket listeners are off (the scenarios use
- * plain TCP) and the queue bounds are the ones every broker compare starts gets.
+ * is strict, $SYS is published and the HTTP API runs beside the broker (on a free port: its
+ * watching of every publish for the topic tree is part of what users run). Only the TLS and
+ * WebSocket listeners are off (the scenarios use plain TCP; HTTPS goes with TLS) and the queue
+ * bounds are the ones every broker compare starts gets.
  *
  * <p>Before the broker starts, a device {@value #DEVICE} (any client id: an app account, as the
  * generator's clients have ids of their own) with a password drawn at random, and a rule allowing
@@ -45,17 +48,26 @@ import picocli.CommandLine;
 final class DefaultSetupLauncher implements BrokerLauncher {
   static final String DEVICE = "bench";
 
-  private final CommandLauncher start;
+  private static final String NAME = "switchboard-default";
+
+  private final List<String> command;
+  private final Map<String, String> env;
   private final String password = randomPassword();
+  private volatile int httpPort;
 
   DefaultSetupLauncher(List<String> command, Map<String, String> limits) {
-    Map<String, String> env = new HashMap<>(limits);
-    env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
-    env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
-    env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
-    env.put("SWITCHBOARD_HTTP_PORT", "off"); // the broker alone is measured
-    env.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off");
-    this.start = new CommandLauncher("switchboard-default", command, env);
+    this.command = List.copyOf(command);
+    Map<String, String> e = new HashMap<>(limits);
+    e.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
+    e.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
+    e.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
+    e.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off"); // HTTPS goes with TLS; HTTP is on (start)
+    this.env = Map.copyOf(e);
+  }
+
+  /** The HTTP API's port of the process started last. */
+  int httpPort() {
+    return httpPort;
   }
 
   private static String randomPassword() {
@@ -66,7 +78,7 @@ final class DefaultSetupLauncher implements BrokerLauncher {
 
   @Override
   public String name() {
-    return start.name();
+    return NAME;
   }
 
   @Override
@@ -90,14 +102,38 @@ final class DefaultSetupLauncher implements BrokerLauncher {
         "allow",
         "--label",
         "bench compare --setup default");
-    BrokerProcess p = start.start(port, dir);
+    // the HTTP API on, as users run it, on a free port of its own
+    Map<String, String> withHttp = new HashMap<>(env);
+    httpPort = BrokerLauncher.freePort();
+    withHttp.put("SWITCHBOARD_HTTP_PORT", Integer.toString(httpPort));
+    BrokerProcess p = new CommandLauncher(NAME, command, withHttp).start(port, dir);
     try {
+      awaitHttp(httpPort);
       logInOnce(port);
     } catch (IOException | RuntimeException e) {
       p.close();
       throw e;
     }
     return p;
+  }
+
+  /**
+   * Waits until the HTTP API answers (it starts after the MQTT listeners), so that every measured
+   * run has it beside the broker; throws after 30 s.
+   */
+  private static void awaitHttp(int port) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("the HTTP API did not listen on port " + port + " within 30 s", e);
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /** {@code switchboard devices ARGS --data-dir DATA}, in this JVM; its output if it fails. */

@@ -9,13 +9,17 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench compare --setup default}: Switchboard in a process of its own, set up as {@code
- * switchboard start} sets it up, lets in only the generator's device.
+ * switchboard start} sets it up (the HTTP API beside it), lets in only the generator's device.
  */
 class DefaultSetupLauncherTest {
   @TempDir Path dir;
@@ -54,6 +58,19 @@ class DefaultSetupLauncherTest {
           .as("a wrong password: bad user name or password")
           .isEqualTo(4);
       assertThat(connAckCode(port, null, null)).as("anonymous: not authorized").isEqualTo(5);
+      HttpResponse<String> live =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + ((DefaultSetupLauncher) launcher).httpPort()
+                                  + "/health/live"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode())
+          .as("the HTTP API runs beside it, as users run it")
+          .isEqualTo(200);
     }
   }
 }
