@@ -232,7 +232,11 @@ class CompareRunnerTest {
       assertThat(r.scenario()).isEqualTo("pairs");
       rows.put(r.metric(), r);
     }
-    assertThat(rows).containsOnlyKeys("delivered msg/s", "delivered %");
+    assertThat(rows).containsOnlyKeys("delivered msg/s", "delivered %", "broker CPU µs/msg");
+    Row cpu = rows.get("broker CPU µs/msg");
+    assertThat(cpu.higherIsBetter()).isFalse();
+    assertThat(cpu.first()).as("each broker's CPU per message, from its pid").isPositive();
+    assertThat(cpu.first()).isEqualTo(medianOf(c, "alpha", RunResult::cpuMicrosPerDelivery));
     Row rate = rows.get("delivered msg/s");
     assertThat(rate.higherIsBetter()).isTrue();
     assertThat(rate.first()).isEqualTo(medianOf(c, "alpha", RunResult::receivedPerSecond));
