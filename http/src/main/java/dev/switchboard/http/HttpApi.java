@@ -121,7 +121,9 @@ public final class HttpApi {
                   settings.topicSampleRing(),
                   settings.metrics() == HttpSettings.MetricsAccess.ANYONE,
                   settings.metrics() == HttpSettings.MetricsAccess.LOOPBACK_AND_KEYS),
-              ExistingHub.in(parts.registry()),
+              parts.authenticator() == null
+                  ? ExistingHub.in(parts.registry())
+                  : ExistingHub.in(parts.authenticator().directory(), parts.registry()),
               json,
               audit,
               parts.authenticator(),

@@ -185,6 +185,11 @@ public final class HubAuthenticator implements Authenticator {
     }
   }
 
+  /** The registry view it authenticates against (in memory, replaced as the registry changes). */
+  public DeviceDirectory directory() {
+    return directory;
+  }
+
   @Override
   public CompletionStage<AuthResult> authenticate(ClientIdentity identity, byte[] password) {
     try {
