@@ -145,7 +145,9 @@ final class HubServer implements AutoCloseable {
             broker,
             access.authenticator());
     try {
-      return HttpApi.server(settings, brokerConfig.tls(), readiness, parts).start();
+      return HttpApi.server(
+              settings, brokerConfig.tls(), readiness, parts, config.deviceApiSettings())
+          .start();
     } catch (IllegalArgumentException e) {
       throw new ListenerException(e.getMessage(), e);
     }

@@ -11,6 +11,7 @@ import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.Persistence;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.http.HttpSettings;
+import dev.switchboard.http.myqtthub.DeviceApiSettings;
 import dev.switchboard.hub.auth.CertificateIdentity;
 import dev.switchboard.hub.auth.JwtKeys;
 import dev.switchboard.hub.auth.JwtVerifier;
@@ -219,6 +220,17 @@ public final class SwitchboardConfig {
                 integer("http.stream-buffer"),
                 integer("http.max-streams"),
                 integer("http.topic-sample-ring")));
+  }
+
+  /** The MyQttHub-compatible device API's logins ({@code http.device-api}). */
+  public DeviceApiSettings deviceApiSettings() {
+    return setting(
+        "http.device-api",
+        () ->
+            new DeviceApiSettings(
+                duration("http.device-api.session-idle"),
+                duration("http.device-api.token-lifetime"),
+                integer("http.device-api.pull-buffer")));
   }
 
   /** What acknowledgements promise ({@code store.durability}). */

@@ -8,6 +8,7 @@ import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.connection.ConnectionContext;
 import dev.switchboard.broker.connection.ConnectionFlows;
+import dev.switchboard.broker.connection.DirectClients;
 import dev.switchboard.broker.connection.ServerShutdown;
 import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Hubs;
@@ -34,6 +35,7 @@ import dev.switchboard.broker.transport.ServerCertificate;
 import dev.switchboard.broker.transport.ServerTls;
 import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -94,6 +96,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   private SessionOwnership ownership = sessions;
 
   private EventLoopGroup group;
+  private volatile DirectClients directClients;
   private Listeners listeners;
   private volatile ServerTls tls;
   private final ChannelGroup clients =
@@ -171,18 +174,19 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     group = new MultiThreadIoEventLoopGroup(threads, io);
     Class<? extends ServerChannel> serverChannel =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ConnectionFlows flows =
-        new ConnectionFlows(
-            new ConnectionContext(
-                config,
-                metrics,
-                authenticator,
-                authorizer,
-                ownership,
-                interceptors,
-                router,
-                spaces,
-                journal));
+    ConnectionContext context =
+        new ConnectionContext(
+            config,
+            metrics,
+            authenticator,
+            authorizer,
+            ownership,
+            interceptors,
+            router,
+            spaces,
+            journal);
+    ConnectionFlows flows = new ConnectionFlows(context);
+    directClients = new DirectClients(context);
     listeners = new Listeners(config, metrics, flows, clients, () -> stopping);
     try {
       if (journal != null) {
@@ -522,6 +526,29 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   /** The publish path: add and remove {@link dev.switchboard.broker.routing.RouteTarget}s here. */
   public Router router() {
     return router;
+  }
+
+  /**
+   * What clients without an MQTT socket of their own (the HTTP device API) do through the same
+   * steps as a connection's packets. Once started.
+   */
+  public DirectClients directClients() {
+    DirectClients d = directClients;
+    if (d == null) {
+      throw new IllegalStateException("the broker is not started");
+    }
+    return d;
+  }
+
+  /**
+   * An event loop of the broker's, for a session whose client has no socket on one (the HTTP device
+   * API): the session's work runs there as a connection's does. Once started.
+   */
+  public synchronized EventLoop nextLoop() {
+    if (group == null) {
+      throw new IllegalStateException("the broker is not started");
+    }
+    return group.next();
   }
 
   /** The publish interceptors every client PUBLISH goes through before it is routed. */

@@ -8,6 +8,8 @@ import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.http.broker.BrokerResources;
 import dev.switchboard.http.broker.LiveSettings;
+import dev.switchboard.http.myqtthub.DeviceApi;
+import dev.switchboard.http.myqtthub.DeviceApiSettings;
 import dev.switchboard.http.registry.AdminRoutes;
 import dev.switchboard.http.registry.ApiKeyRoutes;
 import dev.switchboard.http.registry.AuditRoutes;
@@ -79,9 +81,22 @@ public final class HttpApi {
     }
   }
 
-  /** The server, not started. */
+  /** The server, not started, with the device API's default settings. */
   public static HttpServer server(
       HttpSettings settings, TlsConfig tls, Readiness readiness, Parts parts) {
+    return server(settings, tls, readiness, parts, DeviceApiSettings.defaults());
+  }
+
+  /**
+   * The server, not started; on a broker it serves the MyQttHub-compatible device API too, with
+   * {@code deviceApi}.
+   */
+  public static HttpServer server(
+      HttpSettings settings,
+      TlsConfig tls,
+      Readiness readiness,
+      Parts parts,
+      DeviceApiSettings deviceApi) {
     Json json = new Json(settings.maxBodyBytes());
     Clock clock = parts.clock();
     ApiKeys keys = new ApiKeys(parts.administration(), clock);
@@ -134,6 +149,19 @@ public final class HttpApi {
     HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);
     if (live != null) {
       server.closeWith(live);
+    }
+    if (parts.broker() != null) {
+      DeviceApi devices =
+          new DeviceApi(
+              parts.broker(),
+              parts.registry(),
+              parts.hasher(),
+              logins,
+              json.mapper(),
+              deviceApi,
+              clock);
+      server.serveToo(devices.endpoints());
+      server.closeWith(devices);
     }
     return server;
   }

@@ -55,6 +55,7 @@ public final class HttpServer implements AutoCloseable {
   private final BrowserApps browserApps = new BrowserApps();
   private final byte[] openApi;
   private final List<AutoCloseable> closeWith = new ArrayList<>();
+  private final List<io.javalin.router.Endpoint> extraEndpoints = new ArrayList<>();
   private Javalin app;
   private HttpsCertificate certificate;
   private ServerConnector httpConnector;
@@ -91,6 +92,18 @@ public final class HttpServer implements AutoCloseable {
   /** Closes {@code resource} when the server closes (what its routes started). */
   public synchronized void closeWith(AutoCloseable resource) {
     closeWith.add(resource);
+  }
+
+  /**
+   * Serves {@code endpoints} too, outside the API's document and its problem details (the
+   * MyQttHub-compatible device API, which answers in MyQttHub's shapes). Before {@link #start}.
+   */
+  public synchronized HttpServer serveToo(List<io.javalin.router.Endpoint> endpoints) {
+    if (app != null) {
+      throw new IllegalStateException("endpoints are added before the server starts");
+    }
+    extraEndpoints.addAll(endpoints);
+    return this;
   }
 
   /** Every route the server registers, the health checks and the OpenAPI document included. */
@@ -162,6 +175,9 @@ public final class HttpServer implements AutoCloseable {
                         HandlerType.findOrCreate(route.method()),
                         route.path(),
                         ctx -> serve(route, ctx)));
+              }
+              for (io.javalin.router.Endpoint e : extraEndpoints) {
+                config.routes.addEndpoint(e); // their own answers: not part of the API's document
               }
               for (io.javalin.router.Endpoint e : browserApps.endpoints()) {
                 config.routes.addEndpoint(e); // static files: not part of the API's document

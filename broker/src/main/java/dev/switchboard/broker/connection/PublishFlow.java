@@ -209,7 +209,7 @@ final class PublishFlow {
     return true;
   }
 
-  private static boolean isSystemTopic(String topic) {
+  static boolean isSystemTopic(String topic) {
     return topic.startsWith("$SYS") && (topic.length() == 4 || topic.charAt(4) == '/');
   }
 

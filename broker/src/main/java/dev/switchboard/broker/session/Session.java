@@ -600,6 +600,15 @@ public final class Session implements Subscriber {
     return connection;
   }
 
+  /**
+   * Whether {@code conn} is the connection attached now: for a connection that is not on a socket
+   * of its own (the HTTP device API), whose work reaches the session through its mailbox. On the
+   * session's loop.
+   */
+  public boolean isAttachedTo(SessionConnection conn) {
+    return connection == conn;
+  }
+
   /** Whether a connection is on its way in (attached once its turn on the loop comes). */
   boolean isJoining() {
     return joining != null;

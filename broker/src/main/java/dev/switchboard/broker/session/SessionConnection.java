@@ -5,6 +5,12 @@ import io.netty.channel.EventLoop;
 
 /** What a session needs of the network connection it is attached to. Called on its event loop. */
 public interface SessionConnection {
+  /**
+   * The {@link #protocolLevel()} of a client that is not on MQTT but on the HTTP device API (shown
+   * as {@code http} to administrators).
+   */
+  int HTTP_PROTOCOL_LEVEL = 0x100;
+
   EventLoop eventLoop();
 
   boolean isActive();
@@ -67,7 +73,10 @@ public interface SessionConnection {
     return false;
   }
 
-  /** The protocol level the client connected with: 3 (3.1), 4 (3.1.1) or 5. For administrators. */
+  /**
+   * The protocol level the client connected with: 3 (3.1), 4 (3.1.1) or 5, or {@link
+   * #HTTP_PROTOCOL_LEVEL}. For administrators.
+   */
   default int protocolLevel() {
     return isMqtt5() ? 5 : 4;
   }

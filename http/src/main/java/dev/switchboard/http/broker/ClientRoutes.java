@@ -2,6 +2,7 @@ package dev.switchboard.http.broker;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.switchboard.broker.session.Session;
+import dev.switchboard.broker.session.SessionConnection;
 import dev.switchboard.broker.session.SessionSnapshot;
 import dev.switchboard.broker.session.SubscriptionEntry;
 import dev.switchboard.http.api.Access;
@@ -95,7 +96,8 @@ public final class ClientRoutes {
             case "3.1", "3" -> 3;
             case "3.1.1", "4" -> 4;
             case "5", "5.0" -> 5;
-            default -> throw Problem.invalid("protocol", "protocol is 3.1, 3.1.1 or 5");
+            case "http" -> SessionConnection.HTTP_PROTOCOL_LEVEL;
+            default -> throw Problem.invalid("protocol", "protocol is 3.1, 3.1.1, 5 or http");
           };
     }
     return new Filters(
@@ -204,6 +206,7 @@ public final class ClientRoutes {
       case 3 -> "3.1";
       case 4 -> "3.1.1";
       case 5 -> "5";
+      case SessionConnection.HTTP_PROTOCOL_LEVEL -> "http";
       default -> null;
     };
   }
