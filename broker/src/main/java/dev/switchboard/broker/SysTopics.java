@@ -70,8 +70,8 @@ final class SysTopics {
       sys(hub, "publish/messages/received", received);
       if (space.isDefault()) {
         sys(hub, "clients/maximum", metrics.clientsMaximum.get());
-        sys(hub, "messages/sent", metrics.publishSent.sum());
-        sys(hub, "publish/messages/sent", metrics.publishSent.sum());
+        sys(hub, "messages/sent", metrics.publishSent());
+        sys(hub, "publish/messages/sent", metrics.publishSent());
         sys(hub, "publish/messages/dropped", metrics.publishDropped());
         sys(hub, "bytes/received", metrics.bytesReceived.sum());
         sys(hub, "bytes/sent", metrics.bytesSent.sum());

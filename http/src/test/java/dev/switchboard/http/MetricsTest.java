@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import java.time.Duration;
 import java.util.Map;
@@ -47,6 +48,7 @@ class MetricsTest {
     try {
       c.subscribeWith().topicFilter("m/#").send();
       c.publishWith().topic("m/1").retain(true).payload(new byte[] {1}).send();
+      c.publishWith().topic("m/2").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {2}).send();
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
@@ -71,6 +73,11 @@ class MetricsTest {
       assertThat(m.value("switchboard_connections")).isGreaterThanOrEqualTo(1.0);
       assertThat(m.value("switchboard_connects_total")).isGreaterThanOrEqualTo(1.0);
       assertThat(m.value("switchboard_messages_sent_total")).isNotNull();
+      assertThat(m.value("switchboard_publish_received_total", Map.of("qos", "1")))
+          .as("the QoS 1 PUBLISH")
+          .isGreaterThanOrEqualTo(1.0);
+      assertThat(m.value("switchboard_publish_received_total", Map.of("qos", "2"))).isZero();
+      assertThat(m.value("switchboard_publish_sent_total", Map.of("qos", "2"))).isNotNull();
       assertThat(m.value("switchboard_bytes_received_bytes_total")).isPositive();
       for (String reason :
           Set.of("queue_full", "mailbox_full", "offline", "expired", "too_large")) {

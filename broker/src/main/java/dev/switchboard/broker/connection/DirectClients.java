@@ -95,7 +95,7 @@ public final class DirectClients {
       boolean retain,
       MqttProperties properties,
       CompletableFuture<PublishOutcome> outcome) {
-    context.metrics().publishReceived.increment();
+    context.metrics().publishReceived(qos);
     if (!Topics.isValidName(topic)) {
       outcome.complete(refusal(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name"));
       return;

@@ -46,7 +46,7 @@ final class PublishFlow {
   }
 
   void onPublish(MqttConnection c, Publish p) {
-    metrics.publishReceived.increment();
+    metrics.publishReceived(p.qos());
     boolean v5 = c.writer.isV5();
     MqttProperties props = p.properties();
     String topic = resolveAlias(c, p.topic(), props.topicAlias());

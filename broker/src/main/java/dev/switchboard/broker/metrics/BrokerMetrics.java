@@ -13,8 +13,15 @@ public final class BrokerMetrics {
   public final AtomicLong clientsMaximum = new AtomicLong();
   public final LongAdder messagesReceived = new LongAdder();
   public final LongAdder messagesSent = new LongAdder();
-  public final LongAdder publishReceived = new LongAdder();
-  public final LongAdder publishSent = new LongAdder();
+
+  /** PUBLISH packets received from clients, by their QoS (index 0, 1, 2). */
+  public final LongAdder[] publishReceivedByQos = {
+    new LongAdder(), new LongAdder(), new LongAdder()
+  };
+
+  /** PUBLISH packets sent to subscribers, by their QoS (index 0, 1, 2). */
+  public final LongAdder[] publishSentByQos = {new LongAdder(), new LongAdder(), new LongAdder()};
+
   public final LongAdder bytesReceived = new LongAdder();
   public final LongAdder bytesSent = new LongAdder();
 
@@ -106,5 +113,33 @@ public final class BrokerMetrics {
         + publishDroppedOffline.sum()
         + publishDroppedExpired.sum()
         + publishDroppedTooLarge.sum();
+  }
+
+  /** Counts a PUBLISH received at {@code qos} (one adder, as the total was before). */
+  public void publishReceived(int qos) {
+    publishReceivedByQos[qos == 1 || qos == 2 ? qos : 0].increment();
+  }
+
+  /** Counts a PUBLISH sent at {@code qos}. */
+  public void publishSent(int qos) {
+    publishSentByQos[qos == 1 || qos == 2 ? qos : 0].increment();
+  }
+
+  /** PUBLISH packets received from clients, every QoS. */
+  public long publishReceived() {
+    return sum(publishReceivedByQos);
+  }
+
+  /** PUBLISH packets sent to subscribers, every QoS. */
+  public long publishSent() {
+    return sum(publishSentByQos);
+  }
+
+  private static long sum(LongAdder[] adders) {
+    long total = 0;
+    for (LongAdder a : adders) {
+      total += a.sum();
+    }
+    return total;
   }
 }

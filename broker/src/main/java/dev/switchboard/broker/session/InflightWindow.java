@@ -90,7 +90,7 @@ public final class InflightWindow {
     }
     if (conn.sendPublish(o, false)) {
       inflight.put(o.packetId, o);
-      metrics().publishSent.increment();
+      metrics().publishSent(o.qos);
     } else {
       // Too large for this client: discard as if delivered [MQTT-3.1.2-25]
       o.phase = Outbound.Phase.QUEUED;
@@ -165,7 +165,7 @@ public final class InflightWindow {
       }
       o.unsent = false;
       if (conn.sendPublish(o, false)) {
-        metrics().publishSent.increment();
+        metrics().publishSent(o.qos);
       } else {
         inflight.remove(o.packetId); // too large for this client [MQTT-3.1.2-25]
         metrics().publishDroppedTooLarge.increment();

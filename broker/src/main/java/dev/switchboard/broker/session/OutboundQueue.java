@@ -441,7 +441,7 @@ final class OutboundQueue {
 
   private void send(SessionConnection conn, Outbound o) {
     if (conn.sendPublish(o, false)) {
-      metrics().publishSent.increment();
+      metrics().publishSent(o.qos);
     } else {
       metrics().publishDroppedTooLarge.increment();
       session.countDrop();

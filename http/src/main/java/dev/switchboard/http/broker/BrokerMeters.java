@@ -100,8 +100,19 @@ public final class BrokerMeters implements AutoCloseable {
         "PUBLISHes received (all hubs)",
         m,
         x -> x.messagesReceived.sum());
-    counter(
-        "switchboard.messages.sent", "PUBLISHes sent to subscribers", m, x -> x.publishSent.sum());
+    counter("switchboard.messages.sent", "PUBLISHes sent to subscribers", m, x -> x.publishSent());
+    for (int qos = 0; qos <= 2; qos++) {
+      int q = qos;
+      FunctionCounter.builder(
+              "switchboard.publish.received", m, x -> x.publishReceivedByQos[q].sum())
+          .tag("qos", Integer.toString(q))
+          .description("PUBLISH packets received from clients, by QoS")
+          .register(registry);
+      FunctionCounter.builder("switchboard.publish.sent", m, x -> x.publishSentByQos[q].sum())
+          .tag("qos", Integer.toString(q))
+          .description("PUBLISH packets sent to subscribers, by QoS")
+          .register(registry);
+    }
     FunctionCounter.builder("switchboard.bytes.received", m, x -> x.bytesReceived.sum())
         .baseUnit("bytes")
         .description("Bytes read from clients")

@@ -55,9 +55,7 @@ public final class RateHistory {
   public synchronized void sample(long nowMillis) {
     HubFigures figures = HubFigures.of(broker);
     BrokerMetrics m = broker.metrics();
-    long[] server = {
-      m.publishSent.sum(), m.publishDropped(), m.bytesReceived.sum(), m.bytesSent.sum()
-    };
+    long[] server = {m.publishSent(), m.publishDropped(), m.bytesReceived.sum(), m.bytesSent.sum()};
     Set<String> hubs = broker.hubs();
     if (lastMillis > 0) {
       double seconds = Math.max(0.001, (nowMillis - lastMillis) / 1000.0);

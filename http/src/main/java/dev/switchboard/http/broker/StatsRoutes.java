@@ -93,7 +93,7 @@ public final class StatsRoutes {
                     space.refusals().retained.sum()),
             isDefault
                 ? new Server(
-                    m.publishSent.sum(),
+                    m.publishSent(),
                     m.publishDropped(),
                     m.bytesReceived.sum(),
                     m.bytesSent.sum(),
