@@ -96,8 +96,9 @@ class ConsoleBrowserTest {
       String hash = hasher.hash(PASSWORD.toCharArray());
       registry.addAdmin(new Admin(OWNER, null, AdminRole.OWNER, hash, now, now));
       registry.addAdmin(new Admin(VIEWER, null, AdminRole.VIEWER, hash, now, now));
-      registry.add(
-          Device.create(Hub.DEFAULT, "watcher", "watcher", hasher.hash("pw".toCharArray()), now));
+      for (String id : List.of("watcher", "publisher", "retainer", "late")) {
+        registry.add(Device.create(Hub.DEFAULT, id, id, hasher.hash("pw".toCharArray()), now));
+      }
     }
     server = HubServer.start(config);
     base = "http://127.0.0.1:" + server.http.httpPort();
@@ -171,7 +172,7 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("publish from the page (QoS 1, a JSON payload) and receive it on an MQTT subscriber")
   void publishFromThePage() {
-    RawClient watcher = mqtt("watcher-sub", "watcher", "pw");
+    RawClient watcher = mqtt("watcher", "watcher", "pw");
     watcher.send(new Subscribe(1, List.of(new Subscription("lab/#", 1)), MqttProperties.EMPTY));
     watcher.expect(SubAck.class);
     login(OWNER);
@@ -181,7 +182,8 @@ class ConsoleBrowserTest {
     driver.findElement(By.cssSelector("select[name=format] option[value=json]")).click();
     type(By.cssSelector("textarea[name=payload]"), "{\"led\": \"on\"}");
     click(By.cssSelector("button[type=submit]"));
-    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("1 subscriber");
+    assertThat(waitForText(By.cssSelector(".notice.ok")))
+        .contains("Published to lab/device_4/led/set");
     Publish received = watcher.expect(Publish.class);
     assertThat(received.topic()).isEqualTo("lab/device_4/led/set");
     assertThat(new String(received.payload(), StandardCharsets.UTF_8))
@@ -201,7 +203,7 @@ class ConsoleBrowserTest {
     login(OWNER);
     go("live?filter=lab/%23");
     waitFor(By.cssSelector(".stream-state.ok"));
-    RawClient device = mqtt("device_2", "watcher", "pw");
+    RawClient device = mqtt("publisher", "publisher", "pw");
     device.send(
         new Publish(
             "lab/room1/temp",
@@ -238,7 +240,7 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("delete a retained message from the topic tree, after a confirmation")
   void deleteRetainedMessage() {
-    RawClient device = mqtt("device_3", "watcher", "pw");
+    RawClient device = mqtt("retainer", "retainer", "pw");
     device.send(
         new Publish(
             "lab/room2/name",
@@ -261,7 +263,7 @@ class ConsoleBrowserTest {
     waitFor(By.cssSelector(".no-retained"));
 
     // a new subscriber gets no retained message, and a message published now still arrives
-    RawClient later = mqtt("late", "watcher", "pw");
+    RawClient later = mqtt("late", "late", "pw");
     later.send(new Subscribe(1, List.of(new Subscription("lab/room2/#", 0)), MqttProperties.EMPTY));
     later.expect(SubAck.class);
     device.send(
@@ -326,6 +328,12 @@ class ConsoleBrowserTest {
   void dashboardSavesOnTheServer() {
     login(OWNER);
     driver.get(base + "/dash/?hub=default");
+    // a connection, as the dashboard's form saves one: its name is its dashboard's
+    driver.executeScript(
+        "localStorage.setItem('switchboard.dash.connections', JSON.stringify([{id: 'lab',"
+            + " name: 'lab', host: '127.0.0.1', port: 8083, path: '/mqtt', autoConnect: false}]));"
+            + "localStorage.setItem('switchboard.dash.connections.current', 'lab');");
+    driver.navigate().refresh();
     waitUntil(d -> d.executeScript("return !!window.switchboardDash") == Boolean.TRUE);
     Object saved =
         driver.executeAsyncScript(
@@ -335,7 +343,7 @@ class ConsoleBrowserTest {
                 + ".then(r => r.json()).then(b => done(JSON.stringify(b)))"
                 + ".catch(e => done('failed: ' + e.message));",
             "[{\"type\":1,\"name\":\"temperature\",\"topic\":\"lab/room1/temp\"}]");
-    assertThat(String.valueOf(saved)).contains("\"name\"").doesNotContain("failed");
+    assertThat(String.valueOf(saved)).contains("\"name\":\"lab\"").doesNotContain("failed");
   }
 
   // ------------------------------------------------------------------ helpers

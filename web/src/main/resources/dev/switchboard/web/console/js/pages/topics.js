@@ -76,9 +76,13 @@ export async function topics(ctx) {
     }
     let retained = null;
     try {
-      retained = await api("GET", hubPath(hub, "/retained/message"), undefined, { query: { topic: selected } });
+      // a topic name is a filter that matches only itself: a list of one or none, never a 404
+      const found = await api("GET", hubPath(hub, "/retained"), undefined, { query: { filter: selected } });
+      if (found.items.length) {
+        retained = await api("GET", hubPath(hub, "/retained/message"), undefined, { query: { topic: selected } });
+      }
     } catch (error) {
-      if (error.status !== 404) status.error(error);
+      status.error(error);
     }
     const format = p.view || "text";
     const plotHolder = h("div", { class: "chart" });
@@ -188,8 +192,12 @@ export async function topics(ctx) {
       plot();
     }
   });
+  let turns = 0;
   const refresh = setInterval(() => {
-    if (treeStale) {
+    // a topic not in the tree got a message: the tree is read again (the server counts activity
+    // once a second); else every 10 s for the counts
+    turns += 1;
+    if (treeStale || turns % 5 === 0) {
       treeStale = false;
       loadTree().catch(() => {});
     }
