@@ -220,7 +220,7 @@ class ConsoleBrowserTest {
     waitFor(By.cssSelector(".stream-state.ok"));
     screenshot("console-live");
 
-    go("topics?topic=lab/room1/temp");
+    go("topics?topic=lab/room1/temp&field=celsius");
     waitFor(By.cssSelector("[role=treeitem][data-topic='lab/room1/temp']"));
     for (String value : List.of("22.0", "22.5")) {
       device.send(

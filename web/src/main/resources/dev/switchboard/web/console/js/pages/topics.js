@@ -89,6 +89,7 @@ export async function topics(ctx) {
     const seen = history.get(selected) ?? [];
     const sample = seen[0]?.message ?? retained;
     const paths = sample ? numericPaths(show(sample, "text")) : [];
+    if (p.field && !paths.includes(p.field)) paths.unshift(p.field);
     const fieldPath = p.field ?? "";
     replaceChildren(
       detail,
@@ -140,8 +141,11 @@ export async function topics(ctx) {
   function plot() {
     if (!chart) return;
     const entries = (history.get(selected) ?? []).slice().reverse();
+    // no field chosen and a JSON payload: its first numeric field
+    const latest = entries.at(-1);
+    const path = p.field ?? (latest && numberAt(show(latest.message, "text"), "") === null ? numericPaths(show(latest.message, "text"))[0] ?? "" : "");
     const points = entries
-      .map((e) => [e.at / 1000, numberAt(show(e.message, "text"), p.field ?? "")])
+      .map((e) => [e.at / 1000, numberAt(show(e.message, "text"), path)])
       .filter(([, v]) => v !== null);
     chart.set(points.map(([t]) => t), points.map(([, v]) => v));
   }
