@@ -114,7 +114,8 @@ final class AppFiles {
   /** The folder's files, relative to it, sorted; from a jar or from a directory. */
   private TreeSet<String> list() {
     TreeSet<String> paths = new TreeSet<>();
-    URL root = loader.getResource(folder);
+    // found by its page, a file every app has: a jar need not hold entries for its folders
+    URL root = loader.getResource(folder + "index.html");
     if (root == null) {
       return paths;
     }
@@ -128,7 +129,7 @@ final class AppFiles {
               .forEach(e -> paths.add(e.getName().substring(folder.length())));
         }
       } else {
-        Path dir = Path.of(root.toURI());
+        Path dir = Path.of(root.toURI()).getParent();
         try (Stream<Path> files = Files.walk(dir)) {
           files
               .filter(Files::isRegularFile)
