@@ -8,6 +8,7 @@ import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.http.broker.BrokerResources;
 import dev.switchboard.http.broker.LiveSettings;
+import dev.switchboard.http.broker.ServerRoutes;
 import dev.switchboard.http.myqtthub.DeviceApi;
 import dev.switchboard.http.myqtthub.DeviceApiSettings;
 import dev.switchboard.http.registry.AdminRoutes;
@@ -145,6 +146,7 @@ public final class HttpApi {
               parts.throttle(),
               ctx -> credentials.find(ctx, false));
       routes.addAll(live.routes());
+      routes.addAll(new ServerRoutes(parts.broker(), json).routes());
     }
     HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);
     if (live != null) {

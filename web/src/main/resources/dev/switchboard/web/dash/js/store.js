@@ -83,6 +83,8 @@ export class RestDashboardStore {
   }
 
   async load(name) {
+    // asked only when listed: a GET that answers 404 shows as an error in the browser's console
+    if (!(await this.list()).includes(name)) return null;
     const body = await this.request("GET", "/" + encodeURIComponent(name));
     return body === null ? null : normalize(body, name);
   }

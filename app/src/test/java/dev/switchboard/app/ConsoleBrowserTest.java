@@ -1,0 +1,440 @@
+package dev.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.broker.testing.RawClient;
+import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.registry.model.Admin;
+import dev.switchboard.hub.registry.model.AdminRole;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.packet.ConnAck;
+import dev.switchboard.mqtt.packet.Connect;
+import dev.switchboard.mqtt.packet.MqttProperties;
+import dev.switchboard.mqtt.packet.Publish;
+import dev.switchboard.mqtt.packet.SubAck;
+import dev.switchboard.mqtt.packet.Subscribe;
+import dev.switchboard.mqtt.packet.Subscription;
+import dev.switchboard.store.registry.RegistryStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console in a real Chromium against a real server (broker, registry, HTTP API): what the
+ * issue asks of it, from logging in to the lab's device set-up on a phone. One server and one
+ * browser for the class; every test starts logged out, and ends with no error in the browser's
+ * console other than the ones it expects (a refused change shows as a failed request there).
+ *
+ * <p>Screenshots of the main pages go to {@code target/console-screenshots}, and to the folder
+ * named by {@code -Dconsole.screenshots=DIR} (e.g. {@code $PWD/docs/images} to remake the
+ * README's).
+ */
+@DisplayName("The web console in Chromium, on a running server")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserTest {
+  private static final String OWNER = "teacher";
+  private static final String VIEWER = "assistant";
+  private static final String PASSWORD = "correct horse battery";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private Path dir;
+  private HubServer server;
+  private ConsoleChromium chromium;
+  private ChromeDriver driver;
+  private String base;
+  private final List<RawClient> clients = new ArrayList<>();
+  private final List<String> expectedErrors = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws IOException {
+    chromium = ConsoleChromium.start(); // skips the class first when there is no browser
+    driver = chromium.driver();
+    dir = Files.createTempDirectory("switchboard-console");
+    Path conf = dir.resolve("console.conf");
+    Files.writeString(
+        conf,
+        """
+        switchboard {
+          data-dir = "%s"
+          listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
+            wss.port = off }
+          http { port = 0, https-port = off }
+          registry.poll-interval = 100ms
+          sys.interval = 0
+          auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }
+        }
+        """
+            .formatted(dir.resolve("data").toString().replace("\\", "/")));
+    Files.createDirectories(dir.resolve("data"));
+    SwitchboardConfig config = SwitchboardConfig.load(conf, Map.of(), Map.of());
+    PasswordHasher hasher = config.authSettings().hasher();
+    try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
+      long now = System.currentTimeMillis();
+      String hash = hasher.hash(PASSWORD.toCharArray());
+      registry.addAdmin(new Admin(OWNER, null, AdminRole.OWNER, hash, now, now));
+      registry.addAdmin(new Admin(VIEWER, null, AdminRole.VIEWER, hash, now, now));
+      for (String id : List.of("watcher", "publisher", "retainer", "late")) {
+        registry.add(Device.create(Hub.DEFAULT, id, id, hasher.hash("pw".toCharArray()), now));
+      }
+    }
+    server = HubServer.start(config);
+    base = "http://127.0.0.1:" + server.http.httpPort();
+  }
+
+  @AfterAll
+  void stop() throws IOException {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @BeforeEach
+  void loggedOut() {
+    chromium.desktop();
+    driver.get(base + "/");
+    driver.executeScript("sessionStorage.clear()");
+    driver.get(base + "/");
+    waitFor(By.cssSelector("input[name=username]"));
+    chromium.log(); // what came before this test is not its own
+    expectedErrors.clear();
+  }
+
+  @AfterEach
+  void noErrorsInTheBrowserConsole() {
+    clients.forEach(RawClient::close);
+    clients.clear();
+    List<String> errors =
+        chromium.log().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .map(LogEntry::getMessage)
+            .filter(m -> expectedErrors.stream().noneMatch(m::contains))
+            .toList();
+    assertThat(errors).as("errors in the browser's console").isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "log in, add a device (password generated and shown once), connect with it over MQTT and"
+          + " watch it appear among the connected clients")
+  void addDeviceConnectAndSeeItAmongClients() throws IOException {
+    login(OWNER);
+    screenshot("console-overview");
+    go("devices");
+    click(By.xpath("//button[normalize-space()='Add a device']"));
+    type(By.cssSelector(".editor input[name=clientId]"), "sensor_1");
+    click(By.cssSelector(".editor button[type=submit]"));
+    String password = waitFor(By.cssSelector(".secret-value[data-name=sensor_1]")).getText();
+    assertThat(password).isNotBlank();
+    waitFor(By.cssSelector("tr[data-key=sensor_1]"));
+
+    RawClient device = mqtt("sensor_1", "sensor_1", password);
+    device.send(new Subscribe(1, List.of(new Subscription("lab/#", 1)), MqttProperties.EMPTY));
+    device.expect(SubAck.class);
+
+    go("clients");
+    waitFor(By.cssSelector("tr[data-key=sensor_1]"));
+    click(By.xpath("//tr[@data-key='sensor_1']//button[normalize-space()='sensor_1']"));
+    assertThat(waitFor(By.cssSelector(".details .subscriptions")).getText()).contains("lab/#");
+    screenshot("console-clients");
+  }
+
+  @Test
+  @DisplayName("publish from the page (QoS 1, a JSON payload) and receive it on an MQTT subscriber")
+  void publishFromThePage() {
+    RawClient watcher = mqtt("watcher", "watcher", "pw");
+    watcher.send(new Subscribe(1, List.of(new Subscription("lab/#", 1)), MqttProperties.EMPTY));
+    watcher.expect(SubAck.class);
+    login(OWNER);
+    go("publish");
+    type(By.cssSelector("input[name=topic]"), "lab/device_4/led/set");
+    driver.findElement(By.cssSelector("select[name=qos] option[value='1']")).click();
+    driver.findElement(By.cssSelector("select[name=format] option[value=json]")).click();
+    type(By.cssSelector("textarea[name=payload]"), "{\"led\": \"on\"}");
+    click(By.cssSelector("button[type=submit]"));
+    assertThat(waitForText(By.cssSelector(".notice.ok")))
+        .contains("Published to lab/device_4/led/set");
+    Publish received = watcher.expect(Publish.class);
+    assertThat(received.topic()).isEqualTo("lab/device_4/led/set");
+    assertThat(new String(received.payload(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"led\": \"on\"}");
+    screenshot("console-publish");
+
+    // a payload that is not what its format says is shown beside the payload, and nothing goes
+    driver.findElement(By.cssSelector("select[name=format] option[value=hex]")).click();
+    type(By.cssSelector("textarea[name=payload]"), "zz");
+    click(By.cssSelector("button[type=submit]"));
+    assertThat(waitForText(By.cssSelector("[data-field=payload] .field-error"))).contains("hex");
+  }
+
+  @Test
+  @DisplayName("an MQTT publish arrives in live messages and in the topic tree, with its history")
+  void mqttPublishInLiveMessagesAndTopicTree() {
+    login(OWNER);
+    go("live?filter=lab/%23");
+    waitFor(By.cssSelector(".stream-state.ok"));
+    RawClient device = mqtt("publisher", "publisher", "pw");
+    device.send(
+        new Publish(
+            "lab/room1/temp",
+            "{\"celsius\":21.5}".getBytes(StandardCharsets.UTF_8),
+            0,
+            false,
+            false,
+            0,
+            MqttProperties.EMPTY));
+    WebElement row = waitFor(By.cssSelector("li.message[data-topic='lab/room1/temp']"));
+    assertThat(row.getText()).contains("21.5");
+    driver.findElement(By.cssSelector("select[name=view] option[value=hex]")).click();
+    click(By.xpath("//form[@role='search']//button[normalize-space()='Filter']"));
+    waitFor(By.cssSelector(".stream-state.ok"));
+    screenshot("console-live");
+
+    go("topics?topic=lab/room1/temp&field=celsius");
+    waitFor(By.cssSelector("[role=treeitem][data-topic='lab/room1/temp']"));
+    for (String value : List.of("22.0", "22.5")) {
+      device.send(
+          new Publish(
+              "lab/room1/temp",
+              ("{\"celsius\":" + value + "}").getBytes(StandardCharsets.UTF_8),
+              0,
+              false,
+              false,
+              0,
+              MqttProperties.EMPTY));
+      waitUntil(d -> d.findElement(By.cssSelector(".topic-history")).getText().contains(value));
+    }
+    screenshot("console-topics");
+  }
+
+  @Test
+  @DisplayName("delete a retained message from the topic tree, after a confirmation")
+  void deleteRetainedMessage() {
+    RawClient device = mqtt("retainer", "retainer", "pw");
+    device.send(
+        new Publish(
+            "lab/room2/name",
+            "Room two".getBytes(StandardCharsets.UTF_8),
+            0,
+            true,
+            false,
+            0,
+            MqttProperties.EMPTY));
+    login(OWNER);
+    waitUntil(
+        d -> {
+          go("topics?topic=lab/room2/name");
+          return !d.findElements(By.cssSelector(".retained")).isEmpty();
+        });
+    assertThat(driver.findElement(By.cssSelector(".retained")).getText()).contains("Room two");
+    click(By.xpath("//button[normalize-space()='Delete retained message']"));
+    assertThat(waitForText(By.cssSelector("dialog.confirm"))).contains("lab/room2/name");
+    click(By.cssSelector("dialog.confirm button[value=yes]"));
+    waitFor(By.cssSelector(".no-retained"));
+
+    // a new subscriber gets no retained message, and a message published now still arrives
+    RawClient later = mqtt("late", "late", "pw");
+    later.send(new Subscribe(1, List.of(new Subscription("lab/room2/#", 0)), MqttProperties.EMPTY));
+    later.expect(SubAck.class);
+    device.send(
+        new Publish(
+            "lab/room2/temp",
+            "19".getBytes(StandardCharsets.UTF_8),
+            0,
+            false,
+            false,
+            0,
+            MqttProperties.EMPTY));
+    Publish first = later.expect(Publish.class);
+    assertThat(first.topic()).isEqualTo("lab/room2/temp");
+  }
+
+  @Test
+  @DisplayName("a viewer reads the devices but is refused a change, and the page says so")
+  void viewerIsRefusedAChange() {
+    login(VIEWER);
+    go("devices");
+    waitFor(By.cssSelector("table caption"));
+    expectedErrors.add("403"); // the refused request, as Chromium logs it
+    click(By.xpath("//button[normalize-space()='Add a device']"));
+    type(By.cssSelector(".editor input[name=clientId]"), "intruder");
+    click(By.cssSelector(".editor button[type=submit]"));
+    assertThat(waitForText(By.cssSelector(".editor .form-error"))).containsIgnoringCase("role");
+    go("devices?x=1");
+    waitFor(By.cssSelector("table caption"));
+    assertThat(driver.findElements(By.cssSelector("tr[data-key=intruder]"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("tr[data-key=watcher]"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName(
+      "on a phone (375x667): add the lab set, see the device table as cards, passwords shown once")
+  void phoneSizedDeviceTable() {
+    chromium.phone();
+    login(OWNER);
+    go("devices");
+    click(By.xpath("//button[normalize-space()='Add the lab set']"));
+    waitFor(By.cssSelector(".secret-value[data-name=app_4]"));
+    waitFor(By.cssSelector("tr[data-key=device_1]"));
+    for (String name : List.of("device_1", "device_4", "app_1", "app_4")) {
+      assertThat(driver.findElements(By.cssSelector("tr[data-key=" + name + "]"))).hasSize(1);
+    }
+    Number overflow =
+        (Number)
+            driver.executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertThat(overflow.intValue()).as("horizontal overflow at 375 px").isLessThanOrEqualTo(0);
+    screenshot("console-devices-phone");
+    chromium.desktop();
+    driver.navigate().refresh();
+    waitFor(By.cssSelector("tr[data-key=device_1]"));
+    screenshot("console-devices");
+  }
+
+  @Test
+  @DisplayName(
+      "after logging in through the console, the dashboard at /dash?hub= saves a dashboard on the"
+          + " server")
+  void dashboardSavesOnTheServer() {
+    login(OWNER);
+    driver.get(base + "/dash/?hub=default");
+    // a connection, as the dashboard's form saves one: its name is its dashboard's
+    driver.executeScript(
+        "localStorage.setItem('switchboard.dash.connections', JSON.stringify([{id: 'lab',"
+            + " name: 'lab', host: '127.0.0.1', port: 8083, path: '/mqtt', autoConnect: false}]));"
+            + "localStorage.setItem('switchboard.dash.connections.current', 'lab');");
+    driver.navigate().refresh();
+    waitUntil(d -> d.executeScript("return !!window.switchboardDash") == Boolean.TRUE);
+    Object saved =
+        driver.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "window.switchboardDash.importText(arguments[0], null)"
+                + ".then(() => fetch('/api/v1/hubs/default/dashboards'))"
+                + ".then(r => r.json()).then(b => done(JSON.stringify(b)))"
+                + ".catch(e => done('failed: ' + e.message));",
+            "[{\"type\":1,\"name\":\"temperature\",\"topic\":\"lab/room1/temp\"}]");
+    assertThat(String.valueOf(saved)).contains("\"name\":\"lab\"").doesNotContain("failed");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void login(String user) {
+    type(By.cssSelector("input[name=username]"), user);
+    type(By.cssSelector("input[name=password]"), PASSWORD);
+    click(By.cssSelector("button[type=submit]"));
+    waitFor(By.cssSelector("nav.side"));
+    waitFor(By.cssSelector("main h1"));
+  }
+
+  private void go(String route) {
+    driver.get(base + "/#/" + route);
+    waitFor(By.cssSelector("main h1"));
+  }
+
+  private RawClient mqtt(String clientId, String user, String password) {
+    RawClient c = RawClient.open(server.broker.mqttPort(), MqttVersion.V5);
+    clients.add(c);
+    c.send(
+        new Connect(
+            MqttVersion.V5,
+            clientId,
+            true,
+            60,
+            user,
+            password.getBytes(StandardCharsets.UTF_8),
+            null,
+            MqttProperties.EMPTY));
+    ConnAck ack = c.expect(ConnAck.class);
+    assertThat(ack.reasonCode()).as("CONNACK of %s", clientId).isZero();
+    return c;
+  }
+
+  private WebElement waitFor(By by) {
+    return new WebDriverWait(driver, WAIT)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d ->
+                d.findElements(by).stream()
+                    .filter(WebElement::isDisplayed)
+                    .findFirst()
+                    .orElse(null));
+  }
+
+  private String waitForText(By by) {
+    return new WebDriverWait(driver, WAIT)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              String text =
+                  d.findElements(by).stream()
+                      .map(WebElement::getText)
+                      .filter(t -> !t.isBlank())
+                      .findFirst()
+                      .orElse(null);
+              return text;
+            });
+  }
+
+  private void waitUntil(Function<ChromeDriver, Boolean> condition) {
+    new WebDriverWait(driver, WAIT)
+        .ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until((WebDriver d) -> condition.apply(driver));
+  }
+
+  private void click(By by) {
+    waitFor(by).click();
+  }
+
+  private void type(By by, String text) {
+    WebElement input = waitFor(by);
+    input.clear();
+    input.sendKeys(text);
+  }
+
+  private void screenshot(String name) {
+    byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+    try {
+      Path target = Path.of("target", "console-screenshots");
+      Files.createDirectories(target);
+      Files.write(target.resolve(name + ".png"), png);
+      String docs = System.getProperty("console.screenshots");
+      if (docs != null && !docs.isBlank()) {
+        Files.createDirectories(Path.of(docs));
+        Files.write(Path.of(docs, name + ".png"), png);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

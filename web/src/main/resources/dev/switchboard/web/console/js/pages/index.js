@@ -1,0 +1,27 @@
+// The console's pages by route name, and the navigation's order and labels.
+import { overview } from "./overview.js";
+import { devices } from "./devices.js";
+import { rules } from "./rules.js";
+import { clients, sessions } from "./clients.js";
+import { topics } from "./topics.js";
+import { publish } from "./publish.js";
+import { live } from "./live.js";
+import { hubs, admins, apiKeys, audit } from "./admin.js";
+
+export const PAGES = { overview, devices, rules, clients, sessions, topics, publish, live, hubs, admins, keys: apiKeys, audit };
+
+/** [route, label, server administrators only] */
+export const NAVIGATION = [
+  ["overview", "Overview"],
+  ["devices", "Devices"],
+  ["rules", "Access rules"],
+  ["clients", "Clients"],
+  ["sessions", "Sessions"],
+  ["topics", "Topics"],
+  ["publish", "Publish"],
+  ["live", "Live messages"],
+  ["hubs", "Hubs", true],
+  ["admins", "Administrators"],
+  ["keys", "API keys"],
+  ["audit", "Audit log"],
+];
