@@ -238,6 +238,40 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName(
+      "add a deny rule on the rules page; the tester says a publish under it is refused and one"
+          + " beside it allowed, as the broker decides")
+  void ruleTester() {
+    login(OWNER);
+    go("rules");
+    String addForm = "//form[.//button[normalize-space()='Add rule']]";
+    type(By.xpath(addForm + "//input[@name='priority']"), "5");
+    driver
+        .findElement(By.xpath(addForm + "//select[@name='action']/option[@value='deny']"))
+        .click();
+    driver
+        .findElement(By.xpath(addForm + "//select[@name='operation']/option[@value='publish']"))
+        .click();
+    type(By.xpath(addForm + "//input[@name='filter']"), "lab/secret/#");
+    click(By.xpath(addForm + "//button[@type='submit']"));
+    waitUntil(d -> d.getPageSource().contains("lab/secret/#"));
+
+    String tester = "//form[.//button[normalize-space()='Check']]";
+    type(By.xpath(tester + "//input[@name='topic']"), "lab/secret/plans");
+    // the broker reads rules from its registry view, polled every 100 ms here
+    waitUntil(
+        d -> {
+          click(By.xpath(tester + "//button[@type='submit']"));
+          return d.findElements(By.cssSelector(".notice.error")).stream()
+              .anyMatch(e -> e.getText().contains("lab/secret/plans: refused"));
+        });
+    type(By.xpath(tester + "//input[@name='topic']"), "lab/open/plans");
+    click(By.xpath(tester + "//button[@type='submit']"));
+    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("lab/open/plans: allowed");
+    screenshot("console-rules");
+  }
+
+  @Test
   @DisplayName("delete a retained message from the topic tree, after a confirmation")
   void deleteRetainedMessage() {
     RawClient device = mqtt("retainer", "retainer", "pw");

@@ -551,6 +551,11 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     return group.next();
   }
 
+  /** What decides every client's PUBLISH and SUBSCRIBE (the hub's access rules when on). */
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
   /** The publish interceptors every client PUBLISH goes through before it is routed. */
   public PublishInterceptors interceptors() {
     return interceptors;

@@ -140,6 +140,7 @@ public final class HttpApi {
               parts.authenticator() == null
                   ? ExistingHub.in(parts.registry())
                   : ExistingHub.in(parts.authenticator().directory(), parts.registry()),
+              parts.registry(),
               json,
               audit,
               parts.authenticator(),

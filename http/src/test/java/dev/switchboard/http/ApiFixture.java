@@ -8,12 +8,16 @@ import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.hub.acl.RuleAuthorizer;
 import dev.switchboard.hub.auth.ApiKeys;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.registry.StaticDirectory;
+import dev.switchboard.hub.registry.model.AccessRule;
 import dev.switchboard.hub.registry.model.Admin;
 import dev.switchboard.hub.registry.model.AdminRole;
 import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.store.StoreConfig;
 import dev.switchboard.store.registry.RegistryStore;
@@ -82,6 +86,98 @@ final class ApiFixture implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       broker.close();
       throw e;
+    }
+  }
+
+  /**
+   * An API on a running broker whose PUBLISH and SUBSCRIBE are decided by the registry's access
+   * rules ({@link RuleAuthorizer} over the registry, read again at every check), default allow.
+   */
+  static ApiFixture withRules() throws IOException {
+    LateAuthorizer rules = new LateAuthorizer();
+    Broker broker =
+        new Broker(
+            TestBroker.config(), new InMemoryRetainedStore(), ApiFixture::hubOfUserName, rules);
+    broker.start();
+    try {
+      ApiFixture f = new ApiFixture(HttpSettings.loopback(), TlsConfig.none(), broker);
+      rules.set(new RuleAuthorizer(new LiveRegistry(f.registry), true));
+      return f;
+    } catch (IOException | RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** The registry's rules as of now, at every check: tests see their changes at once. */
+  private record LiveRegistry(RegistryStore registry) implements DeviceDirectory {
+    private StaticDirectory now() {
+      return new StaticDirectory(registry.hubs(), registry.devices(), registry.rules());
+    }
+
+    @Override
+    public Hub hub(String name) {
+      return now().hub(name);
+    }
+
+    @Override
+    public Device byClientId(String hub, String clientId) {
+      return now().byClientId(hub, clientId);
+    }
+
+    @Override
+    public Device byUsername(String hub, String username) {
+      return now().byUsername(hub, username);
+    }
+
+    @Override
+    public java.util.List<String> hubsWithUsername(String username) {
+      return now().hubsWithUsername(username);
+    }
+
+    @Override
+    public java.util.List<AccessRule> rulesFor(String hub, String clientId) {
+      return now().rulesFor(hub, clientId);
+    }
+
+    @Override
+    public java.util.List<AccessRule> globalRules(String hub) {
+      return now().globalRules(hub);
+    }
+
+    @Override
+    public Object rulesEpoch() {
+      return new Object(); // never the same: nothing is kept
+    }
+  }
+
+  /** An authorizer set after the broker is made (the registry comes after it). */
+  private static final class LateAuthorizer implements Authorizer {
+    private volatile Authorizer delegate = Authorizer.ALLOW_ALL;
+
+    void set(Authorizer a) {
+      delegate = a;
+    }
+
+    @Override
+    public boolean canPublish(ClientIdentity client, String topic) {
+      return delegate.canPublish(client, topic);
+    }
+
+    @Override
+    public boolean canPublishSystemTopic(ClientIdentity client, String topic) {
+      return delegate.canPublishSystemTopic(client, topic);
+    }
+
+    @Override
+    public boolean canSubscribe(ClientIdentity client, String filter) {
+      return delegate.canSubscribe(client, filter);
+    }
+
+    @Override
+    public dev.switchboard.broker.auth.TopicGuard subscriptionGuard(
+        ClientIdentity client, String filter) {
+      return delegate.subscriptionGuard(client, filter);
     }
   }
 

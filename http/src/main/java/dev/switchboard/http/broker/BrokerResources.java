@@ -8,6 +8,7 @@ import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
+import dev.switchboard.hub.registry.RegistryRepository;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class BrokerResources implements AutoCloseable {
   private final List<ApiRoute> routes = new ArrayList<>();
 
   /**
+   * @param registry the registry, where the rule check finds a device
    * @param authenticator the MQTT logins' checks, for {@code /metrics}; null when there is none
    * @param adminThrottle the HTTP administrators' failed logins, for {@code /metrics}
    * @param findCaller the caller of a request, null without credentials ({@code /metrics}' check)
@@ -34,6 +36,7 @@ public final class BrokerResources implements AutoCloseable {
       Broker broker,
       LiveSettings settings,
       ExistingHub hubs,
+      RegistryRepository registry,
       Json json,
       Audit audit,
       HubAuthenticator authenticator,
@@ -52,6 +55,7 @@ public final class BrokerResources implements AutoCloseable {
         new TopicRoutes(live, activity == null ? new TopicActivity(2) : activity, hubs, json)
             .routes());
     routes.addAll(new StatsRoutes(live, history, hubs, json).routes());
+    routes.addAll(new RuleCheckRoutes(broker, registry, hubs, json).routes());
     this.streams =
         new StreamRoutes(live, hubs, json, settings.streamBuffer(), settings.maxStreams());
     routes.addAll(streams.routes());

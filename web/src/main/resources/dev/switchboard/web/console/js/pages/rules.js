@@ -9,6 +9,7 @@ export async function rules(ctx) {
   const device = route.params.device ?? "";
   document.title = "Access rules — Switchboard";
   const status = notice();
+  const verdict = notice();
   const list = await api("GET", hubPath(hub, "/rules"), undefined, { query: { device } });
   const items = [...list.items].sort((a, b) => a.priority - b.priority || a.id - b.id);
 
@@ -63,6 +64,35 @@ export async function rules(ctx) {
             )
           : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No rules: everything is allowed (the default).")),
       ),
+    ),
+    h("h2", {}, "Would this client be allowed?"),
+    h(
+      "p",
+      { class: "hint" },
+      "Asks the broker's own authorizer, as if the client had logged in with the device's credentials (no device: the global rules only).",
+    ),
+    verdict.element,
+    form(
+      [
+        h(
+          "div",
+          { class: "row" },
+          field("Device", "device", { value: device, autocomplete: "off" }),
+          field("Client id (default: the device's)", "clientId", { autocomplete: "off" }),
+          field("Operation", "operation", { kind: "select", options: [["publish", "publish"], ["subscribe", "subscribe"]] }),
+        ),
+        field("Topic (a filter, to subscribe)", "topic", { required: true, autocomplete: "off" }),
+      ],
+      async (v) => {
+        const body = { operation: v.operation, topic: v.topic };
+        if (v.device) body.device = v.device;
+        if (v.clientId) body.clientId = v.clientId;
+        const answer = await api("POST", hubPath(hub, "/rules/check"), body);
+        const text = `${answer.operation} ${answer.topic}: ${answer.explanation}`;
+        if (answer.allowed) verdict.ok(text);
+        else verdict.error({ message: text });
+      },
+      { label: "Check" },
     ),
     h("h2", {}, "Add a rule"),
     form(
