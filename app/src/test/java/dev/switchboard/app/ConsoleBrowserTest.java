@@ -353,6 +353,17 @@ class ConsoleBrowserTest {
     driver.navigate().refresh();
     waitFor(By.cssSelector("tr[data-key=device_1]"));
     screenshot("console-devices");
+
+    // the server filters the list: only the apps
+    type(By.cssSelector("form[role=search] input[name=clientIdPrefix]"), "app_");
+    click(By.xpath("//form[@role='search']//button[normalize-space()='Filter']"));
+    waitUntil(d -> d.findElements(By.cssSelector("tr[data-key=device_1]")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("tbody tr[data-key]")))
+        .extracting(e -> e.getAttribute("data-key"))
+        .containsExactly("app_1", "app_2", "app_3", "app_4");
+    assertThat(driver.getCurrentUrl())
+        .as("the URL keeps the filter")
+        .contains("clientIdPrefix=app_");
   }
 
   @Test

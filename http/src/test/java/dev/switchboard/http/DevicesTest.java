@@ -30,6 +30,27 @@ class DevicesTest {
   }
 
   @Test
+  void theListFiltersByClientIdPrefixPageByPage() {
+    for (String id : List.of("pfx", "pfx-1", "pfx-2", "pfx-3", "pfw", "pfy", "zzz")) {
+      assertThat(admin.post("/api/v1/hubs/team4/devices", Map.of("clientId", id)).status())
+          .isEqualTo(201);
+    }
+    Http.Answer first = admin.get("/api/v1/hubs/team4/devices?clientIdPrefix=pfx&limit=3");
+    assertThat(first.json().path("items"))
+        .extracting(n -> n.path("clientId").asText())
+        .containsExactly("pfx", "pfx-1", "pfx-2");
+    String cursor = first.json().path("nextCursor").asText();
+    Http.Answer second =
+        admin.get("/api/v1/hubs/team4/devices?clientIdPrefix=pfx&limit=3&cursor=" + cursor);
+    assertThat(second.json().path("items"))
+        .extracting(n -> n.path("clientId").asText())
+        .containsExactly("pfx-3");
+    assertThat(second.json().path("nextCursor").isNull()).isTrue();
+    assertThat(admin.get("/api/v1/hubs/team4/devices?clientIdPrefix=nothing").json().path("items"))
+        .isEmpty();
+  }
+
+  @Test
   void aDeviceIsCreatedWithEveryFlagReadChangedAndDeleted() {
     Http.Answer made =
         admin.post(

@@ -82,10 +82,35 @@ public final class DeviceRoutes {
     String hub = HubRoutes.existingHub(registry, ctx);
     int limit = Cursor.limit(ctx);
     String after = Cursor.key(ctx);
-    List<Device> fetched = registry.devices(hub, after, limit + 1);
+    String prefix = ctx.queryParam("clientIdPrefix");
+    List<Device> fetched =
+        prefix == null || prefix.isEmpty()
+            ? registry.devices(hub, after, limit + 1)
+            : withPrefix(hub, prefix, after, limit + 1);
     Page<Device> page = Page.of(fetched, limit, Device::clientId);
     json.send(
         ctx, new Page<>(page.items().stream().map(DeviceJson::view).toList(), page.nextCursor()));
+  }
+
+  /**
+   * Up to {@code max} devices whose client ids start with {@code prefix}, after {@code after}: in
+   * the registry's order they are one run starting at the prefix itself, so the page seeks to it
+   * and stops at the first id without it; the store reads no more than the page.
+   */
+  private List<Device> withPrefix(String hub, String prefix, String after, int max) {
+    List<Device> out = new java.util.ArrayList<>();
+    String from = after;
+    if (from == null || from.compareTo(prefix) < 0) {
+      registry.device(hub, prefix).ifPresent(out::add); // the prefix itself, if a device has it
+      from = prefix;
+    }
+    for (Device d : registry.devices(hub, from, max - out.size())) {
+      if (!d.clientId().startsWith(prefix)) {
+        break;
+      }
+      out.add(d);
+    }
+    return out;
   }
 
   private void create(Context ctx, Caller caller) {

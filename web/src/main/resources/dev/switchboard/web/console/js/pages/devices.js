@@ -5,7 +5,7 @@
 import { api, hubPath } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
 import { href } from "../router.js";
-import { confirmAction, field, form, notice, pagedTable, pill, secretBox } from "../ui.js";
+import { confirmAction, field, filterBar, form, notice, pagedTable, pill, secretBox } from "../ui.js";
 
 export const LAB_SET = ["device_1", "device_2", "device_3", "device_4", "app_1", "app_2", "app_3", "app_4"];
 
@@ -34,9 +34,12 @@ export async function devices(ctx) {
   const status = notice();
   const shown = h("div", { class: "shown-once" });
   const editor = h("div", { class: "editor" });
-  const page = await api("GET", hubPath(hub, "/devices"), undefined, {
-    query: { limit: route.params.limit ?? 50, cursor: route.params.cursor },
+  const query = () => ({
+    limit: route.params.limit ?? 50,
+    cursor: route.params.cursor,
+    clientIdPrefix: route.params.clientIdPrefix,
   });
+  const page = await api("GET", hubPath(hub, "/devices"), undefined, { query: query() });
 
   async function act(promise, done) {
     status.clear();
@@ -244,9 +247,7 @@ export async function devices(ctx) {
     );
   }
   async function refreshTable() {
-    const list = await api("GET", hubPath(hub, "/devices"), undefined, {
-      query: { limit: route.params.limit ?? 50, cursor: route.params.cursor },
-    });
+    const list = await api("GET", hubPath(hub, "/devices"), undefined, { query: query() });
     replaceChildren(tableHolder, table(list));
   }
   replaceChildren(tableHolder, table(page));
@@ -262,6 +263,7 @@ export async function devices(ctx) {
       labButton,
       h("a", { href: href("rules", { hub }) }, "Access rules"),
     ),
+    filterBar([field("Client id starts with", "clientIdPrefix", { value: route.params.clientIdPrefix ?? "" })], route, ctx.navigate),
     status.element,
     shown,
     editor,
