@@ -12,6 +12,7 @@ import dev.switchboard.http.api.Problem;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import dev.switchboard.mqtt.topic.Topics;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code GET /api/v1/hubs/{hub}/stream?filter=lab/%23}: Server-Sent Events of the messages
@@ -33,6 +36,23 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StreamRoutes {
   /** How often an idle stream sends a comment (and checks that its hub is still there). */
   private static final long HEARTBEAT_SECONDS = 15;
+
+  /**
+   * How long a stream that has just written lets messages gather before it waits again: a stream
+   * woken for every message of a busy topic costs a thread switch per message and per stream (a
+   * million a second for 1,000 streams of a 1,000 msg/s topic); gathering for this long wakes it at
+   * most 100 times a second, for a delay of at most this much.
+   */
+  private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /**
+   * The last messages' events, encoded once for all the streams that carry them (one message goes
+   * to every stream whose filter matches it, on their own threads): slots by the message's
+   * identity; a miss only encodes again.
+   */
+  private final AtomicReferenceArray<Encoded> encoded = new AtomicReferenceArray<>(256);
+
+  private record Encoded(Message message, byte[] event) {}
 
   private final LiveState live;
   private final ExistingHub hubs;
@@ -109,9 +129,12 @@ public final class StreamRoutes {
       if (m == null) {
         out.flush(); // once the queue is empty: many messages, one flush
         m = subscriber.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        if (m != null) {
+          LockSupport.parkNanos(GATHER_NANOS); // let the others that follow it gather
+        }
       }
       if (m != null) {
-        send(out, "message", MessageJson.view(m));
+        out.write(event(m));
       } else if (live.space(hub) != space) {
         send(out, "end", Map.of("reason", "the hub was removed"));
         out.flush();
@@ -120,6 +143,20 @@ public final class StreamRoutes {
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
       }
     }
+  }
+
+  /** A message's {@code message} event, encoded once for every stream that carries it. */
+  private byte[] event(Message m) throws IOException {
+    int slot = (System.identityHashCode(m) & 0x7fffffff) % encoded.length();
+    Encoded known = encoded.get(slot);
+    if (known != null && known.message() == m) {
+      return known.event();
+    }
+    ByteArrayOutputStream b = new ByteArrayOutputStream(256);
+    send(b, "message", MessageJson.view(m));
+    byte[] bytes = b.toByteArray();
+    encoded.set(slot, new Encoded(m, bytes));
+    return bytes;
   }
 
   private void send(OutputStream out, String event, Object data) throws IOException {
