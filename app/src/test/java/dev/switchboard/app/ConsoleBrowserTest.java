@@ -272,6 +272,27 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName("the overview shows the MQTT logins refused, by reason")
+  void overviewShowsRefusedLoginsByReason() {
+    RawClient wrong = RawClient.open(server.broker.mqttPort(), MqttVersion.V5);
+    clients.add(wrong);
+    wrong.send(
+        new Connect(
+            MqttVersion.V5,
+            "late",
+            true,
+            60,
+            "late",
+            "not the password".getBytes(StandardCharsets.UTF_8),
+            null,
+            MqttProperties.EMPTY));
+    assertThat(wrong.expect(ConnAck.class).reasonCode()).isEqualTo(0x86);
+    login(OWNER);
+    go("overview");
+    waitUntil(d -> d.findElement(By.cssSelector(".refusals")).getText().contains("wrong password"));
+  }
+
+  @Test
   @DisplayName("delete a retained message from the topic tree, after a confirmation")
   void deleteRetainedMessage() {
     RawClient device = mqtt("retainer", "retainer", "pw");

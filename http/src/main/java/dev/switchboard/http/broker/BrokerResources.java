@@ -54,7 +54,7 @@ public final class BrokerResources implements AutoCloseable {
     routes.addAll(
         new TopicRoutes(live, activity == null ? new TopicActivity(2) : activity, hubs, json)
             .routes());
-    routes.addAll(new StatsRoutes(live, history, hubs, json).routes());
+    routes.addAll(new StatsRoutes(live, history, hubs, json, authenticator).routes());
     routes.addAll(new RuleCheckRoutes(broker, registry, hubs, json).routes());
     this.streams =
         new StreamRoutes(live, hubs, json, settings.streamBuffer(), settings.maxStreams());

@@ -9,8 +9,12 @@ import dev.switchboard.http.api.Caller;
 import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.http.api.Values;
+import dev.switchboard.hub.auth.HubAuthenticator;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A hub's statistics: {@code /api/v1/hubs/{hub}/stats}, its counters now (the default hub's also
@@ -32,7 +36,8 @@ public final class StatsRoutes {
       long bytesSent,
       long clientsMaximum,
       long connectionsAccepted,
-      long connectsRefused) {}
+      long connectsRefused,
+      Map<String, Long> loginsRefused) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Stats(
@@ -57,7 +62,19 @@ public final class StatsRoutes {
 
   record History(int intervalSeconds, List<PointView> points) {}
 
-  public StatsRoutes(LiveState live, RateHistory history, ExistingHub hubs, Json json) {
+  private final HubAuthenticator authenticator;
+
+  /**
+   * @param authenticator the MQTT logins' checks, whose refusals by reason the server's figures
+   *     show; null when the broker's logins are not the hub's
+   */
+  public StatsRoutes(
+      LiveState live,
+      RateHistory history,
+      ExistingHub hubs,
+      Json json,
+      HubAuthenticator authenticator) {
+    this.authenticator = authenticator;
     this.live = live;
     this.history = history;
     this.hubs = hubs;
@@ -99,8 +116,23 @@ public final class StatsRoutes {
                     m.bytesSent.sum(),
                     m.clientsMaximum.get(),
                     m.connectionsAccepted.sum(),
-                    m.connectRefused.sum())
+                    m.connectRefused.sum(),
+                    loginsRefused())
                 : null));
+  }
+
+  /** MQTT logins refused since start, by reason (those that happened), as /metrics has them. */
+  private Map<String, Long> loginsRefused() {
+    Map<String, Long> out = new TreeMap<>();
+    if (authenticator != null) {
+      for (HubAuthenticator.Refusal why : HubAuthenticator.Refusal.values()) {
+        long n = authenticator.refusals(why);
+        if (n > 0) {
+          out.put(why.name().toLowerCase(Locale.ROOT), n);
+        }
+      }
+    }
+    return out;
   }
 
   private void history(Context ctx, Caller caller) {

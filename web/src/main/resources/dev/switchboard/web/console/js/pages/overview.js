@@ -58,7 +58,12 @@ export async function overview(ctx) {
       ["Messages over the size limit", stats.refusals.messageSize],
       ["Retained messages over the limit", stats.refusals.retained],
     ];
-    if (stats.server) refused.push(["Connections refused (any reason)", stats.server.connectsRefused]);
+    if (stats.server) {
+      refused.push(["Connections refused (any reason)", stats.server.connectsRefused]);
+      for (const [reason, count] of Object.entries(stats.server.loginsRefused ?? {})) {
+        refused.push([`Logins refused: ${reason.replaceAll("_", " ")}`, count]);
+      }
+    }
     replaceChildren(
       refusals,
       h("table", {}, h("tbody", {}, refused.map(([name, value]) => h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, number(value)))))),
