@@ -74,7 +74,7 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
     assertThat(column("SELECT version FROM schema_version ORDER BY version"))
         .containsExactly("1", "2");
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
   }
 
   @Test

@@ -672,6 +672,9 @@ abstract class RegistryStoreContract {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(4);
       assertThat(r.getString(2)).isEqualTo("V4__dashboards.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(5);
+      assertThat(r.getString(2)).isEqualTo("V5__stashes.sql");
       assertThat(r.next()).isFalse();
     }
   }
