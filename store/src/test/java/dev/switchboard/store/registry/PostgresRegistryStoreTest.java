@@ -93,7 +93,9 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
             "device_subscriptions.client_id=C",
             "device_subscriptions.filter=C",
             "devices.client_id=C",
-            "devices.username=C");
+            "devices.username=C",
+            "stash_client_ids.client_id=C",
+            "stashes.filter=C");
   }
 
   @Test
