@@ -59,7 +59,13 @@ public enum StashFormat {
 
   /** A writer of entries in this format onto {@code out}; {@link Output#finish()} ends it. */
   public Output open(OutputStream out) throws IOException {
-    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    return open(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A writer of entries in this format onto {@code w} (buffer it); {@link Output#finish()} ends it.
+   */
+  public Output open(Writer w) throws IOException {
     Output o = new Output(this, w);
     if (this == JSON) {
       w.write('[');
