@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -51,9 +52,11 @@ final class StashResend implements Callable<Integer> {
 
   @Option(
       names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "The server's HTTP API (default: ${DEFAULT-VALUE}).")
+      paramLabel = "URL",
+      description = "The server's HTTP API (default: http://127.0.0.1 on the configured port).")
   String url;
+
+  @Mixin ConfigOptions options;
 
   @Option(
       names = "--api-key",
@@ -76,6 +79,13 @@ final class StashResend implements Callable<Integer> {
       }
       if (frame != null) {
         Frames.parse(frame);
+      }
+      if (url == null) {
+        int port = options.load().httpSettings().httpPort();
+        if (port <= 0) {
+          return Main.fail(err, "the HTTP port is off or any: give --url", Main.EXIT_CONFIG);
+        }
+        url = "http://127.0.0.1:" + port;
       }
       String body = body();
       HttpRequest request =
@@ -104,7 +114,7 @@ final class StashResend implements Callable<Integer> {
       }
       out.println(answer.body());
       return 0;
-    } catch (IllegalArgumentException e) {
+    } catch (ConfigError | IllegalArgumentException e) {
       return Main.fail(err, e.getMessage(), Main.EXIT_CONFIG);
     } catch (java.io.IOException e) {
       return Main.fail(
