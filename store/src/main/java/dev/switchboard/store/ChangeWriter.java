@@ -103,7 +103,10 @@ final class ChangeWriter implements AutoCloseable {
         "DELETE FROM subscriptions WHERE hub = ?",
         "DELETE FROM messages WHERE hub = ?",
         "DELETE FROM awaiting_pubrel WHERE hub = ?",
-        "DELETE FROM retained WHERE hub = ?"),
+        "DELETE FROM retained WHERE hub = ?",
+        // a removed hub's stashes' entries (message logs) go with it
+        "DELETE FROM log_entries WHERE hub = ?",
+        "DELETE FROM message_logs WHERE hub = ?"),
     APPEND_TO_LOG(MessageLogWriter.INSERT_ENTRY);
 
     final String[] sql;

@@ -152,6 +152,19 @@ abstract class MessageLogContract {
   }
 
   @Test
+  void aRemovedHubsLogsGoWithIt() {
+    Change inTeam3 =
+        new Change.AppendToLog(
+            new LogEntry(
+                "team3", "s", 1, "d", null, null, "t", 0, false, null, new byte[] {1}, null));
+    store.apply(List.of(inTeam3, append("s", "kept", 1, null)));
+    store.apply(List.of(new Change.DeleteHub("team3")));
+    assertThat(logs.counts("team3", "s")).isEqualTo(StashLog.Counts.EMPTY);
+    assertThat(logs.page("team3", "s", Range.ALL, 0, 10)).isEmpty();
+    assertThat(logs.counts("default", "s").entries()).isEqualTo(1);
+  }
+
+  @Test
   void aMillionEntriesAreStreamedNotCollected() throws Exception {
     int total = 1_000_000;
     int batchSize = 50_000;
