@@ -3,12 +3,15 @@ package dev.switchboard.app.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.CliRun;
+import dev.switchboard.store.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,16 +30,47 @@ class StashCrashTest {
 
   @TempDir Path dir;
 
+  private Path config;
+
   private CliRun cli(String... args) {
-    return CliRun.run(dir.resolve("data"), args);
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--config");
+    all.add(config.toString());
+    return CliRun.run(dir.resolve("data"), all.toArray(String[]::new));
   }
 
   @Test
   @DisplayName(
       "SQLite, strict: every QoS 1 message acknowledged before a kill -9 is in the stash after it")
-  void acknowledgedMessagesSurviveKill() throws Exception {
-    Path config = dir.resolve("switchboard.conf");
+  void sqlite() throws Exception {
+    config = dir.resolve("switchboard.conf");
     Files.writeString(config, "switchboard.store { type = sqlite, durability = strict }\n");
+    acknowledgedMessagesSurviveKill();
+  }
+
+  @Test
+  @DisplayName(
+      "PostgreSQL, strict: every QoS 1 message acknowledged before a kill -9 is in the stash")
+  void postgresql() throws Exception {
+    try (PostgresServer pg = PostgresServer.startOrSkip()) {
+      config = dir.resolve("switchboard.conf");
+      Files.writeString(
+          config,
+          "switchboard.store {\n"
+              + "  type = postgresql, durability = strict\n"
+              + "  postgresql { url = \""
+              + pg.newDatabase()
+              + "\", user = \""
+              + pg.user()
+              + "\", password = \""
+              + pg.password()
+              + "\" }\n"
+              + "}\n");
+      acknowledgedMessagesSurviveKill();
+    }
+  }
+
+  private void acknowledgedMessagesSurviveKill() throws Exception {
     CliRun added = cli("stashes", "add", "all", "--filter", "stash/#");
     assertThat(added.code()).as(added.err()).isZero();
     long seed = Long.getLong("crash.seed", System.nanoTime());
