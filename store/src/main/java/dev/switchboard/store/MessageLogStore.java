@@ -1,5 +1,6 @@
 package dev.switchboard.store;
 
+import dev.switchboard.broker.persist.LogEntry;
 import dev.switchboard.hub.stash.StashEntry;
 import dev.switchboard.hub.stash.StashLog;
 import java.nio.file.Path;
@@ -153,6 +154,53 @@ public final class MessageLogStore implements StashLog {
     } catch (SinkFailed e) {
       throw e.cause;
     }
+  }
+
+  @Override
+  public long expire(String hub, String stash, long beforeMillis) {
+    return database.write(
+        "expiring a stash's entries",
+        c -> {
+          long[] counters = lockCounters(c, hub, stash);
+          if (counters == null || counters[1] == 0) {
+            return 0L;
+          }
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT bytes FROM message_logs WHERE hub = ? AND name = ?")) {
+            p.setString(1, hub);
+            p.setString(2, stash);
+            long bytes;
+            try (ResultSet r = p.executeQuery()) {
+              r.next();
+              bytes = r.getLong(1);
+            }
+            // an age limit of 1 ms counted from beforeMillis + 1: entries received before it go
+            Trim.Result dropped =
+                Trim.oldest(
+                    c,
+                    hub,
+                    stash,
+                    counters[0],
+                    counters[1],
+                    bytes,
+                    new LogEntry.Limits(0, 0, 1),
+                    beforeMillis + 1);
+            if (dropped.entries() > 0) {
+              try (PreparedStatement u =
+                  c.prepareStatement(
+                      "UPDATE message_logs SET entries = entries - ?, bytes = bytes - ?,"
+                          + " dropped = dropped + ? WHERE hub = ? AND name = ?")) {
+                u.setLong(1, dropped.entries());
+                u.setLong(2, dropped.bytes());
+                u.setLong(3, dropped.entries());
+                u.setString(4, hub);
+                u.setString(5, stash);
+                u.executeUpdate();
+              }
+            }
+            return dropped.entries();
+          }
+        });
   }
 
   @Override

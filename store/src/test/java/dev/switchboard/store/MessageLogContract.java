@@ -165,6 +165,22 @@ abstract class MessageLogContract {
   }
 
   @Test
+  void expiringDropsTheEntriesReceivedBeforeATimeAndCountsThem() {
+    store.apply(
+        List.of(
+            append("e", "old1", 1000, null),
+            append("e", "old2", 2000, null),
+            append("e", "new", 5000, null)));
+    assertThat(logs.expire("default", "e", 3000)).isEqualTo(2);
+    assertThat(logs.page("default", "e", Range.ALL, 0, 10))
+        .extracting(MessageLogContract::text)
+        .containsExactly("new");
+    assertThat(logs.counts("default", "e")).isEqualTo(new StashLog.Counts(1, 3, 2));
+    assertThat(logs.expire("default", "e", 3000)).isZero();
+    assertThat(logs.expire("default", "none", 3000)).isZero();
+  }
+
+  @Test
   void aMillionEntriesAreStreamedNotCollected() throws Exception {
     int total = 1_000_000;
     int batchSize = 50_000;

@@ -43,6 +43,12 @@ public interface StashLog extends AutoCloseable {
    */
   long stream(String hub, String stash, Range range, Sink sink) throws Exception;
 
+  /**
+   * Drops the entries received before {@code beforeMillis}, oldest first, counted as dropped: the
+   * age limit of a stash no message has been appended to for a while. Returns how many.
+   */
+  long expire(String hub, String stash, long beforeMillis);
+
   /** Deletes every entry (in short transactions, so the broker's writer is not held up). */
   long clear(String hub, String stash);
 
