@@ -34,6 +34,9 @@ final class HubServer implements AutoCloseable {
   final AuthSettings auth;
   private final DurableStore store;
 
+  /** Null without a store ({@code durability = none}). */
+  final HubStashes stashes;
+
   /** Null when both HTTP listeners are off. */
   final HttpServer http;
 
@@ -45,12 +48,14 @@ final class HubServer implements AutoCloseable {
       AccessControl access,
       AuthSettings auth,
       DurableStore store,
+      HubStashes stashes,
       HttpServer http,
       AtomicBoolean stopping) {
     this.broker = broker;
     this.access = access;
     this.auth = auth;
     this.store = store;
+    this.stashes = stashes;
     this.http = http;
     this.stopping = stopping;
   }
@@ -66,6 +71,7 @@ final class HubServer implements AutoCloseable {
   static HubServer start(SwitchboardConfig config) {
     DurableStore store = null;
     AccessControl access = null;
+    HubStashes stashes = null;
     Broker started = null; // closed again if what comes after it fails
     try {
       prepareDataDir(config.dataDir());
@@ -86,16 +92,22 @@ final class HubServer implements AutoCloseable {
               access.authorizer(),
               config.persistence(store));
       clients.bind(broker);
+      if (store != null) {
+        stashes = HubStashes.open(config.storeConfig(), access.registry(), broker);
+      }
       broker.start();
       started = broker;
       RegistryDirectory directory = access.directory();
       clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       AtomicBoolean stopping = new AtomicBoolean();
-      HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stopping);
-      return new HubServer(broker, access, auth, store, http, stopping);
+      HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stashes, stopping);
+      return new HubServer(broker, access, auth, store, stashes, http, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {
       if (started != null) {
         started.close();
+      }
+      if (stashes != null) {
+        stashes.close();
       }
       if (access != null) {
         access.close();
@@ -118,6 +130,7 @@ final class HubServer implements AutoCloseable {
       AuthSettings auth,
       AccessControl access,
       Broker broker,
+      HubStashes stashes,
       AtomicBoolean stopping) {
     HttpSettings settings = config.httpSettings();
     if (settings.off()) {
@@ -146,7 +159,12 @@ final class HubServer implements AutoCloseable {
             access.authenticator());
     try {
       return HttpApi.server(
-              settings, brokerConfig.tls(), readiness, parts, config.deviceApiSettings())
+              settings,
+              brokerConfig.tls(),
+              readiness,
+              parts,
+              config.deviceApiSettings(),
+              stashes == null ? null : stashes.stashes)
           .start();
     } catch (IllegalArgumentException e) {
       throw new ListenerException(e.getMessage(), e);
@@ -188,6 +206,9 @@ final class HubServer implements AutoCloseable {
     broker.close();
     if (http != null) {
       http.close();
+    }
+    if (stashes != null) {
+      stashes.close();
     }
     access.close();
     if (store != null) {

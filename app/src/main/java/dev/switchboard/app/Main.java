@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("hubs", new HubsCommand());
     cmd.addSubcommand("admins", new AdminsCommand());
+    cmd.addSubcommand("stashes", new StashesCommand());
     cmd.addSubcommand("device", new DeviceCommand());
     cmd.addSubcommand("lab", new LabCommand());
     cmd.addSubcommand("pub", new PubCommand());

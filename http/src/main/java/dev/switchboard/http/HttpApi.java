@@ -21,6 +21,7 @@ import dev.switchboard.http.registry.RuleRoutes;
 import dev.switchboard.http.security.AdminSessions;
 import dev.switchboard.http.security.Credentials;
 import dev.switchboard.http.security.LoginRoutes;
+import dev.switchboard.http.stash.StashRoutes;
 import dev.switchboard.hub.auth.AdminLogins;
 import dev.switchboard.hub.auth.ApiKeys;
 import dev.switchboard.hub.auth.HubAuthenticator;
@@ -28,6 +29,7 @@ import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.registry.AdministrationRepository;
 import dev.switchboard.hub.registry.RegistryRepository;
+import dev.switchboard.hub.stash.Stashes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,20 @@ public final class HttpApi {
       Readiness readiness,
       Parts parts,
       DeviceApiSettings deviceApi) {
+    return server(settings, tls, readiness, parts, deviceApi, null);
+  }
+
+  /**
+   * The server, not started; on a broker with {@code stashes} (null: none) it serves the stashes'
+   * routes too ({@code /api/v1/hubs/{hub}/stashes...}).
+   */
+  public static HttpServer server(
+      HttpSettings settings,
+      TlsConfig tls,
+      Readiness readiness,
+      Parts parts,
+      DeviceApiSettings deviceApi,
+      Stashes stashes) {
     Json json = new Json(settings.maxBodyBytes());
     Clock clock = parts.clock();
     ApiKeys keys = new ApiKeys(parts.administration(), clock);
@@ -148,6 +164,12 @@ public final class HttpApi {
               ctx -> credentials.find(ctx, false));
       routes.addAll(live.routes());
       routes.addAll(new ServerRoutes(parts.broker(), json).routes());
+      if (stashes != null) {
+        routes.addAll(
+            new StashRoutes(
+                    stashes, ExistingHub.in(parts.registry()), parts.broker(), json, audit, clock)
+                .routes());
+      }
     }
     HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);
     if (live != null) {

@@ -8,6 +8,7 @@ import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.http.myqtthub.DeviceApiSettings;
 import dev.switchboard.hub.acl.RuleAuthorizer;
 import dev.switchboard.hub.auth.ApiKeys;
 import dev.switchboard.hub.auth.LoginThrottle;
@@ -19,6 +20,7 @@ import dev.switchboard.hub.registry.model.AdminRole;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.registry.model.Hub;
+import dev.switchboard.hub.stash.Stashes;
 import dev.switchboard.store.StoreConfig;
 import dev.switchboard.store.registry.RegistryStore;
 import java.io.IOException;
@@ -189,7 +191,26 @@ final class ApiFixture implements AutoCloseable {
         AuthResult.accept(new Principal(hub, user, null, false, null)));
   }
 
+  /**
+   * An API on {@code broker} (started by the caller) with the stashes' routes, their service made
+   * by {@code stashes} on the fixture's registry.
+   */
+  static ApiFixture withStashes(
+      Broker broker, java.util.function.Function<RegistryStore, Stashes> stashes)
+      throws IOException {
+    return new ApiFixture(HttpSettings.loopback(), TlsConfig.none(), broker, stashes);
+  }
+
   private ApiFixture(HttpSettings settings, TlsConfig tls, Broker broker) throws IOException {
+    this(settings, tls, broker, null);
+  }
+
+  private ApiFixture(
+      HttpSettings settings,
+      TlsConfig tls,
+      Broker broker,
+      java.util.function.Function<RegistryStore, Stashes> stashes)
+      throws IOException {
     this.broker = broker;
     dir = Files.createTempDirectory("switchboard-http");
     registry = RegistryStore.open(StoreConfig.sqlite(dir.resolve("state.db")));
@@ -212,7 +233,9 @@ final class ApiFixture implements AutoCloseable {
                 tls,
                 () -> null,
                 new HttpApi.Parts(
-                    registry, registry, hasher, new LoginThrottle(), Clock.systemUTC(), broker))
+                    registry, registry, hasher, new LoginThrottle(), Clock.systemUTC(), broker),
+                DeviceApiSettings.defaults(),
+                stashes == null ? null : stashes.apply(registry))
             .start();
     base =
         server.httpPort() > 0

@@ -12,25 +12,40 @@ final class TestServer {
 
   /** The routes a server with every resource registers. */
   static List<ApiRoute> routesOfAFullServer() {
-    return HttpApi.server(
-            HttpSettings.loopback(),
-            TlsConfig.none(),
-            () -> null,
-            new HttpApi.Parts(
-                null,
-                null,
-                new dev.switchboard.hub.auth.PasswordHasher(
-                    new dev.switchboard.hub.auth.PasswordHasher.Settings(
-                        dev.switchboard.hub.auth.PasswordHasher.Algorithm.PBKDF2_SHA256,
-                        19_456,
-                        2,
-                        1,
-                        1_000)),
-                null,
-                java.time.Clock.systemUTC(),
-                new dev.switchboard.broker.Broker(
-                    dev.switchboard.broker.testing.TestBroker.config())))
-        .routes();
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("switchboard-routes");
+      dev.switchboard.store.StoreConfig store =
+          dev.switchboard.store.StoreConfig.sqlite(dir.resolve("switchboard.db"));
+      try (dev.switchboard.store.registry.RegistryStore registry =
+              dev.switchboard.store.registry.RegistryStore.open(store);
+          dev.switchboard.store.MessageLogStore log =
+              dev.switchboard.store.MessageLogStore.open(store)) {
+        return HttpApi.server(
+                HttpSettings.loopback(),
+                TlsConfig.none(),
+                () -> null,
+                new HttpApi.Parts(
+                    null,
+                    null,
+                    new dev.switchboard.hub.auth.PasswordHasher(
+                        new dev.switchboard.hub.auth.PasswordHasher.Settings(
+                            dev.switchboard.hub.auth.PasswordHasher.Algorithm.PBKDF2_SHA256,
+                            19_456,
+                            2,
+                            1,
+                            1_000)),
+                    null,
+                    java.time.Clock.systemUTC(),
+                    new dev.switchboard.broker.Broker(
+                        dev.switchboard.broker.testing.TestBroker.config())),
+                dev.switchboard.http.myqtthub.DeviceApiSettings.defaults(),
+                new dev.switchboard.hub.stash.Stashes(
+                    registry, log, java.time.Clock.systemUTC(), () -> {}))
+            .routes();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A server with the health checks and the OpenAPI document only; nobody can log in. */

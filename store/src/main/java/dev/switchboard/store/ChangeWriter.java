@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Change.AppendToLog;
 import dev.switchboard.broker.persist.Change.AwaitPubrel;
 import dev.switchboard.broker.persist.Change.DeleteHub;
 import dev.switchboard.broker.persist.Change.DeleteMessage;
@@ -102,7 +103,11 @@ final class ChangeWriter implements AutoCloseable {
         "DELETE FROM subscriptions WHERE hub = ?",
         "DELETE FROM messages WHERE hub = ?",
         "DELETE FROM awaiting_pubrel WHERE hub = ?",
-        "DELETE FROM retained WHERE hub = ?");
+        "DELETE FROM retained WHERE hub = ?",
+        // a removed hub's stashes' entries (message logs) go with it
+        "DELETE FROM log_entries WHERE hub = ?",
+        "DELETE FROM message_logs WHERE hub = ?"),
+    APPEND_TO_LOG(MessageLogWriter.INSERT_ENTRY);
 
     final String[] sql;
 
@@ -112,12 +117,14 @@ final class ChangeWriter implements AutoCloseable {
   }
 
   private final Connection connection;
+  private final MessageLogWriter logs;
   private final Map<Op, PreparedStatement[]> prepared = new EnumMap<>(Op.class);
   private Op pending;
   private int pendingRows;
 
   ChangeWriter(Connection connection) {
     this.connection = connection;
+    this.logs = new MessageLogWriter(connection);
   }
 
   void write(List<Change> changes) throws SQLException {
@@ -135,6 +142,7 @@ final class ChangeWriter implements AutoCloseable {
       pendingRows++;
     }
     flush();
+    logs.finish();
   }
 
   private void flush() throws SQLException {
@@ -173,10 +181,11 @@ final class ChangeWriter implements AutoCloseable {
       case PutRetained c -> Op.PUT_RETAINED;
       case DeleteRetained c -> Op.DELETE_RETAINED;
       case DeleteHub c -> Op.DELETE_HUB;
+      case AppendToLog c -> Op.APPEND_TO_LOG;
     };
   }
 
-  private static void bind(Change change, PreparedStatement[] s) throws SQLException {
+  private void bind(Change change, PreparedStatement[] s) throws SQLException {
     switch (change) {
       case PutSession c -> bindSession(s[0], c.session());
       case DeleteSession c -> {
@@ -234,6 +243,7 @@ final class ChangeWriter implements AutoCloseable {
           p.setString(1, c.hub());
         }
       }
+      case AppendToLog c -> logs.bind(c.entry(), s[0]);
     }
   }
 

@@ -31,7 +31,12 @@ enum Schema {
       "registry_schema_version",
       "registry schema",
       "registry/",
-      List.of("V1__registry.sql", "V2__hubs.sql", "V3__administration.sql", "V4__dashboards.sql"),
+      List.of(
+          "V1__registry.sql",
+          "V2__hubs.sql",
+          "V3__administration.sql",
+          "V4__dashboards.sql",
+          "V5__stashes.sql"),
       List.of(
           "devices",
           "device_subscriptions",
@@ -42,11 +47,31 @@ enum Schema {
           "administrators",
           "api_keys",
           "audit_log",
-          "dashboards"),
+          "dashboards",
+          "stashes",
+          "stash_client_ids"),
       0x5357_5247L, // "SWRG"
       true,
       2,
-      "restore it from a backup, or move it aside to start with an empty registry");
+      "restore it from a backup, or move it aside to start with an empty registry"),
+
+  /**
+   * Message logs (the hub's stashes): written by the broker's journal in the publisher's unit, read
+   * and cleared by {@link MessageLogStore}. On SQLite a file of its own ({@code stashes.db})
+   * attached to the state file's connection with normal locking, so that {@code switchboard
+   * stashes} can read it while the broker runs; on PostgreSQL in the store's database.
+   */
+  STASHES(
+      "stash store",
+      "stash_schema_version",
+      "stash schema",
+      "stashes/",
+      List.of("V1__message_logs.sql"),
+      List.of("message_logs", "log_entries"),
+      0x5357_5354L, // "SWST"
+      true,
+      4,
+      "move it aside to start with empty stashes (their definitions are in the registry)");
 
   private final String noun;
   private final String versionTable;

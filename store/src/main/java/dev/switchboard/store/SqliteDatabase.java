@@ -10,6 +10,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -93,7 +94,9 @@ final class SqliteDatabase implements Database {
     try {
       try (Statement s = c.createStatement()) {
         if (!schema.shared()) {
-          s.execute("PRAGMA locking_mode=EXCLUSIVE");
+          // main only: a file attached later (stashes.db) keeps normal locking, so that other
+          // processes can use it; without a schema name the mode would apply to it as well
+          s.execute("PRAGMA main.locking_mode=EXCLUSIVE");
         }
         // Off by default in SQLite, for compatibility; the registry's cascades need it.
         s.execute("PRAGMA foreign_keys=ON");
@@ -302,6 +305,37 @@ final class SqliteDatabase implements Database {
   @Override
   public String describe() {
     return "sqlite " + file;
+  }
+
+  /**
+   * Attaches another SQLite file of a {@link Schema#shared() shared} schema to this connection as
+   * {@code alias}, in normal locking mode with WAL and full synchronisation: its tables are then
+   * written in this file's transactions (each file's commit is atomic and fsynced; a transaction
+   * over both is committed only when both are) while other processes may still read and write it.
+   * Waits as long as a shared file's users do for another process's transaction.
+   */
+  void attach(Path other, String alias) {
+    lock.lock();
+    try (Statement s = connection.createStatement()) {
+      ensureOpen();
+      try (PreparedStatement p = connection.prepareStatement("ATTACH DATABASE ? AS " + alias)) {
+        p.setString(1, other.toString());
+        p.execute();
+      }
+      s.execute("PRAGMA " + alias + ".locking_mode=NORMAL");
+      String mode = single(s, "PRAGMA " + alias + ".journal_mode=WAL");
+      if (!"wal".equalsIgnoreCase(mode)) {
+        throw new StoreException(
+            Kind.OTHER,
+            other + " cannot use write-ahead logging (journal mode stays " + mode + ")");
+      }
+      s.execute("PRAGMA " + alias + ".synchronous=FULL");
+      s.execute("PRAGMA busy_timeout=" + SHARED_BUSY_TIMEOUT_MILLIS);
+    } catch (SQLException e) {
+      throw Failures.sqlite(Schema.STASHES, other, "attaching", e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

@@ -26,6 +26,9 @@ public record StoreConfig(
   /** The SQLite file of the device registry, in the state file's directory. */
   public static final String REGISTRY_FILE = "registry.db";
 
+  /** The SQLite file of the stashes' entries (message logs), in the state file's directory. */
+  public static final String STASHES_FILE = "stashes.db";
+
   /** The kinds of database a store can live in. */
   public enum Type {
     SQLITE,
@@ -38,11 +41,12 @@ public record StoreConfig(
       case SQLITE -> {
         Objects.requireNonNull(sqlitePath, "sqlitePath");
         if (sqlitePath.getFileName() != null
-            && sqlitePath.getFileName().toString().equals(REGISTRY_FILE)) {
+            && (sqlitePath.getFileName().toString().equals(REGISTRY_FILE)
+                || sqlitePath.getFileName().toString().equals(STASHES_FILE))) {
           throw new IllegalArgumentException(
               "the store file cannot be called "
-                  + REGISTRY_FILE
-                  + ": that is the device registry's file beside it ("
+                  + sqlitePath.getFileName()
+                  + ": that is the device registry's or the stashes' file beside it ("
                   + sqlitePath
                   + ")");
         }
@@ -75,6 +79,19 @@ public record StoreConfig(
    */
   public Path registryPath() {
     return type == Type.SQLITE ? sqlitePath.resolveSibling(REGISTRY_FILE) : null;
+  }
+
+  /**
+   * The stashes' SQLite file: {@value #STASHES_FILE} beside {@link #sqlitePath()}; null for
+   * PostgreSQL, where the stashes' tables are in the store's database.
+   */
+  public Path stashesPath() {
+    return type == Type.SQLITE ? sqlitePath.resolveSibling(STASHES_FILE) : null;
+  }
+
+  /** Where the stashes' entries are, for messages. */
+  public String stashesWhere() {
+    return type == Type.SQLITE ? stashesPath().toString() : PostgresTarget.of(postgresUrl);
   }
 
   /** Where the registry is, for messages: its file, or the PostgreSQL host, port and database. */

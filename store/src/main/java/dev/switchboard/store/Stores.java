@@ -24,6 +24,7 @@ public final class Stores {
         };
     try {
       int version = Migrations.migrate(db, Schema.STATE, config.where(), Schema.STATE.latest());
+      withStashes(config, db);
       return new SqlStore(db, config.where(), version);
     } catch (RuntimeException e) {
       db.close();
@@ -47,6 +48,48 @@ public final class Stores {
         };
     try {
       Migrations.migrate(db, Schema.REGISTRY, config.registryWhere(), Schema.REGISTRY.latest());
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Makes the stashes' tables (message logs) reachable by the broker's writer, so that an entry is
+   * committed in its publisher's transaction: on SQLite {@link StoreConfig#stashesPath()} is
+   * migrated, then attached to the state connection in normal locking mode (the state file's
+   * exclusive lock would keep {@code switchboard stashes} out); on PostgreSQL the tables are
+   * migrated in the same database.
+   */
+  private static void withStashes(StoreConfig config, Database state) {
+    switch (config.type()) {
+      case SQLITE -> {
+        try (Database stashes = openStashesDatabase(config)) {
+          // migrated and closed: the state connection attaches it
+        }
+        ((SqliteDatabase) state).attach(config.stashesPath(), "stashes");
+      }
+      case POSTGRESQL ->
+          Migrations.migrate(state, Schema.STASHES, config.stashesWhere(), Schema.STASHES.latest());
+    }
+  }
+
+  /**
+   * Opens the database of the stashes' entries (on SQLite {@link StoreConfig#stashesPath()}, shared
+   * with other processes; on PostgreSQL the store's database), creating it if it does not exist,
+   * and brings its schema up to date. For {@link MessageLogStore}.
+   *
+   * @throws StoreException with one line naming the file or server, as {@link #open} does
+   */
+  public static Database openStashesDatabase(StoreConfig config) {
+    Database db =
+        switch (config.type()) {
+          case SQLITE -> SqliteDatabase.open(config.stashesPath(), Schema.STASHES);
+          case POSTGRESQL -> PostgresDatabase.open(config, Schema.STASHES);
+        };
+    try {
+      Migrations.migrate(db, Schema.STASHES, config.stashesWhere(), Schema.STASHES.latest());
       return db;
     } catch (RuntimeException e) {
       db.close();

@@ -46,7 +46,9 @@ class SqliteStoreTest extends DurableStoreContract {
     assertThat(pragma(store, "journal_mode")).isEqualTo("wal");
     assertThat(pragma(store, "synchronous")).isEqualTo("2");
     assertThat(pragma(store, "auto_vacuum")).isEqualTo("2");
-    assertThat(pragma(store, "locking_mode")).isEqualTo("exclusive");
+    assertThat(pragma(store, "main.locking_mode")).isEqualTo("exclusive");
+    // the stashes' file, attached, stays open to `switchboard stashes` in other processes
+    assertThat(pragma(store, "stashes.locking_mode")).isEqualTo("normal");
   }
 
   @Test

@@ -143,6 +143,7 @@ public final class DirectClients {
             publisher.hub(),
             true);
     List<Message> copies = List.of();
+    List<Change> changes = List.of();
     PublishInterceptors interceptors = context.interceptors();
     if (!interceptors.isEmpty()) {
       PublishInterceptors.Outcome verdict = interceptors.run(publisher, message);
@@ -153,9 +154,11 @@ public final class DirectClients {
       }
       message = verdict.message();
       copies = verdict.copies();
+      changes = verdict.changes();
     }
     Journal journal = context.journal();
     List<Change> unit = journal == null || qos == 0 ? null : new ArrayList<>(2);
+    PublishFlow.storeWith(journal, unit, changes);
     int delivered = context.router().publish(message, unit);
     for (Message copy : copies) {
       context.router().publish(copy);

@@ -6,6 +6,7 @@ import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
@@ -115,6 +116,7 @@ final class PublishFlow {
             c.identity.hub(),
             true);
     List<Message> copies = List.of();
+    List<Change> changes = List.of();
     if (!interceptors.isEmpty()) {
       PublishInterceptors.Outcome outcome = interceptors.run(c.identity, message);
       if (outcome.refused()) {
@@ -129,8 +131,9 @@ final class PublishFlow {
       }
       message = outcome.message();
       copies = outcome.copies();
+      changes = outcome.changes();
     }
-    route(c, p, message);
+    route(c, p, message, changes);
     for (Message copy : copies) {
       context.router().publish(copy);
     }
@@ -216,17 +219,34 @@ final class PublishFlow {
   /**
    * What must be kept for a QoS 1/2 message (copies for persistent sessions, the retained message,
    * our QoS 2 state) is committed as one unit before the acknowledgement goes out; the router
-   * appends the unit before it hands the copies to their sessions.
+   * appends the unit before it hands the copies to their sessions. Changes the interceptors asked
+   * for go in the unit too (a QoS 0 message has none: they are appended on their own).
    */
-  private void route(MqttConnection c, Publish p, Message message) {
+  private void route(MqttConnection c, Publish p, Message message, List<Change> changes) {
     List<Change> unit = context.journal() == null || p.qos() == 0 ? null : new ArrayList<>(2);
     if (unit != null && p.qos() == 2 && c.session.isPersistent()) {
       unit.add(new Change.AwaitPubrel(c.identity.clientId(), p.packetId()));
     }
+    storeWith(context.journal(), unit, changes);
     int delivered = context.router().publish(message, unit, c);
     int code =
         delivered == 0 && c.writer.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     acknowledge(c, p, code, null, unit != null && !unit.isEmpty());
+  }
+
+  /**
+   * The interceptors' changes: into the publisher's unit when it has one, else (QoS 0) appended at
+   * once; dropped without a store.
+   */
+  static void storeWith(Journal journal, List<Change> unit, List<Change> changes) {
+    if (changes.isEmpty() || journal == null) {
+      return;
+    }
+    if (unit != null) {
+      unit.addAll(changes);
+    } else {
+      journal.appendAll(changes);
+    }
   }
 
   /**

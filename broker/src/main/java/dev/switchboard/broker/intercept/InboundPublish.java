@@ -2,6 +2,7 @@ package dev.switchboard.broker.intercept;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.persist.Change;
 import dev.switchboard.mqtt.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ public final class InboundPublish {
   private final ClientIdentity publisher;
   private Message message;
   private List<Message> copies;
+  private List<Change> changes;
 
   InboundPublish(ClientIdentity publisher, Message message) {
     this.publisher = publisher;
@@ -47,11 +49,28 @@ public final class InboundPublish {
     copies.add(copy.inHub(message.hub())); // a copy stays in its publisher's hub
   }
 
+  /**
+   * Stores {@code change} with this PUBLISH: for QoS 1 and 2 in the publisher's unit, so that the
+   * acknowledgement (with strict durability) waits for its commit and what was acknowledged is
+   * stored; for QoS 0 appended to the journal on its own. Dropped when the broker has no store, and
+   * when the message is refused by a later interceptor.
+   */
+  public void commitWith(Change change) {
+    if (changes == null) {
+      changes = new ArrayList<>(1);
+    }
+    changes.add(change);
+  }
+
   void replace(Message replacement) {
     this.message = replacement;
   }
 
   List<Message> copies() {
     return copies == null ? List.of() : copies;
+  }
+
+  List<Change> changes() {
+    return changes == null ? List.of() : changes;
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.broker.intercept;
 
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.persist.Change;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.topic.Topics;
@@ -20,8 +21,12 @@ public final class PublishInterceptors {
 
   private final CopyOnWriteArrayList<PublishInterceptor> chain = new CopyOnWriteArrayList<>();
 
-  /** What became of a PUBLISH: the message to route (null when refused), and the copies. */
-  public record Outcome(Message message, PublishVerdict.Refuse refusal, List<Message> copies) {
+  /**
+   * What became of a PUBLISH: the message to route (null when refused), the copies, and the changes
+   * to store with it ({@link InboundPublish#commitWith}).
+   */
+  public record Outcome(
+      Message message, PublishVerdict.Refuse refusal, List<Message> copies, List<Change> changes) {
     public boolean refused() {
       return refusal != null;
     }
@@ -62,7 +67,7 @@ public final class PublishInterceptors {
       switch (verdict) {
         case PublishVerdict.Pass p -> {}
         case PublishVerdict.Refuse r -> {
-          return new Outcome(null, r, List.of());
+          return new Outcome(null, r, List.of(), List.of());
         }
         case PublishVerdict.Replace r -> {
           Message m = r.message();
@@ -80,10 +85,10 @@ public final class PublishInterceptors {
         }
       }
     }
-    return new Outcome(publish.message(), null, publish.copies());
+    return new Outcome(publish.message(), null, publish.copies(), publish.changes());
   }
 
   private static Outcome refused(int code, String why) {
-    return new Outcome(null, new PublishVerdict.Refuse(code, why), List.of());
+    return new Outcome(null, new PublishVerdict.Refuse(code, why), List.of(), List.of());
   }
 }

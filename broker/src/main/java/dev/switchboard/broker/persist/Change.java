@@ -80,4 +80,11 @@ public sealed interface Change {
       }
     }
   }
+
+  /**
+   * Appends a message to a message log (created on first use), then drops the log's oldest entries
+   * past its limits. Committed in the publisher's unit, it is in the log once the publisher is
+   * acknowledged.
+   */
+  record AppendToLog(LogEntry entry) implements Change {}
 }

@@ -28,6 +28,7 @@ final class MemoryStore implements DurableStore {
     final Map<MessageKey, QueuedMessage> messages = new TreeMap<>(MessageKey.ORDER);
     final Set<Change.AwaitPubrel> awaiting = new HashSet<>();
     final Map<String, StoredMessage> retained = new TreeMap<>();
+    final List<LogEntry> logEntries = new ArrayList<>();
 
     Data copy() {
       Data d = new Data();
@@ -36,6 +37,7 @@ final class MemoryStore implements DurableStore {
       d.messages.putAll(messages);
       d.awaiting.addAll(awaiting);
       d.retained.putAll(retained);
+      d.logEntries.addAll(logEntries);
       return d;
     }
   }
@@ -133,6 +135,11 @@ final class MemoryStore implements DurableStore {
     return Map.copyOf(data.retained);
   }
 
+  /** Entries appended to message logs, in order (limits are the real stores' concern). */
+  synchronized List<LogEntry> logEntries() {
+    return List.copyOf(data.logEntries);
+  }
+
   /** Sets up state directly, as a store left by an earlier broker (a crash) would hold it. */
   synchronized void seed(List<Change> changes) {
     Data next = data.copy();
@@ -226,6 +233,7 @@ final class MemoryStore implements DurableStore {
       case Change.PutRetained r ->
           d.retained.put(key(r.message().hub(), r.message().topic()), r.message());
       case Change.DeleteRetained r -> d.retained.remove(key(r.hub(), r.topic()));
+      case Change.AppendToLog a -> d.logEntries.add(a.entry());
       case Change.DeleteHub h -> {
         String hub = h.hub();
         d.sessions.values().removeIf(s -> s.hub().equals(hub));

@@ -389,6 +389,51 @@ class PersistenceTest {
 
   @BothVersions
   @DisplayName(
+      "strict: a change an interceptor stores with a QoS 1 PUBLISH (a message log entry) holds its"
+          + " PUBACK until it is committed; a QoS 0 PUBLISH's is appended on its own")
+  void interceptorChangeCommittedBeforeAcknowledgement(MqttVersion v) throws InterruptedException {
+    start();
+    broker
+        .interceptors()
+        .add(
+            publish -> {
+              var m = publish.message();
+              publish.commitWith(
+                  new Change.AppendToLog(
+                      new LogEntry(
+                          m.hub(),
+                          "log",
+                          System.currentTimeMillis(),
+                          publish.publisher().clientId(),
+                          publish.publisher().username(),
+                          null,
+                          m.topic(),
+                          m.qos(),
+                          m.retain(),
+                          null,
+                          m.payload(),
+                          LogEntry.Limits.NONE)));
+              return dev.switchboard.broker.intercept.PublishVerdict.pass();
+            });
+    RawClient pub = connect(v, "pub");
+    publish(pub, "l/t", "zero", 0);
+    await().atMost(WAIT).until(() -> store.logEntries().size() == 1);
+    awaitCommitted();
+    store.block();
+    pub.send(new Publish("l/t", utf8("one"), 1, false, false, 1, NO_PROPS));
+    assertThat(store.awaitBlockedApply(WAIT)).as("commit under way").isTrue();
+    pub.expectNothing(QUIET);
+    store.unblock();
+    assertThat(pub.expect(PubAck.class).packetId()).isEqualTo(1);
+    assertThat(store.logEntries())
+        .as("in the log when the PUBACK came")
+        .extracting(e -> text(e.payload()))
+        .containsExactly("zero", "one");
+    assertThat(store.logEntries()).extracting(LogEntry::clientId).containsOnly("pub");
+  }
+
+  @BothVersions
+  @DisplayName(
       "strict: an online persistent subscriber gets a QoS 2 message once its packet id is"
           + " committed, and a QoS 1 message published after it on the same topic does not"
           + " overtake it [MQTT-4.6.0-6]")

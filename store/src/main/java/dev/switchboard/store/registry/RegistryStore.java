@@ -13,6 +13,8 @@ import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.hub.registry.model.RegistryException;
 import dev.switchboard.hub.registry.model.RegistryException.Kind;
 import dev.switchboard.hub.registry.model.RegistrySnapshot;
+import dev.switchboard.hub.stash.Stash;
+import dev.switchboard.hub.stash.StashRepository;
 import dev.switchboard.store.Database;
 import dev.switchboard.store.Dialect;
 import dev.switchboard.store.SqlWork;
@@ -44,7 +46,8 @@ import java.util.Optional;
  * {@link RegistryException}; failures of the database throw {@link StoreException} with one line
  * naming it. Thread-safe.
  */
-public final class RegistryStore implements RegistryRepository, AdministrationRepository {
+public final class RegistryStore
+    implements RegistryRepository, AdministrationRepository, StashRepository {
   private final Database database;
   private final String where;
   private final Clock clock;
@@ -402,6 +405,61 @@ public final class RegistryStore implements RegistryRepository, AdministrationRe
     Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(name, "name");
     return database.write("removing a dashboard", c -> DashboardRows.delete(c, hub, name));
+  }
+
+  @Override
+  public List<Stash> allStashes() {
+    return read("reading the stashes", StashRows::all);
+  }
+
+  @Override
+  public List<Stash> stashes(String hub) {
+    Objects.requireNonNull(hub, "hub");
+    return read("reading the stashes", c -> StashRows.ofHub(c, hub));
+  }
+
+  @Override
+  public Optional<Stash> stash(String hub, String name) {
+    return read("reading a stash", c -> StashRows.byName(c, hub, name));
+  }
+
+  @Override
+  public void addStash(Stash stash) {
+    change(
+        "adding a stash",
+        c -> {
+          if (!HubRows.exists(c, stash.hub())) {
+            throw hubNotFound(stash.hub());
+          }
+          if (StashRows.byName(c, stash.hub(), stash.name()).isPresent()) {
+            throw new RegistryException(
+                Kind.EXISTS, "stash '" + stash.name() + "' exists" + inHub(stash.hub()));
+          }
+          StashRows.insert(c, stash);
+          return bumpVersion(c);
+        });
+  }
+
+  @Override
+  public void updateStash(Stash stash) {
+    change(
+        "changing a stash",
+        c -> {
+          if (!StashRows.update(c, stash)) {
+            throw stashNotFound(stash.hub(), stash.name());
+          }
+          return bumpVersion(c);
+        });
+  }
+
+  @Override
+  public boolean removeStash(String hub, String name) {
+    return change("removing a stash", c -> StashRows.delete(c, hub, name) && bumpVersion(c));
+  }
+
+  private static RegistryException stashNotFound(String hub, String name) {
+    return new RegistryException(
+        Kind.NOT_FOUND, "stash '" + name + "' does not exist" + inHub(hub));
   }
 
   /** {@inheritDoc} Here, one row read. */

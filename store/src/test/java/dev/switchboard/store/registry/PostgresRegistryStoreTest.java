@@ -74,7 +74,7 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
     assertThat(column("SELECT version FROM schema_version ORDER BY version"))
         .containsExactly("1", "2");
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
   }
 
   @Test
@@ -93,7 +93,9 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
             "device_subscriptions.client_id=C",
             "device_subscriptions.filter=C",
             "devices.client_id=C",
-            "devices.username=C");
+            "devices.username=C",
+            "stash_client_ids.client_id=C",
+            "stashes.filter=C");
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.switchboard.hub.registry.model.RegistrySnapshot;
 import dev.switchboard.hub.registry.model.ReplacePolicy;
 import dev.switchboard.hub.registry.model.RuleAction;
 import dev.switchboard.hub.registry.model.RuleOperation;
+import dev.switchboard.hub.stash.Stash;
 import dev.switchboard.mqtt.packet.Subscription;
 import dev.switchboard.store.SqlStore;
 import dev.switchboard.store.StoreConfig;
@@ -160,6 +161,45 @@ abstract class RegistryStoreContract {
   }
 
   // --- devices ---
+
+  @Test
+  void stashDefinitionsAreAddedChangedAndRemovedEachMovingTheVersion() {
+    long before = registry.version();
+    Stash s =
+        new Stash(
+            Hub.DEFAULT,
+            "temps",
+            "lab/+/temp",
+            List.of("device_1", "device_2"),
+            10,
+            0,
+            60,
+            true,
+            1,
+            1);
+    registry.addStash(s);
+    assertThat(registry.version()).isEqualTo(before + 1);
+    assertThat(openAnother().stash(Hub.DEFAULT, "temps")).contains(s);
+    assertThatThrownBy(() -> registry.addStash(s))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.EXISTS));
+    assertThatThrownBy(
+            () -> registry.addStash(new Stash("nohub", "x", "#", List.of(), 0, 0, 0, true, 1, 1)))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("hub 'nohub' does not exist");
+
+    Stash changed = s.with("lab/#", List.of(), 5, 100, 0, false, 2);
+    registry.updateStash(changed);
+    assertThat(registry.stashes(Hub.DEFAULT)).containsExactly(changed);
+    assertThat(registry.allStashes()).containsExactly(changed);
+    assertThat(registry.version()).isEqualTo(before + 2);
+
+    assertThat(registry.removeStash(Hub.DEFAULT, "temps")).isTrue();
+    assertThat(registry.removeStash(Hub.DEFAULT, "temps")).isFalse();
+    assertThat(registry.stashes(Hub.DEFAULT)).isEmpty();
+    assertThat(registry.version()).isEqualTo(before + 3);
+  }
 
   @Test
   void aNewRegistryIsEmptyAtVersionZero() {
@@ -672,6 +712,9 @@ abstract class RegistryStoreContract {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(4);
       assertThat(r.getString(2)).isEqualTo("V4__dashboards.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(5);
+      assertThat(r.getString(2)).isEqualTo("V5__stashes.sql");
       assertThat(r.next()).isFalse();
     }
   }
@@ -686,7 +729,7 @@ abstract class RegistryStoreContract {
     registry = open();
     RegistryStore again = openAnother();
 
-    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(5);
     assertThat(count("SELECT max(applied_at) FROM registry_schema_version")).isEqualTo(42);
     assertThat(again.device(Hub.DEFAULT, "sensor-1")).contains(fullDevice("sensor-1", "alice"));
     assertThat(again.version()).isEqualTo(1);
@@ -707,7 +750,7 @@ abstract class RegistryStoreContract {
         .hasMessage(
             "registry "
                 + config.registryWhere()
-                + " has registry schema version 99, newer than this switchboard knows (4); run"
+                + " has registry schema version 99, newer than this switchboard knows (5); run"
                 + " the switchboard that wrote it, or a newer one");
     assertThat(count("SELECT max(version) FROM registry_schema_version")).isEqualTo(99);
     assertThat(count("SELECT count(*) FROM devices")).isEqualTo(1);
