@@ -32,9 +32,23 @@ import java.util.concurrent.CompletionStage;
  */
 public final class DirectClients {
   private final ConnectionContext context;
+  private final SubscribeFlow subscriptions;
 
   public DirectClients(ConnectionContext context) {
     this.context = context;
+    this.subscriptions = new SubscribeFlow(context);
+  }
+
+  /**
+   * Gives a client whose subscriptions an administrator fixed exactly those, as a CONNECT does
+   * (missing ones added with their retained messages, others removed): on the session's loop, once
+   * the session is attached. Nothing for a client without fixed subscriptions.
+   */
+  public void applyFixedSubscriptions(Session session, ClientIdentity who) {
+    if (who.principal() == null || who.principal().fixedSubscriptions() == null) {
+      return;
+    }
+    session.execute(() -> subscriptions.setFixedSubscriptions(session, who));
   }
 
   /** CONNECT's check of the client's credentials, by the broker's authenticator. */

@@ -1,5 +1,6 @@
 package dev.switchboard.broker.connection;
 
+import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.session.Session;
@@ -227,11 +228,18 @@ final class SubscribeFlow {
    * others removed. After the re-sends of a resumed session, before anything the client sent.
    */
   void setFixedSubscriptions(MqttConnection c) {
-    List<Subscription> fixed = fixedSubscriptions(c);
+    setFixedSubscriptions(c.session, c.identity);
+  }
+
+  /** {@link #setFixedSubscriptions(MqttConnection)} for a session and its client's identity. */
+  void setFixedSubscriptions(Session session, ClientIdentity identity) {
+    List<Subscription> fixed =
+        identity == null || identity.principal() == null
+            ? null
+            : identity.principal().fixedSubscriptions();
     if (fixed == null) {
       return;
     }
-    Session session = c.session;
     Map<String, Subscription> wanted = new LinkedHashMap<>();
     for (Subscription sub : fixed) {
       wanted.put(sub.filter(), sub);
@@ -259,7 +267,7 @@ final class SubscribeFlow {
               false,
               0,
               0,
-              context.authorizer().subscriptionGuard(c.identity, key));
+              context.authorizer().subscriptionGuard(identity, key));
       boolean existed = session.subscribe(entry);
       if (!existed && shared == null && config.retainAvailable()) {
         sendRetained(session, entry);

@@ -104,6 +104,8 @@ final class DeviceLogins implements AutoCloseable {
       session.end(DeviceSession.Ended.DISCONNECTED);
       return null;
     }
+    // a frozen device's subscriptions, as its MQTT CONNECT would have them
+    broker.directClients().applyFixedSubscriptions(session.session(), session.identity());
     return session;
   }
 

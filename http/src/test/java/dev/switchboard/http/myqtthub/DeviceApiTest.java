@@ -64,7 +64,10 @@ class DeviceApiTest {
   private String base;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** Any client id; password "secret"; a user "strict..." rejects a second connection. */
+  /**
+   * Any client id; password "secret"; a user "strict..." rejects a second connection; a user
+   * "frozen..." has its subscriptions fixed by an administrator: exactly {@code fixed/#} at QoS 1.
+   */
   private static CompletionStage<AuthResult> check(ClientIdentity id, byte[] password) {
     if (password == null || !PASSWORD.equals(new String(password, StandardCharsets.UTF_8))) {
       return CompletableFuture.completedFuture(
@@ -73,7 +76,12 @@ class DeviceApiTest {
     String user = id.username() == null ? "" : id.username();
     return CompletableFuture.completedFuture(
         AuthResult.accept(
-            new Principal(Principal.DEFAULT_HUB, user, null, user.startsWith("strict"), null)));
+            new Principal(
+                Principal.DEFAULT_HUB,
+                user,
+                null,
+                user.startsWith("strict"),
+                user.startsWith("frozen") ? List.of(new Subscription("fixed/#", 1)) : null)));
   }
 
   @BeforeEach
@@ -339,6 +347,27 @@ class DeviceApiTest {
       assertThat(r.body()).contains("identifier rejected");
       mqtt.expectNothing(Duration.ofMillis(200)); // still connected
     }
+  }
+
+  @Test
+  void aFrozenDevicesLoginHasExactlyItsFixedSubscriptionsWithTheirRetainedMessages()
+      throws Exception {
+    try (RawClient app = mqtt(MqttVersion.V3_1_1, "app_9")) {
+      app.send(
+          new Publish("fixed/state", "on".getBytes(), 1, true, false, 3, MqttProperties.EMPTY));
+      app.expect(PubAck.class);
+    }
+    String token = login("frozen_1", "frozen_1", true);
+    assertThat(call("/get-subscriptions", token, "").body()).isEqualTo("[[\"fixed/#\",1]]");
+    JsonNode pulled = pullSome(token);
+    assertThat(pulled).hasSize(1);
+    assertThat(pulled.get(0).get("topic").asText()).isEqualTo("fixed/state");
+    assertThat(pulled.get(0).get("retain").asBoolean()).isTrue();
+    // its own subscribe is refused, as for an MQTT client with fixed subscriptions
+    HttpResponse<String> own = call("/subscribe", token, "\"subscriptions\" : [[\"other/#\", 0]]");
+    assertThat(call("/get-subscriptions", token, "").body())
+        .as("after " + own.body())
+        .isEqualTo("[[\"fixed/#\",1]]");
   }
 
   @Test
