@@ -2,12 +2,14 @@ package dev.switchboard.broker.connection;
 
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.auth.Quota;
 import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionConnection;
 import dev.switchboard.broker.session.SubscriptionEntry;
@@ -49,6 +51,33 @@ public final class DirectClients {
       return;
     }
     session.execute(() -> subscriptions.setFixedSubscriptions(session, who));
+  }
+
+  /**
+   * Takes a slot of the client's hub's connection limit, as a CONNECT does; false at the limit
+   * (counted among the hub's refusals). A hub without a limit counts nothing. Give it back with
+   * {@link #releaseHubSlot} when the client goes.
+   */
+  public boolean takeHubSlot(Principal principal) {
+    int limit = principal.quota().connections();
+    if (limit <= 0) {
+      return true;
+    }
+    TopicSpaces.Space space = context.spaces().of(principal.hub());
+    if (space.connections().incrementAndGet() > limit) {
+      space.connections().decrementAndGet();
+      space.refusals().connections.increment();
+      context.metrics().connectRefused.increment();
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back what {@link #takeHubSlot} took. */
+  public void releaseHubSlot(Principal principal) {
+    if (principal.quota().connections() > 0) {
+      context.spaces().of(principal.hub()).connections().decrementAndGet();
+    }
   }
 
   /** CONNECT's check of the client's credentials, by the broker's authenticator. */

@@ -3,6 +3,8 @@ package dev.switchboard.http.myqtthub;
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.broker.connection.DirectClients;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.hub.registry.model.Admin;
 import java.security.SecureRandom;
@@ -14,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,6 +80,18 @@ final class DeviceLogins implements AutoCloseable {
     if (result == null || !result.accepted()) {
       return null;
     }
+    DirectClients direct = broker.directClients();
+    Principal principal = result.principal();
+    if (!direct.takeHubSlot(principal)) {
+      return null; // the hub is at its connection limit: refused as a CONNECT would be
+    }
+    AtomicBoolean slotHeld = new AtomicBoolean(true);
+    Runnable releaseSlot =
+        () -> {
+          if (slotHeld.getAndSet(false)) {
+            direct.releaseHubSlot(principal);
+          }
+        };
     long maxExpiry = broker.config().maxSessionExpiry();
     long expiry = cleanSession ? 0 : Session.NEVER_EXPIRES;
     if (maxExpiry >= 0 && expiry > maxExpiry) {
@@ -90,7 +105,8 @@ final class DeviceLogins implements AutoCloseable {
             expiry,
             settings.pullBuffer(),
             clock.millis() + settings.tokenLifetime().toMillis(),
-            broker.metrics());
+            broker.metrics(),
+            releaseSlot);
     devices.put(session.token(), session);
     broker.directClients().connect(session, cleanSession);
     boolean attached;
@@ -102,6 +118,7 @@ final class DeviceLogins implements AutoCloseable {
     if (!attached) {
       devices.remove(session.token(), session);
       session.end(DeviceSession.Ended.DISCONNECTED);
+      releaseSlot.run();
       return null;
     }
     // a frozen device's subscriptions, as its MQTT CONNECT would have them

@@ -53,6 +53,7 @@ final class DeviceSession implements SessionConnection {
   private volatile Ended ended;
   private volatile long lastUsedNanos = System.nanoTime();
   private boolean counted;
+  private final Runnable releaseHubSlot; // once: DeviceLogins guards it
 
   DeviceSession(
       String token,
@@ -61,7 +62,9 @@ final class DeviceSession implements SessionConnection {
       long sessionExpiry,
       int buffer,
       long validUntilMillis,
-      BrokerMetrics metrics) {
+      BrokerMetrics metrics,
+      Runnable releaseHubSlot) {
+    this.releaseHubSlot = releaseHubSlot;
     this.token = token;
     this.identity = identity;
     this.loop = loop;
@@ -178,6 +181,7 @@ final class DeviceSession implements SessionConnection {
     if (counted) {
       counted = false;
       metrics.clientDisconnected();
+      releaseHubSlot.run();
     }
   }
 

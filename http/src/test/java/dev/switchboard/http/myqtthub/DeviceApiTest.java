@@ -9,6 +9,7 @@ import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
+import dev.switchboard.broker.auth.Quota;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.broker.testing.TestBroker;
@@ -66,7 +67,8 @@ class DeviceApiTest {
 
   /**
    * Any client id; password "secret"; a user "strict..." rejects a second connection; a user
-   * "frozen..." has its subscriptions fixed by an administrator: exactly {@code fixed/#} at QoS 1.
+   * "frozen..." has its subscriptions fixed by an administrator: exactly {@code fixed/#} at QoS 1;
+   * a user "limited..." is of hub {@code small}, which allows one connection at once.
    */
   private static CompletionStage<AuthResult> check(ClientIdentity id, byte[] password) {
     if (password == null || !PASSWORD.equals(new String(password, StandardCharsets.UTF_8))) {
@@ -74,6 +76,11 @@ class DeviceApiTest {
           AuthResult.refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong password"));
     }
     String user = id.username() == null ? "" : id.username();
+    if (user.startsWith("limited")) {
+      return CompletableFuture.completedFuture(
+          AuthResult.accept(
+              new Principal("small", user, null, false, null, new Quota(1, 0, 0, 0))));
+    }
     return CompletableFuture.completedFuture(
         AuthResult.accept(
             new Principal(
@@ -368,6 +375,48 @@ class DeviceApiTest {
     assertThat(call("/get-subscriptions", token, "").body())
         .as("after " + own.body())
         .isEqualTo("[[\"fixed/#\",1]]");
+  }
+
+  @Test
+  void aHubsConnectionLimitCountsLoginsAndMqttConnectionsAlike() throws Exception {
+    String first = login("limited_1", "limited_1", true);
+    HttpResponse<String> second =
+        post(
+            "/login",
+            null,
+            "{\"clientId\":\"limited_2\",\"userName\":\"limited_2\",\"password\":\"secret\"}");
+    assertThat(second.statusCode()).as("the hub's one slot is the first login's").isEqualTo(401);
+    try (RawClient mqtt = RawClient.open(broker.mqttPort(), MqttVersion.V5)) {
+      mqtt.send(
+          new Connect(
+              MqttVersion.V5,
+              "limited_3",
+              true,
+              60,
+              "limited_3",
+              PASSWORD.getBytes(),
+              null,
+              MqttProperties.EMPTY));
+      assertThat(mqtt.expect(ConnAck.class).reasonCode())
+          .as("an MQTT client of the hub too")
+          .isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+    }
+    assertThat(call("/logout", first, "").statusCode()).isEqualTo(200);
+    // the slot comes back once the logout has ended the session on its loop
+    String again = null;
+    for (int i = 0; i < 100 && again == null; i++) {
+      HttpResponse<String> r =
+          post(
+              "/login",
+              null,
+              "{\"clientId\":\"limited_2\",\"userName\":\"limited_2\",\"password\":\"secret\"}");
+      if (r.statusCode() == 200) {
+        again = JSON.readTree(r.body()).get("tokenId").asText();
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(again).as("a login after the first logged out").isNotNull();
   }
 
   @Test
