@@ -102,6 +102,14 @@ class DeviceApiTest {
     broker.start();
     dir = Files.createTempDirectory("switchboard-device-api");
     registry = RegistryStore.open(StoreConfig.sqlite(dir.resolve("state.db")));
+    serve(new DeviceApiSettings(Duration.ofMinutes(10), Duration.ofDays(1), 1000));
+  }
+
+  /** (Re)starts the HTTP server on the same broker and registry with these settings. */
+  private void serve(DeviceApiSettings settings) throws Exception {
+    if (server != null) {
+      server.close();
+    }
     PasswordHasher hasher =
         new PasswordHasher(
             new PasswordHasher.Settings(
@@ -113,7 +121,7 @@ class DeviceApiTest {
                 () -> null,
                 new HttpApi.Parts(
                     registry, registry, hasher, new LoginThrottle(), Clock.systemUTC(), broker),
-                new DeviceApiSettings(Duration.ofMinutes(10), Duration.ofDays(1), 1000))
+                settings)
             .start();
     base = "http://127.0.0.1:" + server.httpPort();
   }
@@ -417,6 +425,33 @@ class DeviceApiTest {
       }
     }
     assertThat(again).as("a login after the first logged out").isNotNull();
+  }
+
+  @Test
+  void anIdleLoginAndOnePastItsLifetimeEndAndTheirSessionsGoOffline() throws Exception {
+    serve(new DeviceApiSettings(Duration.ofMillis(300), Duration.ofDays(1), 1000));
+    String idle = login("idle_1", "idle_1", false);
+    assertThat(call("/get-subscriptions", idle, "").statusCode())
+        .as("in use: valid")
+        .isEqualTo(200);
+    Thread.sleep(700);
+    HttpResponse<String> late = call("/pull", idle, "");
+    assertThat(late.statusCode()).isEqualTo(400);
+    assertThat(late.body()).contains("Token not valid, expired or login session needed");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                broker.sessions().get("idle_1") != null
+                    && !broker.sessions().get("idle_1").isOnline());
+
+    serve(new DeviceApiSettings(Duration.ofMinutes(10), Duration.ofMillis(300), 1000));
+    String shortLived = login("brief_1", "brief_1", true);
+    assertThat(call("/get-subscriptions", shortLived, "").statusCode()).isEqualTo(200);
+    Thread.sleep(700);
+    HttpResponse<String> expired = call("/get-subscriptions", shortLived, "");
+    assertThat(expired.statusCode()).as("past the token's lifetime, used or not").isEqualTo(400);
+    assertThat(expired.body()).contains("Token not valid, expired or login session needed");
   }
 
   @Test
