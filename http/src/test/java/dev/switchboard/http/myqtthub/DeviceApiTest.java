@@ -19,6 +19,10 @@ import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.registry.model.Admin;
+import dev.switchboard.hub.registry.model.AdminRole;
+import dev.switchboard.hub.registry.model.Device;
+import dev.switchboard.hub.registry.model.Hub;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.ReasonCode;
 import dev.switchboard.mqtt.packet.ConnAck;
@@ -64,6 +68,9 @@ class DeviceApiTest {
   private Path dir;
   private String base;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final PasswordHasher hasher =
+      new PasswordHasher(
+          new PasswordHasher.Settings(PasswordHasher.Algorithm.PBKDF2_SHA256, 19_456, 2, 1, 1_000));
 
   /**
    * Any client id; password "secret"; a user "strict..." rejects a second connection; a user
@@ -110,10 +117,6 @@ class DeviceApiTest {
     if (server != null) {
       server.close();
     }
-    PasswordHasher hasher =
-        new PasswordHasher(
-            new PasswordHasher.Settings(
-                PasswordHasher.Algorithm.PBKDF2_SHA256, 19_456, 2, 1, 1_000));
     server =
         HttpApi.server(
                 HttpSettings.loopback(),
@@ -445,13 +448,57 @@ class DeviceApiTest {
                 broker.sessions().get("idle_1") != null
                     && !broker.sessions().get("idle_1").isOnline());
 
-    serve(new DeviceApiSettings(Duration.ofMinutes(10), Duration.ofMillis(300), 1000));
+    // 1.5 s: the answer's validUntil, in whole seconds, is then always after its stamp
+    serve(new DeviceApiSettings(Duration.ofMinutes(10), Duration.ofMillis(1500), 1000));
     String shortLived = login("brief_1", "brief_1", true);
     assertThat(call("/get-subscriptions", shortLived, "").statusCode()).isEqualTo(200);
-    Thread.sleep(700);
+    Thread.sleep(1800);
     HttpResponse<String> expired = call("/get-subscriptions", shortLived, "");
     assertThat(expired.statusCode()).as("past the token's lifetime, used or not").isEqualTo(400);
     assertThat(expired.body()).contains("Token not valid, expired or login session needed");
+  }
+
+  @Test
+  void aDeviceChangesItsOwnPasswordInTheRegistry() throws Exception {
+    registry.add(Device.create("pw_1", "pw_1", hasher.hash(PASSWORD.toCharArray()), 0));
+    String token = login("pw_1", "pw_1", true);
+    HttpResponse<String> changed =
+        call("/change-my-password", token, "\"newPassword\" : \"n3w-secret\"");
+    assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+    String hash = registry.device(Hub.DEFAULT, "pw_1").orElseThrow().passwordHash();
+    assertThat(hasher.verify("n3w-secret".toCharArray(), hash)).isTrue();
+    assertThat(hasher.verify(PASSWORD.toCharArray(), hash)).isFalse();
+    HttpResponse<String> missing = call("/change-my-password", token, "");
+    assertThat(missing.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aHubAdministratorsLoginGetsTheDomainCallsOfItsHubOnly() throws Exception {
+    registry.addHub(Hub.create("team3", 0));
+    registry.add(Device.create("team3", "device_1", "device_1", null, 0));
+    registry.addAdmin(
+        new Admin(
+            "teacher", "team3", AdminRole.ADMIN, hasher.hash("admin-pass".toCharArray()), 0, 0));
+    HttpResponse<String> in =
+        post(
+            "/login",
+            null,
+            "{\"clientId\":\"panel\",\"userName\":\"teacher\",\"password\":\"admin-pass\"}");
+    assertThat(in.statusCode()).as(in.body()).isEqualTo(200);
+    String admin = JSON.readTree(in.body()).get("tokenId").asText();
+
+    JsonNode domains = JSON.readTree(call("/domain/list", admin, "").body());
+    assertThat(domains).extracting(d -> d.get("name").asText()).containsExactly("team3");
+    JsonNode view = JSON.readTree(call("/domain/view", admin, "\"domain\" : \"team3\"").body());
+    assertThat(view.get("devices").asInt()).isEqualTo(1);
+    JsonNode devices =
+        JSON.readTree(call("/device/list", admin, "\"domainName\" : \"team3\"").body());
+    assertThat(devices).extracting(d -> d.get("clientId").asText()).containsExactly("device_1");
+    assertThat(call("/domain/view", admin, "\"domain\" : \"default\"").statusCode())
+        .as("another hub: as if it did not exist")
+        .isEqualTo(400);
+    String device = login("device_9", "device_9", true);
+    assertThat(call("/domain/list", device, "").statusCode()).as("a device's token").isEqualTo(403);
   }
 
   @Test
