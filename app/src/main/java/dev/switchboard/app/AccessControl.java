@@ -4,6 +4,7 @@ import dev.switchboard.broker.auth.ClientControl;
 import dev.switchboard.hub.acl.RuleAuthorizer;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.JwtVerifier;
+import dev.switchboard.hub.auth.LoginSettings;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.hub.auth.SuccessCache;
@@ -57,8 +58,8 @@ final class AccessControl implements AutoCloseable {
       PasswordHasher hasher = settings.hasher();
       pool = new VerificationPool(hasher, settings.checkThreads(), settings.checkQueue());
       String decoy = settings.hideUnknownUsers() ? hasher.hash(DevicesCommand.generate()) : null;
-      HubAuthenticator.Settings authSettings =
-          HubAuthenticator.Settings.defaults()
+      LoginSettings authSettings =
+          LoginSettings.defaults()
               .withAnonymous(settings.allowAnonymous())
               .withCertificates(
                   settings.certificateIdentity(), settings.certificateRequiresDevice())

@@ -62,64 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class HubAuthenticator implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(HubAuthenticator.class);
 
-  /**
-   * @param allowAnonymous whether a client without user name, password or certificate identity is
-   *     let in (with the global rules)
-   * @param certificateIdentity which certificate name is the user name
-   * @param certificateRequiresDevice whether a certificate user needs a device in the registry
-   * @param decoyHash a stored hash checked for unknown users, so that they take as long to refuse
-   *     as a wrong password and user names cannot be probed by timing; null to skip (then an
-   *     unknown user is refused at once)
-   */
-  public record Settings(
-      boolean allowAnonymous,
-      CertificateIdentity certificateIdentity,
-      boolean certificateRequiresDevice,
-      String decoyHash,
-      HubSelector.Settings hubs) {
-    public Settings {
-      Objects.requireNonNull(certificateIdentity, "certificateIdentity");
-      Objects.requireNonNull(hubs, "hubs");
-    }
-
-    /** No listener or host bound to a hub. */
-    public Settings(
-        boolean allowAnonymous,
-        CertificateIdentity certificateIdentity,
-        boolean certificateRequiresDevice,
-        String decoyHash) {
-      this(
-          allowAnonymous,
-          certificateIdentity,
-          certificateRequiresDevice,
-          decoyHash,
-          HubSelector.Settings.NONE);
-    }
-
-    /** Anonymous off, certificates name nobody, no decoy. */
-    public static Settings defaults() {
-      return new Settings(false, CertificateIdentity.NONE, false, null);
-    }
-
-    public Settings withAnonymous(boolean allow) {
-      return new Settings(allow, certificateIdentity, certificateRequiresDevice, decoyHash, hubs);
-    }
-
-    public Settings withCertificates(CertificateIdentity identity, boolean requireDevice) {
-      return new Settings(allowAnonymous, identity, requireDevice, decoyHash, hubs);
-    }
-
-    public Settings withDecoyHash(String hash) {
-      return new Settings(
-          allowAnonymous, certificateIdentity, certificateRequiresDevice, hash, hubs);
-    }
-
-    public Settings withHubs(HubSelector.Settings selection) {
-      return new Settings(
-          allowAnonymous, certificateIdentity, certificateRequiresDevice, decoyHash, selection);
-    }
-  }
-
   /** Why a client was refused; each is counted. */
   public enum Refusal {
     THROTTLED,
@@ -150,7 +92,7 @@ public final class HubAuthenticator implements Authenticator {
 
   private final DeviceDirectory directory;
   private final HubSelector hubs;
-  private final Settings settings;
+  private final LoginSettings settings;
   private final VerificationPool pool;
   private final SuccessCache cache;
   private final LoginThrottle throttle;
@@ -168,7 +110,7 @@ public final class HubAuthenticator implements Authenticator {
    */
   public HubAuthenticator(
       DeviceDirectory directory,
-      Settings settings,
+      LoginSettings settings,
       VerificationPool pool,
       SuccessCache cache,
       LoginThrottle throttle,

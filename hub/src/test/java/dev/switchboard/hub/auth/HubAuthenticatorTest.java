@@ -81,12 +81,12 @@ class HubAuthenticatorTest {
     pool.close();
   }
 
-  private HubAuthenticator authenticator(HubAuthenticator.Settings settings, JwtVerifier tokens) {
+  private HubAuthenticator authenticator(LoginSettings settings, JwtVerifier tokens) {
     return new HubAuthenticator(directory, settings, pool, cache, throttle, tokens);
   }
 
   private HubAuthenticator authenticator() {
-    return authenticator(HubAuthenticator.Settings.defaults(), jwt);
+    return authenticator(LoginSettings.defaults(), jwt);
   }
 
   private static ClientIdentity id(String clientId, String username, String ip) throws Exception {
@@ -212,8 +212,7 @@ class HubAuthenticatorTest {
     @DisplayName("with a decoy hash, an unknown user is hashed like a known one, then refused")
     void decoy() throws Exception {
       directory.devices(alice);
-      HubAuthenticator auth =
-          authenticator(HubAuthenticator.Settings.defaults().withDecoyHash(BOB_HASH), jwt);
+      HubAuthenticator auth = authenticator(LoginSettings.defaults().withDecoyHash(BOB_HASH), jwt);
       assertRefused(
           result(auth.authenticate(id("c", "mallory"), pw("bob-pw"))),
           ReasonCode.BAD_USER_NAME_OR_PASSWORD,
@@ -271,8 +270,7 @@ class HubAuthenticatorTest {
               1,
               4)) {
         HubAuthenticator auth =
-            new HubAuthenticator(
-                directory, HubAuthenticator.Settings.defaults(), slow, cache, throttle, jwt);
+            new HubAuthenticator(directory, LoginSettings.defaults(), slow, cache, throttle, jwt);
         byte[] password = pw("alice-pw");
         CompletionStage<AuthResult> stage = auth.authenticate(id("d1", "alice"), password);
         AtomicReference<String> thread = new AtomicReference<>();
@@ -378,8 +376,7 @@ class HubAuthenticatorTest {
               1,
               1)) {
         HubAuthenticator auth =
-            new HubAuthenticator(
-                directory, HubAuthenticator.Settings.defaults(), tiny, cache, throttle, jwt);
+            new HubAuthenticator(directory, LoginSettings.defaults(), tiny, cache, throttle, jwt);
         CompletionStage<AuthResult> first = auth.authenticate(id("d1", "alice"), pw("a"));
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
         CompletionStage<AuthResult> second = auth.authenticate(id("d1", "alice"), pw("b"));
@@ -418,8 +415,7 @@ class HubAuthenticatorTest {
               2,
               16)) {
         HubAuthenticator auth =
-            new HubAuthenticator(
-                directory, HubAuthenticator.Settings.defaults(), slow, cache, throttle, jwt);
+            new HubAuthenticator(directory, LoginSettings.defaults(), slow, cache, throttle, jwt);
         List<CompletionStage<AuthResult>> storm = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
           storm.add(auth.authenticate(id("client-" + i, "alice"), pw("alice-pw")));
@@ -475,8 +471,7 @@ class HubAuthenticatorTest {
     @DisplayName("10 failures from an address block it for every user and for anonymous access")
     void perAddress() throws Exception {
       directory.devices(alice);
-      HubAuthenticator auth =
-          authenticator(HubAuthenticator.Settings.defaults().withAnonymous(true), jwt);
+      HubAuthenticator auth = authenticator(LoginSettings.defaults().withAnonymous(true), jwt);
       for (int i = 0; i < 10; i++) {
         result(auth.authenticate(id("c", "nobody" + i, "203.0.113.5"), pw("x")));
       }
@@ -527,8 +522,7 @@ class HubAuthenticatorTest {
       AtomicInteger calls = new AtomicInteger();
       try (VerificationPool slow = held(release, calls, 2, 64)) {
         HubAuthenticator auth =
-            new HubAuthenticator(
-                directory, HubAuthenticator.Settings.defaults(), slow, cache, throttle, jwt);
+            new HubAuthenticator(directory, LoginSettings.defaults(), slow, cache, throttle, jwt);
         List<CompletionStage<AuthResult>> guesses = new java.util.ArrayList<>();
         for (int i = 0; i < 32; i++) {
           guesses.add(auth.authenticate(id("d1", "alice", ATTACKER), pw("guess" + i)));
@@ -573,7 +567,7 @@ class HubAuthenticatorTest {
         HubAuthenticator auth =
             new HubAuthenticator(
                 directory,
-                HubAuthenticator.Settings.defaults().withDecoyHash(BOB_HASH),
+                LoginSettings.defaults().withDecoyHash(BOB_HASH),
                 slow,
                 cache,
                 throttle,
@@ -728,8 +722,7 @@ class HubAuthenticatorTest {
     @DisplayName("hijack: another device's client id is refused whatever the credentials")
     void hijack() throws Exception {
       directory.devices(alice, bob);
-      HubAuthenticator auth =
-          authenticator(HubAuthenticator.Settings.defaults().withAnonymous(true), jwt);
+      HubAuthenticator auth = authenticator(LoginSettings.defaults().withAnonymous(true), jwt);
       assertRefused(
           result(auth.authenticate(id("d2", "alice"), pw("alice-pw"))),
           ReasonCode.NOT_AUTHORIZED,
@@ -752,8 +745,7 @@ class HubAuthenticatorTest {
     @Test
     @DisplayName("no credentials, anonymous on: accepted with no user name and global rules only")
     void on() throws Exception {
-      HubAuthenticator auth =
-          authenticator(HubAuthenticator.Settings.defaults().withAnonymous(true), jwt);
+      HubAuthenticator auth = authenticator(LoginSettings.defaults().withAnonymous(true), jwt);
       AuthResult r = result(auth.authenticate(id("c1", null), null));
       assertThat(r.accepted()).isTrue();
       assertThat(r.principal().username()).isNull();
@@ -777,8 +769,7 @@ class HubAuthenticatorTest {
     @DisplayName("a user name without a password is a password login, not anonymous")
     void usernameOnly() throws Exception {
       directory.devices(alice);
-      HubAuthenticator auth =
-          authenticator(HubAuthenticator.Settings.defaults().withAnonymous(true), jwt);
+      HubAuthenticator auth = authenticator(LoginSettings.defaults().withAnonymous(true), jwt);
       assertRefused(
           result(auth.authenticate(id("c1", "alice"), null)),
           ReasonCode.BAD_USER_NAME_OR_PASSWORD,
@@ -857,7 +848,7 @@ class HubAuthenticatorTest {
     void notConfigured() throws Exception {
       String jwtLike = "aaaa.bbbb.cccc";
       directory.devices(device("d1", "alice", HASHER.hash(jwtLike.toCharArray())));
-      HubAuthenticator auth = authenticator(HubAuthenticator.Settings.defaults(), null);
+      HubAuthenticator auth = authenticator(LoginSettings.defaults(), null);
       assertThat(result(auth.authenticate(id("d1", "alice"), pw(jwtLike))).accepted()).isTrue();
       assertThat(hashes.get()).isEqualTo(1);
     }
@@ -867,9 +858,7 @@ class HubAuthenticatorTest {
   class Certificate {
     private HubAuthenticator cn(boolean requireDevice) {
       return authenticator(
-          HubAuthenticator.Settings.defaults()
-              .withCertificates(CertificateIdentity.CN, requireDevice),
-          jwt);
+          LoginSettings.defaults().withCertificates(CertificateIdentity.CN, requireDevice), jwt);
     }
 
     @Test
@@ -893,8 +882,7 @@ class HubAuthenticatorTest {
       AuthResult r =
           result(
               authenticator(
-                      HubAuthenticator.Settings.defaults()
-                          .withCertificates(CertificateIdentity.SAN, false),
+                      LoginSettings.defaults().withCertificates(CertificateIdentity.SAN, false),
                       jwt)
                   .authenticate(withCertificate("s1", null, cert), null));
       assertThat(r.principal().username()).isEqualTo("sensor.example");
@@ -957,7 +945,7 @@ class HubAuthenticatorTest {
                 throw new IllegalStateException("directory broken");
               }
             },
-            HubAuthenticator.Settings.defaults(),
+            LoginSettings.defaults(),
             pool,
             cache,
             throttle,

@@ -67,12 +67,7 @@ class HubSelectionTest {
 
   private HubAuthenticator authenticator(HubSelector.Settings hubs) {
     return new HubAuthenticator(
-        directory,
-        HubAuthenticator.Settings.defaults().withHubs(hubs),
-        pool,
-        cache,
-        throttle,
-        null);
+        directory, LoginSettings.defaults().withHubs(hubs), pool, cache, throttle, null);
   }
 
   private static ClientIdentity id(String user, String listener, String host) throws Exception {
