@@ -644,39 +644,27 @@ public final class Session implements Subscriber {
     return Integer.toUnsignedLong(drops);
   }
 
-  /** What the session holds now, for administrators. On the session's loop. */
-  public SessionSnapshot snapshot() {
-    completeJoin();
-    SessionConnection conn = connection;
-    ClientIdentity who = conn == null ? null : conn.identity();
-    return new SessionSnapshot(
-        hub(),
-        clientId(),
-        conn != null,
-        who == null ? null : who.username(),
-        who == null ? null : who.remoteAddress(),
-        who == null ? null : who.listener(),
-        conn == null ? 0 : conn.protocolLevel(),
-        conn == null ? 0 : conn.keepAliveSeconds(),
-        conn == null ? 0 : conn.connectedAtMillis(),
-        conn != null || disconnectedAtMillis < 0 ? 0 : disconnectedAtMillis,
-        expirySeconds,
-        persistent,
-        List.copyOf(subscriptions()),
-        inflightCount(),
-        queuedCount(),
-        queuedBytes(),
-        drops());
-  }
-
   /**
-   * {@link #snapshot()} taken on the session's loop, from any thread; completes with null when the
-   * session has ended meanwhile.
+   * What the session holds, read on its loop for administrators, from any thread; completes with
+   * null when the session has ended meanwhile.
    */
   public CompletableFuture<SessionSnapshot> inspect() {
     CompletableFuture<SessionSnapshot> result = new CompletableFuture<>();
-    execute(() -> result.complete(ended ? null : snapshot()));
+    execute(
+        () -> {
+          completeJoin(); // a connection on its way in counts as attached
+          result.complete(ended ? null : SessionSnapshot.of(this));
+        });
     return result;
+  }
+
+  /** When its last connection ended, epoch milliseconds; -1 while one is attached. */
+  long disconnectedAtMillis() {
+    return disconnectedAtMillis;
+  }
+
+  long expirySeconds() {
+    return expirySeconds;
   }
 
   public int inflightCount() {

@@ -1,5 +1,6 @@
 package dev.switchboard.broker.session;
 
+import dev.switchboard.broker.auth.ClientIdentity;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -48,5 +49,30 @@ public record SessionSnapshot(
 
   public SessionSnapshot {
     subscriptions = List.copyOf(subscriptions);
+  }
+
+  /** {@code session} now: on its loop ({@link Session#inspect()}). */
+  static SessionSnapshot of(Session session) {
+    SessionConnection conn = session.connection();
+    ClientIdentity who = conn == null ? null : conn.identity();
+    long disconnectedAt = session.disconnectedAtMillis();
+    return new SessionSnapshot(
+        session.hub(),
+        session.clientId(),
+        conn != null,
+        who == null ? null : who.username(),
+        who == null ? null : who.remoteAddress(),
+        who == null ? null : who.listener(),
+        conn == null ? 0 : conn.protocolLevel(),
+        conn == null ? 0 : conn.keepAliveSeconds(),
+        conn == null ? 0 : conn.connectedAtMillis(),
+        conn != null || disconnectedAt < 0 ? 0 : disconnectedAt,
+        session.expirySeconds(),
+        session.isPersistent(),
+        List.copyOf(session.subscriptions()),
+        session.inflightCount(),
+        session.queuedCount(),
+        session.queuedBytes(),
+        session.drops());
   }
 }
