@@ -11,6 +11,7 @@ import dev.switchboard.bench.ScenarioRunner;
 import dev.switchboard.bench.compare.BrokerLauncher;
 import dev.switchboard.bench.compare.BrokerProcess;
 import dev.switchboard.bench.compare.CommandLauncher;
+import dev.switchboard.bench.compare.CompareRunner;
 import dev.switchboard.bench.compare.StandardScenarios;
 import dev.switchboard.hub.registry.model.Device;
 import dev.switchboard.mqtt.MqttVersion;
@@ -313,16 +314,11 @@ final class HubsBenchCommand implements Callable<Integer> {
 
   private static double median(
       List<Measurement> all, String scenario, String layout, ToDoubleFunction<RunResult> figure) {
-    double[] v =
+    return CompareRunner.median(
         all.stream()
             .filter(m -> m.scenario().equals(scenario) && m.layout().equals(layout))
             .mapToDouble(m -> figure.applyAsDouble(m.result()))
-            .sorted()
-            .toArray();
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            .toArray());
   }
 
   private static String format(double v) {

@@ -463,7 +463,8 @@ public final class CompareRunner {
     }
   }
 
-  static double median(double[] v) {
+  /** The median of {@code v} (the mean of the middle two for an even count); NaN for none. */
+  public static double median(double[] v) {
     if (v.length == 0) {
       return Double.NaN;
     }
