@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
@@ -108,32 +107,13 @@ final class DefaultSetupLauncher implements BrokerLauncher {
     withHttp.put("SWITCHBOARD_HTTP_PORT", Integer.toString(httpPort));
     BrokerProcess p = new CommandLauncher(NAME, command, withHttp).start(port, dir);
     try {
-      awaitHttp(httpPort);
+      p.awaitListening(httpPort, 30); // the HTTP API starts after the MQTT listeners
       logInOnce(port);
     } catch (IOException | RuntimeException e) {
       p.close();
       throw e;
     }
     return p;
-  }
-
-  /**
-   * Waits until the HTTP API answers (it starts after the MQTT listeners), so that every measured
-   * run has it beside the broker; throws after 30 s.
-   */
-  private static void awaitHttp(int port) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("the HTTP API did not listen on port " + port + " within 30 s", e);
-        }
-        Thread.sleep(50);
-      }
-    }
   }
 
   /** {@code switchboard devices ARGS --data-dir DATA}, in this JVM; its output if it fails. */

@@ -51,7 +51,7 @@ public final class BrokerProcess implements AutoCloseable {
     command.redirectOutput(log.toFile());
     BrokerProcess p = new BrokerProcess(name, command.start(), port, log);
     try {
-      p.awaitListening(timeoutSeconds);
+      p.awaitListening(port, timeoutSeconds);
       return p;
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.close();
@@ -59,8 +59,12 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until the port accepts connections; throws with the log's tail if the broker died. */
-  private void awaitListening(long timeoutSeconds) throws IOException, InterruptedException {
+  /**
+   * Waits until {@code port} on 127.0.0.1 accepts connections (the broker's, or another listener of
+   * its process); throws with the log's tail if the broker died or the time ran out.
+   */
+  public void awaitListening(int port, long timeoutSeconds)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
