@@ -1,9 +1,6 @@
 package dev.switchboard.app;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +78,14 @@ final class HttpBenchCommand implements Callable<Integer> {
   private final LongAdder opened = new LongAdder();
   private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
 
+  /** The event names and JSON keys the streams' events are read by. */
+  private static final byte[] READY = "ready".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DROPPED = "dropped".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PAYLOAD_KEY = "\"payload\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DROPPED_KEY = "\"dropped\":".getBytes(StandardCharsets.US_ASCII);
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -97,27 +103,19 @@ final class HttpBenchCommand implements Callable<Integer> {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     String base = url.replaceAll("/+$", "") + "/api/v1/hubs/" + hub;
-    List<InputStream> bodies = new ArrayList<>();
+    List<SseStreamReader> readers = new ArrayList<>();
+    URI streamUri =
+        URI.create(base + "/stream?filter=" + URLEncoder.encode(topic, StandardCharsets.UTF_8));
     for (int i = 0; i < streams; i++) {
-      HttpResponse<InputStream> r =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          base
-                              + "/stream?filter="
-                              + URLEncoder.encode(topic, StandardCharsets.UTF_8)))
-                  .header("Authorization", "Bearer " + token)
-                  .build(),
-              HttpResponse.BodyHandlers.ofInputStream());
-      if (r.statusCode() != 200) {
-        bodies.forEach(HttpBenchCommand::closeQuietly);
-        return Main.fail(
-            err,
-            "stream " + i + ": HTTP " + r.statusCode() + " " + new String(r.body().readAllBytes()),
-            1);
+      SseStreamReader reader;
+      try {
+        reader = new SseStreamReader(streamUri, "Bearer " + token);
+      } catch (IOException e) {
+        readers.forEach(HttpBenchCommand::closeQuietly);
+        return Main.fail(err, "stream " + i + ": " + e.getMessage(), 1);
       }
-      bodies.add(r.body());
-      Thread.ofVirtual().start(() -> read(r.body()));
+      readers.add(reader);
+      Thread.ofVirtual().start(() -> read(reader));
     }
     awaitOpen(out);
     long start = System.nanoTime();
@@ -148,7 +146,7 @@ final class HttpBenchCommand implements Callable<Integer> {
     while (received.sum() + droppedReported.get() < expected && System.nanoTime() < waitUntil) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
-    bodies.forEach(HttpBenchCommand::closeQuietly);
+    readers.forEach(HttpBenchCommand::closeQuietly);
     long got = received.sum();
     long dropped = droppedReported.get();
     out.printf(
@@ -182,51 +180,60 @@ final class HttpBenchCommand implements Callable<Integer> {
   }
 
   /** One stream: counts its messages and the server's drop reports. */
-  private void read(InputStream body) {
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-      String event = null;
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          switch (event) {
-            case "ready" -> opened.increment();
-            case "message" -> message(line);
-            case "dropped" -> droppedReported.addAndGet(number(line, "\"dropped\":"));
-            case null, default -> {}
-          }
-        }
-      }
+  private void read(SseStreamReader reader) {
+    try {
+      reader.run(this::event);
     } catch (IOException e) {
       // closed at the end
     }
   }
 
-  private void message(String data) {
-    received.increment();
-    long sent = number(data, "\"payload\":\"");
-    if (sent > 0) {
-      latency.recordValue(Math.max(0, System.nanoTime() - sent));
+  private void event(byte[] name, int nameLength, byte[] line, int from, int to) {
+    if (is(name, nameLength, MESSAGE)) {
+      received.increment();
+      long sent = number(line, from, to, PAYLOAD_KEY);
+      if (sent > 0) {
+        latency.recordValue(Math.max(0, System.nanoTime() - sent));
+      }
+    } else if (is(name, nameLength, READY)) {
+      opened.increment();
+    } else if (is(name, nameLength, DROPPED)) {
+      droppedReported.addAndGet(number(line, from, to, DROPPED_KEY));
     }
   }
 
-  /** The digits after {@code key} in {@code text}; 0 when there are none. */
-  private static long number(String text, String key) {
-    int i = text.indexOf(key);
+  private static boolean is(byte[] name, int length, byte[] expected) {
+    return Arrays.equals(name, 0, length, expected, 0, expected.length);
+  }
+
+  /** The digits after {@code key} in {@code line[from..to)}; 0 when there are none. */
+  static long number(byte[] line, int from, int to, byte[] key) {
+    int i = indexOf(line, from, to, key);
     if (i < 0) {
       return 0;
     }
     long n = 0;
-    for (int j = i + key.length(); j < text.length(); j++) {
-      char c = text.charAt(j);
+    for (int j = i + key.length; j < to; j++) {
+      byte c = line[j];
       if (c < '0' || c > '9') {
         break;
       }
       n = n * 10 + (c - '0');
     }
     return n;
+  }
+
+  private static int indexOf(byte[] line, int from, int to, byte[] key) {
+    outer:
+    for (int i = from; i <= to - key.length; i++) {
+      for (int k = 0; k < key.length; k++) {
+        if (line[i + k] != key[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Publishes at the rate until interrupted; the payload starts with the send time. */
@@ -269,7 +276,7 @@ final class HttpBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void closeQuietly(InputStream in) {
+  private static void closeQuietly(SseStreamReader in) {
     try {
       in.close();
     } catch (IOException e) {

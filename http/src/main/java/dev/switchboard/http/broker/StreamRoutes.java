@@ -12,7 +12,6 @@ import dev.switchboard.http.api.Problem;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import dev.switchboard.mqtt.topic.Topics;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * {@code GET /api/v1/hubs/{hub}/stream?filter=lab/%23}: Server-Sent Events of the messages
@@ -45,14 +44,10 @@ public final class StreamRoutes {
    */
   private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  /**
-   * The last messages' events, encoded once for all the streams that carry them (one message goes
-   * to every stream whose filter matches it, on their own threads): slots by the message's
-   * identity; a miss only encodes again.
-   */
-  private final AtomicReferenceArray<Encoded> encoded = new AtomicReferenceArray<>(256);
+  /** The messages' events, encoded once for all the streams that carry them. */
+  private final StreamEvents events = new StreamEvents();
 
-  private record Encoded(Message message, byte[] event) {}
+  private final Function<Message, byte[]> encoder = this::encode;
 
   private final LiveState live;
   private final ExistingHub hubs;
@@ -96,7 +91,7 @@ public final class StreamRoutes {
     TopicSpaces.Space space = broker.spaces().of(hub);
     StreamSubscriber subscriber =
         new StreamSubscriber(
-            "$http-stream-" + ids.incrementAndGet(), hub, buffer, Thread.currentThread());
+            "$http-stream-" + ids.incrementAndGet(), hub, buffer, Thread.currentThread(), events);
     space.subscriptions().subscribe(subscriber, filter);
     try {
       ctx.status(200);
@@ -125,7 +120,7 @@ public final class StreamRoutes {
         send(out, "dropped", Map.of("dropped", dropped - reported, "total", dropped));
         reported = dropped;
       }
-      Message m = subscriber.poll();
+      StreamEvents.Event m = subscriber.poll();
       if (m == null) {
         out.flush(); // once the queue is empty: many messages, one flush
         m = subscriber.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
@@ -134,7 +129,7 @@ public final class StreamRoutes {
         }
       }
       if (m != null) {
-        out.write(event(m));
+        out.write(m.bytes(encoder));
       } else if (live.space(hub) != space) {
         send(out, "end", Map.of("reason", "the hub was removed"));
         out.flush();
@@ -145,23 +140,24 @@ public final class StreamRoutes {
     }
   }
 
-  /** A message's {@code message} event, encoded once for every stream that carries it. */
-  private byte[] event(Message m) throws IOException {
-    int slot = (System.identityHashCode(m) & 0x7fffffff) % encoded.length();
-    Encoded known = encoded.get(slot);
-    if (known != null && known.message() == m) {
-      return known.event();
-    }
-    ByteArrayOutputStream b = new ByteArrayOutputStream(256);
-    send(b, "message", MessageJson.view(m));
-    byte[] bytes = b.toByteArray();
-    encoded.set(slot, new Encoded(m, bytes));
-    return bytes;
+  /** A message's {@code message} event. */
+  private byte[] encode(Message m) {
+    return frame("message", MessageJson.view(m));
   }
 
   private void send(OutputStream out, String event, Object data) throws IOException {
-    out.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8));
-    out.write(json.write(data)); // JSON has no raw new line: one data line
-    out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+    out.write(frame(event, data));
+  }
+
+  /** One event: its name and its data, JSON on one line (JSON has no raw new line). */
+  private byte[] frame(String event, Object data) {
+    byte[] head = ("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8);
+    byte[] body = json.write(data);
+    byte[] frame = new byte[head.length + body.length + 2];
+    System.arraycopy(head, 0, frame, 0, head.length);
+    System.arraycopy(body, 0, frame, head.length, body.length);
+    frame[frame.length - 2] = '\n';
+    frame[frame.length - 1] = '\n';
+    return frame;
   }
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 final class StreamSubscriber implements Subscriber {
   private final String id;
   private final String hub;
-  private final Queue<Message> queue;
+  private final StreamEvents events;
+  private final Queue<StreamEvents.Event> queue;
   private final AtomicLong dropped = new AtomicLong();
   private final Thread reader;
   private volatile boolean waiting;
@@ -28,10 +29,12 @@ final class StreamSubscriber implements Subscriber {
   /**
    * @param capacity messages held for the reader at most (rounded up to a power of two)
    * @param reader the one thread that calls {@link #next}
+   * @param events where the events of a message are shared with the other streams
    */
-  StreamSubscriber(String id, String hub, int capacity, Thread reader) {
+  StreamSubscriber(String id, String hub, int capacity, Thread reader, StreamEvents events) {
     this.id = id;
     this.hub = hub;
+    this.events = events;
     this.queue = PlatformDependent.newFixedMpscQueue(Math.max(2, capacity));
     this.reader = reader;
   }
@@ -58,7 +61,7 @@ final class StreamSubscriber implements Subscriber {
 
   @Override
   public boolean offer(Message message, List<String> filterKeys, long storedSeq) {
-    if (queue.offer(message)) {
+    if (queue.offer(events.of(message))) {
       if (waiting) {
         LockSupport.unpark(reader);
       }
@@ -78,14 +81,17 @@ final class StreamSubscriber implements Subscriber {
     resume.run();
   }
 
-  /** The next message if one is waiting, else null. Reader only. */
-  Message poll() {
+  /** The next message's event if one is waiting, else null. Reader only. */
+  StreamEvents.Event poll() {
     return queue.poll();
   }
 
-  /** The next message, waiting up to {@code timeout} for one; null when none came. Reader only. */
-  Message next(long timeout, TimeUnit unit) {
-    Message m = queue.poll();
+  /**
+   * The next message's event, waiting up to {@code timeout} for one; null when none came. Reader
+   * only.
+   */
+  StreamEvents.Event next(long timeout, TimeUnit unit) {
+    StreamEvents.Event m = queue.poll();
     if (m != null) {
       return m;
     }
