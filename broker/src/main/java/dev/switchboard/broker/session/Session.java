@@ -8,26 +8,24 @@ import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server side of an MQTT session: its identity and life cycle (attach, takeover, connection
- * lost, will and expiry timers, end), and the one object its connection and the broker call. The
- * rest is in its parts: what it sends in {@link OutboundQueue} and {@link InflightWindow}, its
- * subscriptions in {@link SessionSubscriptions}, its QoS 2 receive state in {@link AwaitingPubrel},
- * work from other threads in its {@link SessionMailbox}. Every field, its parts' too, is touched
- * only on {@link #executor()}, the event loop of the connection it is attached to (or was last
- * attached to); other threads hand it work with {@link #execute} and deliveries with {@link
- * #offer}.
+ * lost, will, end), and the one object its connection and the broker call. The rest is in its
+ * parts: what it sends in {@link OutboundQueue} and {@link InflightWindow}, its subscriptions in
+ * {@link SessionSubscriptions}, its QoS 2 receive state in {@link AwaitingPubrel}, work from other
+ * threads in its {@link SessionMailbox}, the time it spends offline (the will's delay and the
+ * expiry) in a {@link SessionAbsence}. Every field, its parts' too, is touched only on {@link
+ * #executor()}, the event loop of the connection it is attached to (or was last attached to); other
+ * threads hand it work with {@link #execute} and deliveries with {@link #offer}.
  */
 public final class Session implements Subscriber {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -53,9 +51,6 @@ public final class Session implements Subscriber {
    */
   private volatile boolean persistent;
 
-  /** Wall-clock time the last connection ended, for the stored session; -1 while connected. */
-  private long disconnectedAtMillis = -1;
-
   /** Non-null while a connection is attached; volatile so publishers may peek at it. */
   private volatile SessionConnection connection;
 
@@ -69,10 +64,10 @@ public final class Session implements Subscriber {
   private boolean joiningSessionPresent;
 
   /**
-   * Counts attaches and losses. A timer started for one disconnection captures it and does nothing
-   * if the session has been attached (or lost again) since (an int: unique for 2^32 of them).
+   * Its time without a connection (since when, and the will and expiry timers); null while a
+   * connection is attached and before the first one.
    */
-  private int epoch;
+  private SessionAbsence absence;
 
   private long expirySeconds;
 
@@ -95,8 +90,6 @@ public final class Session implements Subscriber {
   }
 
   private PendingWill will;
-  private ScheduledFuture<?> willTimer;
-  private ScheduledFuture<?> expiryTimer;
   private boolean ended;
 
   /**
@@ -283,11 +276,9 @@ public final class Session implements Subscriber {
     if (hubQueueLimit > 0 || outbound != null) {
       outbound().hubLimit(hubQueueLimit); // kept by the queue: an idle session pays nothing
     }
-    cancelTimers();
-    epoch++;
+    endAbsence();
     will = conn.will();
     expirySeconds = conn.sessionExpiry();
-    disconnectedAtMillis = -1;
     updatePersistence();
     connection = conn;
     conn.attached(this, sessionPresent);
@@ -312,28 +303,22 @@ public final class Session implements Subscriber {
       return;
     }
     connection = null;
-    int lost = ++epoch;
-    if (publishWill && will != null) {
-      long delay = Math.min(will.delaySeconds(), expirySeconds);
-      if (delay <= 0) {
-        publishWill();
-      } else {
-        willTimer = schedule(lost, this::publishWill, delay);
-      }
-    } else {
+    if (!publishWill) {
       will = null;
     }
-    if (outbound != null) {
-      outbound.connectionLost();
-    }
     if (expirySeconds == 0) {
+      publishWill(); // a will's delay cannot outlast its session [MQTT-3.1.3-9]
+      if (outbound != null) {
+        outbound.connectionLost();
+      }
       end();
       return;
     }
-    if (expirySeconds != NEVER_EXPIRES) {
-      expiryTimer = schedule(lost, this::expire, expirySeconds);
+    absence = new SessionAbsence(this, System.currentTimeMillis());
+    absence.startTimers(0); // publishes a will due now; the expiry is a second away at least
+    if (outbound != null) {
+      outbound.connectionLost();
     }
-    disconnectedAtMillis = System.currentTimeMillis();
     saveSession();
   }
 
@@ -356,24 +341,22 @@ public final class Session implements Subscriber {
     if (persistent) {
       StoredSession stored =
           new StoredSession(
-              clientId(), expirySeconds, disconnectedAtMillis, StoredForms.will(will), hub());
+              clientId(), expirySeconds, disconnectedAtMillis(), StoredForms.will(will), hub());
       broker.journal().append(new Change.PutSession(stored));
     }
   }
 
-  /**
-   * Runs {@code action} on the session's loop after {@code seconds}, unless the session has been
-   * attached, lost again or ended since the disconnection {@code lost} (the timer may fire on a
-   * loop the session has left, or just before a cancel).
-   */
-  private ScheduledFuture<?> schedule(int lost, Runnable action, long seconds) {
-    Runnable guarded =
-        () -> {
-          if (epoch == lost && connection == null && joining == null && !ended) {
-            action.run();
-          }
-        };
-    return executor().schedule(() -> execute(guarded), seconds, TimeUnit.SECONDS);
+  /** Whether the session is still in {@code a}: not attached, lost again or ended since. */
+  boolean isIn(SessionAbsence a) {
+    return absence == a && connection == null && joining == null && !ended;
+  }
+
+  /** A connection attaches (or the session ends): the offline time is over, its timers stop. */
+  private void endAbsence() {
+    if (absence != null) {
+      absence.cancel();
+      absence = null;
+    }
   }
 
   /** A 5.0 DISCONNECT may change the expiry interval (not from 0: the connection checks that). */
@@ -384,7 +367,8 @@ public final class Session implements Subscriber {
     }
   }
 
-  private void expire() {
+  /** The expiry interval has run out offline: the session ends. */
+  void expire() {
     if (connection == null && joining == null && !ended) {
       broker.metrics().sessionsExpired.increment();
       log.debug("session {} expired", LogSafe.text(clientId()));
@@ -392,10 +376,13 @@ public final class Session implements Subscriber {
     }
   }
 
-  private void publishWill() {
+  /** Publishes the will now, if the session holds one; at most once. */
+  void publishWill() {
     PendingWill w = will;
     will = null;
-    willTimer = null;
+    if (absence != null) {
+      absence.willDone();
+    }
     if (w != null) {
       broker.metrics().willsPublished.increment();
       broker.publish(w.toPublish(System.nanoTime()).inHub(hub())); // the will goes to its hub
@@ -419,11 +406,13 @@ public final class Session implements Subscriber {
     if (subscriptions != null) {
       subscriptions.clear();
     }
-    if (willTimer != null) {
-      willTimer.cancel(false);
-      publishWill();
+    if (absence != null) {
+      boolean willWaiting = absence.willWaiting();
+      absence.cancel(); // kept: when it went offline is still what administrators see
+      if (willWaiting) {
+        publishWill();
+      }
     }
-    cancelTimers();
     if (outbound != null) {
       outbound.end();
     }
@@ -438,17 +427,6 @@ public final class Session implements Subscriber {
   public void shutdown() {
     if (connection != null && will != null) {
       publishWill();
-    }
-  }
-
-  private void cancelTimers() {
-    if (willTimer != null) {
-      willTimer.cancel(false);
-      willTimer = null;
-    }
-    if (expiryTimer != null) {
-      expiryTimer.cancel(false);
-      expiryTimer = null;
     }
   }
 
@@ -471,8 +449,9 @@ public final class Session implements Subscriber {
       subscribe(e);
     }
     persistent = broker.journal() != null; // after the subscriptions: they are stored already
-    this.disconnectedAtMillis =
-        disconnectedAtMillis < 0 ? System.currentTimeMillis() : disconnectedAtMillis;
+    absence =
+        new SessionAbsence(
+            this, disconnectedAtMillis < 0 ? System.currentTimeMillis() : disconnectedAtMillis);
   }
 
   /**
@@ -481,28 +460,13 @@ public final class Session implements Subscriber {
    * every stored session is restored, so that a will finds every subscriber.
    */
   void resumeTimers() {
-    if (ended || connection != null || joining != null) {
+    if (ended || connection != null || joining != null || absence == null) {
       return;
     }
-    int lost = ++epoch;
-    long downSeconds = Math.max(0, (System.currentTimeMillis() - disconnectedAtMillis) / 1000);
-    if (will != null) {
-      long delay = Math.min(will.delaySeconds(), expirySeconds) - downSeconds;
-      if (delay <= 0) {
-        publishWill();
-      } else {
-        willTimer = schedule(lost, this::publishWill, delay);
-      }
+    long downSeconds = Math.max(0, (System.currentTimeMillis() - absence.sinceMillis()) / 1000);
+    if (absence.startTimers(downSeconds)) {
+      saveSession();
     }
-    if (expirySeconds != NEVER_EXPIRES) {
-      long left = expirySeconds - downSeconds;
-      if (left <= 0) {
-        expire();
-        return;
-      }
-      expiryTimer = schedule(lost, this::expire, left);
-    }
-    saveSession();
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -660,11 +624,16 @@ public final class Session implements Subscriber {
 
   /** When its last connection ended, epoch milliseconds; -1 while one is attached. */
   long disconnectedAtMillis() {
-    return disconnectedAtMillis;
+    return absence == null ? -1 : absence.sinceMillis();
   }
 
   long expirySeconds() {
     return expirySeconds;
+  }
+
+  /** The will it holds, or null. */
+  PendingWill pendingWill() {
+    return will;
   }
 
   public int inflightCount() {
