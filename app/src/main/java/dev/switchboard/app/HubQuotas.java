@@ -12,8 +12,9 @@ import java.time.Duration;
 /**
  * Quotas on a running server: the book of meters (settings polled from the registry, day and month
  * counts saved there), the authenticator giving a metered device's login its meter, and the
- * interceptor that charges every PUBLISH. Added first among the interceptors, so that a refused
- * message is not stashed. Works with any durability: settings and counts are in the registry.
+ * interceptor that charges every PUBLISH, in the chain while any hub or device has a limit (a
+ * message it refuses is not stashed: the stash's entry goes with a refusal by a later interceptor
+ * too). Works with any durability: settings and counts are in the registry.
  */
 final class HubQuotas implements AutoCloseable {
   final Quotas quotas;
@@ -42,14 +43,36 @@ final class HubQuotas implements AutoCloseable {
         new HubQuotas(
             new Quotas(registry, registry.quotas(), book, clock), book, broker, authenticator);
     authenticator.budgetsFrom(book);
-    broker.interceptors().add(q.interceptor);
+    book.onChange(q::followSettings);
+    q.followSettings();
     return q;
+  }
+
+  private boolean charging;
+  private boolean closed;
+
+  /**
+   * Keeps the interceptor in the broker's chain only while some hub or device has a limit: a server
+   * without quotas allocates nothing for them on the publish path (a chain with an interceptor
+   * makes an object per PUBLISH).
+   */
+  private synchronized void followSettings() {
+    boolean wanted = !closed && book.limitAnywhere();
+    if (wanted && !charging) {
+      broker.interceptors().add(interceptor);
+    } else if (!wanted && charging) {
+      broker.interceptors().remove(interceptor);
+    }
+    charging = wanted;
   }
 
   /** Stops charging and saves the counts a last time. */
   @Override
   public void close() {
-    broker.interceptors().remove(interceptor);
+    synchronized (this) {
+      closed = true;
+      followSettings();
+    }
     authenticator.budgetsFrom(null);
     book.close();
   }

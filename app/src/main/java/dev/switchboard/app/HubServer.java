@@ -98,7 +98,6 @@ final class HubServer implements AutoCloseable {
               access.authorizer(),
               config.persistence(store));
       clients.bind(broker);
-      // before the stashes: a message its quota refuses is not stashed
       quotas =
           HubQuotas.open(
               access.registry(),

@@ -36,6 +36,7 @@ public final class QuotaBook implements DeliveryBudgets, AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Object saving = new Object();
   private volatile Settings settings;
+  private volatile Runnable onChange = () -> {};
   private boolean pollFailing; // timer thread only
   private boolean saveFailing; // under saving
 
@@ -43,6 +44,21 @@ public final class QuotaBook implements DeliveryBudgets, AutoCloseable {
 
   /** The registry's quota settings at one version. */
   private record Settings(long version, Map<String, HubQuota> hubs, Map<Key, DeviceQuota> devices) {
+    /** Whether any hub or device has any limit. */
+    boolean limitAnywhere() {
+      for (HubQuota h : hubs.values()) {
+        if (h.defaults().limitsAnything()) {
+          return true;
+        }
+      }
+      for (DeviceQuota d : devices.values()) {
+        if (d.over(hub(d.hub()).defaults()).limitsAnything()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     HubQuota hub(String name) {
       HubQuota q = hubs.get(name);
       return q == null ? HubQuota.none(name) : q;
@@ -82,6 +98,19 @@ public final class QuotaBook implements DeliveryBudgets, AutoCloseable {
     book.timer.scheduleWithFixedDelay(book::poll, pollEvery, pollEvery, TimeUnit.MILLISECONDS);
     book.timer.scheduleWithFixedDelay(book::save, saveEvery, saveEvery, TimeUnit.MILLISECONDS);
     return book;
+  }
+
+  /**
+   * Whether any hub or device has any limit now: without one, a server need not look at any PUBLISH
+   * (the quota interceptor can leave the chain).
+   */
+  public boolean limitAnywhere() {
+    return settings.limitAnywhere();
+  }
+
+  /** Runs {@code action} after every change of the settings it reads (on the reading thread). */
+  public void onChange(Runnable action) {
+    this.onChange = Objects.requireNonNull(action, "action");
   }
 
   /** The meter of a device that has a limit (made on first use); null for one without. */
@@ -135,6 +164,7 @@ public final class QuotaBook implements DeliveryBudgets, AutoCloseable {
       settings = next;
       meters.forEach((k, m) -> m.terms(next.terms(k.hub(), k.clientId())));
       pollRecovered();
+      onChange.run();
     } catch (RuntimeException e) {
       if (!pollFailing) {
         pollFailing = true;

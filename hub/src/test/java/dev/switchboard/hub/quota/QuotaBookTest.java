@@ -111,4 +111,25 @@ class QuotaBookTest {
     assertThat(m.usage().used(Window.DAY)).isZero();
     assertThat(m.chargePublish(1)).isEqualTo(DeliveryBudget.ADMIT);
   }
+
+  @Test
+  @DisplayName(
+      "whether any limit exists anywhere (what keeps the interceptor in the chain) follows the"
+          + " settings, and each change is announced")
+  void limitAnywhere() {
+    book = open();
+    java.util.concurrent.atomic.AtomicInteger changes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    book.onChange(changes::incrementAndGet);
+    assertThat(book.limitAnywhere()).isFalse();
+
+    repository.setDeviceQuota(new DeviceQuota("h", "d", null, null, null, 5L, null, null));
+    book.poll();
+    assertThat(book.limitAnywhere()).isTrue();
+    repository.setDeviceQuota(DeviceQuota.followingHub("h", "d"));
+    book.poll();
+    book.poll(); // nothing moved: not announced
+    assertThat(book.limitAnywhere()).isFalse();
+    assertThat(changes.get()).isEqualTo(2);
+  }
 }
