@@ -141,6 +141,7 @@ public final class BrokerMeters implements AutoCloseable {
     drop(m, "offline", x -> x.publishDroppedOffline.sum());
     drop(m, "expired", x -> x.publishDroppedExpired.sum());
     drop(m, "too_large", x -> x.publishDroppedTooLarge.sum());
+    drop(m, "quota", x -> x.publishDroppedQuota.sum());
     for (String[] r : new String[][] {{"denied", ""}, {"interceptor", ""}}) {
       FunctionCounter.builder(
               "switchboard.publish.refused",
