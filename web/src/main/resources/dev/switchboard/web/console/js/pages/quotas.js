@@ -35,6 +35,10 @@ export async function quotas(ctx) {
     return h("span", { class: full ? "pill off" : null, title: full ? "at its limit" : null }, text);
   }
 
+  function limited(u) {
+    return u.maxMessageSize > 0 || WINDOWS.some((w) => u.usage[w]?.limit > 0);
+  }
+
   function draw(snapshot) {
     const items = snapshot.items ?? [];
     replaceChildren(
@@ -45,7 +49,7 @@ export async function quotas(ctx) {
             h(
               "tr",
               { dataset: { key: u.clientId } },
-              h("td", { "data-label": "Client id" }, u.clientId, u.metered ? "" : h("small", { class: "hint" }, " (no limit)")),
+              h("td", { "data-label": "Client id" }, u.clientId, u.metered ? "" : h("small", { class: "hint" }, limited(u) ? " (counted from its next connection)" : " (no limit)")),
               WINDOWS.map((w) => h("td", { "data-label": w, class: "number", dataset: { window: w } }, usageCell(u.usage[w]))),
               h("td", { "data-label": "refused", class: "number" }, number(u.refused)),
               h("td", { "data-label": "dropped", class: "number" }, number(u.dropped)),
