@@ -63,7 +63,7 @@ class QuotasTest {
   private static final Duration QUIET = Duration.ofMillis(300);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> DEVICES =
-      List.of("pub5", "pub3", "cut", "sub", "free", "big", "web", "other");
+      List.of("pub5", "pub3", "cut", "sub", "free", "big", "web", "webcut", "other");
 
   @TempDir Path dir;
   private SwitchboardConfig config;
@@ -105,6 +105,7 @@ class QuotasTest {
       own(registry, "sub", 2L, false);
       own(registry, "big", 5L, false);
       own(registry, "web", 1L, false);
+      own(registry, "webcut", 1L, true);
       ApiKeys issuer = new ApiKeys(registry, java.time.Clock.systemUTC());
       keys.put("admin", issuer.issue(null, AdminRole.ADMIN, "admin", 0, "test").token());
       keys.put("viewer", issuer.issue(null, AdminRole.VIEWER, "viewer", 0, "test").token());
@@ -330,6 +331,29 @@ class QuotasTest {
     assertThat(received(watcher)).isEqualTo("w/led");
     watcher.expectNothing(QUIET);
     assertThat(usage("web").path("usage").path("refused").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "the device API with disconnect instead: the publish past the limit is refused and the"
+          + " login ended (its token no longer valid)")
+  void deviceApiDisconnect() throws Exception {
+    HttpResponse<String> login =
+        device(
+            "/login",
+            null,
+            "{\"clientId\":\"webcut\",\"userName\":\"webcut\",\"password\":\"pw\","
+                + "\"cleanSession\":true}");
+    String token = JSON.readTree(login.body()).get("tokenId").asText();
+    String body =
+        "{\"tokenId\":\"" + token + "\",\"topic\":\"w/x\",\"qos\":0,\"payload\":\"AA==\"}";
+    assertThat(device("/publish", token, body).statusCode()).isEqualTo(200);
+    assertThat(device("/publish", token, body).statusCode()).isEqualTo(400);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> device("/publish", token, body).body().contains("Token not valid"));
+    assertThat(usage("webcut").path("usage").path("disconnects").asLong()).isPositive();
   }
 
   @Test
