@@ -23,6 +23,11 @@ final class HubQuotas implements AutoCloseable {
   private final Broker broker;
   private final HubAuthenticator authenticator;
 
+  /** Whether the interceptor is in the broker's chain; and whether closing has begun. */
+  private boolean charging;
+
+  private boolean closed;
+
   private HubQuotas(Quotas quotas, QuotaBook book, Broker broker, HubAuthenticator authenticator) {
     this.quotas = quotas;
     this.book = book;
@@ -47,9 +52,6 @@ final class HubQuotas implements AutoCloseable {
     q.followSettings();
     return q;
   }
-
-  private boolean charging;
-  private boolean closed;
 
   /**
    * Keeps the interceptor in the broker's chain only while some hub or device has a limit: a server

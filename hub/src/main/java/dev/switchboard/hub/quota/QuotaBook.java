@@ -227,7 +227,8 @@ public final class QuotaBook implements DeliveryBudgets, AutoCloseable {
           WindowCounter c = m.counter(w);
           long start = c.startAt(now);
           long used = c.used(now);
-          if (start != c.savedStart || used != c.savedUsed) {
+          boolean nothingToKeep = used == 0 && c.savedUsed <= 0;
+          if (!nothingToKeep && (start != c.savedStart || used != c.savedUsed)) {
             changed.add(new SavedCounter(m.hub(), m.clientId(), w, start, used));
             marks.add(new long[] {start, used});
             of.add(c);
