@@ -37,6 +37,9 @@ final class HubServer implements AutoCloseable {
   /** Null without a store ({@code durability = none}). */
   final HubStashes stashes;
 
+  /** Devices' quotas, in the registry: on with any durability. */
+  final HubQuotas quotas;
+
   /** Null when both HTTP listeners are off. */
   final HttpServer http;
 
@@ -49,8 +52,10 @@ final class HubServer implements AutoCloseable {
       AuthSettings auth,
       DurableStore store,
       HubStashes stashes,
+      HubQuotas quotas,
       HttpServer http,
       AtomicBoolean stopping) {
+    this.quotas = quotas;
     this.broker = broker;
     this.access = access;
     this.auth = auth;
@@ -72,6 +77,7 @@ final class HubServer implements AutoCloseable {
     DurableStore store = null;
     AccessControl access = null;
     HubStashes stashes = null;
+    HubQuotas quotas = null;
     Broker started = null; // closed again if what comes after it fails
     try {
       prepareDataDir(config.dataDir());
@@ -92,6 +98,13 @@ final class HubServer implements AutoCloseable {
               access.authorizer(),
               config.persistence(store));
       clients.bind(broker);
+      quotas =
+          HubQuotas.open(
+              access.registry(),
+              access.authenticator(),
+              broker,
+              auth.registryPollInterval(),
+              config.quotaSaveInterval());
       if (store != null) {
         stashes = HubStashes.open(config.storeConfig(), access.registry(), broker);
       }
@@ -100,14 +113,18 @@ final class HubServer implements AutoCloseable {
       RegistryDirectory directory = access.directory();
       clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       AtomicBoolean stopping = new AtomicBoolean();
-      HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stashes, stopping);
-      return new HubServer(broker, access, auth, store, stashes, http, stopping);
+      HttpServer http =
+          startHttp(config, brokerConfig, auth, access, broker, stashes, quotas, stopping);
+      return new HubServer(broker, access, auth, store, stashes, quotas, http, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {
       if (started != null) {
         started.close();
       }
       if (stashes != null) {
         stashes.close();
+      }
+      if (quotas != null) {
+        quotas.close();
       }
       if (access != null) {
         access.close();
@@ -131,6 +148,7 @@ final class HubServer implements AutoCloseable {
       AccessControl access,
       Broker broker,
       HubStashes stashes,
+      HubQuotas quotas,
       AtomicBoolean stopping) {
     HttpSettings settings = config.httpSettings();
     if (settings.off()) {
@@ -164,7 +182,9 @@ final class HubServer implements AutoCloseable {
               readiness,
               parts,
               config.deviceApiSettings(),
-              stashes == null ? null : stashes.stashes)
+              stashes == null ? null : stashes.stashes,
+              quotas.quotas,
+              quotas.book)
           .start();
     } catch (IllegalArgumentException e) {
       throw new ListenerException(e.getMessage(), e);
@@ -210,6 +230,7 @@ final class HubServer implements AutoCloseable {
     if (stashes != null) {
       stashes.close();
     }
+    quotas.close(); // saves the day and month counts a last time
     access.close();
     if (store != null) {
       store.close();

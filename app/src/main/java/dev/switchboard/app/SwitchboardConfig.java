@@ -321,6 +321,15 @@ public final class SwitchboardConfig {
                 integer("auth.passwords.pbkdf2-iterations")));
   }
 
+  /** How often the devices' day and month quota counts are saved ({@code quotas.save-interval}). */
+  public Duration quotaSaveInterval() {
+    Duration every = duration("quotas.save-interval");
+    if (every.toMillis() < 10 || every.toHours() > 24) {
+      throw new ConfigError(ROOT + ".quotas.save-interval must be from 10ms to 24h, not " + every);
+    }
+    return every;
+  }
+
   /** Authentication, access rules and the registry's polling ({@code auth}, {@code registry}). */
   public AuthSettings authSettings() {
     String defaultAccess = string("auth.default-access");

@@ -412,6 +412,43 @@ class ConsoleBrowserTest {
     assertThat(String.valueOf(saved)).contains("\"name\":\"lab\"").doesNotContain("failed");
   }
 
+  @Test
+  @DisplayName(
+      "the quota inspector: save the hub's defaults, watch a device's usage grow live against its"
+          + " limit, sort by a window")
+  void quotaInspector() {
+    login(OWNER);
+    go("quotas");
+    waitFor(By.cssSelector(".stream-state.ok"));
+    waitFor(By.cssSelector("table.quota-usage tr[data-key=late]"));
+    type(By.cssSelector("input[name=perDay]"), "1000");
+    click(By.xpath("//button[normalize-space()=\"Save the hub's defaults\"]"));
+    assertThat(waitForText(By.cssSelector("main .notice.ok"))).startsWith("Saved");
+
+    RawClient device = mqtt("late", "late", "pw"); // connects after the limit: metered
+    device.send(new Publish("lab/q", new byte[3], 0, false, false, 0, MqttProperties.EMPTY));
+    waitUntil(
+        d ->
+            d.findElement(By.cssSelector("tr[data-key=late] td[data-window=day]"))
+                .getText()
+                .matches("1 / 1[,. ]?000"));
+
+    click(By.cssSelector("a.sort[data-sort=day]"));
+    waitUntil(
+        d ->
+            "descending"
+                .equals(
+                    d.findElement(By.xpath("//th[.//a[@data-sort='day']]"))
+                        .getAttribute("aria-sort")));
+    waitUntil(
+        d ->
+            d.findElements(By.cssSelector("table.quota-usage tbody tr"))
+                .get(0)
+                .getAttribute("data-key")
+                .equals("late"));
+    screenshot("console-quotas");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private void login(String user) {

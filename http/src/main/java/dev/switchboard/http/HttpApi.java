@@ -11,6 +11,7 @@ import dev.switchboard.http.broker.LiveSettings;
 import dev.switchboard.http.broker.ServerRoutes;
 import dev.switchboard.http.myqtthub.DeviceApi;
 import dev.switchboard.http.myqtthub.DeviceApiSettings;
+import dev.switchboard.http.quota.QuotaRoutes;
 import dev.switchboard.http.registry.AdminRoutes;
 import dev.switchboard.http.registry.ApiKeyRoutes;
 import dev.switchboard.http.registry.AuditRoutes;
@@ -27,6 +28,8 @@ import dev.switchboard.hub.auth.ApiKeys;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
+import dev.switchboard.hub.quota.QuotaBook;
+import dev.switchboard.hub.quota.Quotas;
 import dev.switchboard.hub.registry.AdministrationRepository;
 import dev.switchboard.hub.registry.RegistryRepository;
 import dev.switchboard.hub.stash.Stashes;
@@ -114,6 +117,23 @@ public final class HttpApi {
       Parts parts,
       DeviceApiSettings deviceApi,
       Stashes stashes) {
+    return server(settings, tls, readiness, parts, deviceApi, stashes, null, null);
+  }
+
+  /**
+   * The server, not started; with {@code quotas} (null: none) it serves the quota routes and the
+   * inspector ({@code /api/v1/hubs/{hub}/quotas...}, {@code .../devices/{clientId}/quota}), and
+   * with the running server's {@code book} its refusals in {@code /metrics} and the hubs' stats.
+   */
+  public static HttpServer server(
+      HttpSettings settings,
+      TlsConfig tls,
+      Readiness readiness,
+      Parts parts,
+      DeviceApiSettings deviceApi,
+      Stashes stashes,
+      Quotas quotas,
+      QuotaBook book) {
     Json json = new Json(settings.maxBodyBytes());
     Clock clock = parts.clock();
     ApiKeys keys = new ApiKeys(parts.administration(), clock);
@@ -169,6 +189,14 @@ public final class HttpApi {
             new StashRoutes(
                     stashes, ExistingHub.in(parts.registry()), parts.broker(), json, audit, clock)
                 .routes());
+      }
+    }
+    if (quotas != null) {
+      routes.addAll(
+          new QuotaRoutes(quotas, book, ExistingHub.in(parts.registry()), json, audit, clock)
+              .routes());
+      if (live != null && book != null) {
+        live.quotas(book);
       }
     }
     HttpServer server = new HttpServer(settings, tls, readiness, credentials, json, routes);

@@ -80,7 +80,7 @@ class MetricsTest {
       assertThat(m.value("switchboard_publish_sent_total", Map.of("qos", "2"))).isNotNull();
       assertThat(m.value("switchboard_bytes_received_bytes_total")).isPositive();
       for (String reason :
-          Set.of("queue_full", "mailbox_full", "offline", "expired", "too_large")) {
+          Set.of("queue_full", "mailbox_full", "offline", "expired", "too_large", "quota")) {
         assertThat(m.value("switchboard_messages_dropped_total", Map.of("reason", reason)))
             .as(reason)
             .isNotNull();

@@ -40,7 +40,10 @@ final class TestServer {
                         dev.switchboard.broker.testing.TestBroker.config())),
                 dev.switchboard.http.myqtthub.DeviceApiSettings.defaults(),
                 new dev.switchboard.hub.stash.Stashes(
-                    registry, log, java.time.Clock.systemUTC(), () -> {}))
+                    registry, log, java.time.Clock.systemUTC(), () -> {}),
+                new dev.switchboard.hub.quota.Quotas(
+                    registry, registry.quotas(), null, java.time.Clock.systemUTC()),
+                null)
             .routes();
       }
     } catch (java.io.IOException e) {

@@ -36,7 +36,8 @@ enum Schema {
           "V2__hubs.sql",
           "V3__administration.sql",
           "V4__dashboards.sql",
-          "V5__stashes.sql"),
+          "V5__stashes.sql",
+          "V6__quotas.sql"),
       List.of(
           "devices",
           "device_subscriptions",
@@ -49,7 +50,10 @@ enum Schema {
           "audit_log",
           "dashboards",
           "stashes",
-          "stash_client_ids"),
+          "stash_client_ids",
+          "hub_quotas",
+          "device_quotas",
+          "quota_counters"),
       0x5357_5247L, // "SWRG"
       true,
       2,

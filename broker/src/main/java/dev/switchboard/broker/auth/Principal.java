@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param fixedSubscriptions when not null, the client's subscriptions are exactly these: they are
  *     set whenever it connects, and its own SUBSCRIBE and UNSUBSCRIBE are refused
  * @param quota what its hub may use of the broker; {@link Quota#NONE} for no limits of its own
+ * @param budget what it may still receive, charged per message handed to its session; null for no
+ *     limit (the delivery path then costs nothing more)
  */
 public record Principal(
     String hub,
@@ -26,7 +28,8 @@ public record Principal(
     Object access,
     boolean rejectTakeover,
     List<Subscription> fixedSubscriptions,
-    Quota quota) {
+    Quota quota,
+    DeliveryBudget budget) {
 
   /** The hub of a server that has only one, and of every client no hub was chosen for. */
   public static final String DEFAULT_HUB = "default";
@@ -35,6 +38,17 @@ public record Principal(
     Objects.requireNonNull(hub, "hub");
     fixedSubscriptions = fixedSubscriptions == null ? null : List.copyOf(fixedSubscriptions);
     quota = quota == null ? Quota.NONE : quota;
+  }
+
+  /** A client of {@code hub} without a delivery budget. */
+  public Principal(
+      String hub,
+      String username,
+      Object access,
+      boolean rejectTakeover,
+      List<Subscription> fixedSubscriptions,
+      Quota quota) {
+    this(hub, username, access, rejectTakeover, fixedSubscriptions, quota, null);
   }
 
   /** A client of {@code hub} without limits of its hub's own. */

@@ -192,6 +192,11 @@ public final class DirectClients {
       PublishInterceptors.Outcome verdict = interceptors.run(publisher, message);
       if (verdict.refused()) {
         context.metrics().publishRefusedByInterceptor.increment();
+        if (verdict.refusal().disconnect()) {
+          int code = verdict.refusal().reasonCode();
+          String why = verdict.refusal().reason();
+          session.disconnectIf(who -> who == publisher, code, why); // ends the login
+        }
         outcome.complete(refusal(verdict.refusal().reasonCode(), verdict.refusal().reason()));
         return;
       }

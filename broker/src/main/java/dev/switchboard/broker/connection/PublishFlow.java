@@ -126,7 +126,11 @@ final class PublishFlow {
             c.describe(),
             LogSafe.text(topic),
             ReasonCode.describe(outcome.refusal().reasonCode()));
-        refuse(c, p, outcome.refusal().reasonCode(), outcome.refusal().reason());
+        if (outcome.refusal().disconnect()) {
+          c.disconnect(outcome.refusal().reasonCode(), outcome.refusal().reason());
+        } else {
+          refuse(c, p, outcome.refusal().reasonCode(), outcome.refusal().reason());
+        }
         return;
       }
       message = outcome.message();

@@ -38,6 +38,15 @@ public sealed interface PublishVerdict {
     return new Refuse(reasonCode, reason);
   }
 
+  /**
+   * Refuse the message as {@link #refuse} does, and end the publisher's connection instead of
+   * acknowledging it: DISCONNECT with {@code reasonCode} in 5.0, closed in 3.1.x (a quota whose
+   * device is to be disconnected at its limit). The HTTP device API ends the login.
+   */
+  static PublishVerdict refuseAndDisconnect(int reasonCode, String reason) {
+    return new Refuse(reasonCode, reason, true);
+  }
+
   /** The message goes on as it is. */
   final class Pass implements PublishVerdict {
     static final Pass INSTANCE = new Pass();
@@ -57,8 +66,15 @@ public sealed interface PublishVerdict {
     }
   }
 
-  /** Nothing goes on; the publisher hears {@code reasonCode} where its version allows. */
-  record Refuse(int reasonCode, String reason) implements PublishVerdict {
+  /**
+   * Nothing goes on; the publisher hears {@code reasonCode} where its version allows, or, when
+   * {@code disconnect}, its connection is ended with it.
+   */
+  record Refuse(int reasonCode, String reason, boolean disconnect) implements PublishVerdict {
+    public Refuse(int reasonCode, String reason) {
+      this(reasonCode, reason, false);
+    }
+
     public Refuse {
       switch (reasonCode) {
         case ReasonCode.UNSPECIFIED_ERROR,

@@ -43,6 +43,11 @@ public final class BrokerMetrics {
   /** Messages not sent because they exceed the client's Maximum Packet Size. */
   public final LongAdder publishDroppedTooLarge = new LongAdder();
 
+  /**
+   * Deliveries dropped because the subscriber's {@code DeliveryBudget} (a device's quota) said so.
+   */
+  public final LongAdder publishDroppedQuota = new LongAdder();
+
   /** PUBLISHes refused by authorization. */
   public final LongAdder publishDenied = new LongAdder();
 
@@ -112,7 +117,8 @@ public final class BrokerMetrics {
         + publishDroppedMailboxFull.sum()
         + publishDroppedOffline.sum()
         + publishDroppedExpired.sum()
-        + publishDroppedTooLarge.sum();
+        + publishDroppedTooLarge.sum()
+        + publishDroppedQuota.sum();
   }
 
   /** Counts a PUBLISH received at {@code qos} (one adder, as the total was before). */

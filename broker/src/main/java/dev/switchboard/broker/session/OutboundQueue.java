@@ -1,5 +1,6 @@
 package dev.switchboard.broker.session;
 
+import dev.switchboard.broker.auth.DeliveryBudget;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
@@ -7,6 +8,7 @@ import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.QueuedMessage;
 import dev.switchboard.broker.persist.Stored;
+import dev.switchboard.mqtt.ReasonCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,9 @@ final class OutboundQueue {
 
   /** Its session's hub's limit of queued messages; 0 for none (the broker's bound only). */
   private int hubLimit;
+
+  /** What its client may still receive (a device's quota); null for no limit. */
+  private DeliveryBudget budget;
 
   OutboundQueue(Session session) {
     this.session = session;
@@ -74,6 +79,9 @@ final class OutboundQueue {
     Outbound o = session.isEnded() ? null : copyFor(message, filterKeys);
     if (o == null) {
       session.forget(seq);
+      return;
+    }
+    if (budget != null && overBudget(message, seq)) {
       return;
     }
     enqueue(stored(o, seq));
@@ -149,7 +157,30 @@ final class OutboundQueue {
       metrics().deliveriesWithheldByRule.increment();
       return;
     }
+    if (budget != null && overBudget(message, seq)) {
+      return;
+    }
     enqueue(stored(sharedCopy(message, e), seq));
+  }
+
+  /**
+   * Charges a delivery to the client's budget; true when the budget refused it: the message is
+   * dropped and counted (its stored copy deleted), and the connection ended when the budget says
+   * so.
+   */
+  private boolean overBudget(Message message, long seq) {
+    int verdict = budget.chargeDelivery(message.payload().length);
+    if (verdict == DeliveryBudget.ADMIT) {
+      return false;
+    }
+    session.forget(seq);
+    metrics().publishDroppedQuota.increment();
+    session.countDrop();
+    SessionConnection conn = session.connection();
+    if (verdict == DeliveryBudget.DISCONNECT && conn != null) {
+      conn.disconnect(ReasonCode.QUOTA_EXCEEDED, "the device's message quota is used up");
+    }
+    return true;
   }
 
   /** The copy of {@code message} for the shared subscription {@code e}. */
@@ -301,9 +332,13 @@ final class OutboundQueue {
 
   // ---------------------------------------------------------------- the queue and its bounds
 
-  /** Sets its session's hub's limit of queued messages (0: none), as its connection says. */
-  void hubLimit(int limit) {
-    hubLimit = limit;
+  /**
+   * Sets its session's hub's limit of queued messages (0: none) and its client's delivery budget
+   * (null: none), as its connection says.
+   */
+  void limits(int hubQueueLimit, DeliveryBudget deliveryBudget) {
+    hubLimit = hubQueueLimit;
+    budget = deliveryBudget;
   }
 
   /** The most messages the queue holds: the broker's bound, or the hub's when lower. */

@@ -1,6 +1,7 @@
 package dev.switchboard.broker.session;
 
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.DeliveryBudget;
 import dev.switchboard.broker.auth.TopicGuard;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.persist.Change;
@@ -273,8 +274,11 @@ public final class Session implements Subscriber {
     ClientIdentity who = conn.identity();
     int hubQueueLimit =
         who == null || who.principal() == null ? 0 : who.principal().quota().queuedMessages();
-    if (hubQueueLimit > 0 || outbound != null) {
-      outbound().hubLimit(hubQueueLimit); // kept by the queue: an idle session pays nothing
+    DeliveryBudget budget =
+        who == null || who.principal() == null ? null : who.principal().budget();
+    if (hubQueueLimit > 0 || budget != null || outbound != null) {
+      // kept by the queue: an idle session pays nothing
+      outbound().limits(hubQueueLimit, budget);
     }
     endAbsence();
     will = conn.will();

@@ -7,6 +7,8 @@ import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.SessionSnapshot;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
+import dev.switchboard.hub.quota.HubQuotaCounters;
+import dev.switchboard.hub.quota.QuotaBook;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -58,6 +60,19 @@ public final class BrokerMeters implements AutoCloseable {
    * @param adminThrottle the HTTP administrators' failed logins
    * @param openStreams the live streams open now
    */
+  /** The hubs' quota refusals; null while the server has no quotas. */
+  private volatile QuotaBook quotas;
+
+  /** Shows the hubs' quota refusals from {@code book} from now on. */
+  void quotas(QuotaBook book) {
+    this.quotas = book;
+  }
+
+  private long quota(String hub, java.util.function.ToLongFunction<HubQuotaCounters> f) {
+    QuotaBook book = quotas;
+    return book == null ? 0 : f.applyAsLong(book.countersOf(hub));
+  }
+
   BrokerMeters(
       Broker broker,
       LiveState live,
@@ -126,6 +141,7 @@ public final class BrokerMeters implements AutoCloseable {
     drop(m, "offline", x -> x.publishDroppedOffline.sum());
     drop(m, "expired", x -> x.publishDroppedExpired.sum());
     drop(m, "too_large", x -> x.publishDroppedTooLarge.sum());
+    drop(m, "quota", x -> x.publishDroppedQuota.sum());
     for (String[] r : new String[][] {{"denied", ""}, {"interceptor", ""}}) {
       FunctionCounter.builder(
               "switchboard.publish.refused",
@@ -300,6 +316,16 @@ public final class BrokerMeters implements AutoCloseable {
     return registry.scrape();
   }
 
+  /** What the hub's device quotas refused: PUBLISHes, deliveries, connections ended. */
+  private Meter quotaCounter(
+      String hub, String what, java.util.function.ToLongFunction<HubQuotaCounters> f) {
+    return FunctionCounter.builder("switchboard.hub.quota.refusals", this, b -> b.quota(hub, f))
+        .tag("hub", hub)
+        .tag("kind", what)
+        .description("What the hub's device quotas refused: publish, delivery, disconnect")
+        .register(registry);
+  }
+
   private List<Meter> registerHub(String hub) {
     List<Meter> meters = new ArrayList<>();
     meters.add(
@@ -343,6 +369,9 @@ public final class BrokerMeters implements AutoCloseable {
     meters.add(
         spaceGauge(
             "switchboard.hub.subscriptions", "Subscriptions", hub, s -> s.subscriptions().size()));
+    meters.add(quotaCounter(hub, "publish", c -> c.publishesRefused.sum()));
+    meters.add(quotaCounter(hub, "delivery", c -> c.deliveriesDropped.sum()));
+    meters.add(quotaCounter(hub, "disconnect", c -> c.disconnects.sum()));
     for (String limit : List.of("connections", "message_size", "retained")) {
       meters.add(
           FunctionCounter.builder(

@@ -8,6 +8,7 @@ import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
+import dev.switchboard.hub.quota.QuotaBook;
 import dev.switchboard.hub.registry.RegistryRepository;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class BrokerResources implements AutoCloseable {
    * @param adminThrottle the HTTP administrators' failed logins, for {@code /metrics}
    * @param findCaller the caller of a request, null without credentials ({@code /metrics}' check)
    */
+  private final StatsRoutes stats;
+
   public BrokerResources(
       Broker broker,
       LiveSettings settings,
@@ -54,7 +57,8 @@ public final class BrokerResources implements AutoCloseable {
     routes.addAll(
         new TopicRoutes(live, activity == null ? new TopicActivity(2) : activity, hubs, json)
             .routes());
-    routes.addAll(new StatsRoutes(live, history, hubs, json, authenticator).routes());
+    this.stats = new StatsRoutes(live, history, hubs, json, authenticator);
+    routes.addAll(stats.routes());
     routes.addAll(new RuleCheckRoutes(broker, registry, hubs, json).routes());
     this.streams =
         new StreamRoutes(live, hubs, json, settings.streamBuffer(), settings.maxStreams());
@@ -68,6 +72,14 @@ public final class BrokerResources implements AutoCloseable {
       broker.router().addTarget(activity);
     }
     this.sampler = new LiveSampler(broker, activity, history);
+  }
+
+  /**
+   * Shows the hubs' quota refusals from {@code book} in {@code /metrics} and the hubs' statistics.
+   */
+  public void quotas(QuotaBook book) {
+    meters.quotas(book);
+    stats.quotas(book);
   }
 
   /** Live streams open now. */

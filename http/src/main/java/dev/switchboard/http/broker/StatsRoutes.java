@@ -10,6 +10,8 @@ import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
 import dev.switchboard.http.api.Values;
 import dev.switchboard.hub.auth.HubAuthenticator;
+import dev.switchboard.hub.quota.HubQuotaCounters;
+import dev.switchboard.hub.quota.QuotaBook;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,9 @@ public final class StatsRoutes {
   private final Json json;
 
   record Refusals(long connections, long messageSize, long retained) {}
+
+  /** What the hub's device quotas refused since the server started. */
+  record QuotaRefusals(long publishes, long deliveries, long disconnects) {}
 
   record Server(
       long messagesSent,
@@ -48,6 +53,7 @@ public final class StatsRoutes {
       long retained,
       long messagesReceived,
       Refusals refusals,
+      QuotaRefusals quota,
       Server server) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -108,6 +114,7 @@ public final class StatsRoutes {
                     space.refusals().connections.sum(),
                     space.refusals().messageSize.sum(),
                     space.refusals().retained.sum()),
+            quotaRefusals(hub),
             isDefault
                 ? new Server(
                     m.publishSent(),
@@ -119,6 +126,24 @@ public final class StatsRoutes {
                     m.connectRefused.sum(),
                     loginsRefused())
                 : null));
+  }
+
+  /** The hubs' quota refusals; null while the server has no quotas. */
+  private volatile QuotaBook quotas;
+
+  /** Shows the hubs' quota refusals from {@code book} from now on. */
+  void quotas(QuotaBook book) {
+    this.quotas = book;
+  }
+
+  private QuotaRefusals quotaRefusals(String hub) {
+    QuotaBook book = quotas;
+    if (book == null) {
+      return new QuotaRefusals(0, 0, 0);
+    }
+    HubQuotaCounters c = book.countersOf(hub);
+    return new QuotaRefusals(
+        c.publishesRefused.sum(), c.deliveriesDropped.sum(), c.disconnects.sum());
   }
 
   /** MQTT logins refused since start, by reason (those that happened), as /metrics has them. */

@@ -3,6 +3,7 @@ package dev.switchboard.hub.auth;
 import dev.switchboard.broker.auth.AuthResult;
 import dev.switchboard.broker.auth.Authenticator;
 import dev.switchboard.broker.auth.ClientIdentity;
+import dev.switchboard.broker.auth.DeliveryBudget;
 import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.hub.acl.ClientAccess;
 import dev.switchboard.hub.registry.model.AccessRule;
@@ -104,6 +105,9 @@ public final class HubAuthenticator implements Authenticator {
   private final ConcurrentHashMap<String, CompletableFuture<VerificationPool.Outcome>> checking =
       new ConcurrentHashMap<>();
 
+  /** Devices' quotas; null until a server with quotas sets them. */
+  private volatile DeliveryBudgets budgets;
+
   /**
    * @param jwt the token verifier; null when JWT is not configured (a token-shaped password is then
    *     taken for a password)
@@ -125,6 +129,14 @@ public final class HubAuthenticator implements Authenticator {
     for (Refusal r : Refusal.values()) {
       refusals.put(r, new LongAdder());
     }
+  }
+
+  /**
+   * Gives each device's login its budget from {@code source} (its quota's meter, put in its
+   * principal) from now on; logins before keep what they had.
+   */
+  public void budgetsFrom(DeliveryBudgets source) {
+    this.budgets = source;
   }
 
   /** The registry view it authenticates against (in memory, replaced as the registry changes). */
@@ -415,7 +427,14 @@ public final class HubAuthenticator implements Authenticator {
             access,
             device != null && device.replacePolicy() == ReplacePolicy.REJECT,
             device != null && device.subscriptionsFrozen() ? device.subscriptions() : null,
-            hubs.quotaOf(hub)));
+            hubs.quotaOf(hub),
+            budgetOf(hub, device)));
+  }
+
+  /** The device's quota meter, when quotas are on and it has a limit; null otherwise. */
+  private DeliveryBudget budgetOf(String hub, Device device) {
+    DeliveryBudgets source = budgets;
+    return source == null || device == null ? null : source.budgetFor(hub, device.clientId());
   }
 
   private static boolean allowed(List<Cidr> sources, InetAddress address) {

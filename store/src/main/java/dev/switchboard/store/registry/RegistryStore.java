@@ -482,6 +482,11 @@ public final class RegistryStore
     database.close();
   }
 
+  /** Quota settings and saved counts, in this registry (schema version 6). */
+  public QuotaStore quotas() {
+    return new QuotaStore(this, clock);
+  }
+
   /** For tests that look at the connection's settings. */
   Database database() {
     return database;
@@ -511,12 +516,12 @@ public final class RegistryStore
     }
   }
 
-  private static RegistryException notFound(String hub, String clientId) {
+  static RegistryException notFound(String hub, String clientId) {
     return new RegistryException(
         Kind.NOT_FOUND, "device '" + clientId + "' does not exist" + inHub(hub));
   }
 
-  private static RegistryException hubNotFound(String hub) {
+  static RegistryException hubNotFound(String hub) {
     return new RegistryException(Kind.NOT_FOUND, "hub '" + hub + "' does not exist");
   }
 
@@ -532,7 +537,7 @@ public final class RegistryStore
    * Runs {@code work}, which calls {@link #bumpVersion} when it changes anything, as one write
    * transaction. A refused change ({@link RegistryException}) rolls back, version and all.
    */
-  private <T> T change(String doing, SqlWork<T> work) {
+  <T> T change(String doing, SqlWork<T> work) {
     return database.write(
         doing,
         c -> {
@@ -549,7 +554,7 @@ public final class RegistryStore
   }
 
   /** Counts a change, in its transaction; true, for chaining after a delete that found a row. */
-  private static boolean bumpVersion(Connection c) throws SQLException {
+  static boolean bumpVersion(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE registry_version SET version = version + 1 WHERE id = 1");
     }
@@ -560,7 +565,7 @@ public final class RegistryStore
    * Runs {@code work} in a read transaction. A row the model refuses (edited by hand into something
    * the registry never writes) is damage, named as such.
    */
-  private <T> T read(String doing, SqlWork<T> work) {
+  <T> T read(String doing, SqlWork<T> work) {
     return database.read(
         doing,
         c -> {

@@ -391,7 +391,7 @@ abstract class HubRegistryContract {
     assertThat(count("SELECT count(*) FROM device_sources")).isZero();
     assertThat(migrated.rules()).extracting(AccessRule::id).containsExactly(next.id(), 2L);
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test

@@ -74,7 +74,7 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
     assertThat(column("SELECT version FROM schema_version ORDER BY version"))
         .containsExactly("1", "2");
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
-        .containsExactly("1", "2", "3", "4", "5");
+        .containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test
@@ -89,11 +89,13 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
         .containsExactly(
             "access_rules.client_id=C",
             "access_rules.filter=C",
+            "device_quotas.client_id=C",
             "device_sources.client_id=C",
             "device_subscriptions.client_id=C",
             "device_subscriptions.filter=C",
             "devices.client_id=C",
             "devices.username=C",
+            "quota_counters.client_id=C",
             "stash_client_ids.client_id=C",
             "stashes.filter=C");
   }

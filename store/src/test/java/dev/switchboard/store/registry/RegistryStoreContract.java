@@ -715,6 +715,9 @@ abstract class RegistryStoreContract {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(5);
       assertThat(r.getString(2)).isEqualTo("V5__stashes.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(6);
+      assertThat(r.getString(2)).isEqualTo("V6__quotas.sql");
       assertThat(r.next()).isFalse();
     }
   }
@@ -729,7 +732,7 @@ abstract class RegistryStoreContract {
     registry = open();
     RegistryStore again = openAnother();
 
-    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(5);
+    assertThat(count("SELECT count(*) FROM registry_schema_version")).isEqualTo(6);
     assertThat(count("SELECT max(applied_at) FROM registry_schema_version")).isEqualTo(42);
     assertThat(again.device(Hub.DEFAULT, "sensor-1")).contains(fullDevice("sensor-1", "alice"));
     assertThat(again.version()).isEqualTo(1);
@@ -750,7 +753,7 @@ abstract class RegistryStoreContract {
         .hasMessage(
             "registry "
                 + config.registryWhere()
-                + " has registry schema version 99, newer than this switchboard knows (5); run"
+                + " has registry schema version 99, newer than this switchboard knows (6); run"
                 + " the switchboard that wrote it, or a newer one");
     assertThat(count("SELECT max(version) FROM registry_schema_version")).isEqualTo(99);
     assertThat(count("SELECT count(*) FROM devices")).isEqualTo(1);

@@ -6,9 +6,10 @@ import { clients, sessions } from "./clients.js";
 import { topics } from "./topics.js";
 import { publish } from "./publish.js";
 import { live } from "./live.js";
+import { quotas } from "./quotas.js";
 import { hubs, admins, apiKeys, audit } from "./admin.js";
 
-export const PAGES = { overview, devices, rules, clients, sessions, topics, publish, live, hubs, admins, keys: apiKeys, audit };
+export const PAGES = { overview, devices, rules, clients, sessions, topics, publish, live, quotas, hubs, admins, keys: apiKeys, audit };
 
 /** [route, label, server administrators only] */
 export const NAVIGATION = [
@@ -20,6 +21,7 @@ export const NAVIGATION = [
   ["topics", "Topics"],
   ["publish", "Publish"],
   ["live", "Live messages"],
+  ["quotas", "Quotas"],
   ["hubs", "Hubs", true],
   ["admins", "Administrators"],
   ["keys", "API keys"],
