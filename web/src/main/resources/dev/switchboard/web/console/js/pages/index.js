@@ -7,8 +7,11 @@ import { topics } from "./topics.js";
 import { publish } from "./publish.js";
 import { live } from "./live.js";
 import { hubs, admins, apiKeys, audit } from "./admin.js";
+import { stashes, stash } from "./stashes.js";
 
 export const PAGES = { overview, devices, rules, clients, sessions, topics, publish, live, hubs, admins, keys: apiKeys, audit };
+PAGES.stashes = stashes;
+PAGES.stash = stash;
 
 /** [route, label, server administrators only] */
 export const NAVIGATION = [
@@ -20,6 +23,7 @@ export const NAVIGATION = [
   ["topics", "Topics"],
   ["publish", "Publish"],
   ["live", "Live messages"],
+  ["stashes", "Stashes"],
   ["hubs", "Hubs", true],
   ["admins", "Administrators"],
   ["keys", "API keys"],
