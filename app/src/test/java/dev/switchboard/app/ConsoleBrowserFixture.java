@@ -13,6 +13,7 @@ import dev.switchboard.mqtt.packet.ConnAck;
 import dev.switchboard.mqtt.packet.Connect;
 import dev.switchboard.mqtt.packet.MqttProperties;
 import dev.switchboard.store.registry.RegistryStore;
+import dev.switchboard.web.testing.Chromium;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ abstract class ConsoleBrowserFixture {
 
   Path dir;
   HubServer server;
-  ConsoleChromium chromium;
+  Chromium chromium;
   ChromeDriver driver;
   String base;
   final List<RawClient> clients = new ArrayList<>();
@@ -60,7 +61,7 @@ abstract class ConsoleBrowserFixture {
 
   @BeforeAll
   void start() throws IOException {
-    chromium = ConsoleChromium.start(); // skips the class first when there is no browser
+    chromium = Chromium.startAtDesktopSize(); // skips the class first when there is no browser
     driver = chromium.driver();
     dir = Files.createTempDirectory("switchboard-console");
     Path conf = dir.resolve("console.conf");
