@@ -1,7 +1,12 @@
 package dev.switchboard.app;
 
+import dev.switchboard.bench.ClientOptions;
+import dev.switchboard.bench.Endpoint;
+import dev.switchboard.bench.ScenarioRunner;
+import dev.switchboard.bench.compare.BrokerLauncher;
 import dev.switchboard.bench.compare.BrokerProcess;
 import dev.switchboard.bench.compare.ScratchDirectory;
+import dev.switchboard.bench.compare.StandardScenarios;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +48,22 @@ final class BenchWorkspace implements AutoCloseable {
   /** {@code p} is the broker of the run under way, or none when null. */
   void live(BrokerProcess p) {
     live = p;
+  }
+
+  /**
+   * An unrecorded run of the generator's code paths against a plain Switchboard, so that the first
+   * recorded run does not measure the generator's own warm-up.
+   */
+  void warmUpGenerator(String clientPrefix, int threads) throws IOException, InterruptedException {
+    BrokerLauncher plain = SwitchboardProcess.launcher();
+    try (BrokerProcess p = plain.start(BrokerLauncher.freePort(), runDirectory("warmup"))) {
+      live(p);
+      ClientOptions options = plain.clientOptions(ClientOptions.defaults(clientPrefix));
+      new ScenarioRunner(Endpoint.tcp("127.0.0.1", p.port()), options, threads, 0, null)
+          .run(StandardScenarios.generatorWarmup());
+    } finally {
+      live(null);
+    }
   }
 
   @Override

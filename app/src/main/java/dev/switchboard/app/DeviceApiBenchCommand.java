@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.bench.BrokerCpu;
+import dev.switchboard.bench.cli.HelpOption;
 import dev.switchboard.bench.cli.Output;
 import dev.switchboard.bench.cli.RoundsOptions;
 import dev.switchboard.bench.compare.BrokerLauncher;
@@ -76,11 +77,7 @@ final class DeviceApiBenchCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Option(
       names = "--clients",

@@ -7,6 +7,7 @@ import dev.switchboard.bench.RunResult;
 import dev.switchboard.bench.Scenario;
 import dev.switchboard.bench.ScenarioRunner;
 import dev.switchboard.bench.cli.GeneratorOptions;
+import dev.switchboard.bench.cli.HelpOption;
 import dev.switchboard.bench.cli.Output;
 import dev.switchboard.bench.cli.RoundsOptions;
 import dev.switchboard.bench.compare.BrokerLauncher;
@@ -20,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +45,7 @@ import picocli.CommandLine.Spec;
 final class HubsBenchCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Option(
       names = "--hubs",
@@ -108,7 +104,7 @@ final class HubsBenchCommand implements Callable<Integer> {
         List.of(HubLayout.oneHub(hubs, perGroup), HubLayout.manyHubs(hubs, perGroup));
     List<VariantTable.Run<RunResult>> all = new ArrayList<>();
     try (BenchWorkspace work = BenchWorkspace.create("bench-hubs")) {
-      warmUpGenerator(work);
+      work.warmUpGenerator(PREFIX + "w-", generator.threads());
       int run = 0;
       for (Traffic traffic : Traffic.values()) {
         for (int round = 1; round <= timing.rounds(); round++) {
@@ -153,22 +149,6 @@ final class HubsBenchCommand implements Callable<Integer> {
     doc.put("runs", all);
     output.writeJson(doc);
     return 0;
-  }
-
-  /**
-   * An unrecorded run of the generator's code paths against a plain Switchboard, so that the first
-   * recorded run does not measure the generator's own warm-up.
-   */
-  private void warmUpGenerator(BenchWorkspace work) throws IOException, InterruptedException {
-    BrokerLauncher plain = SwitchboardProcess.launcher();
-    try (BrokerProcess p = plain.start(BrokerLauncher.freePort(), work.runDirectory("warmup"))) {
-      work.live(p);
-      ClientOptions options = plain.clientOptions(ClientOptions.defaults(PREFIX + "w-"));
-      new ScenarioRunner(Endpoint.tcp("127.0.0.1", p.port()), options, generator.threads(), 0, null)
-          .run(StandardScenarios.generatorWarmup());
-    } finally {
-      work.live(null);
-    }
   }
 
   /** One run on a fresh process, its registry made before it starts. */
@@ -220,14 +200,8 @@ final class HubsBenchCommand implements Callable<Integer> {
    * and WebSocket listeners off; the queue bounds compare gives every broker.
    */
   static Map<String, String> environment() {
-    Map<String, String> env = new HashMap<>(SwitchboardProcess.queueLimits());
-    env.put("SWITCHBOARD_SYS_INTERVAL", "0");
+    Map<String, String> env = SwitchboardProcess.mqttOnly();
     env.put("SWITCHBOARD_STORE_DURABILITY", "none");
-    env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
-    env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
-    env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
-    env.put("SWITCHBOARD_HTTP_PORT", "off"); // the broker alone is measured
-    env.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_ARGON2ID_MEMORY__KIB", "256");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_ARGON2ID_ITERATIONS", "1");
     env.put("SWITCHBOARD_AUTH_PASSWORDS_CHECK__QUEUE", "100000");

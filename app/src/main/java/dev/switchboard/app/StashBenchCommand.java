@@ -8,12 +8,12 @@ import dev.switchboard.bench.Scenario.PublisherGroup;
 import dev.switchboard.bench.Scenario.SubscriberGroup;
 import dev.switchboard.bench.ScenarioRunner;
 import dev.switchboard.bench.cli.GeneratorOptions;
+import dev.switchboard.bench.cli.HelpOption;
 import dev.switchboard.bench.cli.Output;
 import dev.switchboard.bench.cli.RoundsOptions;
 import dev.switchboard.bench.compare.BrokerLauncher;
 import dev.switchboard.bench.compare.BrokerProcess;
 import dev.switchboard.bench.compare.CommandLauncher;
-import dev.switchboard.bench.compare.StandardScenarios;
 import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.hub.stash.Stash;
 import dev.switchboard.store.MessageLogStore;
@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,11 +88,7 @@ final class StashBenchCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Option(
       names = "--publishers",
@@ -164,7 +159,7 @@ final class StashBenchCommand implements Callable<Integer> {
     }
     List<VariantTable.Run<StashRun>> all = new ArrayList<>();
     try (BenchWorkspace work = BenchWorkspace.create("bench-stash")) {
-      warmUpGenerator(work);
+      work.warmUpGenerator(PREFIX + "w-", generator.threads());
       int run = 0;
       for (int round = 1; round <= timing.rounds(); round++) {
         // A B C, then C B A: what drifts over a sitting weighs on every variant alike
@@ -237,22 +232,6 @@ final class StashBenchCommand implements Callable<Integer> {
         duration,
         warmup,
         Duration.ofSeconds(2));
-  }
-
-  /**
-   * An unrecorded run of the generator's code paths against a plain Switchboard, so that the first
-   * recorded run does not measure the generator's own warm-up.
-   */
-  private void warmUpGenerator(BenchWorkspace work) throws IOException, InterruptedException {
-    BrokerLauncher plain = SwitchboardProcess.launcher();
-    try (BrokerProcess p = plain.start(BrokerLauncher.freePort(), work.runDirectory("warmup"))) {
-      work.live(p);
-      ClientOptions options = plain.clientOptions(ClientOptions.defaults(PREFIX + "w-"));
-      new ScenarioRunner(Endpoint.tcp("127.0.0.1", p.port()), options, generator.threads(), 0, null)
-          .run(StandardScenarios.generatorWarmup());
-    } finally {
-      work.live(null);
-    }
   }
 
   /** One run on a fresh process, the stash defined (or not) before it starts. */
@@ -330,14 +309,8 @@ final class StashBenchCommand implements Callable<Integer> {
    * @throws IllegalArgumentException for a {@code --store} that is neither
    */
   static Map<String, String> environment(String store) {
-    Map<String, String> env = new HashMap<>(SwitchboardProcess.queueLimits());
-    env.put("SWITCHBOARD_SYS_INTERVAL", "0");
+    Map<String, String> env = SwitchboardProcess.mqttOnly();
     env.put("SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true");
-    env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
-    env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
-    env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
-    env.put("SWITCHBOARD_HTTP_PORT", "off");
-    env.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off");
     if (store.equals("sqlite")) {
       return env;
     }

@@ -65,8 +65,9 @@ final class MessageLogRows {
     long records = 0;
     try (PreparedStatement p =
         c.prepareStatement(
-            "SELECT seq, received_at, client_id, username, address, topic, qos, retain,"
-                + " properties, payload FROM log_entries WHERE hub = ? AND log = ? ORDER BY seq")) {
+            "SELECT "
+                + MessageLogStore.COLUMNS
+                + " FROM log_entries WHERE hub = ? AND log = ? ORDER BY seq")) {
       p.setFetchSize(500);
       for (ExportFormat.Log log : logs) {
         out.line(format.log(log));
@@ -75,18 +76,7 @@ final class MessageLogRows {
         p.setString(2, log.name());
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            StashEntry e =
-                new StashEntry(
-                    r.getLong(1),
-                    r.getLong(2),
-                    r.getString(3),
-                    r.getString(4),
-                    r.getString(5),
-                    r.getString(6),
-                    r.getInt(7),
-                    r.getBoolean(8),
-                    r.getBytes(9),
-                    r.getBytes(10));
+            StashEntry e = MessageLogStore.entry(r);
             out.line(format.entry(new ExportFormat.Entry(log.hub(), log.name(), e)));
             records++;
           }

@@ -39,11 +39,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @ParentCommand BenchCommand parent;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Mixin Output output;
 
