@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -153,14 +152,7 @@ final class DeviceApiBenchCommand implements Callable<Integer> {
         }
       }
     }
-    out.println();
-    out.print(table(levels).render(all));
-    out.flush();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("clients", clients);
-    doc.put("size", size);
-    doc.put("runs", all);
-    output.writeJson(doc);
+    table(levels).report(out, output, Map.of("clients", clients, "size", size), all);
     return 0;
   }
 

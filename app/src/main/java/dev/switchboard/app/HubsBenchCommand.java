@@ -21,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -139,15 +138,9 @@ final class HubsBenchCommand implements Callable<Integer> {
         }
       }
     }
-    out.println();
-    out.print(table(layouts).render(all));
-    out.flush();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("hubs", hubs);
-    doc.put("devices", devices);
-    doc.put("ratePerPublisher", rate);
-    doc.put("runs", all);
-    output.writeJson(doc);
+    table(layouts)
+        .report(
+            out, output, Map.of("hubs", hubs, "devices", devices, "ratePerPublisher", rate), all);
     return 0;
   }
 

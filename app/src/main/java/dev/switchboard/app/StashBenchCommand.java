@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -190,17 +189,22 @@ final class StashBenchCommand implements Callable<Integer> {
         }
       }
     }
-    out.println();
-    out.print(table().render(all));
-    out.flush();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("publishers", publishers);
-    doc.put("ratePerPublisher", rate);
-    doc.put("qos", qos);
-    doc.put("size", size);
-    doc.put("store", store.startsWith("postgresql") ? "postgresql" : "sqlite");
-    doc.put("runs", all);
-    output.writeJson(doc);
+    table()
+        .report(
+            out,
+            output,
+            Map.of(
+                "publishers",
+                publishers,
+                "ratePerPublisher",
+                rate,
+                "qos",
+                qos,
+                "size",
+                size,
+                "store",
+                store.startsWith("postgresql") ? "postgresql" : "sqlite"),
+            all);
     return 0;
   }
 

@@ -1,6 +1,9 @@
 package dev.switchboard.app;
 
+import dev.switchboard.bench.cli.Output;
 import dev.switchboard.bench.compare.CompareRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,20 @@ final class VariantTable<R> {
   VariantTable<R> figure(String name, ToDoubleFunction<R> figure) {
     figures.put(name, figure);
     return this;
+  }
+
+  /**
+   * Prints the table of {@code runs} after a blank line, and writes {@code settings} with the runs
+   * (under {@code runs}) to {@code --json}'s file when one was given.
+   */
+  void report(PrintWriter out, Output output, Map<String, Object> settings, List<Run<R>> runs)
+      throws IOException {
+    out.println();
+    out.print(render(runs));
+    out.flush();
+    Map<String, Object> doc = new LinkedHashMap<>(settings);
+    doc.put("runs", runs);
+    output.writeJson(doc);
   }
 
   String render(List<Run<R>> runs) {
