@@ -117,6 +117,23 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
     Publish second = watcher.expect(Publish.class);
     assertThat(List.of(first, second)).allMatch(p -> p.topic().equals("replay/temps"));
     assertThat(List.of(text(first), text(second))).containsExactly("a1", "a3");
+
+    // every entry, with no range given, each to another topic
+    driver.findElement(By.cssSelector("select[name=which] option[value=range]")).click();
+    type(By.cssSelector("input[name=topic]"), "replay/all");
+    click(By.xpath("//button[normalize-space()='Re-send']"));
+    // the notice still says the first re-send's until this one is answered
+    waitUntil(
+        d -> d.findElement(By.cssSelector(".notice.ok")).getText().contains("Re-sent 3 messages"));
+    List<String> all =
+        List.of(
+                watcher.expect(Publish.class),
+                watcher.expect(Publish.class),
+                watcher.expect(Publish.class))
+            .stream()
+            .map(ConsoleStashesBrowserTest::text)
+            .toList();
+    assertThat(all).containsExactly("a1", "a2", "a3");
   }
 
   // ------------------------------------------------------------------ helpers

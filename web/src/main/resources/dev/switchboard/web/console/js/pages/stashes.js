@@ -325,7 +325,7 @@ export async function stash(ctx) {
       } else if (v.frame) {
         body.frame = v.frame;
       } else {
-        if (from) body.from = from;
+        body.from = from || new Date(0).toISOString(); // no range: every entry
         if (to) body.to = to;
       }
       const answer = await api("POST", stashPath(hub, name, "/resend"), body);
