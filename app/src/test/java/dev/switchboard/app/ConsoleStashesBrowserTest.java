@@ -37,7 +37,7 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
     click(By.xpath("//div[@class='editor']//button[normalize-space()='Cancel']"));
 
     addStash("temps", "lab/+/temp");
-    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("Stash temps added");
+    awaitNotice("Stash temps added");
     publish("publisher", "lab/room1/temp", "21.5", "22.0");
     awaitEntries("temps", "2");
 
@@ -45,7 +45,7 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
     type(By.cssSelector(".editor input[name=filter]"), "lab/#");
     click(By.cssSelector(".editor input[name=enabled]"));
     click(By.cssSelector(".editor button[type=submit]"));
-    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("Stash temps saved");
+    awaitNotice("Stash temps saved");
     WebElement row = waitFor(By.cssSelector("tr[data-key=temps]"));
     assertThat(row.getText()).contains("lab/#").contains("off");
     screenshot("console-stashes");
@@ -53,13 +53,13 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
     click(By.cssSelector("button[aria-label='Clear temps']"));
     assertThat(waitForText(By.cssSelector("dialog.confirm"))).contains("its 2 entries");
     click(By.cssSelector("dialog.confirm button[value=yes]"));
-    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("2 entries deleted");
+    awaitNotice("2 entries deleted");
     waitUntil(d -> entriesOf("temps").equals("0"));
 
     click(By.cssSelector("button[aria-label='Remove temps']"));
     assertThat(waitForText(By.cssSelector("dialog.confirm"))).contains("filter lab/#");
     click(By.cssSelector("dialog.confirm button[value=yes]"));
-    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("Stash temps removed");
+    awaitNotice("Stash temps removed");
     waitUntil(d -> d.findElements(By.cssSelector("tr[data-key=temps]")).isEmpty());
     assertThat(driver.findElement(By.cssSelector("tbody")).getText()).contains("No stashes yet");
   }
@@ -112,7 +112,7 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
     click(By.cssSelector("input[aria-label='Select entry 3']"));
     type(By.cssSelector("input[name=topic]"), "replay/temps");
     click(By.xpath("//button[normalize-space()='Re-send']"));
-    assertThat(waitForText(By.cssSelector(".notice.ok"))).contains("Re-sent 2 messages");
+    awaitNotice("Re-sent 2 messages");
     Publish first = watcher.expect(Publish.class);
     Publish second = watcher.expect(Publish.class);
     assertThat(List.of(first, second)).allMatch(p -> p.topic().equals("replay/temps"));
@@ -122,9 +122,7 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
     driver.findElement(By.cssSelector("select[name=which] option[value=range]")).click();
     type(By.cssSelector("input[name=topic]"), "replay/all");
     click(By.xpath("//button[normalize-space()='Re-send']"));
-    // the notice still says the first re-send's until this one is answered
-    waitUntil(
-        d -> d.findElement(By.cssSelector(".notice.ok")).getText().contains("Re-sent 3 messages"));
+    awaitNotice("Re-sent 3 messages");
     List<String> all =
         List.of(
                 watcher.expect(Publish.class),
@@ -162,6 +160,13 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
               MqttProperties.EMPTY));
       c.expect(PubAck.class);
     }
+  }
+
+  /**
+   * Waits for the page's notice to say {@code text} (it says what the action before did till then).
+   */
+  private void awaitNotice(String text) {
+    waitUntil(d -> d.findElement(By.cssSelector(".notice.ok")).getText().contains(text));
   }
 
   /** Reloads the list until {@code stash} counts {@code entries} (the writer commits in groups). */
