@@ -152,7 +152,7 @@ final class DeviceApiBenchCommand implements Callable<Integer> {
         }
       }
     }
-    table(levels).report(out, output, Map.of("clients", clients, "size", size), all);
+    table(levels).report(out, output, all, "clients", clients, "size", size);
     return 0;
   }
 

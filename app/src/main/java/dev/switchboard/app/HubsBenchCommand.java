@@ -139,8 +139,7 @@ final class HubsBenchCommand implements Callable<Integer> {
       }
     }
     table(layouts)
-        .report(
-            out, output, Map.of("hubs", hubs, "devices", devices, "ratePerPublisher", rate), all);
+        .report(out, output, all, "hubs", hubs, "devices", devices, "ratePerPublisher", rate);
     return 0;
   }
 

@@ -193,18 +193,17 @@ final class StashBenchCommand implements Callable<Integer> {
         .report(
             out,
             output,
-            Map.of(
-                "publishers",
-                publishers,
-                "ratePerPublisher",
-                rate,
-                "qos",
-                qos,
-                "size",
-                size,
-                "store",
-                store.startsWith("postgresql") ? "postgresql" : "sqlite"),
-            all);
+            all,
+            "publishers",
+            publishers,
+            "ratePerPublisher",
+            rate,
+            "qos",
+            qos,
+            "size",
+            size,
+            "store",
+            store.startsWith("postgresql") ? "postgresql" : "sqlite");
     return 0;
   }
 

@@ -41,15 +41,19 @@ final class VariantTable<R> {
   }
 
   /**
-   * Prints the table of {@code runs} after a blank line, and writes {@code settings} with the runs
-   * (under {@code runs}) to {@code --json}'s file when one was given.
+   * Prints the table of {@code runs} after a blank line, and writes the run's settings ({@code
+   * name, value, ...}, in that order) with the runs (under {@code runs}) to {@code --json}'s file
+   * when one was given.
    */
-  void report(PrintWriter out, Output output, Map<String, Object> settings, List<Run<R>> runs)
+  void report(PrintWriter out, Output output, List<Run<R>> runs, Object... settings)
       throws IOException {
     out.println();
     out.print(render(runs));
     out.flush();
-    Map<String, Object> doc = new LinkedHashMap<>(settings);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < settings.length; i += 2) {
+      doc.put((String) settings[i], settings[i + 1]);
+    }
     doc.put("runs", runs);
     output.writeJson(doc);
   }

@@ -80,6 +80,8 @@ class ConsoleStashesBrowserTest extends ConsoleBrowserFixture {
 
     go("stash?hub=default&name=log&limit=2");
     assertThat(rowKeys()).containsExactly("1", "2");
+    assertThat(driver.findElement(By.cssSelector("nav.side a[aria-current=page]")).getText())
+        .isEqualTo("Stashes");
     screenshot("console-stash");
     assertThat(driver.findElement(By.cssSelector("tr[data-key='1'] .payload")).getText())
         .isEqualTo("a1");

@@ -13,6 +13,9 @@ export const PAGES = { overview, devices, rules, clients, sessions, topics, publ
 PAGES.stashes = stashes;
 PAGES.stash = stash;
 
+/** Pages that are not in the navigation, and the entry that stands for them there. */
+export const NAVIGATION_PARENT = { stash: "stashes" };
+
 /** [route, label, server administrators only] */
 export const NAVIGATION = [
   ["overview", "Overview"],
