@@ -44,6 +44,8 @@ public final class Main implements Runnable {
             HiveMqProcess.launcher()));
     cmd.getSubcommands().get("bench").addSubcommand("hubs", new HubsBenchCommand());
     cmd.getSubcommands().get("bench").addSubcommand("http", new HttpBenchCommand());
+    cmd.getSubcommands().get("bench").addSubcommand("stash", new StashBenchCommand());
+    cmd.getSubcommands().get("bench").addSubcommand("myqtthub", new DeviceApiBenchCommand());
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("hubs", new HubsCommand());

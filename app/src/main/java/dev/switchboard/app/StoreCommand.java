@@ -91,15 +91,18 @@ public final class StoreCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Look at the store without changing it: SQLite's integrity check, the schema version,"
-            + " rows per table.",
-        "Exits 0 when it is sound, 1 when it is damaged."
+            + " rows per table; then the same for the stashes' entries, each stash's counters"
+            + " against its entries, and entries of stashes the registry does not define.",
+        "Exits 0 when both are sound, 1 when either is damaged."
       })
   static final class Check extends Action {
     @Override
     int run(StoreConfig config, PrintWriter out) {
-      CheckReport report = StoreTool.check(config);
-      report.lines().forEach(out::println);
-      return report.ok() ? 0 : EXIT_FAILED;
+      CheckReport state = StoreTool.check(config);
+      state.lines().forEach(out::println);
+      CheckReport stashes = StoreTool.checkStashes(config);
+      stashes.lines().forEach(out::println);
+      return state.ok() && stashes.ok() ? 0 : EXIT_FAILED;
     }
   }
 
@@ -125,8 +128,8 @@ public final class StoreCommand implements Callable<Integer> {
       name = "export",
       mixinStandardHelpOptions = true,
       description = {
-        "Write everything the store holds as JSON lines, to move it to another store or keep a"
-            + " copy."
+        "Write everything the store holds, the stashes' entries included, as JSON lines, to move"
+            + " it to another store or keep a copy."
       })
   static final class Export extends Action {
     @Option(

@@ -71,18 +71,25 @@ final class SwitchboardProcess {
     // $SYS off, no store, no HTTP, anonymous clients on plain TCP only, as in the mosquitto
     // configuration
     // compare writes (sys_interval 0, persistence false, one listener, allow_anonymous true).
-    Map<String, String> env = new HashMap<>(queueLimits());
-    env.putAll(
-        Map.of(
-            "SWITCHBOARD_SYS_INTERVAL", "0",
-            "SWITCHBOARD_STORE_DURABILITY", "none",
-            "SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true",
-            "SWITCHBOARD_LISTENERS_MQTTS_PORT", "off",
-            "SWITCHBOARD_LISTENERS_WS_PORT", "off",
-            "SWITCHBOARD_LISTENERS_WSS_PORT", "off",
-            // the broker alone is measured: no HTTP server beside it
-            "SWITCHBOARD_HTTP_PORT", "off",
-            "SWITCHBOARD_HTTP_HTTPS__PORT", "off"));
+    Map<String, String> env = mqttOnly();
+    env.put("SWITCHBOARD_STORE_DURABILITY", "none");
+    env.put("SWITCHBOARD_AUTH_ALLOW__ANONYMOUS", "true");
     return new CommandLauncher("switchboard", command(), env);
+  }
+
+  /**
+   * The settings every benchmark's broker starts from: the queue bounds compare gives every broker,
+   * $SYS off, and plain MQTT over TCP only (no TLS or WebSocket listener, no HTTP server beside it:
+   * the broker alone is measured). A new map, for the caller to add to.
+   */
+  static Map<String, String> mqttOnly() {
+    Map<String, String> env = new HashMap<>(queueLimits());
+    env.put("SWITCHBOARD_SYS_INTERVAL", "0");
+    env.put("SWITCHBOARD_LISTENERS_MQTTS_PORT", "off");
+    env.put("SWITCHBOARD_LISTENERS_WS_PORT", "off");
+    env.put("SWITCHBOARD_LISTENERS_WSS_PORT", "off");
+    env.put("SWITCHBOARD_HTTP_PORT", "off");
+    env.put("SWITCHBOARD_HTTP_HTTPS__PORT", "off");
+    return env;
   }
 }

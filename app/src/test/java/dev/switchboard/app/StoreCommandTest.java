@@ -3,6 +3,7 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.broker.persist.Change;
+import dev.switchboard.broker.persist.LogEntry;
 import dev.switchboard.broker.persist.QueuedMessage;
 import dev.switchboard.broker.persist.StoredMessage;
 import dev.switchboard.broker.persist.StoredSession;
@@ -104,6 +105,55 @@ class StoreCommandTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("sqlite " + db + ": ok").contains("messages=200");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void checkAndExportCoverTheStashesEntries() throws Exception {
+    fill(StoreConfig.sqlite(db));
+    try (SqlStore s = Stores.open(StoreConfig.sqlite(db))) {
+      List<Change> appends = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        appends.add(
+            new Change.AppendToLog(
+                new LogEntry(
+                    "default",
+                    "temps",
+                    1000 + i,
+                    "c1",
+                    null,
+                    null,
+                    "t",
+                    1,
+                    false,
+                    null,
+                    new byte[] {(byte) i},
+                    LogEntry.Limits.NONE)));
+      }
+      s.apply(appends);
+    }
+    Path stashes = data.resolve(StoreConfig.STASHES_FILE);
+
+    Run check = run("store", "check", "--data-dir", data.toString());
+
+    assertThat(check.code()).isZero();
+    assertThat(check.out())
+        .contains("sqlite " + stashes + ": ok")
+        .contains("stash schema version: 1")
+        .contains("rows: message_logs=1 log_entries=5")
+        .contains("registry " + data.resolve("registry.db") + " is not there");
+    Run exported = run("store", "export", "--data-dir", data.toString());
+    assertThat(exported.out()).startsWith("{\"format\":\"switchboard-store\",\"version\":2}\n");
+    assertThat(exported.out().lines().filter(l -> l.contains("\"type\":\"log-entry\""))).hasSize(5);
+    Path other = dir.resolve("other");
+    Run imported = runWithInput(exported.out(), "store", "import", "--data-dir", other.toString());
+    assertThat(imported.out()).startsWith("imported 216 rows");
+    assertThat(run("store", "export", "--data-dir", other.toString()).out())
+        .isEqualTo(exported.out());
+
+    Files.writeString(stashes, "not a database\n".repeat(500));
+    Run damaged = run("store", "check", "--data-dir", data.toString());
+    assertThat(damaged.code()).isEqualTo(1);
+    assertThat(damaged.out()).contains("sqlite " + db + ": ok").contains(stashes + ": DAMAGED");
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.switchboard.broker.persist.StoredMessage;
 import dev.switchboard.broker.persist.StoredSession;
 import dev.switchboard.broker.persist.StoredSubscription;
 import dev.switchboard.broker.persist.StoredWill;
+import dev.switchboard.hub.stash.StashEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -30,10 +31,23 @@ import java.util.Set;
  * short (a full disk, a killed process) is refused instead of imported as if complete. Bytes are
  * base64; every field is always present (null where the SPI allows null), and a line with a field
  * missing, of the wrong type, out of range or unknown is refused with its line number.
+ *
+ * <p>Version 2 adds the stashes' entries after the retained messages: each message log ({@code
+ * message-log}: its next number and how many it dropped) followed by its entries ({@code
+ * log-entry}), logs by hub and name, entries by number. An export without them is written as
+ * version 1, which a switchboard from before stashes still reads.
  */
 final class ExportFormat {
   static final String FORMAT = "switchboard-store";
-  static final int VERSION = 1;
+
+  /** The newest version this code writes and reads. */
+  static final int VERSION = 2;
+
+  /** The version an export without message logs is written as: readable by older switchboards. */
+  static final int WITHOUT_MESSAGE_LOGS = 1;
+
+  /** The first version with message logs ({@code message-log}, {@code log-entry}). */
+  static final int WITH_MESSAGE_LOGS = 2;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
@@ -56,10 +70,21 @@ final class ExportFormat {
 
   record End(long records) implements Line {}
 
-  String header() {
+  /**
+   * A message log's counters that an import cannot work out from its entries.
+   *
+   * @param nextSeq the number its next entry gets
+   * @param dropped entries dropped at its limits since it was made
+   */
+  record Log(String hub, String name, long nextSeq, long dropped) implements Line {}
+
+  /** An entry of the log {@code log}. */
+  record Entry(String hub, String log, StashEntry entry) implements Line {}
+
+  String header(int version) {
     ObjectNode n = NODES.objectNode();
     n.put("format", FORMAT);
-    n.put("version", VERSION);
+    n.put("version", version);
     return write(n);
   }
 
@@ -131,6 +156,35 @@ final class ExportFormat {
     n.put("type", "retained");
     putHub(n, m.hub());
     n.set("message", message(m));
+    return write(n);
+  }
+
+  String log(Log log) {
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "message-log");
+    putHub(n, log.hub());
+    n.put("name", log.name());
+    n.put("nextSeq", log.nextSeq());
+    n.put("dropped", log.dropped());
+    return write(n);
+  }
+
+  String entry(Entry line) {
+    StashEntry e = line.entry();
+    ObjectNode n = NODES.objectNode();
+    n.put("type", "log-entry");
+    putHub(n, line.hub());
+    n.put("log", line.log());
+    n.put("seq", e.seq());
+    n.put("receivedAtMillis", e.receivedAt());
+    n.put("clientId", e.clientId());
+    n.put("username", e.username());
+    n.put("address", e.address());
+    n.put("topic", e.topic());
+    n.put("qos", e.qos());
+    n.put("retain", e.retain());
+    n.put("properties", e.properties() == null ? null : BASE64.encodeToString(e.properties()));
+    n.put("payload", BASE64.encodeToString(e.payload()));
     return write(n);
   }
 
@@ -305,6 +359,46 @@ final class ExportFormat {
       case "retained" -> {
         fields(n, withHub(n, "type", "message"));
         yield new Row(new Change.PutRetained(message(n.get("message"), hub(n))));
+      }
+      case "message-log" -> {
+        fields(n, withHub(n, "type", "name", "nextSeq", "dropped"));
+        yield new Log(
+            hub(n),
+            text(n, "name", false),
+            number(n, "nextSeq", 1, Long.MAX_VALUE),
+            number(n, "dropped", 0, Long.MAX_VALUE));
+      }
+      case "log-entry" -> {
+        fields(
+            n,
+            withHub(
+                n,
+                "type",
+                "log",
+                "seq",
+                "receivedAtMillis",
+                "clientId",
+                "username",
+                "address",
+                "topic",
+                "qos",
+                "retain",
+                "properties",
+                "payload"));
+        yield new Entry(
+            hub(n),
+            text(n, "log", false),
+            new StashEntry(
+                number(n, "seq", 1, Long.MAX_VALUE),
+                number(n, "receivedAtMillis", 0, Long.MAX_VALUE),
+                text(n, "clientId", false),
+                text(n, "username", true),
+                text(n, "address", true),
+                text(n, "topic", false),
+                (int) number(n, "qos", 0, 2),
+                bool(n, "retain"),
+                bytes(n, "properties", true),
+                bytes(n, "payload", false)));
       }
       case "end" -> {
         fields(n, "type", "records");

@@ -24,7 +24,8 @@ public final class MessageLogStore implements StashLog {
   /** Rows deleted per transaction by a clear: the broker's writer waits at most that long. */
   static final int CLEAR_CHUNK = 10_000;
 
-  private static final String COLUMNS =
+  /** An entry's columns, in the order {@link #entry} reads them. */
+  static final String COLUMNS =
       "seq, received_at, client_id, username, address, topic, qos, retain, properties, payload";
 
   private final Database database;
@@ -297,7 +298,8 @@ public final class MessageLogStore implements StashLog {
     }
   }
 
-  private static StashEntry entry(ResultSet r) throws SQLException {
+  /** The entry at a result set's row of {@link #COLUMNS}. */
+  static StashEntry entry(ResultSet r) throws SQLException {
     return new StashEntry(
         r.getLong(1),
         r.getLong(2),

@@ -96,6 +96,11 @@ public final class SqlStore implements DurableStore {
     return database.write("a transaction", work);
   }
 
+  /** Runs {@code work}, which only reads, on one consistent snapshot of the store's database. */
+  <T> T read(String doing, SqlWork<T> work) {
+    return database.read(doing, work);
+  }
+
   @Override
   public void close() {
     database.close();

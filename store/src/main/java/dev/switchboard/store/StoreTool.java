@@ -2,7 +2,6 @@ package dev.switchboard.store;
 
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Change.AwaitPubrel;
-import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.QueuedMessage;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.persist.StoredMessage;
@@ -12,6 +11,7 @@ import dev.switchboard.broker.persist.StoredSubscription;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -95,43 +95,72 @@ public final class StoreTool {
   }
 
   /**
+   * Looks at the stashes' entries without changing anything: on SQLite {@code stashes.db}'s
+   * integrity check, the stash schema version, rows per table, each stash's counters against its
+   * entries, and entries of stashes the registry does not define (a note).
+   *
+   * @throws StoreException when they cannot be looked at at all (in use, PostgreSQL unreachable)
+   */
+  public static CheckReport checkStashes(StoreConfig config) {
+    return StashCheck.check(config);
+  }
+
+  /**
    * Writes everything {@code store} holds to {@code out} in the export format (see {@link
-   * ExportFormat}): a header line, one JSON object per row, an end line with the count.
+   * ExportFormat}): a header line, one JSON object per row, the stashes' entries, an end line with
+   * the count. The stashes' entries are written as they are read, never collected.
    *
    * @return the number of rows written
    */
-  public static long exportTo(DurableStore store, Writer out) {
+  public static long exportTo(SqlStore store, Writer out) {
     ExportFormat format = new ExportFormat();
     StoredState state = store.load();
-    long records = 0;
+    long[] records = {0};
     try {
-      line(out, format.header());
+      long logs = store.read("exporting", MessageLogRows::countLogs);
+      line(
+          out,
+          format.header(
+              logs > 0 ? ExportFormat.WITH_MESSAGE_LOGS : ExportFormat.WITHOUT_MESSAGE_LOGS));
       for (StoredSession s : state.sessions()) {
         line(out, format.session(s));
-        records++;
+        records[0]++;
       }
       for (StoredSubscription s : state.subscriptions()) {
         line(out, format.subscription(s));
-        records++;
+        records[0]++;
       }
       for (QueuedMessage m : state.messages()) {
         line(out, format.queued(m));
-        records++;
+        records[0]++;
       }
       for (AwaitPubrel a : state.awaitingPubrel()) {
         line(out, format.awaitingPubrel(a));
-        records++;
+        records[0]++;
       }
       for (StoredMessage m : state.retained()) {
         line(out, format.retained(m));
-        records++;
+        records[0]++;
       }
-      line(out, format.end(records));
+      if (logs > 0) {
+        records[0] +=
+            store.read(
+                "exporting the stashes",
+                c -> {
+                  try {
+                    return MessageLogRows.export(c, format, json -> line(out, json));
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+      }
+      line(out, format.end(records[0]));
       out.flush();
-    } catch (IOException e) {
-      throw new StoreToolException("writing the export failed: " + e.getMessage(), e);
+    } catch (IOException | UncheckedIOException e) {
+      IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      throw new StoreToolException("writing the export failed: " + cause.getMessage(), cause);
     }
-    return records;
+    return records[0];
   }
 
   private static void line(Writer out, String json) throws IOException {
@@ -155,7 +184,7 @@ public final class StoreTool {
     BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
     return target.inTransaction(
         c -> {
-          long existing = 0;
+          long existing = MessageLogRows.countRows(c);
           for (String table : Migrations.STATE_TABLES) {
             existing += count(c, "SELECT count(*) FROM " + table);
           }
@@ -173,14 +202,17 @@ public final class StoreTool {
                 s.executeUpdate("DELETE FROM " + table);
               }
             }
+            MessageLogRows.deleteAll(c);
           }
-          try (ChangeWriter writer = new ChangeWriter(c)) {
-            return readInto(lines, format, writer);
+          try (ChangeWriter writer = new ChangeWriter(c);
+              MessageLogRows.Import logs = new MessageLogRows.Import(c)) {
+            return readInto(lines, format, writer, logs);
           }
         });
   }
 
-  private static long readInto(BufferedReader lines, ExportFormat format, ChangeWriter writer)
+  private static long readInto(
+      BufferedReader lines, ExportFormat format, ChangeWriter writer, MessageLogRows.Import logs)
       throws SQLException {
     List<Change> chunk = new ArrayList<>(IMPORT_CHUNK);
     long number = 0;
@@ -201,6 +233,10 @@ public final class StoreTool {
           line = format.parse(text);
         } catch (ExportFormat.Invalid e) {
           throw invalid(number, e.getMessage());
+        }
+        if (line instanceof ExportFormat.End && !chunk.isEmpty()) {
+          writer.write(chunk);
+          chunk.clear();
         }
         if (number == 1) {
           if (!(line instanceof ExportFormat.Header h)) {
@@ -226,7 +262,28 @@ public final class StoreTool {
                   number,
                   "the end line counts " + e.records() + " rows, the export has " + records);
             }
+            try {
+              logs.finish();
+            } catch (ExportFormat.Invalid bad) {
+              throw invalid(number, bad.getMessage());
+            }
             end = e.records();
+          }
+          case ExportFormat.Log log -> {
+            try {
+              logs.log(log);
+            } catch (ExportFormat.Invalid bad) {
+              throw invalid(number, bad.getMessage());
+            }
+            records++;
+          }
+          case ExportFormat.Entry entry -> {
+            try {
+              logs.entry(entry);
+            } catch (ExportFormat.Invalid bad) {
+              throw invalid(number, bad.getMessage());
+            }
+            records++;
           }
           case ExportFormat.Row r -> {
             chunk.add(r.change());
@@ -260,22 +317,35 @@ public final class StoreTool {
   }
 
   static void describeVersion(int version, List<String> problems, List<String> notes) {
-    if (version > Schema.STATE.latest()) {
+    describeVersion(Schema.STATE, version, problems, notes);
+  }
+
+  /** A problem for a version newer than this code, a note for an older one or none. */
+  static void describeVersion(
+      Schema schema, int version, List<String> problems, List<String> notes) {
+    if (version > schema.latest()) {
       problems.add(
-          "schema version "
+          schema.versionName()
+              + " "
               + version
               + " is newer than this switchboard knows ("
-              + Schema.STATE.latest()
+              + schema.latest()
               + "); check it with the switchboard that wrote it");
-    } else if (version >= 0 && version < Schema.STATE.latest()) {
+    } else if (version >= 0 && version < schema.latest()) {
       notes.add(
-          "schema version "
+          schema.versionName()
+              + " "
               + version
               + " is migrated to "
-              + Schema.STATE.latest()
+              + schema.latest()
               + " when the store is next opened");
     } else if (version < 0) {
-      notes.add("no schema_version table: not a Switchboard store, or not one yet");
+      notes.add(
+          "no "
+              + schema.versionTable()
+              + " table: not a Switchboard "
+              + schema.noun()
+              + ", or not one yet");
     }
   }
 

@@ -201,7 +201,7 @@ class ExportImportTest {
         List.of(
             List.of("hello\n", "line 1: not JSON"),
             List.of(session + end, "line 1: not a switchboard store export"),
-            List.of(header.replace("1}", "2}") + end, "line 1: export format version 2 is newer"),
+            List.of(header.replace("1}", "3}") + end, "line 1: export format version 3 is newer"),
             List.of(
                 header + session.replace(",\"will\":null", "") + end, "line 2: missing \"will\""),
             List.of(

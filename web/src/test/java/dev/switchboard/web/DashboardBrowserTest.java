@@ -13,6 +13,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.transport.ListenerConfig;
+import dev.switchboard.web.testing.Chromium;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    chromium = Chromium.start(); // skips the class first when there is no chromium
+    chromium = Chromium.startAtPhoneSize(); // skips the class first when there is no chromium
     broker = TestBroker.start(c -> c.withListener(ListenerConfig.ws("ws", 0)));
     files = new StaticFileServer();
     page = new DashPage(chromium.driver(), files.url("/"));

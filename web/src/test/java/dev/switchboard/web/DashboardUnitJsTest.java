@@ -2,6 +2,7 @@ package dev.switchboard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.web.testing.Chromium;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,7 @@ class DashboardUnitJsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    chromium = Chromium.start();
+    chromium = Chromium.startAtPhoneSize();
     files = new StaticFileServer();
   }
 

@@ -11,6 +11,7 @@ import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.testing.TestPki;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.web.testing.Chromium;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -53,7 +54,7 @@ class DashboardWssTest {
             .encodeToString(
                 MessageDigest.getInstance("SHA-256")
                     .digest(trusted.certificate().getPublicKey().getEncoded()));
-    chromium = Chromium.start("--ignore-certificate-errors-spki-list=" + spki);
+    chromium = Chromium.startAtPhoneSize("--ignore-certificate-errors-spki-list=" + spki);
     broker =
         TestBroker.start(
             c ->

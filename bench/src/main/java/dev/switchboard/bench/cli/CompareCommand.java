@@ -4,6 +4,7 @@ import dev.switchboard.bench.ClientOptions;
 import dev.switchboard.bench.compare.BrokerLauncher;
 import dev.switchboard.bench.compare.CompareRunner;
 import dev.switchboard.bench.compare.MosquittoLauncher;
+import dev.switchboard.bench.compare.ScratchDirectory;
 import dev.switchboard.bench.compare.StandardScenarios;
 import dev.switchboard.bench.compare.StandardScenarios.Entry;
 import java.io.IOException;
@@ -11,14 +12,11 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,31 +39,11 @@ final class CompareCommand implements Callable<Integer> {
 
   @ParentCommand BenchCommand parent;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Mixin Output output;
 
-  @Option(
-      names = "--rounds",
-      paramLabel = "N",
-      description = "Rounds per scenario (default: ${DEFAULT-VALUE}).")
-  int rounds = 3;
-
-  @Option(
-      names = {"-d", "--duration"},
-      paramLabel = "SECONDS",
-      description = "Publishing time per run, warm-up included (default: ${DEFAULT-VALUE}).")
-  int duration = 10;
-
-  @Option(
-      names = "--warmup",
-      paramLabel = "SECONDS",
-      description = "Left out of the figures at the start of each run (default: ${DEFAULT-VALUE}).")
-  int warmup = 3;
+  @Mixin RoundsOptions timing = new RoundsOptions(3, 10, 3);
 
   @Option(
       names = "--idle",
@@ -172,16 +150,12 @@ final class CompareCommand implements Callable<Integer> {
     boolean temporary = workDir == null;
     Path dir;
     try {
-      if (duration < 1 || warmup < 0 || warmup >= duration) {
-        throw new IllegalArgumentException(
-            "--warmup must be shorter than --duration, both in whole seconds");
-      }
+      timing.check();
       if (!(scale > 0) || idle < 1) {
         throw new IllegalArgumentException("--scale and --idle must be positive");
       }
       entries =
-          new StandardScenarios(
-                  Duration.ofSeconds(duration), Duration.ofSeconds(warmup), idle, scale)
+          new StandardScenarios(timing.duration(), timing.warmup(), idle, scale)
               .all().stream()
                   .filter(
                       e ->
@@ -196,7 +170,7 @@ final class CompareCommand implements Callable<Integer> {
       runner =
           new CompareRunner(
               entries,
-              rounds,
+              timing.rounds(),
               client,
               generator.threads(),
               dir,
@@ -213,7 +187,7 @@ final class CompareCommand implements Callable<Integer> {
       return RunCommandBase.EXIT_FAILURES;
     } finally {
       if (temporary) {
-        deleteTree(dir);
+        ScratchDirectory.delete(dir);
       }
     }
     out.println();
@@ -221,13 +195,5 @@ final class CompareCommand implements Callable<Integer> {
     out.flush();
     output.writeJson(result);
     return 0;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A temporary directory left behind is harmless.
-    }
   }
 }

@@ -19,7 +19,7 @@ public final class GeneratorOptions {
   int threads = Runtime.getRuntime().availableProcessors();
 
   /** The protocol version; IllegalArgumentException for one the generator does not speak. */
-  MqttVersion version() {
+  public MqttVersion version() {
     return switch (version) {
       case "3.1.1", "311", "4" -> MqttVersion.V3_1_1;
       case "5", "5.0" -> MqttVersion.V5;
@@ -30,7 +30,7 @@ public final class GeneratorOptions {
   }
 
   /** Threads per event loop group; IllegalArgumentException below 1. */
-  int threads() {
+  public int threads() {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1");
     }

@@ -17,6 +17,11 @@ public final class Output {
       description = "No line a second; the summary only.")
   boolean quiet;
 
+  /** Whether the per-second (or per-run) lines are left out. */
+  public boolean quiet() {
+    return quiet;
+  }
+
   /** Writes {@code value} as JSON to {@code --json}'s file, when given. */
   public void writeJson(Object value) throws IOException {
     if (json == null) {

@@ -22,6 +22,7 @@ import dev.switchboard.hub.stash.StashEntry;
 import dev.switchboard.hub.stash.StashFormat;
 import dev.switchboard.hub.stash.StashLog;
 import dev.switchboard.hub.stash.Stashes;
+import dev.switchboard.mqtt.topic.Topics;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -93,6 +94,7 @@ public final class StashRoutes {
     if (body.filter() == null) {
       throw Problem.invalid("filter", "a topic filter is required");
     }
+    checkFilter(body);
     Stash s = stashes.create(hub, body.name(), settings(body));
     audit.record(caller, hub, "stash.add", s.name(), "filter " + s.filter());
     json.send(ctx, 201, StashJson.view(s, StashLog.Counts.EMPTY));
@@ -111,6 +113,7 @@ public final class StashRoutes {
     if (body.name() != null && !body.name().equals(name)) {
       throw Problem.invalid("name", "a stash is not renamed");
     }
+    checkFilter(body);
     Stash s = stashes.change(hub, name, settings(body));
     audit.record(caller, hub, "stash.set", name, "filter " + s.filter());
     json.send(ctx, StashJson.view(s, stashes.log().counts(hub, name)));
@@ -235,6 +238,13 @@ public final class StashRoutes {
       throw Problem.invalid("to", "the end of the range is after its start");
     }
     return new StashLog.Range(start, end);
+  }
+
+  /** A filter that is not one is refused naming the field, so a form shows it beside its input. */
+  private static void checkFilter(StashBody body) {
+    if (body.filter() != null && !Topics.isValidFilter(body.filter())) {
+      throw Problem.invalid("filter", "'" + body.filter() + "' is not a valid topic filter");
+    }
   }
 
   private static Stashes.Settings settings(StashBody b) {

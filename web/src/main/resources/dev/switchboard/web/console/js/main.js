@@ -4,7 +4,7 @@ import { api, CSRF_KEY } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { href, navigate, parse } from "./router.js";
 import { field, form } from "./ui.js";
-import { PAGES, NAVIGATION } from "./pages/index.js";
+import { PAGES, NAVIGATION, NAVIGATION_PARENT } from "./pages/index.js";
 
 const root = document.getElementById("app");
 let me = null;
@@ -124,7 +124,7 @@ async function render() {
           h(
             "li",
             {},
-            h("a", { href: href(name, name === "hubs" ? {} : { hub }), "aria-current": name === page ? "page" : null }, label),
+            h("a", { href: href(name, name === "hubs" ? {} : { hub }), "aria-current": name === (NAVIGATION_PARENT[page] ?? page) ? "page" : null }, label),
           ),
         ),
       ),
