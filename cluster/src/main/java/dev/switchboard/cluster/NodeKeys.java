@@ -1,0 +1,16 @@
+package dev.switchboard.cluster;
+
+import org.apache.pekko.cluster.UniqueAddress;
+
+/**
+ * A node's key in routes and forwarding: its address and the unique id of its actor system, so that
+ * a node restarted on the same address is a new node (its old routes and message numbers are not
+ * mistaken for the new one's).
+ */
+final class NodeKeys {
+  private NodeKeys() {}
+
+  static String of(UniqueAddress node) {
+    return node.address() + "#" + node.longUid();
+  }
+}
