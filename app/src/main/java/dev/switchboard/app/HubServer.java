@@ -9,6 +9,9 @@ import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.transport.BoundListener;
+import dev.switchboard.cluster.ClusterNode;
+import dev.switchboard.cluster.ClusterSettings;
+import dev.switchboard.cluster.HostPort;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
@@ -40,6 +43,9 @@ final class HubServer implements AutoCloseable {
   /** Null when both HTTP listeners are off. */
   final HttpServer http;
 
+  /** Null unless this server is a cluster node. */
+  final ClusterNode cluster;
+
   /** Set when closing starts: {@code /health/ready} answers 503 from then on. */
   private final AtomicBoolean stopping;
 
@@ -50,8 +56,10 @@ final class HubServer implements AutoCloseable {
       DurableStore store,
       HubStashes stashes,
       HttpServer http,
+      ClusterNode cluster,
       AtomicBoolean stopping) {
     this.broker = broker;
+    this.cluster = cluster;
     this.access = access;
     this.auth = auth;
     this.store = store;
@@ -73,10 +81,13 @@ final class HubServer implements AutoCloseable {
     AccessControl access = null;
     HubStashes stashes = null;
     Broker started = null; // closed again if what comes after it fails
+    ClusterNode cluster = null;
     try {
       prepareDataDir(config.dataDir());
       BrokerConfig brokerConfig = config.brokerConfig();
       AuthSettings auth = config.authSettings();
+      ClusterSettings clusterSettings = config.clusterSettings();
+      config.checkClusterStore(clusterSettings);
       if (config.durability() != Durability.NONE) {
         store = Stores.open(config.storeConfig());
       }
@@ -99,10 +110,20 @@ final class HubServer implements AutoCloseable {
       started = broker;
       RegistryDirectory directory = access.directory();
       clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
+      if (clusterSettings.enabled()) {
+        try {
+          cluster = ClusterNode.start(clusterSettings, broker);
+        } catch (IllegalStateException e) {
+          throw new ListenerException(e.getMessage(), e);
+        }
+      }
       AtomicBoolean stopping = new AtomicBoolean();
       HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stashes, stopping);
-      return new HubServer(broker, access, auth, store, stashes, http, stopping);
+      return new HubServer(broker, access, auth, store, stashes, http, cluster, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
       if (started != null) {
         started.close();
       }
@@ -187,6 +208,21 @@ final class HubServer implements AutoCloseable {
     if (broker.boundListeners().isEmpty() && http == null) {
       out.println("no listeners enabled");
     }
+    if (cluster != null) {
+      ClusterSettings c = cluster.settings();
+      out.println(
+          "cluster: node "
+              + c.nodeName()
+              + " on "
+              + c.self()
+              + (c.tls() != null ? " (TLS)" : "")
+              + ", joining "
+              + c.seeds().stream().map(HostPort::toString).toList());
+      String warning = ClusterNode.availabilityWarning(c);
+      if (warning != null) {
+        out.println(warning);
+      }
+    }
     broker
         .tlsCertificate()
         .ifPresent(
@@ -204,6 +240,9 @@ final class HubServer implements AutoCloseable {
   public void close() {
     stopping.set(true); // /health/ready says so while the broker ends its connections
     broker.close();
+    if (cluster != null) {
+      cluster.close(); // after the broker: the wills of its last connections are forwarded
+    }
     if (http != null) {
       http.close();
     }

@@ -1,0 +1,151 @@
+package dev.switchboard.app.cluster;
+
+import dev.switchboard.app.Main;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One cluster node: {@code switchboard start --dev --cluster} in a JVM of its own, from the test
+ * class path, on 127.0.0.1 with free ports, its own data directory (a store per node, which {@code
+ * cluster.unsafe-local-store} allows for tests).
+ */
+final class ClusterChild implements AutoCloseable {
+  private final String name;
+  private final Path dir;
+  private final int clusterPort;
+  private Process process;
+  private int mqttPort;
+
+  ClusterChild(String name, Path dir, int clusterPort) {
+    this.name = name;
+    this.dir = dir;
+    this.clusterPort = clusterPort;
+  }
+
+  /** A port free now on 127.0.0.1 (a cluster port must be known before its node starts). */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  int clusterPort() {
+    return clusterPort;
+  }
+
+  int mqttPort() {
+    return mqttPort;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Starts the node with {@code seeds} ("127.0.0.1:port,...") and waits until MQTT listens. */
+  void start(String seeds) throws IOException {
+    Files.createDirectories(dir);
+    Path config = dir.resolve("switchboard.conf");
+    Files.writeString(
+        config,
+        "switchboard.cluster { unsafe-local-store = true }\n" + "switchboard.sys.interval = 0s\n");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; speed is not what these tests measure
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(
+        List.of(
+            "start",
+            "--dev",
+            "--config",
+            config.toString(),
+            "--mqtt-port",
+            "0",
+            "--mqtts-port",
+            "off",
+            "--ws-port",
+            "off",
+            "--wss-port",
+            "off",
+            "--http-port",
+            "off",
+            "--https-port",
+            "off",
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--cluster",
+            "--cluster-port",
+            String.valueOf(clusterPort),
+            "--cluster-seeds",
+            seeds,
+            "--node-name",
+            name));
+    process =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectError(dir.resolve("stderr.txt").toFile())
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String ready;
+    do {
+      ready = out.readLine();
+    } while (ready != null && !ready.startsWith("mqtt://"));
+    if (ready == null) {
+      process.destroyForcibly();
+      throw new IOException(
+          "node " + name + " did not start: " + Files.readString(dir.resolve("stderr.txt")));
+    }
+    mqttPort = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  System.out.println(name + ": " + line);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            },
+            name + "-stdout");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  /** What the node logged (its standard error). */
+  String log() throws IOException {
+    return Files.readString(dir.resolve("stderr.txt"));
+  }
+
+  /** SIGTERM, waiting for the node to leave the cluster and stop. */
+  void stop() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+}
