@@ -33,7 +33,8 @@ public final class RemoteRoutes {
     return out;
   }
 
-  void add(String node, String entry) {
+  /** Adds a route of {@code node} (its key); {@code entry} as {@link RouteShards} makes it. */
+  public void add(String node, String entry) {
     String hub = RouteShards.hubOf(entry);
     String filterKey = RouteShards.filterOf(entry);
     SubscriptionIndex<String> index = hubs.computeIfAbsent(hub, h -> new SubscriptionIndex<>());
@@ -47,7 +48,8 @@ public final class RemoteRoutes {
     }
   }
 
-  void remove(String node, String entry) {
+  /** Removes a route of {@code node}. */
+  public void remove(String node, String entry) {
     String hub = RouteShards.hubOf(entry);
     String filterKey = RouteShards.filterOf(entry);
     SubscriptionIndex<String> index = hubs.get(hub);

@@ -37,7 +37,8 @@ public final class RouteShards {
     return keys.get(Math.floorMod(entry.hashCode(), keys.size()));
   }
 
-  static String entry(String hub, String filterKey) {
+  /** The route entry of {@code filterKey} in {@code hub}. */
+  public static String entry(String hub, String filterKey) {
     return hub + SEPARATOR + filterKey;
   }
 
