@@ -77,6 +77,13 @@ class ThreeNodeClusterTest {
     for (ClusterChild n : nodes) {
       n.stop();
     }
+    for (ClusterChild n : nodes) {
+      // what went wrong on a node is in its log, not in the assertions: shown for the reader
+      n.log()
+          .lines()
+          .filter(l -> l.contains("WARN") || l.contains("ERROR"))
+          .forEach(l -> System.out.println(n.name() + " log: " + l));
+    }
     nodes.forEach(ClusterChild::close);
   }
 
