@@ -106,17 +106,19 @@ final class HubServer implements AutoCloseable {
       if (store != null) {
         stashes = HubStashes.open(config.storeConfig(), access.registry(), broker);
       }
-      broker.start();
-      started = broker;
-      RegistryDirectory directory = access.directory();
-      clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       if (clusterSettings.enabled()) {
+        // before the broker starts: the cluster's session ownership goes in front of its registry
         try {
           cluster = ClusterNode.start(clusterSettings, broker);
         } catch (IllegalStateException e) {
           throw new ListenerException(e.getMessage(), e);
         }
+        cluster.awaitUp(); // MQTT clients come once client ids can be claimed
       }
+      broker.start();
+      started = broker;
+      RegistryDirectory directory = access.directory();
+      clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       AtomicBoolean stopping = new AtomicBoolean();
       HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stashes, stopping);
       return new HubServer(broker, access, auth, store, stashes, http, cluster, stopping);

@@ -6,10 +6,12 @@ import dev.switchboard.cluster.forward.Destinations;
 import dev.switchboard.cluster.forward.ForwardMetrics;
 import dev.switchboard.cluster.forward.ForwardReceiver;
 import dev.switchboard.cluster.forward.Outbox;
+import dev.switchboard.cluster.ownership.ClusterOwnership;
 import dev.switchboard.cluster.routes.RemoteRoutes;
 import dev.switchboard.cluster.routes.RouteReader;
 import dev.switchboard.cluster.routes.RouteShards;
 import dev.switchboard.cluster.routes.RouteWriter;
+import dev.switchboard.cluster.wire.NodeKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,7 +68,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Starts the node's actor system, which joins the seeds in the background, and plugs it into
-   * {@code broker} (started already).
+   * {@code broker}, which has not started yet.
    *
    * @throws IllegalStateException when the cluster port cannot be bound, naming it
    */
@@ -106,6 +108,7 @@ public final class ClusterNode implements AutoCloseable {
             settings.routeGrace()),
         "switchboard-membership",
         Props.empty());
+    ClusterOwnership.install(system, broker, selfKey);
     ClusterRouteTarget target = new ClusterRouteTarget(routes, destinations, broker.spaces());
     broker.router().addTarget(target);
     broker.spaces().watchFilters(RouteWriter.listener(writer));
@@ -138,6 +141,28 @@ public final class ClusterNode implements AutoCloseable {
         + (nodes.size() == 1 ? " node" : " nodes")
         + " with this one; two nodes work but are not highly available (losing one leaves no"
         + " majority): run three or more";
+  }
+
+  /**
+   * Waits until this node is up in the cluster (it has joined through a seed, or, as the first
+   * seed, started the cluster), saying so in the log every 10 seconds while it waits: the broker
+   * opens its listeners after this, so that no CONNECT comes before the node can claim client ids.
+   */
+  public void awaitUp() {
+    java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(up::countDown);
+    long started = System.nanoTime();
+    try {
+      while (!up.await(10, TimeUnit.SECONDS)) {
+        log.info(
+            "waiting {} s to join the cluster through {}",
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+            settings.seeds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** This node's settings. */

@@ -9,6 +9,7 @@ import dev.switchboard.cluster.forward.Outbox;
 import dev.switchboard.cluster.routes.RouteWriter;
 import dev.switchboard.cluster.wire.ForwardBatch;
 import dev.switchboard.cluster.wire.ForwarderCommand;
+import dev.switchboard.cluster.wire.NodeKeys;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -49,7 +49,10 @@ final class ClusterChild implements AutoCloseable {
     return name;
   }
 
-  /** Starts the node with {@code seeds} ("127.0.0.1:port,...") and waits until MQTT listens. */
+  /**
+   * Starts the node with {@code seeds} ("127.0.0.1:port,..."); {@link #awaitListening} waits for
+   * its MQTT listener, which opens once the node has joined the cluster.
+   */
   void start(String seeds) throws IOException {
     Files.createDirectories(dir);
     Path config = dir.resolve("switchboard.conf");
@@ -97,6 +100,10 @@ final class ClusterChild implements AutoCloseable {
             .directory(dir.toFile())
             .redirectError(dir.resolve("stderr.txt").toFile())
             .start();
+  }
+
+  /** Waits until the node's MQTT listener is open (it has joined the cluster by then). */
+  void awaitListening() throws IOException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String ready;
@@ -131,13 +138,16 @@ final class ClusterChild implements AutoCloseable {
     return Files.readString(dir.resolve("stderr.txt"));
   }
 
-  /** SIGTERM, waiting for the node to leave the cluster and stop. */
-  void stop() throws InterruptedException {
-    if (process == null) {
-      return;
+  /** SIGTERM: the node closes its listeners, leaves the cluster and stops; {@link #awaitStop}. */
+  void stop() {
+    if (process != null) {
+      process.destroy();
     }
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+  }
+
+  /** Waits for a stopped node to end (SIGKILL after 30 s). */
+  void awaitStop() throws InterruptedException {
+    if (process != null && !process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
   }

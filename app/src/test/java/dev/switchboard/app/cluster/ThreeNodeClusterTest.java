@@ -47,10 +47,12 @@ class ThreeNodeClusterTest {
       seeds.add("127.0.0.1:" + n.clusterPort());
     }
     long t0 = System.nanoTime();
-    // the last seed first: a node that is not the first seed waits for the first one to start
-    // the cluster, whatever order they come in
+    // all at once: a node opens MQTT once it has joined, and the others wait for the first seed
     for (int i = 2; i >= 0; i--) {
       nodes.get(i).start(String.join(",", seeds));
+    }
+    for (ClusterChild n : nodes) {
+      n.awaitListening();
     }
     long listening = System.nanoTime();
     ThreeNodeClusterTest probe = new ThreeNodeClusterTest();
@@ -66,8 +68,8 @@ class ThreeNodeClusterTest {
       probe.closeClients();
     }
     System.out.printf(
-        "cluster: 3 JVMs listening after %d ms; every node forwarding to every other after %d ms"
-            + " more%n",
+        "cluster: 3 JVMs joined and listening after %d ms; every node forwarding to every other"
+            + " after %d ms more%n",
         TimeUnit.NANOSECONDS.toMillis(listening - t0),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listening));
   }
@@ -75,7 +77,10 @@ class ThreeNodeClusterTest {
   @AfterAll
   static void stopNodes() throws Exception {
     for (ClusterChild n : nodes) {
-      n.stop();
+      n.stop(); // all at once: leaving one by one would hand the owners' shards over twice
+    }
+    for (ClusterChild n : nodes) {
+      n.awaitStop();
     }
     for (ClusterChild n : nodes) {
       // what went wrong on a node is in its log, not in the assertions: shown for the reader
@@ -358,6 +363,92 @@ class ThreeNodeClusterTest {
     in2.receive(10, TimeUnit.MILLISECONDS).ifPresent(q -> all.add(text(q)));
     assertThat(all).hasSize(40).doesNotHaveDuplicates();
     assertThat(first).as("both members get some").isBetween(1, 39);
+  }
+
+  @Test
+  @DisplayName(
+      "a CONNECT on another node with a connected client id ends the first connection (0x8E);"
+          + " the new one works")
+  void takeoverAcrossNodes() throws Exception {
+    List<Object> firstEnded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Mqtt5BlockingClient first =
+        Mqtt5Client.builder()
+            .identifier("roaming-1")
+            .serverHost("127.0.0.1")
+            .serverPort(nodes.get(0).mqttPort())
+            .addDisconnectedListener(ctx -> firstEnded.add(ctx.getCause()))
+            .buildBlocking();
+    first.connect();
+    clients.add(first);
+    long t = System.nanoTime();
+    Mqtt5BlockingClient second = client(1, "roaming-1");
+    System.out.printf(
+        "cluster: CONNECT taking a client id over from another node: %.1f ms%n",
+        (System.nanoTime() - t) / 1e6);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (firstEnded.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(firstEnded).as("the first connection ended").hasSize(1);
+    assertThat(firstEnded.get(0))
+        .isInstanceOfSatisfying(
+            com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException.class,
+            e ->
+                assertThat(e.getMqttMessage().getReasonCode())
+                    .isEqualTo(
+                        com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
+                            .SESSION_TAKEN_OVER));
+    assertThat(second.getState().isConnected()).isTrue();
+    Mqtt5Publishes in = second.publishes(MqttGlobalPublishFilter.ALL);
+    second.subscribeWith().topicFilter("roam/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    awaitDelivery(2, "roam/x", in);
+  }
+
+  @Test
+  @DisplayName("two CONNECTs of one client id on two nodes at once leave one connected, 5 rounds")
+  void concurrentConnectsLeaveOne() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String id = "twin-" + round;
+      List<Mqtt5BlockingClient> twins = new ArrayList<>();
+      for (int node = 1; node <= 2; node++) {
+        twins.add(
+            Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(nodes.get(node).mqttPort())
+                .buildBlocking());
+      }
+      clients.addAll(twins);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<Thread> threads = new ArrayList<>();
+      for (Mqtt5BlockingClient c : twins) {
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    c.connect();
+                  } catch (Exception refusedOrTakenOver) {
+                    // one of them may lose
+                  }
+                });
+        th.start();
+        threads.add(th);
+      }
+      go.countDown();
+      for (Thread th : threads) {
+        th.join(20_000);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (twins.stream().filter(c -> c.getState().isConnected()).count() != 1
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(200); // a second connection would still be there now
+      assertThat(twins.stream().filter(c -> c.getState().isConnected()).count())
+          .as("round %d: connected clients with id %s", round, id)
+          .isEqualTo(1);
+    }
   }
 
   private static Mqtt5PubAckReasonCode reasonOf(Mqtt5PublishResult r) {

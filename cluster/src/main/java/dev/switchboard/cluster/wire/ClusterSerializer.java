@@ -23,15 +23,20 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * Our binary form of the {@link ClusterWireMessage}s, registered in the module's {@code
- * reference.conf}. Strings are a length and their UTF-8 bytes (Java's modified UTF-8 would not hold
- * every topic); a payload is its length and bytes; a message's expiry is the milliseconds it has
- * left (nodes' clocks need not agree), made a local deadline again on arrival. A format change is a
- * new manifest, so that nodes of two versions refuse each other's batches instead of misreading
- * them.
+ * reference.conf}: forwarding ({@link ForwardBatch}, {@link ForwardAck}) and session ownership
+ * ({@link Claim}, {@link Granted}, {@link Release}, {@link Released}). Strings are a length and
+ * their UTF-8 bytes (Java's modified UTF-8 would not hold every topic); a payload is its length and
+ * bytes; a message's expiry is the milliseconds it has left (nodes' clocks need not agree), made a
+ * local deadline again on arrival. A format change is a new manifest, so that nodes of two versions
+ * refuse each other's batches instead of misreading them.
  */
 public final class ClusterSerializer extends SerializerWithStringManifest {
   static final String BATCH = "B1";
   static final String ACK = "A1";
+  static final String CLAIM = "C1";
+  static final String GRANTED = "G1";
+  static final String RELEASE = "R1";
+  static final String RELEASED = "D1";
 
   private final ExtendedActorSystem system;
   private volatile ActorRefResolver resolver;
@@ -50,6 +55,10 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     return switch (o) {
       case ForwardBatch b -> BATCH;
       case ForwardAck a -> ACK;
+      case Claim c -> CLAIM;
+      case Granted g -> GRANTED;
+      case Release r -> RELEASE;
+      case Released r -> RELEASED;
       default -> throw new IllegalArgumentException("not a cluster message: " + o.getClass());
     };
   }
@@ -65,6 +74,24 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
           for (long s : a.seqs()) {
             out.writeLong(s);
           }
+        }
+        case Claim c -> {
+          writeString(out, c.hub());
+          writeString(out, c.clientId());
+          writeString(out, c.node());
+          out.writeLong(c.claimId());
+          writeString(out, resolver().toSerializationFormat(c.agent()));
+        }
+        case Granted g -> out.writeLong(g.claimId());
+        case Release r -> {
+          writeString(out, r.hub());
+          writeString(out, r.clientId());
+          out.writeLong(r.releaseId());
+          writeString(out, resolver().toSerializationFormat(r.replyTo()));
+        }
+        case Released r -> {
+          out.writeLong(r.releaseId());
+          writeString(out, r.node());
         }
         default -> throw new IllegalArgumentException("not a cluster message: " + o.getClass());
       }
@@ -87,6 +114,21 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
           }
           yield new ForwardAck(seqs);
         }
+        case CLAIM ->
+            new Claim(
+                readString(in),
+                readString(in),
+                readString(in),
+                in.readLong(),
+                resolver().resolveActorRef(readString(in)));
+        case GRANTED -> new Granted(in.readLong());
+        case RELEASE ->
+            new Release(
+                readString(in),
+                readString(in),
+                in.readLong(),
+                resolver().resolveActorRef(readString(in)));
+        case RELEASED -> new Released(in.readLong(), readString(in));
         default -> throw new NotSerializableException("unknown cluster message " + manifest);
       };
     } catch (IOException e) {

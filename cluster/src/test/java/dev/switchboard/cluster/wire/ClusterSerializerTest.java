@@ -98,6 +98,19 @@ class ClusterSerializerTest {
   }
 
   @Test
+  @DisplayName("ownership's claim, grant, release and released cross with their fields and refs")
+  void ownership() throws Exception {
+    TestProbe<OwnershipAgentCommand> agent = kit.createTestProbe();
+    TestProbe<OwnerCommand> owner = kit.createTestProbe();
+    assertThat(roundTrip(new Claim("hub", "dev-1", "node#1", 42, agent.ref())))
+        .isEqualTo(new Claim("hub", "dev-1", "node#1", 42, agent.ref()));
+    assertThat(roundTrip(new Granted(42))).isEqualTo(new Granted(42));
+    assertThat(roundTrip(new Release("default", "dev-ü", 7, owner.ref())))
+        .isEqualTo(new Release("default", "dev-ü", 7, owner.ref()));
+    assertThat(roundTrip(new Released(7, "node#2"))).isEqualTo(new Released(7, "node#2"));
+  }
+
+  @Test
   @DisplayName("an acknowledgement crosses with its numbers")
   void ack() throws Exception {
     ForwardAck out = (ForwardAck) roundTrip(new ForwardAck(new long[] {1, 2, 9}));

@@ -1,4 +1,4 @@
-package dev.switchboard.cluster;
+package dev.switchboard.cluster.wire;
 
 import org.apache.pekko.cluster.UniqueAddress;
 
@@ -7,10 +7,11 @@ import org.apache.pekko.cluster.UniqueAddress;
  * a node restarted on the same address is a new node (its old routes and message numbers are not
  * mistaken for the new one's).
  */
-final class NodeKeys {
+public final class NodeKeys {
   private NodeKeys() {}
 
-  static String of(UniqueAddress node) {
+  /** The key of {@code node}. */
+  public static String of(UniqueAddress node) {
     return node.address() + "#" + node.longUid();
   }
 }
