@@ -113,6 +113,7 @@ final class HubServer implements AutoCloseable {
         } catch (IllegalStateException e) {
           throw new ListenerException(e.getMessage(), e);
         }
+        cluster.writeStatusTo(config.dataDir().resolve(ClusterCommand.STATUS_FILE));
         cluster.awaitUp(); // MQTT clients come once client ids can be claimed
       }
       broker.start();

@@ -49,6 +49,7 @@ public final class Main implements Runnable {
     cmd.addSubcommand("hubs", new HubsCommand());
     cmd.addSubcommand("admins", new AdminsCommand());
     cmd.addSubcommand("stashes", new StashesCommand());
+    cmd.addSubcommand("cluster", new ClusterCommand());
     cmd.addSubcommand("device", new DeviceCommand());
     cmd.addSubcommand("lab", new LabCommand());
     cmd.addSubcommand("pub", new PubCommand());

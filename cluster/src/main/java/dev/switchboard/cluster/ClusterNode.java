@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.routing.FilterListener;
 import dev.switchboard.cluster.forward.ClusterRouteTarget;
 import dev.switchboard.cluster.forward.Destinations;
 import dev.switchboard.cluster.forward.ForwardMetrics;
@@ -12,12 +13,19 @@ import dev.switchboard.cluster.routes.RouteReader;
 import dev.switchboard.cluster.routes.RouteShards;
 import dev.switchboard.cluster.routes.RouteWriter;
 import dev.switchboard.cluster.wire.NodeKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -46,6 +54,11 @@ public final class ClusterNode implements AutoCloseable {
   private final Destinations destinations;
   private final ForwardMetrics metrics;
   private final String selfKey;
+  private final AtomicInteger localFilters;
+  private volatile Path statusFile;
+
+  /** How often the status file is written. */
+  public static final Duration STATUS_EVERY = Duration.ofSeconds(2);
 
   private ClusterNode(
       ClusterSettings settings,
@@ -55,7 +68,9 @@ public final class ClusterNode implements AutoCloseable {
       RemoteRoutes routes,
       Destinations destinations,
       ForwardMetrics metrics,
-      String selfKey) {
+      String selfKey,
+      AtomicInteger localFilters) {
+    this.localFilters = localFilters;
     this.settings = settings;
     this.broker = broker;
     this.system = system;
@@ -111,7 +126,24 @@ public final class ClusterNode implements AutoCloseable {
     ClusterOwnership.install(system, broker, selfKey);
     ClusterRouteTarget target = new ClusterRouteTarget(routes, destinations, broker.spaces());
     broker.router().addTarget(target);
-    broker.spaces().watchFilters(RouteWriter.listener(writer));
+    AtomicInteger localFilters = new AtomicInteger();
+    FilterListener toWriter = RouteWriter.listener(writer);
+    broker
+        .spaces()
+        .watchFilters(
+            new FilterListener() {
+              @Override
+              public void filterAdded(String hub, String filterKey) {
+                localFilters.incrementAndGet();
+                toWriter.filterAdded(hub, filterKey);
+              }
+
+              @Override
+              public void filterRemoved(String hub, String filterKey) {
+                localFilters.decrementAndGet();
+                toWriter.filterRemoved(hub, filterKey);
+              }
+            });
     log.info(
         "cluster node {} on {} joining {}{}",
         settings.nodeName(),
@@ -123,7 +155,7 @@ public final class ClusterNode implements AutoCloseable {
       log.warn(warning);
     }
     return new ClusterNode(
-        settings, broker, system, target, routes, destinations, metrics, selfKey);
+        settings, broker, system, target, routes, destinations, metrics, selfKey, localFilters);
   }
 
   /**
@@ -197,7 +229,44 @@ public final class ClusterNode implements AutoCloseable {
               counts.getOrDefault(key, 0),
               out == null ? 0 : out.size()));
     }
-    return new ClusterStatus(settings.nodeName(), nodes);
+    return new ClusterStatus(
+        settings.nodeName(),
+        localFilters.get(),
+        nodes,
+        String.format(
+            "sent %d, sent again %d, received %d, duplicates %d, dropped (queue full) %d,"
+                + " dropped (too large) %d",
+            metrics.sent.sum(),
+            metrics.resent.sum(),
+            metrics.received.sum(),
+            metrics.duplicates.sum(),
+            metrics.droppedQueueFull.sum(),
+            metrics.droppedTooLarge.sum()));
+  }
+
+  /**
+   * Writes {@link #status()} to {@code file} every {@link #STATUS_EVERY}, for {@code switchboard
+   * cluster status} on this machine (a file in the data directory, replaced whole each time);
+   * deleted when the node stops.
+   */
+  public void writeStatusTo(Path file) {
+    this.statusFile = file;
+    system
+        .scheduler()
+        .scheduleAtFixedRate(
+            Duration.ZERO,
+            STATUS_EVERY,
+            () -> {
+              try {
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                Files.writeString(tmp, status().render(Instant.now()));
+                Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+              } catch (IOException | RuntimeException e) {
+                log.debug("cluster status not written to {}: {}", file, e.toString());
+              }
+            },
+            system.executionContext());
   }
 
   /**
@@ -216,6 +285,14 @@ public final class ClusterNode implements AutoCloseable {
     } catch (Exception e) {
       log.warn("leaving the cluster did not finish: {}", e.toString());
       system.terminate();
+    }
+    Path status = statusFile;
+    if (status != null) {
+      try {
+        Files.deleteIfExists(status);
+      } catch (IOException e) {
+        log.debug("cluster status file {} not deleted: {}", status, e.toString());
+      }
     }
     log.info(
         "cluster node {} stopped: {} messages forwarded ({} sent again), {} received, {} dropped",

@@ -49,6 +49,11 @@ final class ClusterChild implements AutoCloseable {
     return name;
   }
 
+  /** The node's data directory. */
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
   /**
    * Starts the node with {@code seeds} ("127.0.0.1:port,..."); {@link #awaitListening} waits for
    * its MQTT listener, which opens once the node has joined the cluster.
@@ -87,7 +92,7 @@ final class ClusterChild implements AutoCloseable {
             "--https-port",
             "off",
             "--data-dir",
-            dir.resolve("data").toString(),
+            dataDir().toString(),
             "--cluster",
             "--cluster-port",
             String.valueOf(clusterPort),

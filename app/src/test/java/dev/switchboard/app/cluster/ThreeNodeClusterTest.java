@@ -451,6 +451,39 @@ class ThreeNodeClusterTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "switchboard cluster status shows the three members up and reachable, and the routes of"
+          + " a subscriber's node; without a running node it says so")
+  void statusCommand() throws Exception {
+    Mqtt5BlockingClient sub = client(1, "status-sub");
+    Mqtt5Publishes in = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("status-probe/#").qos(MqttQos.AT_MOST_ONCE).send();
+    awaitDelivery(0, "status-probe/x", in);
+    Thread.sleep(2_500); // the status file is written every 2 s
+    dev.switchboard.app.CliRun r =
+        dev.switchboard.app.CliRun.run(nodes.get(0).dataDir(), "cluster", "status");
+    System.out.print(r.out());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("node n0, as of ").contains("(this node)");
+    for (ClusterChild n : nodes) {
+      assertThat(r.out()).containsPattern("127\\.0\\.0\\.1:" + n.clusterPort() + ".* +Up +yes ");
+    }
+    String n1Line =
+        r.out()
+            .lines()
+            .filter(l -> l.contains(":" + nodes.get(1).clusterPort()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Integer.parseInt(n1Line.trim().split(" +")[3])).isPositive();
+
+    dev.switchboard.app.CliRun none =
+        dev.switchboard.app.CliRun.run(dir.resolve("nowhere"), "cluster", "status");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err())
+        .startsWith("switchboard: no cluster node is running with data directory");
+  }
+
   private static Mqtt5PubAckReasonCode reasonOf(Mqtt5PublishResult r) {
     return ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
   }
