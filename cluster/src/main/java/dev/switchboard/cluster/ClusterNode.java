@@ -20,10 +20,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -181,7 +183,8 @@ public final class ClusterNode implements AutoCloseable {
    * opens its listeners after this, so that no CONNECT comes before the node can claim client ids.
    */
   public void awaitUp() {
-    java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch up = new CountDownLatch(1);
+    // the classic extension: the typed one has no callback for "this member is up"
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(up::countDown);
     long started = System.nanoTime();
@@ -214,7 +217,7 @@ public final class ClusterNode implements AutoCloseable {
   public ClusterStatus status() {
     Cluster cluster = Cluster.get(system);
     Map<String, Integer> counts = routes.countsPerNode();
-    Set<Member> unreachable = new java.util.HashSet<>();
+    Set<Member> unreachable = new HashSet<>();
     cluster.state().getUnreachable().forEach(unreachable::add);
     List<ClusterStatus.Node> nodes = new ArrayList<>();
     for (Member m : cluster.state().getMembers()) {

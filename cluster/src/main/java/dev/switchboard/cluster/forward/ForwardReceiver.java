@@ -7,6 +7,7 @@ import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.cluster.wire.ForwardAck;
 import dev.switchboard.cluster.wire.ForwardBatch;
 import dev.switchboard.cluster.wire.ForwardedMessage;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
@@ -95,7 +96,7 @@ public final class ForwardReceiver extends AbstractBehavior<Object> {
       metrics.received.increment();
     }
     if (n > 0) {
-      b.replyTo().tell(new ForwardAck(n == acks.length ? acks : java.util.Arrays.copyOf(acks, n)));
+      b.replyTo().tell(new ForwardAck(n == acks.length ? acks : Arrays.copyOf(acks, n)));
     }
     return this;
   }

@@ -151,6 +151,14 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
     }
   }
 
+  /** Sends again: counted as {@code resent}, not as {@code sent}. */
+  private void sendAgain(List<ForwardedMessage> batch) {
+    if (!batch.isEmpty()) {
+      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
+      metrics.resent.add(batch.size());
+    }
+  }
+
   private Behavior<ForwarderCommand> acknowledged(ForwardAck ack) {
     boolean wasFull = unacked.size() >= settings.maxUnacked();
     for (long seq : ack.seqs()) {
@@ -178,19 +186,15 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       }
       if (batch.size() >= settings.batch()
           || bytes + u.message.weight() > settings.maxBatchBytes()) {
-        send(batch);
+        sendAgain(batch);
         batch = new ArrayList<>();
         bytes = 0;
       }
       u.sentAtNanos = now;
       batch.add(u.message);
       bytes += u.message.weight();
-      metrics.resent.increment();
     }
-    if (!batch.isEmpty()) {
-      metrics.sent.add(-batch.size()); // counted as resent, not as sent
-    }
-    send(batch);
+    sendAgain(batch);
     return this;
   }
 
