@@ -132,10 +132,14 @@ final class Membership extends AbstractBehavior<Object> {
             .resolveActorRef(member.address() + "/system/" + ForwardReceiver.NAME);
     Outbox outbox = new Outbox(key, settings.queue(), metrics);
     ActorRef<ForwarderCommand> forwarder =
-        getContext()
-            .spawn(
-                NodeForwarder.create(outbox, destination, selfKey, settings, metrics),
-                "forward-to-" + Long.toUnsignedString(member.uniqueAddress().longUid()));
+        NodeForwarder.spawn(
+            getContext(),
+            "forward-to-" + Long.toUnsignedString(member.uniqueAddress().longUid()),
+            outbox,
+            destination,
+            selfKey,
+            settings,
+            metrics);
     forwarders.put(key, forwarder);
     destinations.add(outbox);
     log.info("cluster node {} is up", member.address());

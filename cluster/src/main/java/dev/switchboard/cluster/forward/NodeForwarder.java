@@ -61,7 +61,25 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
   private long lastTooLargeLog;
 
   /**
-   * @param outbox what to send; bound to the forwarder here
+   * Spawns the forwarder of {@code outbox} as a child of {@code parent} and binds the outbox to it,
+   * before anyone can offer to the outbox.
+   */
+  public static ActorRef<ForwarderCommand> spawn(
+      ActorContext<?> parent,
+      String name,
+      Outbox outbox,
+      ActorRef<ForwardBatch> destination,
+      String originKey,
+      ForwardSettings settings,
+      ForwardMetrics metrics) {
+    ActorRef<ForwarderCommand> ref =
+        parent.spawn(create(outbox, destination, originKey, settings, metrics), name);
+    outbox.bind(ref);
+    return ref;
+  }
+
+  /**
+   * @param outbox what to send, once it is bound to the forwarder
    * @param destination the destination node's receiver
    * @param originKey this node's key, which the destination de-duplicates by
    */
@@ -75,7 +93,6 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  outbox.bind(ctx.getSelf());
                   timers.startTimerWithFixedDelay(
                       RetryTick.INSTANCE, settings.retryAfter().dividedBy(2));
                   return new NodeForwarder(ctx, outbox, destination, originKey, settings, metrics);
@@ -146,16 +163,16 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
 
   private void send(List<ForwardedMessage> batch) {
     if (!batch.isEmpty()) {
-      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
       metrics.sent.add(batch.size());
+      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
     }
   }
 
   /** Sends again: counted as {@code resent}, not as {@code sent}. */
   private void sendAgain(List<ForwardedMessage> batch) {
     if (!batch.isEmpty()) {
-      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
       metrics.resent.add(batch.size());
+      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
     }
   }
 

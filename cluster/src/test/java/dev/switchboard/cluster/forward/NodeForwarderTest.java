@@ -54,7 +54,8 @@ class NodeForwarderTest {
     TestProbe<ForwardBatch> destination = kit.createTestProbe();
     ForwardMetrics metrics = new ForwardMetrics();
     Outbox outbox = new Outbox("b", 100, metrics);
-    kit.spawn(NodeForwarder.create(outbox, destination.ref(), "a#1", settings(100), metrics));
+    outbox.bind(
+        kit.spawn(NodeForwarder.create(outbox, destination.ref(), "a#1", settings(100), metrics)));
     outbox.offer(message("q0", 0, false), Set.of());
     outbox.offer(message("q1", 1, false), Set.of("$share/g/q1"));
     outbox.offer(message("r0", 0, true), Set.of());
@@ -96,7 +97,8 @@ class NodeForwarderTest {
     TestProbe<ForwardBatch> destination = kit.createTestProbe();
     ForwardMetrics metrics = new ForwardMetrics();
     Outbox outbox = new Outbox("b", 100, metrics);
-    kit.spawn(NodeForwarder.create(outbox, destination.ref(), "a#1", settings(2), metrics));
+    outbox.bind(
+        kit.spawn(NodeForwarder.create(outbox, destination.ref(), "a#1", settings(2), metrics)));
     for (int i = 0; i < 5; i++) {
       outbox.offer(message("m" + i, 1, false), Set.of());
     }
