@@ -121,6 +121,16 @@ final class HubServer implements AutoCloseable {
       RegistryDirectory directory = access.directory();
       clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       AtomicBoolean stopping = new AtomicBoolean();
+      if (cluster != null) {
+        // the minority side of a split (or a node downed while it hung): its clients must move to
+        // the majority, so it stops listening and /health/ready answers 503 from then on
+        Broker downedBroker = broker;
+        cluster.whenDowned(
+            () -> {
+              stopping.set(true);
+              downedBroker.close();
+            });
+      }
       HttpServer http = startHttp(config, brokerConfig, auth, access, broker, stashes, stopping);
       return new HubServer(broker, access, auth, store, stashes, http, cluster, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {

@@ -59,6 +59,12 @@ public final class ClusterNode implements AutoCloseable {
   private final AtomicInteger localFilters;
   private volatile Path statusFile;
 
+  /**
+   * Set when this node leaves because it was told to ({@link #close}), not because it was downed.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean leaving =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** How often the status file is written. */
   public static final Duration STATUS_EVERY = Duration.ofSeconds(2);
 
@@ -146,12 +152,15 @@ public final class ClusterNode implements AutoCloseable {
                 toWriter.filterRemoved(hub, filterKey);
               }
             });
+    com.typesafe.config.Config pekko = system.settings().config();
     log.info(
-        "cluster node {} on {} joining {}{}",
+        "cluster node {} on {} joining {}{}; split brain resolver {} after {} ms stable",
         settings.nodeName(),
         settings.self(),
         settings.seeds(),
-        settings.tls() != null ? " over TLS" : "");
+        settings.tls() != null ? " over TLS" : "",
+        pekko.getString("pekko.cluster.split-brain-resolver.active-strategy"),
+        pekko.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis());
     String warning = availabilityWarning(settings);
     if (warning != null) {
       log.warn(warning);
@@ -198,6 +207,26 @@ public final class ClusterNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Runs {@code lost} (on a thread of its own) if this node's actor system ends without {@link
+   * #close} having been called: the split brain resolver downed it (it was on the minority side, or
+   * hung past {@code stable-after}), or it was removed while it could not be reached. It cannot
+   * rejoin as it is; the server should stop taking clients, so that they move to the majority.
+   */
+  public void whenDowned(Runnable lost) {
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () -> {
+              if (!leaving.get()) {
+                log.error(
+                    "this node was removed from the cluster (downed by the split brain resolver,"
+                        + " or unreachable too long); it cannot rejoin until it is restarted");
+                Thread.ofPlatform().name("cluster-downed").start(lost);
+              }
+            });
   }
 
   /** This node's settings. */
@@ -278,6 +307,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   @Override
   public void close() {
+    leaving.set(true);
     broker.router().removeTarget(target);
     broker.spaces().watchFilters(null);
     try {

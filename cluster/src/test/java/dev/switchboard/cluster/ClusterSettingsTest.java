@@ -49,6 +49,14 @@ class ClusterSettingsTest {
   }
 
   @Test
+  @DisplayName("stable-after reaches the split brain resolver")
+  void stableAfter() {
+    ClusterSettings s = read("switchboard.cluster { seeds = [\"n:1\"], stable-after = 2s }");
+    assertThat(PekkoConfig.of(s).getDuration("pekko.cluster.split-brain-resolver.stable-after"))
+        .isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
   @DisplayName("two nodes get the warning that they are not highly available")
   void twoNodesWarn() {
     ClusterSettings s =

@@ -24,10 +24,18 @@ final class ClusterChild implements AutoCloseable {
   private Process process;
   private int mqttPort;
 
+  private final String extraConfig;
+
   ClusterChild(String name, Path dir, int clusterPort) {
+    this(name, dir, clusterPort, "");
+  }
+
+  /** With {@code extraConfig} (HOCON) added to the node's configuration file. */
+  ClusterChild(String name, Path dir, int clusterPort, String extraConfig) {
     this.name = name;
     this.dir = dir;
     this.clusterPort = clusterPort;
+    this.extraConfig = extraConfig;
   }
 
   /** A port free now on 127.0.0.1 (a cluster port must be known before its node starts). */
@@ -63,7 +71,9 @@ final class ClusterChild implements AutoCloseable {
     Path config = dir.resolve("switchboard.conf");
     Files.writeString(
         config,
-        "switchboard.cluster { unsafe-local-store = true }\n" + "switchboard.sys.interval = 0s\n");
+        "switchboard.cluster { unsafe-local-store = true }\n"
+            + "switchboard.sys.interval = 0s\n"
+            + extraConfig);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -136,6 +146,14 @@ final class ClusterChild implements AutoCloseable {
             name + "-stdout");
     drain.setDaemon(true);
     drain.start();
+  }
+
+  /** Sends the node a signal ({@code STOP}, {@code CONT}) with {@code kill}. */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+    }
   }
 
   /** What the node logged (its standard error). */
