@@ -9,6 +9,9 @@ import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.transport.BoundListener;
+import dev.switchboard.cluster.ClusterNode;
+import dev.switchboard.cluster.ClusterSettings;
+import dev.switchboard.cluster.HostPort;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.HttpSettings;
@@ -43,6 +46,9 @@ final class HubServer implements AutoCloseable {
   /** Null when both HTTP listeners are off. */
   final HttpServer http;
 
+  /** Null unless this server is a cluster node. */
+  final ClusterNode cluster;
+
   /** Set when closing starts: {@code /health/ready} answers 503 from then on. */
   private final AtomicBoolean stopping;
 
@@ -54,9 +60,11 @@ final class HubServer implements AutoCloseable {
       HubStashes stashes,
       HubQuotas quotas,
       HttpServer http,
+      ClusterNode cluster,
       AtomicBoolean stopping) {
     this.quotas = quotas;
     this.broker = broker;
+    this.cluster = cluster;
     this.access = access;
     this.auth = auth;
     this.store = store;
@@ -79,10 +87,13 @@ final class HubServer implements AutoCloseable {
     HubStashes stashes = null;
     HubQuotas quotas = null;
     Broker started = null; // closed again if what comes after it fails
+    ClusterNode cluster = null;
     try {
       prepareDataDir(config.dataDir());
       BrokerConfig brokerConfig = config.brokerConfig();
       AuthSettings auth = config.authSettings();
+      ClusterSettings clusterSettings = config.clusterSettings();
+      config.checkClusterStore(clusterSettings);
       if (config.durability() != Durability.NONE) {
         store = Stores.open(config.storeConfig());
       }
@@ -108,15 +119,38 @@ final class HubServer implements AutoCloseable {
       if (store != null) {
         stashes = HubStashes.open(config.storeConfig(), access.registry(), broker);
       }
+      if (clusterSettings.enabled()) {
+        // before the broker starts: the cluster's session ownership goes in front of its registry
+        try {
+          cluster = ClusterNode.start(clusterSettings, broker);
+        } catch (IllegalStateException e) {
+          throw new ListenerException(e.getMessage(), e);
+        }
+        cluster.writeStatusTo(config.dataDir().resolve(ClusterCommand.STATUS_FILE));
+        cluster.awaitUp(); // MQTT clients come once client ids can be claimed
+      }
       broker.start();
       started = broker;
       RegistryDirectory directory = access.directory();
       clients.discardRemovedHubs(hub -> directory.hub(hub) != null);
       AtomicBoolean stopping = new AtomicBoolean();
+      if (cluster != null) {
+        // the minority side of a split (or a node downed while it hung): its clients must move to
+        // the majority, so it stops listening and /health/ready answers 503 from then on
+        Broker downedBroker = broker;
+        cluster.whenDowned(
+            () -> {
+              stopping.set(true);
+              downedBroker.close();
+            });
+      }
       HttpServer http =
           startHttp(config, brokerConfig, auth, access, broker, stashes, quotas, stopping);
-      return new HubServer(broker, access, auth, store, stashes, quotas, http, stopping);
+      return new HubServer(broker, access, auth, store, stashes, quotas, http, cluster, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
       if (started != null) {
         started.close();
       }
@@ -207,6 +241,21 @@ final class HubServer implements AutoCloseable {
     if (broker.boundListeners().isEmpty() && http == null) {
       out.println("no listeners enabled");
     }
+    if (cluster != null) {
+      ClusterSettings c = cluster.settings();
+      out.println(
+          "cluster: node "
+              + c.nodeName()
+              + " on "
+              + c.self()
+              + (c.tls() != null ? " (TLS)" : "")
+              + ", joining "
+              + c.seeds().stream().map(HostPort::toString).toList());
+      String warning = ClusterNode.availabilityWarning(c);
+      if (warning != null) {
+        out.println(warning);
+      }
+    }
     broker
         .tlsCertificate()
         .ifPresent(
@@ -224,6 +273,9 @@ final class HubServer implements AutoCloseable {
   public void close() {
     stopping.set(true); // /health/ready says so while the broker ends its connections
     broker.close();
+    if (cluster != null) {
+      cluster.close(); // after the broker: the wills of its last connections are forwarded
+    }
     if (http != null) {
       http.close();
     }

@@ -52,6 +52,7 @@ public final class Main implements Runnable {
     cmd.addSubcommand("admins", new AdminsCommand());
     cmd.addSubcommand("stashes", new StashesCommand());
     cmd.addSubcommand("quotas", new QuotasCommand());
+    cmd.addSubcommand("cluster", new ClusterCommand());
     cmd.addSubcommand("device", new DeviceCommand());
     cmd.addSubcommand("lab", new LabCommand());
     cmd.addSubcommand("pub", new PubCommand());

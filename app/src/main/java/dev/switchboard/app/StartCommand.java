@@ -26,6 +26,8 @@ public final class StartCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
+  @Mixin ClusterOptions clusterOptions;
+
   @Option(
       names = "--bind",
       paramLabel = "ADDR",
@@ -82,6 +84,7 @@ public final class StartCommand implements Callable<Integer> {
 
   private Map<String, Object> overrides() {
     Map<String, Object> o = serverOptions.overrides();
+    clusterOptions.addTo(o);
     if (bind != null) {
       o.put("listeners.bind", bind);
     }

@@ -10,6 +10,7 @@ import dev.switchboard.broker.persist.Durability;
 import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.Persistence;
 import dev.switchboard.broker.transport.ListenerConfig;
+import dev.switchboard.cluster.ClusterSettings;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.myqtthub.DeviceApiSettings;
 import dev.switchboard.hub.auth.CertificateIdentity;
@@ -18,6 +19,8 @@ import dev.switchboard.hub.auth.JwtVerifier;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.auth.PasswordHasher;
 import dev.switchboard.store.StoreConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -231,6 +234,48 @@ public final class SwitchboardConfig {
                 duration("http.device-api.session-idle"),
                 duration("http.device-api.token-lifetime"),
                 integer("http.device-api.pull-buffer")));
+  }
+
+  /**
+   * The cluster's settings ({@code cluster}); {@code cluster.bind} defaults to the MQTT listeners'
+   * address when that is one address, else to this host's address.
+   */
+  public ClusterSettings clusterSettings() {
+    String listeners = string("listeners.bind");
+    String defaultBind = listeners;
+    if (listeners.isBlank() || listeners.equals("0.0.0.0") || listeners.equals("::")) {
+      try {
+        defaultBind = InetAddress.getLocalHost().getHostAddress();
+      } catch (UnknownHostException e) {
+        defaultBind = "127.0.0.1";
+      }
+    }
+    try {
+      return ClusterSettings.read(config.getConfig(ROOT + ".cluster"), defaultBind);
+    } catch (ConfigException e) {
+      throw new ConfigError(clean(e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(ROOT + ".cluster." + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a cluster node without the shared PostgreSQL store, unless {@code
+   * cluster.unsafe-local-store} allows a store per node (tests).
+   */
+  void checkClusterStore(ClusterSettings cluster) {
+    if (!cluster.enabled() || cluster.unsafeLocalStore()) {
+      return;
+    }
+    if (durability() == Durability.NONE || storeConfig().type() != StoreConfig.Type.POSTGRESQL) {
+      throw new ConfigError(
+          ROOT
+              + ".cluster needs the PostgreSQL store shared by every node (store.type ="
+              + " postgresql, store.durability strict or relaxed); "
+              + ROOT
+              + ".cluster.unsafe-local-store = true runs each node on a store of its own, for"
+              + " tests only");
+    }
   }
 
   /** What acknowledgements promise ({@code store.durability}). */

@@ -11,6 +11,7 @@ import dev.switchboard.broker.persist.StoredMessage;
 import dev.switchboard.mqtt.topic.SharedSubscription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -54,7 +55,7 @@ public final class Router {
    */
   public int publish(Message message) {
     metrics.messagesReceived.increment();
-    return route(message, null, true, true, null);
+    return route(message, null, true, true, null, null);
   }
 
   /**
@@ -66,7 +67,7 @@ public final class Router {
    */
   public int publish(Message message, List<Change> unit) {
     metrics.messagesReceived.increment();
-    return route(message, unit, true, true, null);
+    return route(message, unit, true, true, null, null);
   }
 
   /**
@@ -75,7 +76,7 @@ public final class Router {
    */
   public int publish(Message message, List<Change> unit, Backpressure pressure) {
     metrics.messagesReceived.increment();
-    return route(message, unit, true, true, pressure);
+    return route(message, unit, true, true, pressure, null);
   }
 
   /**
@@ -83,7 +84,7 @@ public final class Router {
    * offered to the route targets, not counted as received.
    */
   public int publishNodeLocal(Message message) {
-    return route(message, null, true, false, null);
+    return route(message, null, true, false, null, null);
   }
 
   /**
@@ -91,7 +92,17 @@ public final class Router {
    * only; the node it was published on kept it retained and offered it to everyone else.
    */
   public int deliverLocally(Message message) {
-    return route(message, null, false, false, null);
+    return route(message, null, false, false, null, null);
+  }
+
+  /**
+   * As {@link #deliverLocally(Message)}, giving a member of this node's shared subscription groups
+   * only for the groups in {@code sharedGroups} (their filter keys, {@code $share/group/filter}):
+   * the node the message was published on chose which node serves each group, so that a group with
+   * members on several nodes gets the message once.
+   */
+  public int deliverLocally(Message message, Set<String> sharedGroups) {
+    return route(message, null, false, false, null, sharedGroups);
   }
 
   private int route(
@@ -99,7 +110,8 @@ public final class Router {
       List<Change> unit,
       boolean keepRetained,
       boolean toTargets,
-      Backpressure pressure) {
+      Backpressure pressure,
+      Set<String> sharedGroups) {
     // the message's hub's own subscriptions and retained messages: no other hub's
     TopicSpaces.Space space = spaces.of(message.hub());
     if (toTargets && space != spaces.defaultSpace()) {
@@ -143,6 +155,9 @@ public final class Router {
         count++;
       }
       for (SubscriptionIndex.SharedGroup<Subscriber> g : matches.shared()) {
+        if (sharedGroups != null && !sharedGroups.contains(g.filterKey())) {
+          continue; // another node serves this group
+        }
         Subscriber member = SharedMembers.pick(g, null);
         if (member != null) {
           String key = g.filterKey();

@@ -81,6 +81,61 @@ public final class SubscriptionIndex<S> {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicInteger count = new AtomicInteger();
 
+  /** Told of filters gained and lost (under the write lock); null while nobody listens. */
+  private FilterListener listener;
+
+  private String listenerHub;
+
+  /**
+   * Tells {@code listener} of every filter this index has now, then of every filter gained or lost
+   * from now on, as filters of {@code hub}; both under the write lock, so that none is missed or
+   * told twice. Replaces a listener set before.
+   */
+  public void watchFilters(String hub, FilterListener listener) {
+    writeLock.lock();
+    try {
+      this.listener = listener;
+      this.listenerHub = hub;
+      if (listener != null) {
+        tellExisting(root, new StringBuilder(), listener, hub);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void tellExisting(Node<S> node, StringBuilder path, FilterListener l, String hub) {
+    if (node != root) {
+      if (node.entries.length > 0) {
+        l.filterAdded(hub, path.toString());
+      }
+      for (SharedGroup<S> g : node.shared) {
+        l.filterAdded(hub, g.filterKey());
+      }
+    }
+    for (var child : node.children.entrySet()) {
+      int length = path.length();
+      if (node != root) {
+        path.append('/');
+      }
+      path.append(child.getKey());
+      tellExisting(child.getValue(), path, l, hub);
+      path.setLength(length);
+    }
+  }
+
+  private void filterAdded(String filterKey) {
+    if (listener != null) {
+      listener.filterAdded(listenerHub, filterKey);
+    }
+  }
+
+  private void filterRemoved(String filterKey) {
+    if (listener != null) {
+      listener.filterRemoved(listenerHub, filterKey);
+    }
+  }
+
   /** Number of subscriptions (shared memberships included). */
   public int size() {
     return count.get();
@@ -101,6 +156,9 @@ public final class SubscriptionIndex<S> {
       grown[old.length] = new Entry<>(subscriber, filter);
       node.entries = grown;
       count.incrementAndGet();
+      if (old.length == 0) {
+        filterAdded(filter);
+      }
       return true;
     } finally {
       writeLock.unlock();
@@ -124,6 +182,9 @@ public final class SubscriptionIndex<S> {
           node.entries = shrunk;
           count.decrementAndGet();
           prune(filter);
+          if (shrunk.length == 0) {
+            filterRemoved(filter);
+          }
           return true;
         }
       }
@@ -157,6 +218,9 @@ public final class SubscriptionIndex<S> {
       members.add(subscriber);
       g.members = List.copyOf(members);
       count.incrementAndGet();
+      if (members.size() == 1) {
+        filterAdded(g.filterKey());
+      }
       return true;
     } finally {
       writeLock.unlock();
@@ -182,6 +246,9 @@ public final class SubscriptionIndex<S> {
           }
           count.decrementAndGet();
           prune(filter);
+          if (members.isEmpty()) {
+            filterRemoved(g.filterKey());
+          }
           return true;
         }
       }

@@ -75,6 +75,9 @@ public final class TopicSpaces {
   private final Supplier<RetainedStore> newRetainedStore;
   private final ConcurrentHashMap<String, Space> others = new ConcurrentHashMap<>();
 
+  /** Told of every space's filters; set and read under this object's monitor. */
+  private FilterListener filterListener;
+
   /**
    * @param defaultSubscriptions the default hub's subscriptions
    * @param defaultRetained the default hub's retained store
@@ -94,10 +97,32 @@ public final class TopicSpaces {
       return defaultSpace;
     }
     Space s = others.get(hub);
-    return s != null
-        ? s
-        : others.computeIfAbsent(
-            hub, h -> new Space(h, new SubscriptionIndex<>(), newRetainedStore.get()));
+    return s != null ? s : create(hub);
+  }
+
+  /** Makes a hub's space; rare, so under the monitor {@link #watchFilters} takes too. */
+  private synchronized Space create(String hub) {
+    Space s = others.get(hub);
+    if (s == null) {
+      s = new Space(hub, new SubscriptionIndex<>(), newRetainedStore.get());
+      if (filterListener != null) {
+        s.subscriptions().watchFilters(hub, filterListener);
+      }
+      others.put(hub, s);
+    }
+    return s;
+  }
+
+  /**
+   * Tells {@code listener} of the filters every hub has now and of those each gains or loses from
+   * then on, hubs made later included (see {@link SubscriptionIndex#watchFilters}). The cluster's
+   * routes are kept this way.
+   */
+  public synchronized void watchFilters(FilterListener listener) {
+    this.filterListener = listener;
+    for (Space s : all()) {
+      s.subscriptions().watchFilters(s.hub(), listener);
+    }
   }
 
   /**

@@ -1,0 +1,184 @@
+package dev.switchboard.app.cluster;
+
+import dev.switchboard.app.Main;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One cluster node: {@code switchboard start --dev --cluster} in a JVM of its own, from the test
+ * class path, on 127.0.0.1 with free ports, its own data directory (a store per node, which {@code
+ * cluster.unsafe-local-store} allows for tests).
+ */
+final class ClusterChild implements AutoCloseable {
+  private final String name;
+  private final Path dir;
+  private final int clusterPort;
+  private Process process;
+  private int mqttPort;
+
+  private final String extraConfig;
+
+  ClusterChild(String name, Path dir, int clusterPort) {
+    this(name, dir, clusterPort, "");
+  }
+
+  /** With {@code extraConfig} (HOCON) added to the node's configuration file. */
+  ClusterChild(String name, Path dir, int clusterPort, String extraConfig) {
+    this.name = name;
+    this.dir = dir;
+    this.clusterPort = clusterPort;
+    this.extraConfig = extraConfig;
+  }
+
+  /** A port free now on 127.0.0.1 (a cluster port must be known before its node starts). */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  int clusterPort() {
+    return clusterPort;
+  }
+
+  int mqttPort() {
+    return mqttPort;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The node's data directory. */
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  /**
+   * Starts the node with {@code seeds} ("127.0.0.1:port,..."); {@link #awaitListening} waits for
+   * its MQTT listener, which opens once the node has joined the cluster.
+   */
+  void start(String seeds) throws IOException {
+    Files.createDirectories(dir);
+    Path config = dir.resolve("switchboard.conf");
+    Files.writeString(
+        config,
+        "switchboard.cluster { unsafe-local-store = true }\n"
+            + "switchboard.sys.interval = 0s\n"
+            + extraConfig);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; speed is not what these tests measure
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(
+        List.of(
+            "start",
+            "--dev",
+            "--config",
+            config.toString(),
+            "--mqtt-port",
+            "0",
+            "--mqtts-port",
+            "off",
+            "--ws-port",
+            "off",
+            "--wss-port",
+            "off",
+            "--http-port",
+            "off",
+            "--https-port",
+            "off",
+            "--data-dir",
+            dataDir().toString(),
+            "--cluster",
+            "--cluster-port",
+            String.valueOf(clusterPort),
+            "--cluster-seeds",
+            seeds,
+            "--node-name",
+            name));
+    process =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectError(dir.resolve("stderr.txt").toFile())
+            .start();
+  }
+
+  /** Waits until the node's MQTT listener is open (it has joined the cluster by then). */
+  void awaitListening() throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String ready;
+    do {
+      ready = out.readLine();
+    } while (ready != null && !ready.startsWith("mqtt://"));
+    if (ready == null) {
+      process.destroyForcibly();
+      throw new IOException(
+          "node " + name + " did not start: " + Files.readString(dir.resolve("stderr.txt")));
+    }
+    mqttPort = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  System.out.println(name + ": " + line);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            },
+            name + "-stdout");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  /** Sends the node a signal ({@code STOP}, {@code CONT}) with {@code kill}. */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
+  /** What the node logged (its standard error). */
+  String log() throws IOException {
+    return Files.readString(dir.resolve("stderr.txt"));
+  }
+
+  /** SIGTERM: the node closes its listeners, leaves the cluster and stops; {@link #awaitStop}. */
+  void stop() {
+    if (process != null) {
+      process.destroy();
+    }
+  }
+
+  /** Waits for a stopped node to end (SIGKILL after 30 s). */
+  void awaitStop() throws InterruptedException {
+    if (process != null && !process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.switchboard.app.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import dev.switchboard.app.CliRun;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node that hangs (SIGSTOP) past the split brain resolver's {@code stable-after} is downed by the
+ * other two; when it runs again it finds itself out of the cluster and closes its MQTT listener, so
+ * that its clients move to the majority, which goes on forwarding.
+ */
+class ClusterMinorityTest {
+  @TempDir Path dir;
+
+  private final List<ClusterChild> nodes = new ArrayList<>();
+  private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Mqtt5BlockingClient c : clients) {
+      try {
+        c.disconnect();
+      } catch (RuntimeException ignored) {
+        // gone with its node
+      }
+    }
+    for (ClusterChild n : nodes) {
+      n.close();
+    }
+    for (ClusterChild n : nodes) {
+      // when each step happened, from the nodes' own logs: shown for the reader
+      n.log()
+          .lines()
+          .filter(
+              l ->
+                  l.contains("SBR")
+                      || l.contains("split brain resolver")
+                      || l.contains("unreachable")
+                      || l.contains("removed")
+                      || l.contains("Marking")
+                      || l.contains("Leader"))
+          .forEach(l -> System.out.println(n.name() + " log: " + l));
+    }
+  }
+
+  private Mqtt5BlockingClient client(int node, String id) {
+    Mqtt5BlockingClient c =
+        Mqtt5Client.builder()
+            .identifier(id)
+            .serverHost("127.0.0.1")
+            .serverPort(nodes.get(node).mqttPort())
+            .buildBlocking();
+    c.connect();
+    clients.add(c);
+    return c;
+  }
+
+  private static boolean listens(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a hung node is downed by the majority; running again, it closes its MQTT listener, and"
+          + " the majority still forwards")
+  void hungNodeLeavesAndCloses() throws Exception {
+    List<String> seeds = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ClusterChild n =
+          new ClusterChild(
+              "m" + i,
+              dir.resolve("m" + i),
+              ClusterChild.freePort(),
+              "switchboard.cluster.stable-after = 2s\n");
+      nodes.add(n);
+      seeds.add("127.0.0.1:" + n.clusterPort());
+    }
+    for (ClusterChild n : nodes) {
+      n.start(String.join(",", seeds));
+    }
+    for (ClusterChild n : nodes) {
+      n.awaitListening();
+    }
+    Mqtt5BlockingClient sub = client(1, "minority-sub");
+    Mqtt5Publishes in = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("majority/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    Mqtt5BlockingClient pub = client(0, "minority-pub");
+    awaitDelivery(pub, in);
+
+    ClusterChild hung = nodes.get(2);
+    String hungAddress = "127.0.0.1:" + hung.clusterPort();
+    long known = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < known && !listedBy(nodes.get(0), hungAddress)) {
+      Thread.sleep(200); // the status file may still be from before the node joined
+    }
+    assertThat(listedBy(nodes.get(0), hungAddress)).as("node 0 knows node 2").isTrue();
+    hung.signal("STOP");
+    long stopped = System.nanoTime();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && listedBy(nodes.get(0), hungAddress)) {
+      Thread.sleep(500);
+    }
+    long removed = System.nanoTime();
+    assertThat(listedBy(nodes.get(0), hungAddress))
+        .as("the majority removed the hung node")
+        .isFalse();
+    hung.signal("CONT");
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && listens(hung.mqttPort())) {
+      Thread.sleep(200);
+    }
+    System.out.printf(
+        "cluster: a hung node removed by the majority %d ms after SIGSTOP; closed its MQTT"
+            + " listener %d ms after SIGCONT%n",
+        TimeUnit.NANOSECONDS.toMillis(removed - stopped),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removed));
+    assertThat(listens(hung.mqttPort())).as("the downed node's MQTT listener").isFalse();
+    assertThat(hung.log()).contains("this node was removed from the cluster");
+
+    pub.publish(
+        com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish.builder()
+            .topic("majority/after")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload("still".getBytes(StandardCharsets.UTF_8))
+            .build());
+    String got = "";
+    while (!got.equals("still")) {
+      got =
+          new String(
+              in.receive(10, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(),
+              StandardCharsets.UTF_8);
+    }
+    assertThat(got).isEqualTo("still");
+  }
+
+  /**
+   * Whether {@code node}'s {@code switchboard cluster status} lists a member at {@code address}.
+   */
+  private static boolean listedBy(ClusterChild node, String address) {
+    CliRun r = CliRun.run(node.dataDir(), "cluster", "status");
+    if (r.code() != 0) {
+      System.out.println("cluster status failed: " + r.err());
+      return true; // not known yet
+    }
+    return r.out().contains(address);
+  }
+
+  private static void awaitDelivery(Mqtt5BlockingClient pub, Mqtt5Publishes in) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      pub.publish(
+          com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish.builder()
+              .topic("majority/probe")
+              .payload(new byte[] {1})
+              .build());
+      if (in.receive(5, TimeUnit.MILLISECONDS).isPresent()) {
+        return;
+      }
+    }
+    throw new AssertionError("the subscription did not reach the publisher's node");
+  }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.cluster.forward;
+
+import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.retained.RetainedStore;
+import dev.switchboard.broker.routing.Router;
+import dev.switchboard.broker.routing.TopicSpaces;
+import dev.switchboard.cluster.wire.ForwardAck;
+import dev.switchboard.cluster.wire.ForwardBatch;
+import dev.switchboard.cluster.wire.ForwardedMessage;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Takes the batches other nodes forward to this one: a retained message updates this node's
+ * retained cache first (the publishing node stored it; every node caches it so that a later
+ * subscriber here gets it), then each message goes to this node's sessions through {@link
+ * Router#deliverLocally} (shared groups only those the origin chose this node for), numbered ones
+ * once however often they arrive, and the numbered ones are acknowledged.
+ *
+ * <p>It lives at a fixed path ({@link #NAME} under {@code /system}), so that every node finds every
+ * other's receiver from its address alone.
+ */
+public final class ForwardReceiver extends AbstractBehavior<Object> {
+  /** Its name under {@code /system}. */
+  public static final String NAME = "switchboard-forward-in";
+
+  /** The node {@code origin} left the cluster: its stream will not continue. */
+  public record OriginGone(String origin) {}
+
+  private final Router router;
+  private final TopicSpaces spaces;
+  private final boolean retainAvailable;
+  private final ForwardMetrics metrics;
+  private final Map<String, Deduplicator> origins = new HashMap<>();
+
+  public static Behavior<Object> create(
+      Router router, TopicSpaces spaces, boolean retainAvailable, ForwardMetrics metrics) {
+    return Behaviors.setup(
+        ctx -> new ForwardReceiver(ctx, router, spaces, retainAvailable, metrics));
+  }
+
+  private ForwardReceiver(
+      ActorContext<Object> ctx,
+      Router router,
+      TopicSpaces spaces,
+      boolean retainAvailable,
+      ForwardMetrics metrics) {
+    super(ctx);
+    this.router = router;
+    this.spaces = spaces;
+    this.retainAvailable = retainAvailable;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ForwardBatch.class, this::batch)
+        .onMessage(
+            OriginGone.class,
+            g -> {
+              origins.remove(g.origin());
+              return this;
+            })
+        .build();
+  }
+
+  private Behavior<Object> batch(ForwardBatch b) {
+    Deduplicator seen = origins.computeIfAbsent(b.origin(), o -> new Deduplicator());
+    long[] acks = new long[b.messages().size()];
+    int n = 0;
+    for (ForwardedMessage f : b.messages()) {
+      if (f.acknowledged()) {
+        acks[n++] = f.seq();
+        if (!seen.firstTime(f.seq())) {
+          metrics.duplicates.increment();
+          continue;
+        }
+      }
+      Message m = f.message();
+      if (m.retain() && retainAvailable) {
+        RetainedStore retained = spaces.of(m.hub()).retained();
+        if (m.payload().length == 0) {
+          retained.remove(m.topic());
+        } else {
+          retained.put(m);
+        }
+      }
+      router.deliverLocally(m, f.sharedGroups());
+      metrics.received.increment();
+    }
+    if (n > 0) {
+      b.replyTo().tell(new ForwardAck(n == acks.length ? acks : Arrays.copyOf(acks, n)));
+    }
+    return this;
+  }
+}

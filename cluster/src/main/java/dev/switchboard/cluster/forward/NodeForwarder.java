@@ -1,0 +1,232 @@
+package dev.switchboard.cluster.forward;
+
+import dev.switchboard.cluster.wire.ForwardAck;
+import dev.switchboard.cluster.wire.ForwardBatch;
+import dev.switchboard.cluster.wire.ForwardedMessage;
+import dev.switchboard.cluster.wire.ForwarderCommand;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one destination node what its {@link Outbox} holds, in batches. Artery delivers at most
+ * once, so a message the destination must not miss (QoS 1/2, and every retained message, which
+ * keeps the node's retained cache right) gets a number in this origin-to-destination stream and is
+ * kept until the destination acknowledges it, and sent again every {@code retryAfter} until then;
+ * the destination drops what it has seen already. QoS 0 is sent once. At most {@code maxUnacked}
+ * messages wait for acknowledgement: past that the forwarder stops draining and the outbox fills
+ * (and then drops, counted), so a dead or slow node costs bounded memory.
+ *
+ * <p>A message sent again may overtake later ones; order holds while nothing is lost.
+ */
+public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
+  private static final Logger log = LoggerFactory.getLogger(NodeForwarder.class);
+
+  /** The outbox has messages. */
+  enum Wake implements ForwarderCommand {
+    INSTANCE
+  }
+
+  private enum RetryTick implements ForwarderCommand {
+    INSTANCE
+  }
+
+  private static final class Unacked {
+    final ForwardedMessage message;
+    long sentAtNanos;
+
+    Unacked(ForwardedMessage message, long sentAtNanos) {
+      this.message = message;
+      this.sentAtNanos = sentAtNanos;
+    }
+  }
+
+  private final Outbox outbox;
+  private final ActorRef<ForwardBatch> destination;
+  private final String originKey;
+  private final ForwardSettings settings;
+  private final ForwardMetrics metrics;
+  private final Map<Long, Unacked> unacked = new LinkedHashMap<>();
+  private long nextSeq = 1;
+  private long lastTooLargeLog;
+
+  /**
+   * Spawns the forwarder of {@code outbox} as a child of {@code parent} and binds the outbox to it,
+   * before anyone can offer to the outbox.
+   */
+  public static ActorRef<ForwarderCommand> spawn(
+      ActorContext<?> parent,
+      String name,
+      Outbox outbox,
+      ActorRef<ForwardBatch> destination,
+      String originKey,
+      ForwardSettings settings,
+      ForwardMetrics metrics) {
+    ActorRef<ForwarderCommand> ref =
+        parent.spawn(create(outbox, destination, originKey, settings, metrics), name);
+    outbox.bind(ref);
+    return ref;
+  }
+
+  /**
+   * @param outbox what to send, once it is bound to the forwarder
+   * @param destination the destination node's receiver
+   * @param originKey this node's key, which the destination de-duplicates by
+   */
+  public static Behavior<ForwarderCommand> create(
+      Outbox outbox,
+      ActorRef<ForwardBatch> destination,
+      String originKey,
+      ForwardSettings settings,
+      ForwardMetrics metrics) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(
+                      RetryTick.INSTANCE, settings.retryAfter().dividedBy(2));
+                  return new NodeForwarder(ctx, outbox, destination, originKey, settings, metrics);
+                }));
+  }
+
+  private NodeForwarder(
+      ActorContext<ForwarderCommand> ctx,
+      Outbox outbox,
+      ActorRef<ForwardBatch> destination,
+      String originKey,
+      ForwardSettings settings,
+      ForwardMetrics metrics) {
+    super(ctx);
+    this.outbox = outbox;
+    this.destination = destination;
+    this.originKey = originKey;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Receive<ForwarderCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Wake.INSTANCE, this::drain)
+        .onMessage(ForwardAck.class, this::acknowledged)
+        .onMessageEquals(RetryTick.INSTANCE, this::resend)
+        .build();
+  }
+
+  private Behavior<ForwarderCommand> drain() {
+    outbox.draining();
+    List<ForwardedMessage> batch = new ArrayList<>();
+    int bytes = 0;
+    while (true) {
+      if (unacked.size() >= settings.maxUnacked()) {
+        outbox.holding(); // the next acknowledgement drains again
+        break;
+      }
+      Outbox.Outgoing next = outbox.peek();
+      if (next == null) {
+        break;
+      }
+      ForwardedMessage probe = new ForwardedMessage(0, next.message(), next.sharedGroups());
+      if (probe.weight() > settings.maxBatchBytes()) {
+        outbox.poll();
+        tooLarge(probe);
+        continue;
+      }
+      if (batch.size() >= settings.batch() || bytes + probe.weight() > settings.maxBatchBytes()) {
+        send(batch);
+        batch = new ArrayList<>();
+        bytes = 0;
+      }
+      outbox.poll();
+      boolean numbered = next.message().qos() > 0 || next.message().retain();
+      ForwardedMessage f =
+          numbered ? new ForwardedMessage(nextSeq++, next.message(), next.sharedGroups()) : probe;
+      if (numbered) {
+        unacked.put(f.seq(), new Unacked(f, System.nanoTime()));
+      }
+      batch.add(f);
+      bytes += f.weight();
+    }
+    send(batch);
+    return this;
+  }
+
+  private void send(List<ForwardedMessage> batch) {
+    if (!batch.isEmpty()) {
+      metrics.sent.add(batch.size());
+      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
+    }
+  }
+
+  /** Sends again: counted as {@code resent}, not as {@code sent}. */
+  private void sendAgain(List<ForwardedMessage> batch) {
+    if (!batch.isEmpty()) {
+      metrics.resent.add(batch.size());
+      destination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), batch));
+    }
+  }
+
+  private Behavior<ForwarderCommand> acknowledged(ForwardAck ack) {
+    boolean wasFull = unacked.size() >= settings.maxUnacked();
+    for (long seq : ack.seqs()) {
+      unacked.remove(seq);
+    }
+    if (wasFull && unacked.size() < settings.maxUnacked() && outbox.size() > 0) {
+      return drain();
+    }
+    return this;
+  }
+
+  private Behavior<ForwarderCommand> resend() {
+    long now = System.nanoTime();
+    long after = settings.retryAfter().toNanos();
+    List<ForwardedMessage> batch = new ArrayList<>();
+    int bytes = 0;
+    for (Iterator<Unacked> it = unacked.values().iterator(); it.hasNext(); ) {
+      Unacked u = it.next();
+      if (now - u.sentAtNanos < after) {
+        continue;
+      }
+      if (u.message.message().isExpired(now)) {
+        it.remove(); // its subscribers would drop it anyway
+        continue;
+      }
+      if (batch.size() >= settings.batch()
+          || bytes + u.message.weight() > settings.maxBatchBytes()) {
+        sendAgain(batch);
+        batch = new ArrayList<>();
+        bytes = 0;
+      }
+      u.sentAtNanos = now;
+      batch.add(u.message);
+      bytes += u.message.weight();
+    }
+    sendAgain(batch);
+    return this;
+  }
+
+  private void tooLarge(ForwardedMessage f) {
+    metrics.droppedTooLarge.increment();
+    long now = System.nanoTime();
+    if (now - lastTooLargeLog > 10_000_000_000L) {
+      lastTooLargeLog = now;
+      log.warn(
+          "a message on {} of {} bytes is too large to forward to {} (at most {} bytes a batch);"
+              + " dropped",
+          dev.switchboard.mqtt.LogSafe.text(f.message().topic()),
+          f.message().payload().length,
+          outbox.destination(),
+          settings.maxBatchBytes());
+    }
+  }
+}
