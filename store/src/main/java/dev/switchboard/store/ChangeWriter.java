@@ -34,7 +34,9 @@ import java.util.Map;
  * transactions are mostly long runs of one kind (the copies of one publish, the deletes of
  * acknowledged messages), which is what makes batching pay.
  *
- * <p>The SQL is the same on SQLite and PostgreSQL: both have {@code INSERT ... ON CONFLICT}.
+ * <p>The SQL is the same on SQLite and PostgreSQL: both have {@code INSERT ... ON CONFLICT}. A
+ * writer may serve many transactions of one connection in turn (its statements prepared once), as
+ * long as each {@link #write} ended normally; after a failure it is closed.
  */
 final class ChangeWriter implements AutoCloseable {
   /**
@@ -116,15 +118,20 @@ final class ChangeWriter implements AutoCloseable {
     }
   }
 
-  private final Connection connection;
+  private final StatementCache statements;
   private final MessageLogWriter logs;
   private final Map<Op, PreparedStatement[]> prepared = new EnumMap<>(Op.class);
   private Op pending;
   private int pendingRows;
 
   ChangeWriter(Connection connection) {
-    this.connection = connection;
-    this.logs = new MessageLogWriter(connection);
+    this.statements = new StatementCache(connection);
+    this.logs = new MessageLogWriter(statements);
+  }
+
+  /** Whether this writer's statements are of {@code connection}. */
+  boolean writesTo(Connection connection) {
+    return statements.connection() == connection;
   }
 
   void write(List<Change> changes) throws SQLException {
@@ -160,7 +167,7 @@ final class ChangeWriter implements AutoCloseable {
     if (statements == null) {
       statements = new PreparedStatement[op.sql.length];
       for (int i = 0; i < op.sql.length; i++) {
-        statements[i] = connection.prepareStatement(op.sql[i]);
+        statements[i] = this.statements.prepare(op.sql[i]);
       }
       prepared.put(op, statements);
     }
@@ -309,18 +316,7 @@ final class ChangeWriter implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    SQLException first = null;
-    for (PreparedStatement[] statements : prepared.values()) {
-      for (PreparedStatement s : statements) {
-        try {
-          s.close();
-        } catch (SQLException e) {
-          first = first == null ? e : first;
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    prepared.clear();
+    statements.close();
   }
 }

@@ -176,16 +176,19 @@ public final class MessageLogStore implements StashLog {
               bytes = r.getLong(1);
             }
             // an age limit of 1 ms counted from beforeMillis + 1: entries received before it go
-            Trim.Result dropped =
-                Trim.oldest(
-                    c,
-                    hub,
-                    stash,
-                    counters[0],
-                    counters[1],
-                    bytes,
-                    new LogEntry.Limits(0, 0, 1),
-                    beforeMillis + 1);
+            Trim.Result dropped;
+            try (StatementCache statements = new StatementCache(c)) {
+              dropped =
+                  Trim.oldest(
+                      statements,
+                      hub,
+                      stash,
+                      counters[0],
+                      counters[1],
+                      bytes,
+                      new LogEntry.Limits(0, 0, 1),
+                      beforeMillis + 1);
+            }
             if (dropped.entries() > 0) {
               try (PreparedStatement u =
                   c.prepareStatement(

@@ -1,7 +1,6 @@
 package dev.switchboard.store;
 
 import dev.switchboard.broker.persist.LogEntry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,11 +32,11 @@ final class MessageLogWriter implements AutoCloseable {
     LogEntry.Limits limits;
   }
 
-  private final Connection connection;
+  private final StatementCache statements;
   private final Map<Key, Counters> touched = new LinkedHashMap<>();
 
-  MessageLogWriter(Connection connection) {
-    this.connection = connection;
+  MessageLogWriter(StatementCache statements) {
+    this.statements = statements;
   }
 
   /** Binds {@code entry} to the insert statement, numbered after its log's last entry. */
@@ -69,22 +68,21 @@ final class MessageLogWriter implements AutoCloseable {
       Counters c = e.getValue();
       Trim.Result trimmed =
           Trim.oldest(
-              connection, key.hub(), key.log(), c.nextSeq, c.entries, c.bytes, c.limits, now);
+              statements, key.hub(), key.log(), c.nextSeq, c.entries, c.bytes, c.limits, now);
       c.entries -= trimmed.entries();
       c.bytes -= trimmed.bytes();
       c.dropped += trimmed.entries();
-      try (PreparedStatement p =
-          connection.prepareStatement(
+      PreparedStatement p =
+          statements.prepare(
               "UPDATE message_logs SET next_seq = ?, entries = ?, bytes = ?, dropped = ?"
-                  + " WHERE hub = ? AND name = ?")) {
-        p.setLong(1, c.nextSeq);
-        p.setLong(2, c.entries);
-        p.setLong(3, c.bytes);
-        p.setLong(4, c.dropped);
-        p.setString(5, key.hub());
-        p.setString(6, key.log());
-        p.executeUpdate();
-      }
+                  + " WHERE hub = ? AND name = ?");
+      p.setLong(1, c.nextSeq);
+      p.setLong(2, c.entries);
+      p.setLong(3, c.bytes);
+      p.setLong(4, c.dropped);
+      p.setString(5, key.hub());
+      p.setString(6, key.log());
+      p.executeUpdate();
     }
     touched.clear();
   }
@@ -95,7 +93,7 @@ final class MessageLogWriter implements AutoCloseable {
     if (c != null) {
       return c;
     }
-    c = lockCounters(connection, hub, log);
+    c = lockCounters(statements, hub, log);
     touched.put(key, c);
     return c;
   }
@@ -104,31 +102,29 @@ final class MessageLogWriter implements AutoCloseable {
    * A log's counters row, created if absent, locked for this transaction (a write first on SQLite,
    * {@code FOR UPDATE} on PostgreSQL's read).
    */
-  private static Counters lockCounters(Connection connection, String hub, String log)
+  private static Counters lockCounters(StatementCache statements, String hub, String log)
       throws SQLException {
-    try (PreparedStatement p =
-        connection.prepareStatement(
+    PreparedStatement lock =
+        statements.prepare(
             "INSERT INTO message_logs (hub, name, next_seq, entries, bytes, dropped)"
                 + " VALUES (?, ?, 1, 0, 0, 0) ON CONFLICT (hub, name) DO UPDATE SET"
-                + " next_seq = message_logs.next_seq")) {
-      p.setString(1, hub);
-      p.setString(2, log);
-      p.executeUpdate();
-    }
-    try (PreparedStatement p =
-        connection.prepareStatement(
-            "SELECT next_seq, entries, bytes, dropped FROM message_logs WHERE hub = ? AND name = ?")) {
-      p.setString(1, hub);
-      p.setString(2, log);
-      try (ResultSet r = p.executeQuery()) {
-        r.next();
-        Counters c = new Counters();
-        c.nextSeq = r.getLong(1);
-        c.entries = r.getLong(2);
-        c.bytes = r.getLong(3);
-        c.dropped = r.getLong(4);
-        return c;
-      }
+                + " next_seq = message_logs.next_seq");
+    lock.setString(1, hub);
+    lock.setString(2, log);
+    lock.executeUpdate();
+    PreparedStatement p =
+        statements.prepare(
+            "SELECT next_seq, entries, bytes, dropped FROM message_logs WHERE hub = ? AND name = ?");
+    p.setString(1, hub);
+    p.setString(2, log);
+    try (ResultSet r = p.executeQuery()) {
+      r.next();
+      Counters c = new Counters();
+      c.nextSeq = r.getLong(1);
+      c.entries = r.getLong(2);
+      c.bytes = r.getLong(3);
+      c.dropped = r.getLong(4);
+      return c;
     }
   }
 

@@ -5,6 +5,8 @@ import dev.switchboard.broker.persist.DurableStore;
 import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.persist.StoreException.Kind;
 import dev.switchboard.broker.persist.StoredState;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -20,6 +22,14 @@ public final class SqlStore implements DurableStore {
   private final Database database;
   private final String where;
   private final int schemaVersion;
+
+  /**
+   * On SQLite, the writer of the one connection, kept across commits so that its statements are
+   * prepared once; touched only inside {@link Database#write}, which holds that connection's lock.
+   * Null before the first commit and after a failed one. PostgreSQL's driver keeps its own
+   * statement cache per pooled connection, so a writer there lives for one transaction.
+   */
+  private ChangeWriter kept;
 
   SqlStore(Database database, String where, int schemaVersion) {
     this.database = database;
@@ -55,11 +65,42 @@ public final class SqlStore implements DurableStore {
             database.write(
                 "applying changes",
                 c -> {
-                  try (ChangeWriter writer = new ChangeWriter(c)) {
+                  if (database.dialect() != Dialect.SQLITE) {
+                    try (ChangeWriter writer = new ChangeWriter(c)) {
+                      writer.write(changes);
+                    }
+                    return null;
+                  }
+                  ChangeWriter writer = keptWriter(c);
+                  boolean written = false;
+                  try {
                     writer.write(changes);
+                    written = true;
+                  } finally {
+                    if (!written) {
+                      closeKept(); // its batches may hold rows of the failed transaction
+                    }
                   }
                   return null;
                 }));
+  }
+
+  private ChangeWriter keptWriter(Connection c) throws SQLException {
+    if (kept != null && !kept.writesTo(c)) {
+      closeKept(); // the connection was opened again
+    }
+    if (kept == null) {
+      kept = new ChangeWriter(c);
+    }
+    return kept;
+  }
+
+  private void closeKept() throws SQLException {
+    ChangeWriter w = kept;
+    kept = null;
+    if (w != null) {
+      w.close();
+    }
   }
 
   @Override
@@ -103,7 +144,7 @@ public final class SqlStore implements DurableStore {
 
   @Override
   public void close() {
-    database.close();
+    database.close(); // and with its connection the kept writer's statements
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.switchboard.store;
 
 import dev.switchboard.broker.persist.LogEntry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +24,7 @@ final class Trim {
    * and one more.
    */
   static Result oldest(
-      Connection c,
+      StatementCache c,
       String hub,
       String log,
       long nextSeq,
@@ -44,10 +43,11 @@ final class Trim {
     long droppedEntries = 0;
     long droppedBytes = 0;
     long cut = nextSeq - entries; // the first seq kept
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "SELECT seq, received_at, length(payload) FROM log_entries"
-                + " WHERE hub = ? AND log = ? AND seq >= ? ORDER BY seq")) {
+    {
+      PreparedStatement p =
+          c.prepare(
+              "SELECT seq, received_at, length(payload) FROM log_entries"
+                  + " WHERE hub = ? AND log = ? AND seq >= ? ORDER BY seq");
       p.setFetchSize(256);
       p.setString(1, hub);
       p.setString(2, log);
@@ -72,13 +72,12 @@ final class Trim {
     if (droppedEntries == 0) {
       return Result.NONE;
     }
-    try (PreparedStatement p =
-        c.prepareStatement("DELETE FROM log_entries WHERE hub = ? AND log = ? AND seq < ?")) {
-      p.setString(1, hub);
-      p.setString(2, log);
-      p.setLong(3, cut);
-      p.executeUpdate();
-    }
+    PreparedStatement delete =
+        c.prepare("DELETE FROM log_entries WHERE hub = ? AND log = ? AND seq < ?");
+    delete.setString(1, hub);
+    delete.setString(2, log);
+    delete.setLong(3, cut);
+    delete.executeUpdate();
     return new Result(droppedEntries, droppedBytes);
   }
 }

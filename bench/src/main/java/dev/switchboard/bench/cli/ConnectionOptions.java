@@ -36,7 +36,7 @@ public final class ConnectionOptions {
   @Option(
       names = {"-u", "--username"},
       paramLabel = "USER",
-      description = "Username; %c in it stands for each client's own id.")
+      description = "Username; %%c in it stands for each client's own id.")
   String username;
 
   @Option(
