@@ -5,10 +5,10 @@ import dev.switchboard.broker.message.Message;
 /**
  * Somewhere a PUBLISH goes besides the sessions of this node: the cluster adds one, which forwards
  * to each other node what that node's subscriptions match (one target for all of them, because a
- * shared subscription group must be given to exactly one node per message). The {@link Router} offers every message it
- * routes (not {@code $SYS} messages, which are this node's own figures, and not messages a target
- * brought in from elsewhere, which {@link Router#deliverLocally} delivers) to every target, after
- * the local sessions have their copies.
+ * shared subscription group must be given to exactly one node per message). The {@link Router}
+ * offers every message it routes (not {@code $SYS} messages, which are this node's own figures, and
+ * not messages a target brought in from elsewhere, which {@link Router#deliverLocally} delivers) to
+ * every target, after the local sessions have their copies.
  */
 public interface RouteTarget {
   /**
