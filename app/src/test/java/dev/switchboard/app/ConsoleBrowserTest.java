@@ -46,7 +46,7 @@ class ConsoleBrowserTest extends ConsoleBrowserFixture {
     assertThat(password).isNotBlank();
     waitFor(By.cssSelector("tr[data-key=sensor_1]"));
 
-    RawClient device = mqtt("sensor_1", "sensor_1", password);
+    RawClient device = mqttOnceKnown("sensor_1", "sensor_1", password);
     device.send(new Subscribe(1, List.of(new Subscription("lab/#", 1)), MqttProperties.EMPTY));
     device.expect(SubAck.class);
 
