@@ -87,10 +87,10 @@ final class SseStreamReader implements AutoCloseable {
   void run(Listener listener) throws IOException {
     EventScanner scanner = new EventScanner(listener);
     if (!chunked) {
-      while (fill()) {
+      do { // what came with the head first
         scanner.accept(buf, pos, limit);
         pos = limit;
-      }
+      } while (fill());
       return;
     }
     while (true) {

@@ -156,8 +156,12 @@ class HubsInteropTest {
     }
   }
 
-  /** A process whose standard output is collected line by line as it comes. */
-  private record Running(Process process, List<String> lines) implements AutoCloseable {
+  /**
+   * A process whose standard output is collected line by line as it comes; {@link #exit} returns
+   * once the last line is in {@code lines}.
+   */
+  private record Running(Process process, List<String> lines, Thread reader)
+      implements AutoCloseable {
     static Running start(List<String> command) throws IOException {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       List<String> lines = new CopyOnWriteArrayList<>();
@@ -177,13 +181,14 @@ class HubsInteropTest {
               });
       reader.setDaemon(true);
       reader.start();
-      return new Running(p, lines);
+      return new Running(p, lines, reader);
     }
 
     int exit() throws InterruptedException {
       assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
           .as("exited; output %s", lines)
           .isTrue();
+      reader.join(TIMEOUT.toMillis()); // the output's last lines may still be on their way
       return process.exitValue();
     }
 
