@@ -65,12 +65,7 @@ class AccessControlProcessTest {
     Path conf = dir.resolve("hub.conf");
     Files.writeString(conf, "switchboard.registry.poll-interval = 100ms\n");
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    cmd.addAll(ChildJvm.command("-XX:TieredStopAtLevel=1"));
     cmd.addAll(
         List.of(
             "start",

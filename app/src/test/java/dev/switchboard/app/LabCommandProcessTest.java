@@ -32,11 +32,7 @@ class LabCommandProcessTest {
 
   private Running start() throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    cmd.addAll(ChildJvm.command());
     cmd.addAll(
         List.of(
             "lab",

@@ -37,11 +37,7 @@ class StartCommandProcessTest {
 
   private Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED"); // as the launcher runs it
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    cmd.addAll(ChildJvm.command());
     cmd.addAll(List.of(args));
     if (args.length > 0 && args[0].equals("start") && !List.of(args).contains("--mqtts-port")) {
       cmd.addAll(ONLY_MQTT);

@@ -1,6 +1,6 @@
 package dev.switchboard.app.cluster;
 
-import dev.switchboard.app.Main;
+import dev.switchboard.app.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -75,14 +75,8 @@ final class ClusterChild implements AutoCloseable {
             + "switchboard.sys.interval = 0s\n"
             + extraConfig);
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; speed is not what these tests measure
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    // starts faster; speed is not what these tests measure
+    cmd.addAll(ChildJvm.command("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
     cmd.addAll(
         List.of(
             "start",

@@ -1,6 +1,6 @@
 package dev.switchboard.app.crash;
 
-import dev.switchboard.app.Main;
+import dev.switchboard.app.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,13 +29,8 @@ final class BrokerChild implements AutoCloseable {
   /** Starts on {@code wantedPort} (0 for any) and returns the port once it listens. */
   int start(int wantedPort) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; speed is not what these tests measure
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    // starts faster; speed is not what these tests measure
+    cmd.addAll(ChildJvm.command("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     cmd.addAll(
         List.of(
             "start",
