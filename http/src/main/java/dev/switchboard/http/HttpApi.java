@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import dev.switchboard.broker.Broker;
 import dev.switchboard.broker.transport.TlsConfig;
+import dev.switchboard.http.api.ApiHandler;
 import dev.switchboard.http.api.ApiRoute;
 import dev.switchboard.http.api.Audit;
 import dev.switchboard.http.api.ExistingHub;
@@ -32,6 +33,7 @@ import dev.switchboard.hub.quota.QuotaBook;
 import dev.switchboard.hub.quota.Quotas;
 import dev.switchboard.hub.registry.AdministrationRepository;
 import dev.switchboard.hub.registry.RegistryRepository;
+import dev.switchboard.hub.registry.model.DeviceDirectory;
 import dev.switchboard.hub.stash.Stashes;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -144,9 +146,13 @@ public final class HttpApi {
 
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new LoginRoutes(logins, sessions, credentials, json).routes());
-    routes.addAll(new HubRoutes(parts.registry(), json, audit, clock).routes());
-    routes.addAll(new DeviceRoutes(parts.registry(), parts.hasher(), json, audit, clock).routes());
-    routes.addAll(new RuleRoutes(parts.registry(), json, audit).routes());
+    // registry changes are in effect on this server's broker before the answer
+    DeviceDirectory view = parts.authenticator() == null ? null : parts.authenticator().directory();
+    routes.addAll(inEffect(view, new HubRoutes(parts.registry(), json, audit, clock).routes()));
+    routes.addAll(
+        inEffect(
+            view, new DeviceRoutes(parts.registry(), parts.hasher(), json, audit, clock).routes()));
+    routes.addAll(inEffect(view, new RuleRoutes(parts.registry(), json, audit).routes()));
     routes.addAll(
         new AdminRoutes(parts.registry(), parts.hasher(), json, audit, clock, sessions::closeAll)
             .routes());
@@ -217,5 +223,35 @@ public final class HttpApi {
       server.closeWith(devices);
     }
     return server;
+  }
+
+  /**
+   * {@code routes}, with every one that changes something followed by the broker's view of the
+   * registry catching up ({@link DeviceDirectory#catchUp}): a device added is let in, a device
+   * disabled is cut off, a rule applies, by the time the caller hears that the change was made.
+   * Without a view (a server whose logins are not the registry's) they are as they are.
+   */
+  static List<ApiRoute> inEffect(DeviceDirectory view, List<ApiRoute> routes) {
+    if (view == null) {
+      return routes;
+    }
+    List<ApiRoute> out = new ArrayList<>(routes.size());
+    for (ApiRoute r : routes) {
+      if (r.method().equals("GET")) {
+        out.add(r);
+        continue;
+      }
+      ApiHandler work = r.handler();
+      out.add(
+          new ApiRoute(
+              r.method(),
+              r.path(),
+              r.access(),
+              (ctx, caller) -> {
+                work.handle(ctx, caller);
+                view.catchUp();
+              }));
+    }
+    return out;
   }
 }

@@ -13,9 +13,13 @@ import dev.switchboard.mqtt.ReasonCode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -25,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * The registry as the broker sees it: an immutable view in memory, read without blocking by the
  * authenticator and the authorizer, replaced whenever the registry's version moves. One daemon
  * thread polls the version (one indexed read) every interval; a change made by {@code switchboard
- * devices ...} in another process, or by any other writer, is seen within that interval.
+ * devices ...} in another process, or by any other writer, is seen within that interval; a writer
+ * in this process (the HTTP API) calls {@link #catchUp} to have its change in effect before it
+ * answers.
  *
  * <p>A change can take back what a connected client was allowed. Connections of a hub or device
  * that was removed or disabled are ended with "not authorized", and a removed hub's sessions and
@@ -36,6 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryDirectory.class);
+
+  /** How long {@link #catchUp} waits for its poll. */
+  static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
 
   private final RegistryRepository registry;
   private final ClientControl clients;
@@ -125,6 +134,31 @@ public final class RegistryDirectory implements DeviceDirectory, AutoCloseable {
   @Override
   public Object rulesEpoch() {
     return view; // replaced, never changed, when the registry's version moves
+  }
+
+  /**
+   * Polls now, on the poller thread (so that polls never overlap), and waits for it, at most {@link
+   * #CATCH_UP_WAIT}: a registry that does not answer by then is left to the next poll.
+   */
+  @Override
+  public void catchUp() {
+    Future<?> done;
+    try {
+      done = poller.submit(this::poll);
+    } catch (RejectedExecutionException closed) {
+      return; // the server is stopping
+    }
+    try {
+      done.get(CATCH_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "the registry's latest change is not in effect yet ({}); the next poll applies it",
+          e instanceof TimeoutException
+              ? "no answer within " + CATCH_UP_WAIT.toSeconds() + " s"
+              : e.getCause().toString());
+    }
   }
 
   /** Reads the registry again if its version moved; package-private so tests can run it. */

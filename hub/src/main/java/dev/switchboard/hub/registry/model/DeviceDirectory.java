@@ -46,4 +46,11 @@ public interface DeviceDirectory {
    * per connection, so that a PUBLISH does not look its rules up again).
    */
   Object rulesEpoch();
+
+  /**
+   * Brings the view up to the registry's latest version before it returns, applying what changed
+   * (ending the connections a change takes back), so that a writer in this process can answer once
+   * its change is in effect. A view that is always current does nothing.
+   */
+  default void catchUp() {}
 }
