@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import org.awaitility.Awaitility;
@@ -65,23 +64,13 @@ abstract class ConsoleBrowserFixture {
     chromium = Chromium.startAtDesktopSize(); // skips the class first when there is no browser
     driver = chromium.driver();
     dir = Files.createTempDirectory("switchboard-console");
-    Path conf = dir.resolve("console.conf");
-    Files.writeString(
-        conf,
-        """
-        switchboard {
-          data-dir = "%s"
-          listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
-            wss.port = off }
-          http { port = 0, https-port = off }
-          registry.poll-interval = 100ms
-          sys.interval = 0
-          auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }
-        }
-        """
-            .formatted(dir.resolve("data").toString().replace("\\", "/")));
-    Files.createDirectories(dir.resolve("data"));
-    SwitchboardConfig config = SwitchboardConfig.load(conf, Map.of(), Map.of());
+    SwitchboardConfig config =
+        TestServerConfig.write(
+            dir,
+            "console",
+            """
+            http.port = 0
+            """);
     PasswordHasher hasher = config.authSettings().hasher();
     try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
       long now = System.currentTimeMillis();

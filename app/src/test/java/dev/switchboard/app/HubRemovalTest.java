@@ -20,12 +20,10 @@ import dev.switchboard.mqtt.packet.Subscription;
 import dev.switchboard.store.registry.RegistryStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,23 +49,7 @@ class HubRemovalTest {
 
   @BeforeEach
   void configure() throws IOException {
-    Path conf = dir.resolve("hubs.conf");
-    Files.writeString(
-        conf,
-        """
-        switchboard {
-          data-dir = "%s"
-          listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
-            wss.port = off }
-          http { port = off, https-port = off }
-          registry.poll-interval = 100ms
-          sys.interval = 0
-          auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }
-        }
-        """
-            .formatted(dir.resolve("data").toString().replace("\\", "/")));
-    Files.createDirectories(dir.resolve("data"));
-    config = SwitchboardConfig.load(conf, Map.of(), Map.of());
+    config = TestServerConfig.write(dir, "hubs", "");
     for (String hub : List.of("team3", "team4")) {
       addHub(hub);
     }

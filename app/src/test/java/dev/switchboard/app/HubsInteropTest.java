@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -77,25 +76,14 @@ class HubsInteropTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path conf = dir.resolve("hubs.conf");
-    Files.writeString(
-        conf,
-        """
-        switchboard {
-          data-dir = "%s"
-          listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
-            wss.port = off }
-          http { port = off, https-port = off }
-          hubs.listeners { team3 = 0 }
-          registry.poll-interval = 100ms
-          sys.interval = 0
-          store.durability = none
-          auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }
-        }
-        """
-            .formatted(dir.resolve("data").toString().replace("\\", "/")));
-    Files.createDirectories(dir.resolve("data"));
-    SwitchboardConfig config = SwitchboardConfig.load(conf, Map.of(), Map.of());
+    SwitchboardConfig config =
+        TestServerConfig.write(
+            dir,
+            "hubs",
+            """
+            hubs.listeners { team3 = 0 }
+            store.durability = none
+            """);
     PasswordHasher hasher = config.authSettings().hasher();
     try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
       for (String hub : List.of("team3", "team4")) {

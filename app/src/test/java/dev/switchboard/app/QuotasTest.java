@@ -36,7 +36,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,24 +73,14 @@ class QuotasTest {
 
   @BeforeEach
   void configure() throws IOException {
-    Path conf = dir.resolve("quotas.conf");
-    Files.writeString(
-        conf,
-        """
-        switchboard {
-          data-dir = "%s"
-          listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
-            wss.port = off }
-          http { port = 0, https-port = off }
-          registry.poll-interval = 100ms
-          quotas.save-interval = 100ms
-          sys.interval = 0
-          auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }
-        }
-        """
-            .formatted(dir.resolve("data").toString().replace("\\", "/")));
-    Files.createDirectories(dir.resolve("data"));
-    config = SwitchboardConfig.load(conf, Map.of(), Map.of());
+    config =
+        TestServerConfig.write(
+            dir,
+            "quotas",
+            """
+            http.port = 0
+            quotas.save-interval = 100ms
+            """);
     PasswordHasher hasher = config.authSettings().hasher();
     try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
       registry.addHub(Hub.create("team4", System.currentTimeMillis()));

@@ -20,12 +20,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -47,23 +45,14 @@ class RegistryChangesInEffectTest {
 
   @BeforeEach
   void start() throws IOException {
-    Path conf = dir.resolve("registry.conf");
-    Files.writeString(
-        conf,
-        """
-        switchboard {
-          data-dir = "%s"
-          listeners { bind = "127.0.0.1", mqtt.port = 0, mqtts.port = off, ws.port = off,
-            wss.port = off }
-          http { port = 0, https-port = off }
-          registry.poll-interval = 1h
-          sys.interval = 0
-          auth.passwords.argon2id { memory-kib = 256, iterations = 1, parallelism = 1 }
-        }
-        """
-            .formatted(dir.resolve("data").toString().replace("\\", "/")));
-    Files.createDirectories(dir.resolve("data"));
-    SwitchboardConfig config = SwitchboardConfig.load(conf, Map.of(), Map.of());
+    SwitchboardConfig config =
+        TestServerConfig.write(
+            dir,
+            "registry",
+            """
+            http.port = 0
+            registry.poll-interval = 1h
+            """);
     try (RegistryStore registry = RegistryStore.open(config.storeConfig())) {
       key =
           new ApiKeys(registry, java.time.Clock.systemUTC())
