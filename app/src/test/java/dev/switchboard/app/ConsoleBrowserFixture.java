@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Level;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,18 +152,6 @@ abstract class ConsoleBrowserFixture {
     ConnAck ack = c.expect(ConnAck.class);
     assertThat(ack.reasonCode()).as("CONNACK of %s", clientId).isZero();
     return c;
-  }
-
-  /**
-   * Connects a device the console has just added: the broker sees it at its next poll of the
-   * registry (every 100 ms here), so a CONNECT sent before that is refused and sent again.
-   */
-  RawClient mqttOnceKnown(String clientId, String user, String password) {
-    return Awaitility.await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(150))
-        .ignoreExceptionsInstanceOf(AssertionError.class)
-        .until(() -> mqtt(clientId, user, password), c -> c != null);
   }
 
   WebElement waitFor(By by) {
