@@ -93,9 +93,17 @@ public final class ClusterNode implements AutoCloseable {
    * Starts the node's actor system, which joins the seeds in the background, and plugs it into
    * {@code broker}, which has not started yet.
    *
-   * @throws IllegalStateException when the cluster port cannot be bound, naming it
+   * @throws IllegalStateException when the cluster port cannot be bound, naming it, or a TLS file
+   *     cannot be used, naming its setting
    */
   public static ClusterNode start(ClusterSettings settings, Broker broker) {
+    if (settings.tls() != null) {
+      try {
+        ClusterTls.check(settings.tls());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
     ActorSystem<Void> system;
     try {
       system =

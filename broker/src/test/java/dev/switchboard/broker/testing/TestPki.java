@@ -123,6 +123,26 @@ public final class TestPki {
         file, "CN=" + cn + ",O=Devices", notBefore, notAfter, KeyPurposeId.id_kp_clientAuth, sans);
   }
 
+  /**
+   * A cluster node's certificate: subject {@code CN=cn}, an RSA key (Pekko's TLS between nodes
+   * reads no other), usable for both server and client authentication, valid for a year.
+   */
+  public Issued node(String file, String cn) throws Exception {
+    return rsa(file, cn, KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  /** A certificate with an RSA key, subject {@code CN=cn}, for {@code purposes}, for a year. */
+  public Issued rsa(String file, String cn, KeyPurposeId... purposes) throws Exception {
+    Instant now = Instant.now();
+    return issue(
+        file,
+        "CN=" + cn,
+        now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(365)),
+        rsaKeyPair(),
+        purposes);
+  }
+
   private static GeneralName[] sans(String... names) {
     List<GeneralName> out = new ArrayList<>();
     for (String n : names) {
@@ -140,7 +160,18 @@ public final class TestPki {
       KeyPurposeId purpose,
       GeneralName... sans)
       throws Exception {
-    KeyPair keys = keyPair();
+    return issue(file, subject, notBefore, notAfter, keyPair(), new KeyPurposeId[] {purpose}, sans);
+  }
+
+  private Issued issue(
+      String file,
+      String subject,
+      Instant notBefore,
+      Instant notAfter,
+      KeyPair keys,
+      KeyPurposeId[] purposes,
+      GeneralName... sans)
+      throws Exception {
     X509v3CertificateBuilder b =
         new JcaX509v3CertificateBuilder(
             X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
@@ -151,7 +182,7 @@ public final class TestPki {
             keys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
     if (sans.length > 0) {
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
     }
@@ -248,6 +279,12 @@ public final class TestPki {
     public PrivateKey getPrivateKey(String alias) {
       return client.key();
     }
+  }
+
+  private static KeyPair rsaKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    return g.generateKeyPair();
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {
