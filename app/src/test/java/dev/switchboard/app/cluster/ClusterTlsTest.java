@@ -2,6 +2,7 @@ package dev.switchboard.app.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -13,6 +14,7 @@ import dev.switchboard.app.CliRun;
 import dev.switchboard.broker.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,8 +84,10 @@ class ClusterTlsTest {
     TestPki stranger = TestPki.create(dir, "stranger");
     ClusterChild c = node("c", stranger, stranger.node("c", "switchboard-cluster"));
     c.start(seeds);
-    // long enough for many join attempts (a node retries its seeds every few hundred ms)
-    Thread.sleep(8_000);
+    // until its seeds have refused it (the handshake fails on its side: its certificate is
+    // unknown to them), then one more status file of a's (written every 2 s)
+    await().atMost(Duration.ofSeconds(30)).until(() -> c.log().contains("SSLHandshakeException"));
+    Thread.sleep(2_500);
     CliRun status = CliRun.run(a.dataDir(), "cluster", "status");
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out())
