@@ -29,6 +29,7 @@ import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionOwnership;
 import dev.switchboard.broker.session.SessionRegistry;
 import dev.switchboard.broker.session.SessionRestorer;
+import dev.switchboard.broker.session.WillKeeper;
 import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ServerCertificate;
@@ -94,6 +95,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   private final Router router;
   private final PublishInterceptors interceptors = new PublishInterceptors();
   private SessionOwnership ownership = sessions;
+  private WillKeeper wills = WillKeeper.NONE;
 
   private EventLoopGroup group;
   private volatile DirectClients directClients;
@@ -155,6 +157,22 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
       throw new IllegalStateException("the session ownership is set before the broker starts");
     }
     this.ownership = wrap.apply(sessions);
+  }
+
+  /**
+   * Who keeps the wills of this node's connections that would die with it ({@link WillKeeper}): the
+   * cluster's, which publishes them from another node. Before {@link #start()} only.
+   */
+  public synchronized void willKeeper(WillKeeper keeper) {
+    if (group != null) {
+      throw new IllegalStateException("the will keeper is set before the broker starts");
+    }
+    this.wills = java.util.Objects.requireNonNull(keeper, "keeper");
+  }
+
+  @Override
+  public WillKeeper wills() {
+    return wills;
   }
 
   /**

@@ -202,6 +202,11 @@ public class SessionQueueBench {
 
   /** What a session needs of the broker: a registry, an index, metrics; publishing goes nowhere. */
   static final class FakeServices implements BrokerServices {
+    @Override
+    public dev.switchboard.broker.session.WillKeeper wills() {
+      return dev.switchboard.broker.session.WillKeeper.NONE;
+    }
+
     final BrokerConfig config;
     final BrokerMetrics metrics = new BrokerMetrics();
     final SubscriptionIndex<Subscriber> subscriptions = new SubscriptionIndex<>();

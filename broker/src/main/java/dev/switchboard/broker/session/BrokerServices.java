@@ -29,4 +29,7 @@ public interface BrokerServices {
    * there is none.
    */
   boolean redispatchShared(Message message, String sharedFilterKey, Session leaving);
+
+  /** Who keeps the wills that would die with this node ({@link WillKeeper#NONE} on one node). */
+  WillKeeper wills();
 }

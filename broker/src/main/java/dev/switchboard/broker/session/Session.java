@@ -91,6 +91,10 @@ public final class Session implements Subscriber {
   }
 
   private PendingWill will;
+
+  /** Whether the broker's {@link WillKeeper} was told that this session's connection holds it. */
+  private boolean willKept;
+
   private boolean ended;
 
   /**
@@ -285,6 +289,11 @@ public final class Session implements Subscriber {
     expirySeconds = conn.sessionExpiry();
     updatePersistence();
     connection = conn;
+    if (will != null && expirySeconds == 0) {
+      // ends with its connection: the store does not keep it, so a node's death would lose it
+      willKept = true;
+      broker.wills().holds(hub(), clientId(), will);
+    }
     conn.attached(this, sessionPresent);
     if (!conn.isActive()) {
       connectionLost(conn, true);
@@ -312,6 +321,7 @@ public final class Session implements Subscriber {
     }
     if (expirySeconds == 0) {
       publishWill(); // a will's delay cannot outlast its session [MQTT-3.1.3-9]
+      releaseKeptWill();
       if (outbound != null) {
         outbound.connectionLost();
       }
@@ -431,6 +441,15 @@ public final class Session implements Subscriber {
   public void shutdown() {
     if (connection != null && will != null) {
       publishWill();
+    }
+    releaseKeptWill();
+  }
+
+  /** Tells the will keeper that the will it was told of is done with here (published or not). */
+  private void releaseKeptWill() {
+    if (willKept) {
+      willKept = false;
+      broker.wills().released(hub(), clientId());
     }
   }
 
