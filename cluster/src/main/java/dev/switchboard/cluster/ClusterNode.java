@@ -12,6 +12,8 @@ import dev.switchboard.cluster.routes.RemoteRoutes;
 import dev.switchboard.cluster.routes.RouteReader;
 import dev.switchboard.cluster.routes.RouteShards;
 import dev.switchboard.cluster.routes.RouteWriter;
+import dev.switchboard.cluster.wills.ClusterWills;
+import dev.switchboard.cluster.wills.WillBook;
 import dev.switchboard.cluster.wire.NodeKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,6 +142,10 @@ public final class ClusterNode implements AutoCloseable {
         "switchboard-membership",
         Props.empty());
     ClusterOwnership.install(system, broker, selfKey);
+    ActorRef<WillBook.Command> wills =
+        system.systemActorOf(
+            WillBook.create(selfKey, broker::publish), "switchboard-wills", Props.empty());
+    broker.willKeeper(new ClusterWills(wills));
     ClusterRouteTarget target = new ClusterRouteTarget(routes, destinations, broker.spaces());
     broker.router().addTarget(target);
     AtomicInteger localFilters = new AtomicInteger();
