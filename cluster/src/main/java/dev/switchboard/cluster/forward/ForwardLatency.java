@@ -75,7 +75,7 @@ public final class ForwardLatency {
 
   /**
    * The {@code q} quantile (0.5, 0.99) of the recent window in nanoseconds, as its bucket's upper
-   * bound; 0 when nothing was recorded in it.
+   * bound (or the longest latency seen, when that is less); 0 when nothing was recorded in it.
    */
   public long quantileNanos(double q) {
     rotateIfDue();
@@ -96,10 +96,10 @@ public final class ForwardLatency {
     for (int i = 0; i < BUCKETS; i++) {
       seen += merged[i];
       if (seen >= rank) {
-        return upperBoundNanos(i);
+        return Math.min(upperBoundNanos(i), maxNanos()); // never above the longest seen
       }
     }
-    return upperBoundNanos(BUCKETS - 1);
+    return maxNanos();
   }
 
   /**
