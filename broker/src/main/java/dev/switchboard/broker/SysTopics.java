@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link SysFigures}: the cluster's).
  */
 final class SysTopics {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SysTopics.class);
+
   private final BrokerMetrics metrics;
   private final SessionRegistry sessions;
   private final TopicSpaces spaces;
@@ -89,7 +91,12 @@ final class SysTopics {
         sys(hub, "bytes/received", metrics.bytesReceived.sum());
         sys(hub, "bytes/sent", metrics.bytesSent.sum());
         for (SysFigures figures : extra) {
-          figures.report((name, value) -> sys(hub, name, value));
+          try {
+            figures.report((name, value) -> sys(hub, name, value));
+          } catch (RuntimeException e) {
+            // a failing source must not end the broker's own rounds (the task would stop)
+            log.debug("$SYS figures of {} not published: {}", figures, e.toString());
+          }
         }
       }
       sys(hub, "subscriptions/count", space.subscriptions().size());

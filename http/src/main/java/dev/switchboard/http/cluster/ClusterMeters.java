@@ -116,9 +116,13 @@ public final class ClusterMeters {
     }
   }
 
-  /** Takes the figures the meters show until the next refresh. */
+  /** Takes the figures the meters show until the next refresh; keeps the last ones if it cannot. */
   public void refresh() {
-    current = view.figures();
+    try {
+      current = view.figures();
+    } catch (RuntimeException e) {
+      // the node's actor system may be gone (downed): the last figures stay, /metrics still works
+    }
   }
 
   private void gauge(
