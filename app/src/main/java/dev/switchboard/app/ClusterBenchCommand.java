@@ -368,6 +368,7 @@ final class ClusterBenchCommand implements Callable<Integer> {
           f.reconnectedMs(),
           f.connectAttempts(),
           f.receivingAgainMs());
+      f.failedAttempts().forEach(a -> out.println("  " + a));
     }
     for (String failure : r.failures()) {
       out.println("FAILED: " + failure);

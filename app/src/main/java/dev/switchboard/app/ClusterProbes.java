@@ -21,11 +21,12 @@ final class ClusterProbes {
   private static final Duration STEP = Duration.ofSeconds(10);
 
   /**
-   * How long each CONNECT after a failover waits for its CONNACK before the client tries again: a
-   * CONNECT sent while the cluster still counts the dead node as the client id's holder may never
-   * be answered, and a client's own timeout (ESP-MQTT's 10 s) would then be what is measured.
+   * How long each CONNECT after a failover waits for its CONNACK: longer than the cluster's own
+   * claim timeout (10 s, after which a CONNECT whose client id's owner cannot be reached is refused
+   * with "identifier rejected"), so that the client takes the broker's answer and tries again only
+   * when refused, as a device would.
    */
-  static final Duration FAILOVER_CONNACK = Duration.ofSeconds(1);
+  static final Duration FAILOVER_CONNACK = Duration.ofSeconds(30);
 
   private final ClusterBenchNodes nodes;
 
@@ -92,16 +93,27 @@ final class ClusterProbes {
       }
       long deadline = killed + limit.toNanos();
       int attempts = 0;
+      List<String> refused = new ArrayList<>();
       ProbeClient again = null;
       IOException last = null;
       while (again == null && System.nanoTime() < deadline) {
         attempts++;
+        long sent = System.nanoTime();
         try {
           again =
               ProbeClient.connect(
                   "127.0.0.1", nodes.node(rescueNode).mqttPort(), clientId, FAILOVER_CONNACK);
         } catch (IOException e) {
           last = e;
+          if (refused.size() < 10) {
+            refused.add(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "CONNECT at %.0f ms, failed at %.0f ms: %s",
+                    (sent - killed) / 1e6,
+                    (System.nanoTime() - killed) / 1e6,
+                    e.getMessage()));
+          }
           Thread.sleep(100);
         }
       }
@@ -123,7 +135,8 @@ final class ClusterProbes {
             (lost - killed) / 1e6,
             (connected - killed) / 1e6,
             (first.nanos() - killed) / 1e6,
-            attempts);
+            attempts,
+            refused);
       }
     }
   }
@@ -138,6 +151,7 @@ final class ClusterProbes {
    * @param receivingAgainMs until its first message there
    * @param connectAttempts CONNECTs it took (each waits up to {@link #FAILOVER_CONNACK} for its
    *     CONNACK)
+   * @param failedAttempts the first ten that failed: when sent and when and how they failed
    */
   record Failover(
       int killedNode,
@@ -145,7 +159,8 @@ final class ClusterProbes {
       double connectionLostMs,
       double reconnectedMs,
       double receivingAgainMs,
-      int connectAttempts) {}
+      int connectAttempts,
+      List<String> failedAttempts) {}
 
   private ProbeClient connect(int node, String clientId) throws IOException, InterruptedException {
     return ProbeClient.connect("127.0.0.1", nodes.node(node).mqttPort(), clientId, STEP);

@@ -31,7 +31,7 @@ final class ProbeClient implements AutoCloseable {
             .broker(b -> b.hostname(host).port(port).transport(MqttTransport.TCP))
             .credentials(c -> c.clientId(clientId))
             .session(s -> s.keepalive(30).protocolVer(MqttProtocolVersion.V_3_1_1))
-            .network(n -> n.disableAutoReconnect(true).timeout(Duration.ofSeconds(10)))
+            .network(n -> n.disableAutoReconnect(true).timeout(Duration.ofSeconds(40)))
             .build();
     this.client = MqttClient.init(config);
     client.registerEvent(MqttEventId.ANY, e -> events.add(new Timed(e, System.nanoTime())));
