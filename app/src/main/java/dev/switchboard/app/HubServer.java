@@ -145,7 +145,7 @@ final class HubServer implements AutoCloseable {
             });
       }
       HttpServer http =
-          startHttp(config, brokerConfig, auth, access, broker, stashes, quotas, stopping);
+          startHttp(config, brokerConfig, auth, access, broker, stashes, quotas, cluster, stopping);
       return new HubServer(broker, access, auth, store, stashes, quotas, http, cluster, stopping);
     } catch (ConfigError | ListenerException | StoreException e) {
       if (cluster != null) {
@@ -171,7 +171,8 @@ final class HubServer implements AutoCloseable {
   }
 
   /**
-   * The HTTP server on the running broker and registry; null when both its listeners are off.
+   * The HTTP server on the running broker and registry (and cluster node, when it is one: {@code
+   * /api/v1/cluster}, the cluster's meters); null when both its listeners are off.
    *
    * @throws ListenerException a port that cannot be bound, a certificate that cannot be used
    */
@@ -183,6 +184,7 @@ final class HubServer implements AutoCloseable {
       Broker broker,
       HubStashes stashes,
       HubQuotas quotas,
+      ClusterNode cluster,
       AtomicBoolean stopping) {
     HttpSettings settings = config.httpSettings();
     if (settings.off()) {
@@ -208,7 +210,8 @@ final class HubServer implements AutoCloseable {
             new LoginThrottle(auth.throttle(), clock),
             clock,
             broker,
-            access.authenticator());
+            access.authenticator(),
+            cluster == null ? null : () -> ClusterFiguresAdapter.figures(cluster.status()));
     try {
       return HttpApi.server(
               settings,

@@ -46,6 +46,7 @@ public final class Main implements Runnable {
     cmd.getSubcommands().get("bench").addSubcommand("http", new HttpBenchCommand());
     cmd.getSubcommands().get("bench").addSubcommand("stash", new StashBenchCommand());
     cmd.getSubcommands().get("bench").addSubcommand("myqtthub", new DeviceApiBenchCommand());
+    cmd.getSubcommands().get("bench").addSubcommand("cluster", new ClusterBenchCommand());
     cmd.addSubcommand("store", new StoreCommand());
     cmd.addSubcommand("devices", new DevicesCommand());
     cmd.addSubcommand("hubs", new HubsCommand());

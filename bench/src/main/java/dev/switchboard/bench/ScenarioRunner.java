@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class ScenarioRunner {
   private final long brokerPid;
   private final PrintStream progress;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private Endpoint publishersAt;
+  private Duration settle = Duration.ZERO;
 
   /**
    * @param threads event loop threads of the generator
@@ -43,6 +46,27 @@ public final class ScenarioRunner {
     this.threads = threads;
     this.brokerPid = brokerPid;
     this.progress = progress;
+  }
+
+  /**
+   * Connects the publishers to {@code endpoint} instead (another node of a cluster, plain TCP on
+   * the same host), and the subscribers and idle clients to this runner's endpoint: what crosses
+   * between the nodes is measured. Before {@link #run}.
+   */
+  public ScenarioRunner publishersAt(Endpoint endpoint) {
+    this.publishersAt = endpoint;
+    return this;
+  }
+
+  /**
+   * Waits {@code settle} between every client being connected (subscriptions granted) and the
+   * publishers' start: the time a subscription takes to reach the other nodes of a cluster, so that
+   * none of the messages counted as expected is published before a subscriber's node is known to
+   * want it.
+   */
+  public ScenarioRunner settleBeforePublishing(Duration settle) {
+    this.settle = settle;
+    return this;
   }
 
   /** Ends the run early (any thread). */
@@ -147,7 +171,7 @@ public final class ScenarioRunner {
 
     long rssBefore = brokerPid > 0 ? BrokerMemory.rssKb(brokerPid) : 0;
     Reporter reporter = new Reporter(stats, ready, failed, clients.size());
-    try (Transport transport = new Transport(endpoint, options, threads)) {
+    try (Transport transport = new Transport(endpoint, publishersAt, options, threads)) {
       Thread reporterThread = Thread.ofPlatform().daemon().name("bench-reporter").start(reporter);
       try {
         return drive(
@@ -237,7 +261,7 @@ public final class ScenarioRunner {
     long durationNanos = scenario.duration().toNanos();
     // With no client up there is nothing to hold or measure; without this a run with no
     // duration (until Ctrl-C) would wait forever against a broker that is not there.
-    if (!isStopped() && ready.get() > 0) {
+    if (!isStopped() && ready.get() > 0 && !await(settle.toNanos())) {
       long start = System.nanoTime();
       startTickers(readyPublishers, tickers);
       for (BenchClient p : readyPublishers) {

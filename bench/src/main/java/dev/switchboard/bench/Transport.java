@@ -56,8 +56,24 @@ public final class Transport implements AutoCloseable {
   private final Class<? extends Channel> channelClass;
   private final SslContext ssl;
   private final InetSocketAddress remote;
+  private final InetSocketAddress publishersRemote;
 
   public Transport(Endpoint endpoint, ClientOptions options, int threads) {
+    this(endpoint, null, options, threads);
+  }
+
+  /**
+   * With the publishers connecting to {@code publishers} (another node of a cluster, on the same
+   * host and transport) and the other clients to {@code endpoint}; null: all to {@code endpoint}.
+   *
+   * @throws IllegalArgumentException when {@code publishers} is not plain TCP like {@code endpoint}
+   */
+  public Transport(Endpoint endpoint, Endpoint publishers, ClientOptions options, int threads) {
+    if (publishers != null
+        && (endpoint.tls() || endpoint.webSocket() || publishers.tls() || publishers.webSocket())) {
+      throw new IllegalArgumentException(
+          "publishers on another endpoint: plain TCP only (" + publishers + ")");
+    }
     this.endpoint = endpoint;
     this.options = options;
     // Everything that can fail comes first: each event loop opens its epoll descriptors when it
@@ -66,6 +82,11 @@ public final class Transport implements AutoCloseable {
     this.remote = new InetSocketAddress(endpoint.host(), endpoint.port());
     if (remote.isUnresolved()) {
       throw new IllegalArgumentException("cannot resolve host '" + endpoint.host() + "'");
+    }
+    this.publishersRemote =
+        publishers == null ? remote : new InetSocketAddress(publishers.host(), publishers.port());
+    if (publishersRemote.isUnresolved()) {
+      throw new IllegalArgumentException("cannot resolve host '" + publishers.host() + "'");
     }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -113,6 +134,7 @@ public final class Transport implements AutoCloseable {
                   }
                 });
     client.connecting();
+    InetSocketAddress remote = client.isPublisher() ? publishersRemote : this.remote;
     List<InetAddress> sources = options.sourceAddresses();
     if (sources.isEmpty()) {
       return b.connect(remote);

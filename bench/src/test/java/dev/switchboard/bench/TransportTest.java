@@ -41,4 +41,15 @@ class TransportTest {
     // ten refused set-ups that left 4 loops each behind would leave 120 open.
     assertThat(openFiles() - before).isLessThan(20);
   }
+
+  @Test
+  void publishersOnAnotherEndpointArePlainTcpOnly() {
+    ClientOptions options = ClientOptions.defaults("t-");
+    Endpoint tls = Endpoint.parse("mqtts://127.0.0.1:8883");
+    Endpoint tcp = Endpoint.tcp("127.0.0.1", 1884);
+    assertThatThrownBy(() -> new Transport(tls, tcp, options, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("publishers on another endpoint: plain TCP only");
+    new Transport(Endpoint.tcp("127.0.0.1", 1883), tcp, options, 1).close();
+  }
 }

@@ -14,6 +14,7 @@ import dev.switchboard.broker.intercept.PublishInterceptors;
 import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.broker.metrics.SysFigures;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.Persistence;
@@ -94,6 +95,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   private final Journal journal;
   private final Router router;
   private final PublishInterceptors interceptors = new PublishInterceptors();
+  private final List<SysFigures> sysFigures = new java.util.concurrent.CopyOnWriteArrayList<>();
   private SessionOwnership ownership = sessions;
   private WillKeeper wills = WillKeeper.NONE;
 
@@ -176,6 +178,19 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
   }
 
   /**
+   * Publishes {@code figures} with the broker's own {@code $SYS/broker/...} figures (default hub,
+   * every {@code sys.interval}) from now on, until {@link #removeSysFigures}.
+   */
+  public void addSysFigures(SysFigures figures) {
+    sysFigures.add(figures);
+  }
+
+  /** Stops publishing {@code figures}. */
+  public void removeSysFigures(SysFigures figures) {
+    sysFigures.remove(figures);
+  }
+
+  /**
    * Binds the listeners. Throws {@link ListenerException} naming the address when a port cannot be
    * bound (taken, no permission), after releasing everything it had started.
    */
@@ -237,7 +252,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
     }
     if (!config.sysInterval().isZero()) {
       long every = config.sysInterval().toMillis();
-      SysTopics sys = new SysTopics(metrics, sessions, spaces, router);
+      SysTopics sys = new SysTopics(metrics, sessions, spaces, router, sysFigures);
       sysTask = group.next().scheduleAtFixedRate(sys::publish, 0, every, TimeUnit.MILLISECONDS);
     }
     log.debug("broker started ({} transport)", epoll ? "epoll" : "nio");

@@ -2,6 +2,7 @@ package dev.switchboard.broker;
 
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
+import dev.switchboard.broker.metrics.SysFigures;
 import dev.switchboard.broker.routing.Router;
 import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.Session;
@@ -18,20 +19,34 @@ import java.util.concurrent.TimeUnit;
  * every {@code sys.interval} to this node's subscribers only, in each hub's own topic space: a hub
  * sees its own clients, subscriptions, retained messages and messages received. The default hub
  * also sees the server-wide figures (messages sent and dropped, bytes, the maximum of clients),
- * which belong to whoever runs the server.
+ * which belong to whoever runs the server, and the figures of what is plugged in beside the engine
+ * ({@link SysFigures}: the cluster's).
  */
 final class SysTopics {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SysTopics.class);
+
   private final BrokerMetrics metrics;
   private final SessionRegistry sessions;
   private final TopicSpaces spaces;
   private final Router router;
+  private final List<SysFigures> extra;
   private final long startedNanos = System.nanoTime();
 
-  SysTopics(BrokerMetrics metrics, SessionRegistry sessions, TopicSpaces spaces, Router router) {
+  /**
+   * @param extra figures published in the default hub beside the broker's; read at each round, so
+   *     that sources added later are published too
+   */
+  SysTopics(
+      BrokerMetrics metrics,
+      SessionRegistry sessions,
+      TopicSpaces spaces,
+      Router router,
+      List<SysFigures> extra) {
     this.metrics = metrics;
     this.sessions = sessions;
     this.spaces = spaces;
     this.router = router;
+    this.extra = extra;
   }
 
   void publish() {
@@ -75,6 +90,14 @@ final class SysTopics {
         sys(hub, "publish/messages/dropped", metrics.publishDropped());
         sys(hub, "bytes/received", metrics.bytesReceived.sum());
         sys(hub, "bytes/sent", metrics.bytesSent.sum());
+        for (SysFigures figures : extra) {
+          try {
+            figures.report((name, value) -> sys(hub, name, value));
+          } catch (RuntimeException e) {
+            // a failing source must not end the broker's own rounds (the task would stop)
+            log.debug("$SYS figures of {} not published: {}", figures, e.toString());
+          }
+        }
       }
       sys(hub, "subscriptions/count", space.subscriptions().size());
       sys(hub, "retained messages/count", space.retained().size());

@@ -1,9 +1,11 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.broker.Broker;
+import dev.switchboard.broker.metrics.SysFigures;
 import dev.switchboard.broker.routing.FilterListener;
 import dev.switchboard.cluster.forward.ClusterRouteTarget;
 import dev.switchboard.cluster.forward.Destinations;
+import dev.switchboard.cluster.forward.ForwardLatency;
 import dev.switchboard.cluster.forward.ForwardMetrics;
 import dev.switchboard.cluster.forward.ForwardReceiver;
 import dev.switchboard.cluster.forward.Outbox;
@@ -15,6 +17,7 @@ import dev.switchboard.cluster.routes.RouteWriter;
 import dev.switchboard.cluster.wills.ClusterWills;
 import dev.switchboard.cluster.wills.WillBook;
 import dev.switchboard.cluster.wire.NodeKeys;
+import dev.switchboard.cluster.wire.WireCounters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ForwardMetrics metrics;
   private final String selfKey;
   private final AtomicInteger localFilters;
+  private final SysFigures sys = this::sysFigures;
   private volatile Path statusFile;
 
   /**
@@ -89,6 +93,7 @@ public final class ClusterNode implements AutoCloseable {
     this.destinations = destinations;
     this.metrics = metrics;
     this.selfKey = selfKey;
+    broker.addSysFigures(sys);
   }
 
   /**
@@ -254,8 +259,9 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * The cluster as this node sees it: every member, its state, whether this node can reach it, and
-   * how many routes this node knows of it.
+   * The cluster as this node sees it now: every member, its state, whether this node can reach it,
+   * how many routes this node knows of it and what waits to be forwarded to it; the sessions here,
+   * and what forwarding did.
    */
   public ClusterStatus status() {
     Cluster cluster = Cluster.get(system);
@@ -265,29 +271,72 @@ public final class ClusterNode implements AutoCloseable {
     List<ClusterStatus.Node> nodes = new ArrayList<>();
     for (Member m : cluster.state().getMembers()) {
       String key = NodeKeys.of(m.uniqueAddress());
+      boolean self = key.equals(selfKey);
       Outbox out = destinations.get(key);
       nodes.add(
           new ClusterStatus.Node(
               m.address().toString(),
               m.status().toString(),
               !unreachable.contains(m),
-              key.equals(selfKey),
-              counts.getOrDefault(key, 0),
+              self,
+              self ? localFilters.get() : counts.getOrDefault(key, 0),
               out == null ? 0 : out.size()));
     }
+    ForwardLatency latency = metrics.latency;
+    WireCounters wire = WireCounters.of(Adapter.toClassic(system));
     return new ClusterStatus(
         settings.nodeName(),
+        Instant.now(),
+        broker.sessions().size(),
+        broker.metrics().clientsConnected.get(),
         localFilters.get(),
         nodes,
-        String.format(
-            "sent %d, sent again %d, received %d, duplicates %d, dropped (queue full) %d,"
-                + " dropped (too large) %d",
+        new ClusterStatus.Forwarding(
             metrics.sent.sum(),
             metrics.resent.sum(),
             metrics.received.sum(),
             metrics.duplicates.sum(),
             metrics.droppedQueueFull.sum(),
-            metrics.droppedTooLarge.sum()));
+            metrics.droppedTooLarge.sum(),
+            wire.batches(),
+            wire.bytes(),
+            new ClusterStatus.Latency(
+                latency.count(),
+                latency.sumNanos() / 1e6,
+                latency.maxNanos() / 1e6,
+                latency.quantileNanos(0.5) / 1e6,
+                latency.quantileNanos(0.99) / 1e6)));
+  }
+
+  /**
+   * The cluster's figures under {@code $SYS/broker/cluster/}, from {@link #status()}: members up
+   * and unreachable, routes, what waits and what forwarding did (counts since the node started,
+   * latencies in milliseconds).
+   */
+  private void sysFigures(java.util.function.BiConsumer<String, Object> figure) {
+    ClusterStatus s = status();
+    ClusterStatus.Forwarding f = s.forwarding();
+    figure.accept("cluster/node", s.nodeName());
+    figure.accept("cluster/nodes/up", s.membersUp());
+    figure.accept("cluster/nodes/unreachable", s.membersUnreachable());
+    figure.accept("cluster/routes/local", s.localFilters());
+    figure.accept("cluster/routes/remote", s.remoteRoutes());
+    figure.accept("cluster/forward/queued", s.queued());
+    figure.accept("cluster/forward/sent", f.sent());
+    figure.accept("cluster/forward/resent", f.resent());
+    figure.accept("cluster/forward/received", f.received());
+    figure.accept("cluster/forward/duplicates", f.duplicates());
+    figure.accept("cluster/forward/dropped/queue full", f.droppedQueueFull());
+    figure.accept("cluster/forward/dropped/too large", f.droppedTooLarge());
+    figure.accept("cluster/forward/batches", f.batches());
+    figure.accept("cluster/forward/bytes", f.bytes());
+    figure.accept("cluster/forward/latency/p50 ms", millis(f.latency().p50Ms()));
+    figure.accept("cluster/forward/latency/p99 ms", millis(f.latency().p99Ms()));
+    figure.accept("cluster/forward/latency/max ms", millis(f.latency().maxMs()));
+  }
+
+  private static String millis(double ms) {
+    return String.format(java.util.Locale.ROOT, "%.3f", ms);
   }
 
   /**
@@ -305,7 +354,7 @@ public final class ClusterNode implements AutoCloseable {
             () -> {
               try {
                 Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(tmp, status().render(Instant.now()));
+                Files.writeString(tmp, status().render());
                 Files.move(
                     tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
               } catch (IOException | RuntimeException e) {
@@ -324,6 +373,7 @@ public final class ClusterNode implements AutoCloseable {
     leaving.set(true);
     broker.router().removeTarget(target);
     broker.spaces().watchFilters(null);
+    broker.removeSysFigures(sys);
     try {
       CoordinatedShutdown.get(Adapter.toClassic(system))
           .runAll(CoordinatedShutdown.clusterLeavingReason())

@@ -10,6 +10,7 @@ import dev.switchboard.http.api.Json;
 import dev.switchboard.http.broker.BrokerResources;
 import dev.switchboard.http.broker.LiveSettings;
 import dev.switchboard.http.broker.ServerRoutes;
+import dev.switchboard.http.cluster.ClusterView;
 import dev.switchboard.http.myqtthub.DeviceApi;
 import dev.switchboard.http.myqtthub.DeviceApiSettings;
 import dev.switchboard.http.quota.QuotaRoutes;
@@ -57,6 +58,8 @@ public final class HttpApi {
    * @param broker the running broker, whose clients, sessions, messages and figures the broker's
    *     resources show; null for a server of the registry's resources only
    * @param authenticator the MQTT logins' checks, whose counts {@code /metrics} shows; may be null
+   * @param cluster this server as a cluster node ({@code GET /api/v1/cluster}, the cluster's
+   *     meters); null when it is not one, or without a broker
    */
   public record Parts(
       RegistryRepository registry,
@@ -65,7 +68,20 @@ public final class HttpApi {
       LoginThrottle throttle,
       Clock clock,
       Broker broker,
-      HubAuthenticator authenticator) {
+      HubAuthenticator authenticator,
+      ClusterView cluster) {
+
+    /** The parts of a server that is not a cluster node. */
+    public Parts(
+        RegistryRepository registry,
+        AdministrationRepository administration,
+        PasswordHasher hasher,
+        LoginThrottle throttle,
+        Clock clock,
+        Broker broker,
+        HubAuthenticator authenticator) {
+      this(registry, administration, hasher, throttle, clock, broker, authenticator, null);
+    }
 
     /** The parts of a server on a broker whose logins are not the registry's. */
     public Parts(
@@ -75,7 +91,7 @@ public final class HttpApi {
         LoginThrottle throttle,
         Clock clock,
         Broker broker) {
-      this(registry, administration, hasher, throttle, clock, broker, null);
+      this(registry, administration, hasher, throttle, clock, broker, null, null);
     }
 
     /** The registry's parts only: no broker resources. */
@@ -85,7 +101,7 @@ public final class HttpApi {
         PasswordHasher hasher,
         LoginThrottle throttle,
         Clock clock) {
-      this(registry, administration, hasher, throttle, clock, null, null);
+      this(registry, administration, hasher, throttle, clock, null, null, null);
     }
   }
 
@@ -188,6 +204,9 @@ public final class HttpApi {
               parts.authenticator(),
               parts.throttle(),
               ctx -> credentials.find(ctx, false));
+      if (parts.cluster() != null) {
+        live.cluster(parts.cluster());
+      }
       routes.addAll(live.routes());
       routes.addAll(new ServerRoutes(parts.broker(), json).routes());
       if (stashes != null) {

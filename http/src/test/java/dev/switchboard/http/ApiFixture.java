@@ -198,18 +198,32 @@ final class ApiFixture implements AutoCloseable {
   static ApiFixture withStashes(
       Broker broker, java.util.function.Function<RegistryStore, Stashes> stashes)
       throws IOException {
-    return new ApiFixture(HttpSettings.loopback(), TlsConfig.none(), broker, stashes);
+    return new ApiFixture(HttpSettings.loopback(), TlsConfig.none(), broker, stashes, null);
+  }
+
+  /** An API on a running broker of a cluster node, whose cluster figures {@code view} gives. */
+  static ApiFixture withCluster(
+      HttpSettings settings, dev.switchboard.http.cluster.ClusterView view) throws IOException {
+    Broker broker = new Broker(TestBroker.config());
+    broker.start();
+    try {
+      return new ApiFixture(settings, TlsConfig.none(), broker, null, view);
+    } catch (IOException | RuntimeException e) {
+      broker.close();
+      throw e;
+    }
   }
 
   private ApiFixture(HttpSettings settings, TlsConfig tls, Broker broker) throws IOException {
-    this(settings, tls, broker, null);
+    this(settings, tls, broker, null, null);
   }
 
   private ApiFixture(
       HttpSettings settings,
       TlsConfig tls,
       Broker broker,
-      java.util.function.Function<RegistryStore, Stashes> stashes)
+      java.util.function.Function<RegistryStore, Stashes> stashes,
+      dev.switchboard.http.cluster.ClusterView cluster)
       throws IOException {
     this.broker = broker;
     dir = Files.createTempDirectory("switchboard-http");
@@ -233,7 +247,14 @@ final class ApiFixture implements AutoCloseable {
                 tls,
                 () -> null,
                 new HttpApi.Parts(
-                    registry, registry, hasher, new LoginThrottle(), Clock.systemUTC(), broker),
+                    registry,
+                    registry,
+                    hasher,
+                    new LoginThrottle(),
+                    Clock.systemUTC(),
+                    broker,
+                    null,
+                    cluster),
                 DeviceApiSettings.defaults(),
                 stashes == null ? null : stashes.apply(registry))
             .start();

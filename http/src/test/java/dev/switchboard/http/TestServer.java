@@ -37,7 +37,9 @@ final class TestServer {
                     null,
                     java.time.Clock.systemUTC(),
                     new dev.switchboard.broker.Broker(
-                        dev.switchboard.broker.testing.TestBroker.config())),
+                        dev.switchboard.broker.testing.TestBroker.config()),
+                    null,
+                    ClusterTest::sample),
                 dev.switchboard.http.myqtthub.DeviceApiSettings.defaults(),
                 new dev.switchboard.hub.stash.Stashes(
                     registry, log, java.time.Clock.systemUTC(), () -> {}),

@@ -23,6 +23,8 @@ final class ClusterChild implements AutoCloseable {
   private final int clusterPort;
   private Process process;
   private int mqttPort;
+  private boolean http;
+  private String httpUrl;
 
   private final String extraConfig;
 
@@ -47,6 +49,17 @@ final class ClusterChild implements AutoCloseable {
 
   int clusterPort() {
     return clusterPort;
+  }
+
+  /** Starts the node with its HTTP API on a free port (off otherwise); before {@link #start}. */
+  ClusterChild withHttp() {
+    this.http = true;
+    return this;
+  }
+
+  /** The node's HTTP API ({@code http://127.0.0.1:PORT}), once listening; null without one. */
+  String httpUrl() {
+    return httpUrl;
   }
 
   int mqttPort() {
@@ -92,7 +105,7 @@ final class ClusterChild implements AutoCloseable {
             "--wss-port",
             "off",
             "--http-port",
-            "off",
+            http ? "0" : "off",
             "--https-port",
             "off",
             "--data-dir",
@@ -125,6 +138,18 @@ final class ClusterChild implements AutoCloseable {
           "node " + name + " did not start: " + Files.readString(dir.resolve("stderr.txt")));
     }
     mqttPort = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+    if (http) {
+      // the banner's line: "console and REST API: http://127.0.0.1:PORT/ (...api/v1)"
+      String line;
+      do {
+        line = out.readLine();
+      } while (line != null && !line.startsWith("console and REST API: "));
+      if (line == null) {
+        throw new IOException("node " + name + " printed no HTTP URL: " + log());
+      }
+      String url = line.substring("console and REST API: ".length()).split(" ")[0];
+      httpUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
     Thread drain =
         new Thread(
             () -> {

@@ -42,7 +42,14 @@ class ThreeNodeClusterTest {
   static void startThreeNodes() throws Exception {
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ClusterChild n = new ClusterChild("n" + i, dir.resolve("n" + i), ClusterChild.freePort());
+      // HTTP and $SYS on: the cluster's figures are read there (clusterFigures)
+      ClusterChild n =
+          new ClusterChild(
+                  "n" + i,
+                  dir.resolve("n" + i),
+                  ClusterChild.freePort(),
+                  "switchboard.sys.interval = 1s\n")
+              .withHttp();
       nodes.add(n);
       seeds.add("127.0.0.1:" + n.clusterPort());
     }
@@ -482,6 +489,173 @@ class ThreeNodeClusterTest {
     assertThat(none.code()).isEqualTo(1);
     assertThat(none.err())
         .startsWith("switchboard: no cluster node is running with data directory");
+  }
+
+  @Test
+  @DisplayName(
+      "each node's cluster figures after QoS 1 traffic from node 0 to node 1: GET /api/v1/cluster"
+          + " (members up, routes, sessions, messages, batches, bytes, acknowledgement latency),"
+          + " /metrics and $SYS/broker/cluster/...; cluster status --url asks a node over HTTP")
+  void clusterFigures() throws Exception {
+    Mqtt5BlockingClient sub = client(1, "figures-sub");
+    Mqtt5Publishes in = sub.publishes(MqttGlobalPublishFilter.ALL);
+    sub.subscribeWith().topicFilter("figures/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    awaitDelivery(0, "figures/probe", in);
+    drain(in);
+    Mqtt5BlockingClient pub = client(0, "figures-pub");
+    for (int i = 0; i < 50; i++) {
+      pub.publish(publish("figures/" + i, "f" + i, MqttQos.AT_LEAST_ONCE, false));
+    }
+    for (int i = 0; i < 50; i++) {
+      assertThat(in.receive(10, TimeUnit.SECONDS)).as("message %d", i).isPresent();
+    }
+
+    // node 0 sent them and had them acknowledged; node 1 received them
+    com.fasterxml.jackson.databind.JsonNode n0 =
+        awaitFigures(0, f -> f.at("/forwarding/latency/count").asLong() >= 50);
+    assertThat(n0.path("nodeName").asText()).isEqualTo("n0");
+    assertThat(n0.path("nodes")).hasSize(3);
+    for (com.fasterxml.jackson.databind.JsonNode m : n0.path("nodes")) {
+      assertThat(m.path("state").asText()).as(m.toString()).isEqualTo("Up");
+      assertThat(m.path("reachable").asBoolean()).as(m.toString()).isTrue();
+    }
+    assertThat(n0.path("connected").asInt()).isPositive();
+    com.fasterxml.jackson.databind.JsonNode toNode1 = memberOn(n0, nodes.get(1).clusterPort());
+    assertThat(toNode1.path("routes").asInt()).as("node 1's filters known on node 0").isPositive();
+    com.fasterxml.jackson.databind.JsonNode forwarding = n0.path("forwarding");
+    assertThat(forwarding.path("sent").asLong()).isGreaterThanOrEqualTo(50);
+    assertThat(forwarding.path("batches").asLong()).isPositive();
+    assertThat(forwarding.path("bytes").asLong())
+        .as("bytes of the batches")
+        .isGreaterThan(50L * "figures/0".length());
+    assertThat(forwarding.at("/latency/p99Ms").asDouble()).isPositive();
+    com.fasterxml.jackson.databind.JsonNode n1 =
+        awaitFigures(1, f -> f.at("/forwarding/received").asLong() >= 50);
+    assertThat(memberOn(n1, nodes.get(1).clusterPort()).path("self").asBoolean()).isTrue();
+    assertThat(memberOn(n1, nodes.get(1).clusterPort()).path("routes").asInt())
+        .as("its own filters")
+        .isPositive();
+    System.out.printf(
+        "cluster: node 0 forwarded %d messages in %d batches, %d bytes (%.0f a message);"
+            + " acknowledged p50 %.2f ms, p99 %.2f ms%n",
+        forwarding.path("sent").asLong(),
+        forwarding.path("batches").asLong(),
+        forwarding.path("bytes").asLong(),
+        forwarding.path("bytes").asDouble()
+            / (forwarding.path("sent").asLong() + forwarding.path("resent").asLong()),
+        forwarding.at("/latency/p50Ms").asDouble(),
+        forwarding.at("/latency/p99Ms").asDouble());
+
+    String metrics = get(nodes.get(0).httpUrl() + "/metrics");
+    assertThat(metricValue(metrics, "switchboard_cluster_members_up")).isEqualTo(3.0);
+    assertThat(metricValue(metrics, "switchboard_cluster_members_unreachable")).isZero();
+    assertThat(metricValue(metrics, "switchboard_cluster_routes_remote")).isPositive();
+    assertThat(metricValue(metrics, "switchboard_cluster_forward_messages_total{kind=\"sent\"}"))
+        .isGreaterThanOrEqualTo(50);
+    assertThat(metricValue(metrics, "switchboard_cluster_forward_bytes_total")).isPositive();
+    assertThat(metricValue(metrics, "switchboard_cluster_forward_latency_seconds_count"))
+        .isGreaterThanOrEqualTo(50);
+    assertThat(metricValue(metrics, "switchboard_cluster_forward_queued")).isNotNull();
+
+    // $SYS on node 0, published there every second
+    Mqtt5BlockingClient sys = client(0, "figures-sys");
+    Mqtt5Publishes sysIn = sys.publishes(MqttGlobalPublishFilter.ALL);
+    sys.subscribeWith().topicFilter("$SYS/broker/cluster/#").qos(MqttQos.AT_MOST_ONCE).send();
+    java.util.Map<String, String> figures = new java.util.HashMap<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> expected =
+        List.of(
+            "node",
+            "nodes/up",
+            "nodes/unreachable",
+            "routes/local",
+            "routes/remote",
+            "forward/queued",
+            "forward/sent",
+            "forward/resent",
+            "forward/received",
+            "forward/duplicates",
+            "forward/dropped/queue full",
+            "forward/dropped/too large",
+            "forward/batches",
+            "forward/bytes",
+            "forward/latency/p50 ms",
+            "forward/latency/p99 ms",
+            "forward/latency/max ms");
+    while (System.nanoTime() < deadline
+        && !(expected.stream().allMatch(k -> figures.containsKey("$SYS/broker/cluster/" + k))
+            && Long.parseLong(figures.get("$SYS/broker/cluster/forward/sent")) >= 50)) {
+      sysIn
+          .receive(100, TimeUnit.MILLISECONDS)
+          .ifPresent(p -> figures.put(p.getTopic().toString(), text(p)));
+    }
+    assertThat(figures)
+        .containsEntry("$SYS/broker/cluster/node", "n0")
+        .containsEntry("$SYS/broker/cluster/nodes/up", "3")
+        .containsEntry("$SYS/broker/cluster/nodes/unreachable", "0")
+        .containsKeys(
+            expected.stream().map(k -> "$SYS/broker/cluster/" + k).toArray(String[]::new));
+    assertThat(Long.parseLong(figures.get("$SYS/broker/cluster/forward/sent")))
+        .isGreaterThanOrEqualTo(50);
+
+    // switchboard cluster status, asking node 2 over HTTP from this machine
+    dev.switchboard.app.CliRun r =
+        dev.switchboard.app.CliRun.run(
+            dir.resolve("nowhere"), "cluster", "status", "--url", nodes.get(2).httpUrl());
+    System.out.print(r.out());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("node n2, as of ").contains("(this node)", "forwarded: ");
+    for (ClusterChild n : nodes) {
+      assertThat(r.out()).containsPattern("127\\.0\\.0\\.1:" + n.clusterPort() + ".* +Up +yes ");
+    }
+  }
+
+  /** Node {@code node}'s GET /api/v1/cluster, asked until {@code ready} holds (10 s at most). */
+  private static com.fasterxml.jackson.databind.JsonNode awaitFigures(
+      int node, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ready)
+      throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    com.fasterxml.jackson.databind.JsonNode j;
+    do {
+      j = mapper.readTree(get(nodes.get(node).httpUrl() + "/api/v1/cluster"));
+      if (ready.test(j)) {
+        return j;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("node " + node + "'s figures did not come: " + j);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode memberOn(
+      com.fasterxml.jackson.databind.JsonNode figures, int clusterPort) {
+    for (com.fasterxml.jackson.databind.JsonNode m : figures.path("nodes")) {
+      if (m.path("address").asText().endsWith(":" + clusterPort)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no member on port " + clusterPort + " in " + figures);
+  }
+
+  private static String get(String url) throws Exception {
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      java.net.http.HttpResponse<String> a =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(a.statusCode()).as(url + ": " + a.body()).isEqualTo(200);
+      return a.body();
+    }
+  }
+
+  /** The value of the series {@code series} (name and labels as printed) in Prometheus' text. */
+  private static Double metricValue(String text, String series) {
+    return text.lines()
+        .filter(l -> l.startsWith(series + " "))
+        .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static Mqtt5PubAckReasonCode reasonOf(Mqtt5PublishResult r) {

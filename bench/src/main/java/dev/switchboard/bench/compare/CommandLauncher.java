@@ -16,11 +16,25 @@ public final class CommandLauncher implements BrokerLauncher {
   private final String name;
   private final List<String> command;
   private final Map<String, String> environment;
+  private final List<String> startArguments;
 
   public CommandLauncher(String name, List<String> command, Map<String, String> environment) {
+    this(name, command, environment, List.of());
+  }
+
+  /**
+   * With {@code startArguments} after the ones every start gets ({@code --cluster ...} for a node
+   * of a cluster).
+   */
+  public CommandLauncher(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      List<String> startArguments) {
     this.name = name;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
+    this.startArguments = List.copyOf(startArguments);
   }
 
   @Override
@@ -42,6 +56,7 @@ public final class CommandLauncher implements BrokerLauncher {
             Integer.toString(port),
             "--data-dir",
             dir.resolve("data").toString()));
+    cmd.addAll(startArguments);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(environment);
     return BrokerProcess.start(name, pb, port, log, 60);

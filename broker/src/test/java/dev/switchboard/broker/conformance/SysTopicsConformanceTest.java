@@ -74,6 +74,36 @@ class SysTopicsConformanceTest extends ConformanceBase {
     assertThat(latest.get("$SYS/broker/uptime")).endsWith(" seconds");
   }
 
+  @Test
+  @DisplayName(
+      "figures plugged in beside the engine (SysFigures) are published under $SYS/broker/ with"
+          + " the broker's own, until they are removed")
+  void pluggedInFigures() {
+    startWithSys();
+    java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong(41);
+    dev.switchboard.broker.metrics.SysFigures figures =
+        f -> f.accept("extra/figure", value.incrementAndGet());
+    broker().broker().addSysFigures(figures);
+    RawClient c = connect(V5, "sys-reader");
+    subscribeOk(c, "$SYS/broker/extra/#", 0);
+    Map<String, String> latest = new HashMap<>();
+    collectUntil(
+        c,
+        latest,
+        m ->
+            m.containsKey("$SYS/broker/extra/figure")
+                && Long.parseLong(m.get("$SYS/broker/extra/figure")) > 42);
+    broker().broker().removeSysFigures(figures);
+    RawClient later = connect(V5, "later");
+    subscribeOk(later, "$SYS/broker/uptime", 0);
+    expectPublish(later); // the retained one
+    expectPublish(later); // a round that began after the removal, or the one under way
+    long last = value.get();
+    expectPublish(later);
+    expectPublish(later); // two more rounds of the broker's own figures
+    assertThat(value.get()).as("not asked again once removed").isEqualTo(last);
+  }
+
   @BothVersions
   @DisplayName("$SYS/broker/clients/connected follows the clients that connect")
   void connectedCount(MqttVersion v) {

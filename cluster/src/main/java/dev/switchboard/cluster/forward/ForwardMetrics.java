@@ -2,7 +2,10 @@ package dev.switchboard.cluster.forward;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What forwarding did on this node, counted; read by status and logs. */
+/**
+ * What forwarding did on this node, counted; read by status, {@code $SYS}, {@code /metrics} and
+ * logs.
+ */
 public final class ForwardMetrics {
   /** Messages handed to a destination's queue. */
   public final LongAdder queued = new LongAdder();
@@ -24,4 +27,7 @@ public final class ForwardMetrics {
 
   /** Messages received again (a resend whose first copy had arrived) and not delivered twice. */
   public final LongAdder duplicates = new LongAdder();
+
+  /** From sending a numbered message to its acknowledgement. */
+  public final ForwardLatency latency = new ForwardLatency();
 }

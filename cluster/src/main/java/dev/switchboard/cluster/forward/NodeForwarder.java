@@ -178,8 +178,12 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
 
   private Behavior<ForwarderCommand> acknowledged(ForwardAck ack) {
     boolean wasFull = unacked.size() >= settings.maxUnacked();
+    long now = System.nanoTime();
     for (long seq : ack.seqs()) {
-      unacked.remove(seq);
+      Unacked u = unacked.remove(seq);
+      if (u != null) {
+        metrics.latency.record(now - u.sentAtNanos); // from its last sending
+      }
     }
     if (wasFull && unacked.size() < settings.maxUnacked() && outbox.size() > 0) {
       return drain();

@@ -40,6 +40,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
 
   private final ExtendedActorSystem system;
   private volatile ActorRefResolver resolver;
+  private volatile WireCounters counters;
 
   public ClusterSerializer(ExtendedActorSystem system) {
     this.system = system;
@@ -98,7 +99,20 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    byte[] binary = bytes.toByteArray();
+    if (o instanceof ForwardBatch) {
+      counters().batchWritten(binary.length);
+    }
+    return binary;
+  }
+
+  private WireCounters counters() {
+    WireCounters c = counters;
+    if (c == null) {
+      c = WireCounters.of(system);
+      counters = c;
+    }
+    return c;
   }
 
   @Override

@@ -89,6 +89,9 @@ class NodeForwarderTest {
     }
     assertThat(next.messages()).extracting(f -> f.message().topic()).containsExactly("after");
     destination.expectNoMessage(Duration.ofMillis(400));
+    assertThat(metrics.latency.count())
+        .as("each acknowledged message's latency is recorded once")
+        .isEqualTo(2);
   }
 
   @Test

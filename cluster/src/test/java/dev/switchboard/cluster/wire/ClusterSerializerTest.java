@@ -47,6 +47,27 @@ class ClusterSerializerTest {
 
   @Test
   @DisplayName(
+      "the serializer counts the batches it writes and their bytes on its actor system; other"
+          + " messages are not counted")
+  void countsBatches() {
+    Serialization s = SerializationExtension.get(Adapter.toClassic(kit.system()));
+    WireCounters counters = WireCounters.of(Adapter.toClassic(kit.system()));
+    TestProbe<ForwardAck> probe = kit.createTestProbe();
+    Message m =
+        new Message(
+            "t/1", new byte[100], 1, false, MqttProperties.EMPTY, "p", Message.NEVER, "default");
+    ForwardBatch batch =
+        new ForwardBatch("a#1", probe.ref(), List.of(new ForwardedMessage(1, m, Set.of())));
+    long batches = counters.batches();
+    long bytes = counters.bytes();
+    byte[] written = s.findSerializerFor(batch).toBinary(batch);
+    s.findSerializerFor(new ForwardAck(new long[] {1})).toBinary(new ForwardAck(new long[] {1}));
+    assertThat(counters.batches() - batches).isEqualTo(1);
+    assertThat(counters.bytes() - bytes).isEqualTo(written.length).isGreaterThan(100);
+  }
+
+  @Test
+  @DisplayName(
       "a batch crosses with every field: hub, topic, payload, QoS, retain, properties, publisher,"
           + " expiry as time left, shared groups, and the reply-to reference")
   void batch() throws Exception {

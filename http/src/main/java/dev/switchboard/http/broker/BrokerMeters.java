@@ -5,6 +5,8 @@ import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.SessionSnapshot;
+import dev.switchboard.http.cluster.ClusterMeters;
+import dev.switchboard.http.cluster.ClusterView;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.quota.HubQuotaCounters;
@@ -62,6 +64,14 @@ public final class BrokerMeters implements AutoCloseable {
    */
   /** The hubs' quota refusals; null while the server has no quotas. */
   private volatile QuotaBook quotas;
+
+  /** The cluster's meters; null unless this server is a cluster node. */
+  private volatile ClusterMeters cluster;
+
+  /** Shows the cluster's figures as {@code view} gives them from now on. */
+  void cluster(ClusterView view) {
+    this.cluster = new ClusterMeters(view, registry);
+  }
 
   /** Shows the hubs' quota refusals from {@code book} from now on. */
   void quotas(QuotaBook book) {
@@ -299,6 +309,10 @@ public final class BrokerMeters implements AutoCloseable {
       b[2] += s.queuedBytes();
     }
     current = new Scrape(HubFigures.of(broker), backlog);
+    ClusterMeters c = cluster;
+    if (c != null) {
+      c.refresh();
+    }
     Set<String> hubs = broker.hubs();
     for (String hub : hubs) {
       hubMeters.computeIfAbsent(hub, this::registerHub);

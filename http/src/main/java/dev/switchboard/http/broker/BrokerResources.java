@@ -6,6 +6,8 @@ import dev.switchboard.http.api.Audit;
 import dev.switchboard.http.api.Caller;
 import dev.switchboard.http.api.ExistingHub;
 import dev.switchboard.http.api.Json;
+import dev.switchboard.http.cluster.ClusterRoutes;
+import dev.switchboard.http.cluster.ClusterView;
 import dev.switchboard.hub.auth.HubAuthenticator;
 import dev.switchboard.hub.auth.LoginThrottle;
 import dev.switchboard.hub.quota.QuotaBook;
@@ -25,6 +27,8 @@ public final class BrokerResources implements AutoCloseable {
   private final LiveSampler sampler;
   private final StreamRoutes streams;
   private final BrokerMeters meters;
+  private final MetricsRoutes metrics;
+  private final Json json;
   private final List<ApiRoute> routes = new ArrayList<>();
 
   /**
@@ -46,6 +50,7 @@ public final class BrokerResources implements AutoCloseable {
       LoginThrottle adminThrottle,
       Function<Context, Caller> findCaller) {
     this.broker = broker;
+    this.json = json;
     LiveState live = new LiveState(broker);
     this.activity =
         settings.topicSampleRing() > 0 ? new TopicActivity(settings.topicSampleRing()) : null;
@@ -64,10 +69,10 @@ public final class BrokerResources implements AutoCloseable {
         new StreamRoutes(live, hubs, json, settings.streamBuffer(), settings.maxStreams());
     routes.addAll(streams.routes());
     this.meters = new BrokerMeters(broker, live, authenticator, adminThrottle, streams::open);
-    routes.addAll(
+    this.metrics =
         new MetricsRoutes(
-                meters, settings.metricsForAnyone(), settings.metricsForLoopback(), findCaller)
-            .routes());
+            meters, settings.metricsForAnyone(), settings.metricsForLoopback(), findCaller);
+    routes.addAll(metrics.routes());
     if (activity != null) {
       broker.router().addTarget(activity);
     }
@@ -80,6 +85,15 @@ public final class BrokerResources implements AutoCloseable {
   public void quotas(QuotaBook book) {
     meters.quotas(book);
     stats.quotas(book);
+  }
+
+  /**
+   * Shows this server as a node of a cluster: {@code GET /api/v1/cluster} (read as {@code /metrics}
+   * is) and the cluster's meters in {@code /metrics}. Before {@link #routes()} is read.
+   */
+  public void cluster(ClusterView view) {
+    meters.cluster(view);
+    routes.addAll(new ClusterRoutes(view, json, metrics::checkMayRead).routes());
   }
 
   /** Live streams open now. */

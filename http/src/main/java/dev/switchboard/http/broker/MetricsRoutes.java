@@ -44,11 +44,19 @@ public final class MetricsRoutes {
   }
 
   private void metrics(Context ctx) {
+    checkMayRead(ctx);
+    ctx.contentType(MEDIA_TYPE);
+    ctx.result(meters.scrape());
+  }
+
+  /**
+   * Refuses a request that may not read the server's figures, as {@code http.metrics-access} says
+   * (401 without credentials, 403 with a hub's); {@code /api/v1/cluster} follows the same rule.
+   */
+  void checkMayRead(Context ctx) {
     if (!anyone && !(loopback && isLoopback(ctx.req().getRemoteAddr()))) {
       check(findCaller.apply(ctx));
     }
-    ctx.contentType(MEDIA_TYPE);
-    ctx.result(meters.scrape());
   }
 
   /** Refuses a request without credentials (401) or with a hub's (403). */
