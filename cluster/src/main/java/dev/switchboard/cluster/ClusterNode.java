@@ -112,7 +112,11 @@ public final class ClusterNode implements AutoCloseable {
     ActorRef<Object> receiver =
         system.systemActorOf(
             ForwardReceiver.create(
-                broker.router(), broker.spaces(), broker.config().retainAvailable(), metrics),
+                broker.router(),
+                broker.spaces(),
+                broker.config().retainAvailable(),
+                metrics,
+                broker.journal()),
             ForwardReceiver.NAME,
             Props.empty());
     ActorRef<RouteWriter.Command> writer =

@@ -151,7 +151,10 @@ final class Membership extends AbstractBehavior<Object> {
     if (key.equals(selfKey)) {
       return this;
     }
-    destinations.remove(key);
+    Outbox outbox = destinations.remove(key);
+    if (outbox != null) {
+      outbox.close(); // what waits there is released: nobody is left there to deliver it to
+    }
     ActorRef<ForwarderCommand> forwarder = forwarders.remove(key);
     if (forwarder != null) {
       getContext().stop(forwarder);

@@ -1,5 +1,6 @@
 package dev.switchboard.cluster.forward;
 
+import dev.switchboard.broker.routing.AcknowledgementHold;
 import dev.switchboard.cluster.wire.ForwardAck;
 import dev.switchboard.cluster.wire.ForwardBatch;
 import dev.switchboard.cluster.wire.ForwardedMessage;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * the destination drops what it has seen already. QoS 0 is sent once. At most {@code maxUnacked}
  * messages wait for acknowledgement: past that the forwarder stops draining and the outbox fills
  * (and then drops, counted), so a dead or slow node costs bounded memory.
+ *
+ * <p>A message whose publisher waits for its acknowledgement carries a hold on it, released when
+ * the destination acknowledges the message (the destination does so once its store has what the
+ * message wrote), or when the destination leaves the cluster and this forwarder stops; a message
+ * too large to forward fails it.
  *
  * <p>A message sent again may overtake later ones; order holds while nothing is lost.
  */
@@ -43,11 +50,22 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
 
   private static final class Unacked {
     final ForwardedMessage message;
+
+    /** The publisher's acknowledgement, held until the destination has the message; or null. */
+    final AcknowledgementHold hold;
+
     long sentAtNanos;
 
-    Unacked(ForwardedMessage message, long sentAtNanos) {
+    Unacked(ForwardedMessage message, AcknowledgementHold hold, long sentAtNanos) {
       this.message = message;
+      this.hold = hold;
       this.sentAtNanos = sentAtNanos;
+    }
+
+    void release() {
+      if (hold != null) {
+        hold.release();
+      }
     }
   }
 
@@ -120,7 +138,20 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
         .onMessageEquals(Wake.INSTANCE, this::drain)
         .onMessage(ForwardAck.class, this::acknowledged)
         .onMessageEquals(RetryTick.INSTANCE, this::resend)
+        .onSignal(PostStop.class, s -> stopped())
         .build();
+  }
+
+  /**
+   * Stopped: the destination left the cluster (or this node stops). The acknowledgements its
+   * messages held are released, since nobody is left there to deliver them to; the outbox is closed
+   * so that nothing offered later waits for a forwarder that is gone.
+   */
+  private Behavior<ForwarderCommand> stopped() {
+    outbox.close();
+    unacked.values().forEach(Unacked::release);
+    unacked.clear();
+    return this;
   }
 
   private Behavior<ForwarderCommand> drain() {
@@ -140,6 +171,9 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       if (probe.weight() > settings.maxBatchBytes()) {
         outbox.poll();
         tooLarge(probe);
+        if (next.hold() != null) {
+          next.hold().fail("not forwarded to another node: too large");
+        }
         continue;
       }
       if (batch.size() >= settings.batch() || bytes + probe.weight() > settings.maxBatchBytes()) {
@@ -152,7 +186,7 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       ForwardedMessage f =
           numbered ? new ForwardedMessage(nextSeq++, next.message(), next.sharedGroups()) : probe;
       if (numbered) {
-        unacked.put(f.seq(), new Unacked(f, System.nanoTime()));
+        unacked.put(f.seq(), new Unacked(f, next.hold(), System.nanoTime()));
       }
       batch.add(f);
       bytes += f.weight();
@@ -179,7 +213,10 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
   private Behavior<ForwarderCommand> acknowledged(ForwardAck ack) {
     boolean wasFull = unacked.size() >= settings.maxUnacked();
     for (long seq : ack.seqs()) {
-      unacked.remove(seq);
+      Unacked u = unacked.remove(seq);
+      if (u != null) {
+        u.release();
+      }
     }
     if (wasFull && unacked.size() < settings.maxUnacked() && outbox.size() > 0) {
       return drain();
@@ -199,6 +236,7 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       }
       if (u.message.message().isExpired(now)) {
         it.remove(); // its subscribers would drop it anyway
+        u.release();
         continue;
       }
       if (batch.size() >= settings.batch()
