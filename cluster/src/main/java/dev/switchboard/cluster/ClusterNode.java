@@ -119,6 +119,8 @@ public final class ClusterNode implements AutoCloseable {
                 broker.journal()),
             ForwardReceiver.NAME,
             Props.empty());
+    system.systemActorOf(
+        ForwardReceiver.largeMessages(receiver), ForwardReceiver.LARGE_NAME, Props.empty());
     ActorRef<RouteWriter.Command> writer =
         system.systemActorOf(
             RouteWriter.create(shards, selfKey), "switchboard-route-writer", Props.empty());

@@ -39,6 +39,14 @@ public final class ForwardReceiver extends AbstractBehavior<Object> {
   /** Its name under {@code /system}. */
   public static final String NAME = "switchboard-forward-in";
 
+  /**
+   * The name under {@code /system} of the receiver of messages too large for a batch, which come
+   * alone through Artery's large-message channel (the path is in {@code
+   * large-message-destinations}); it hands them to this receiver, where they are de-duplicated with
+   * the rest of their origin's stream.
+   */
+  public static final String LARGE_NAME = "switchboard-forward-in-large";
+
   /** The node {@code origin} left the cluster: its stream will not continue. */
   public record OriginGone(String origin) {}
 
@@ -64,6 +72,15 @@ public final class ForwardReceiver extends AbstractBehavior<Object> {
       Journal journal) {
     return Behaviors.setup(
         ctx -> new ForwardReceiver(ctx, router, spaces, retainAvailable, metrics, journal));
+  }
+
+  /** The receiver at {@link #LARGE_NAME}: hands every batch to {@code receiver}. */
+  public static Behavior<ForwardBatch> largeMessages(ActorRef<Object> receiver) {
+    return Behaviors.receiveMessage(
+        b -> {
+          receiver.tell(b);
+          return Behaviors.same();
+        });
   }
 
   private ForwardReceiver(

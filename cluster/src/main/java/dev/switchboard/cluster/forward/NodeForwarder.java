@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * messages wait for acknowledgement: past that the forwarder stops draining and the outbox fills
  * (and then drops, counted), so a dead or slow node costs bounded memory.
  *
+ * <p>A message heavier than a batch may be goes alone to the destination's large-message receiver,
+ * through Artery's large-message channel (its own connection: a large message does not hold up the
+ * batches, and may arrive before or after messages sent around it).
+ *
  * <p>A message whose publisher waits for its acknowledgement carries a hold on it, released when
  * the destination acknowledges the message (the destination does so once its store has what the
  * message wrote), or when the destination leaves the cluster and this forwarder stops; a message
@@ -71,6 +75,7 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
 
   private final Outbox outbox;
   private final ActorRef<ForwardBatch> destination;
+  private final ActorRef<ForwardBatch> largeDestination;
   private final String originKey;
   private final ForwardSettings settings;
   private final ForwardMetrics metrics;
@@ -87,23 +92,38 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       String name,
       Outbox outbox,
       ActorRef<ForwardBatch> destination,
+      ActorRef<ForwardBatch> largeDestination,
       String originKey,
       ForwardSettings settings,
       ForwardMetrics metrics) {
     ActorRef<ForwarderCommand> ref =
-        parent.spawn(create(outbox, destination, originKey, settings, metrics), name);
+        parent.spawn(
+            create(outbox, destination, largeDestination, originKey, settings, metrics), name);
     outbox.bind(ref);
     return ref;
+  }
+
+  /** As the other {@code create}, without the large-message channel. */
+  public static Behavior<ForwarderCommand> create(
+      Outbox outbox,
+      ActorRef<ForwardBatch> destination,
+      String originKey,
+      ForwardSettings settings,
+      ForwardMetrics metrics) {
+    return create(outbox, destination, null, originKey, settings, metrics);
   }
 
   /**
    * @param outbox what to send, once it is bound to the forwarder
    * @param destination the destination node's receiver
+   * @param largeDestination the destination node's receiver of messages heavier than a batch, one
+   *     at a time through Artery's large-message channel; null: none (such messages are dropped)
    * @param originKey this node's key, which the destination de-duplicates by
    */
   public static Behavior<ForwarderCommand> create(
       Outbox outbox,
       ActorRef<ForwardBatch> destination,
+      ActorRef<ForwardBatch> largeDestination,
       String originKey,
       ForwardSettings settings,
       ForwardMetrics metrics) {
@@ -113,7 +133,8 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
                 timers -> {
                   timers.startTimerWithFixedDelay(
                       RetryTick.INSTANCE, settings.retryAfter().dividedBy(2));
-                  return new NodeForwarder(ctx, outbox, destination, originKey, settings, metrics);
+                  return new NodeForwarder(
+                      ctx, outbox, destination, largeDestination, originKey, settings, metrics);
                 }));
   }
 
@@ -121,12 +142,14 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       ActorContext<ForwarderCommand> ctx,
       Outbox outbox,
       ActorRef<ForwardBatch> destination,
+      ActorRef<ForwardBatch> largeDestination,
       String originKey,
       ForwardSettings settings,
       ForwardMetrics metrics) {
     super(ctx);
     this.outbox = outbox;
     this.destination = destination;
+    this.largeDestination = largeDestination;
     this.originKey = originKey;
     this.settings = settings;
     this.metrics = metrics;
@@ -170,9 +193,13 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
       ForwardedMessage probe = new ForwardedMessage(0, next.message(), next.sharedGroups());
       if (probe.weight() > settings.maxBatchBytes()) {
         outbox.poll();
-        tooLarge(probe);
-        if (next.hold() != null) {
-          next.hold().fail("not forwarded to another node: too large");
+        if (largeDestination == null || probe.weight() > settings.maxLargeBytes()) {
+          tooLarge(probe);
+          if (next.hold() != null) {
+            next.hold().fail("not forwarded to another node: too large");
+          }
+        } else {
+          sendLarge(numbered(next, probe));
         }
         continue;
       }
@@ -182,17 +209,32 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
         bytes = 0;
       }
       outbox.poll();
-      boolean numbered = next.message().qos() > 0 || next.message().retain();
-      ForwardedMessage f =
-          numbered ? new ForwardedMessage(nextSeq++, next.message(), next.sharedGroups()) : probe;
-      if (numbered) {
-        unacked.put(f.seq(), new Unacked(f, next.hold(), System.nanoTime()));
-      }
+      ForwardedMessage f = numbered(next, probe);
       batch.add(f);
       bytes += f.weight();
     }
     send(batch);
     return this;
+  }
+
+  /**
+   * {@code next} as sent: numbered and kept until acknowledged when the destination must not miss
+   * it (QoS 1/2, or retained), else {@code probe} (unnumbered, sent once).
+   */
+  private ForwardedMessage numbered(Outbox.Outgoing next, ForwardedMessage probe) {
+    if (next.message().qos() == 0 && !next.message().retain()) {
+      return probe;
+    }
+    ForwardedMessage f = new ForwardedMessage(nextSeq++, next.message(), next.sharedGroups());
+    unacked.put(f.seq(), new Unacked(f, next.hold(), System.nanoTime()));
+    return f;
+  }
+
+  /** A message heavier than a batch: alone, through the large-message channel. */
+  private void sendLarge(ForwardedMessage f) {
+    metrics.sent.increment();
+    metrics.sentLarge.increment();
+    largeDestination.tell(new ForwardBatch(originKey, getContext().getSelf().narrow(), List.of(f)));
   }
 
   private void send(List<ForwardedMessage> batch) {
@@ -239,6 +281,13 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
         u.release();
         continue;
       }
+      if (u.message.weight() > settings.maxBatchBytes()) {
+        u.sentAtNanos = now;
+        metrics.resent.increment();
+        largeDestination.tell(
+            new ForwardBatch(originKey, getContext().getSelf().narrow(), List.of(u.message)));
+        continue;
+      }
       if (batch.size() >= settings.batch()
           || bytes + u.message.weight() > settings.maxBatchBytes()) {
         sendAgain(batch);
@@ -259,12 +308,12 @@ public final class NodeForwarder extends AbstractBehavior<ForwarderCommand> {
     if (now - lastTooLargeLog > 10_000_000_000L) {
       lastTooLargeLog = now;
       log.warn(
-          "a message on {} of {} bytes is too large to forward to {} (at most {} bytes a batch);"
+          "a message on {} of {} bytes is too large to forward to {} (at most {} bytes);"
               + " dropped",
           dev.switchboard.mqtt.LogSafe.text(f.message().topic()),
           f.message().payload().length,
           outbox.destination(),
-          settings.maxBatchBytes());
+          largeDestination == null ? settings.maxBatchBytes() : settings.maxLargeBytes());
     }
   }
 }

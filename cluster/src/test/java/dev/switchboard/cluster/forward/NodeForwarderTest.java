@@ -247,4 +247,53 @@ class NodeForwarderTest {
     b.replyTo().tell(new ForwardAck(new long[] {1}));
     await().atMost(Duration.ofSeconds(5)).until(() -> "released".equals(small.outcome));
   }
+
+  @Test
+  @DisplayName(
+      "a message heavier than a batch goes alone to the large-message receiver, is sent again"
+          + " there until acknowledged, and releases its hold then; past the largest it fails")
+  void largeMessagesAlone() {
+    TestProbe<ForwardBatch> destination = kit.createTestProbe();
+    TestProbe<ForwardBatch> large = kit.createTestProbe();
+    ForwardMetrics metrics = new ForwardMetrics();
+    Outbox outbox = new Outbox("b", 100, metrics);
+    outbox.bind(
+        kit.spawn(
+            NodeForwarder.create(
+                outbox,
+                destination.ref(),
+                large.ref(),
+                "a#1",
+                new ForwardSettings(100, 10, 100, Duration.ofMillis(100), 1024, 8192),
+                metrics)));
+    Publisher big = new Publisher();
+    Publisher huge = new Publisher();
+    outbox.offer(message("small", 1, false), Set.of(), null);
+    outbox.offer(
+        new Message("big", new byte[4096], 1, false, MqttProperties.EMPTY, "p", Message.NEVER),
+        Set.of(),
+        big.take());
+    outbox.offer(
+        new Message("huge", new byte[10_000], 1, false, MqttProperties.EMPTY, "p", Message.NEVER),
+        Set.of(),
+        huge.take());
+    big.listening();
+    huge.listening();
+
+    ForwardBatch alone = large.receiveMessage();
+    assertThat(alone.messages()).extracting(f -> f.message().topic()).containsExactly("big");
+    long bigSeq = alone.messages().get(0).seq();
+    assertThat(destination.receiveMessage().messages())
+        .extracting(f -> f.message().topic())
+        .containsExactly("small");
+    await().atMost(Duration.ofSeconds(5)).until(() -> huge.outcome != null);
+    assertThat(huge.outcome).contains("too large");
+    assertThat(metrics.sentLarge.sum()).isEqualTo(1);
+
+    ForwardBatch again = large.receiveMessage(Duration.ofSeconds(3));
+    assertThat(again.messages()).extracting(ForwardedMessage::seq).containsExactly(bigSeq);
+    assertThat(big.outcome).isNull();
+    alone.replyTo().tell(new ForwardAck(new long[] {bigSeq}));
+    await().atMost(Duration.ofSeconds(5)).until(() -> "released".equals(big.outcome));
+  }
 }
