@@ -1,11 +1,13 @@
 package dev.switchboard.app.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
@@ -15,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PUBACKed and lost in a run; waiting, none is PUBACKed meanwhile. Counts are printed; duplicates
  * are allowed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PublisherNodeKillTest {
   private static final int MESSAGES = 10_000;
 
@@ -123,6 +131,63 @@ class PublisherNodeKillTest {
   }
 
   @Test
+  @Order(1)
+  @DisplayName(
+      "messages over a batch's 192 KiB reach another node (300 KiB and 1.5 MiB, through Artery's"
+          + " large-message channel); one over 1.9 MiB is refused to its publisher (PUBACK 0x80)")
+  void largeMessagesForwarded() throws Exception {
+    Mqtt5AsyncClient sub = connect(2, "large-sub");
+    LinkedBlockingQueue<Mqtt5Publish> in = new LinkedBlockingQueue<>();
+    sub.publishes(MqttGlobalPublishFilter.ALL, in::add);
+    sub.subscribeWith().topicFilter("large/#").qos(MqttQos.AT_LEAST_ONCE).send().join();
+    Mqtt5AsyncClient pub = connect(0, "large-pub");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Mqtt5Publish probe = null;
+    while (probe == null) {
+      assertThat(System.nanoTime()).as("the route reached node 0").isLessThan(deadline);
+      pub.publish(message("large/probe", "0"));
+      probe = in.poll(20, TimeUnit.MILLISECONDS);
+    }
+    Thread.sleep(200);
+    in.clear();
+
+    for (int size : new int[] {300 * 1024, 1536 * 1024}) {
+      byte[] payload = new byte[size];
+      java.util.Arrays.fill(payload, (byte) 'L');
+      Mqtt5PublishResult r =
+          pub.publish(
+                  Mqtt5Publish.builder()
+                      .topic("large/" + size)
+                      .qos(MqttQos.AT_LEAST_ONCE)
+                      .payload(payload)
+                      .build())
+              .get(30, TimeUnit.SECONDS);
+      assertThat(acknowledged(r)).as("PUBACK of %d bytes", size).isTrue();
+      Mqtt5Publish got = in.poll(30, TimeUnit.SECONDS);
+      assertThat(got).as("%d bytes forwarded", size).isNotNull();
+      assertThat(got.getTopic().toString()).isEqualTo("large/" + size);
+      assertThat(got.getPayloadAsBytes()).isEqualTo(payload);
+    }
+    CompletableFuture<Mqtt5PublishResult> tooLarge =
+        pub.publish(
+            Mqtt5Publish.builder()
+                .topic("large/too")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[3 * 1024 * 1024])
+                .build());
+    assertThatThrownBy(() -> tooLarge.get(30, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            Mqtt5PubAckException.class,
+            e ->
+                assertThat(e.getMqttMessage().getReasonCode())
+                    .isEqualTo(Mqtt5PubAckReasonCode.UNSPECIFIED_ERROR));
+    pub.disconnect().join();
+    sub.disconnect().join();
+  }
+
+  @Test
+  @Order(2)
   @DisplayName(
       "kill -9 of the publisher's node after 2,000 of 10,000 QoS 1 PUBACKs, its destination"
           + " stopped for a second before: every acknowledged message reaches the subscriber on"
