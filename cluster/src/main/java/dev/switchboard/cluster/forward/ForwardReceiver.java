@@ -12,6 +12,7 @@ import dev.switchboard.cluster.wire.ForwardedMessage;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -59,6 +60,9 @@ public final class ForwardReceiver extends AbstractBehavior<Object> {
   private final Journal journal;
 
   private final Map<String, Deduplicator> origins = new HashMap<>();
+
+  /** When a failed commit was last logged (on the store's thread). */
+  private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - 20_000_000_000L);
 
   /**
    * @param journal the broker's journal (null when it keeps memory only): acknowledgements wait for
@@ -162,9 +166,14 @@ public final class ForwardReceiver extends AbstractBehavior<Object> {
 
           @Override
           public void failed(StoreException e) {
-            log.warn(
-                "forwarded messages not acknowledged to their origin: the store failed ({})",
-                e.kind());
+            long now = System.nanoTime();
+            long last = lastFailureLog.get();
+            if (now - last > 10_000_000_000L && lastFailureLog.compareAndSet(last, now)) {
+              log.warn(
+                  "forwarded messages not acknowledged to their origin: the store failed ({});"
+                      + " the origin sends them again (logged at most every 10 s)",
+                  e.kind());
+            }
           }
         });
   }
