@@ -10,6 +10,7 @@ import dev.switchboard.mqtt.packet.PubRec;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,14 +117,27 @@ final class Replies {
           new AcknowledgementHold.Outcome() {
             @Override
             public void released() {
-              loop.execute(() -> settle(r, null));
+              onLoop(loop, () -> settle(r, null));
             }
 
             @Override
             public void failed(String why) {
-              loop.execute(() -> settle(r, why));
+              onLoop(loop, () -> settle(r, why));
             }
           });
+    }
+  }
+
+  /**
+   * Runs {@code task} on the connection's loop, unless that loop has ended: a hold is released on
+   * another thread, possibly after the broker stopped (the cluster stops after it), when there is
+   * nobody left to answer.
+   */
+  private static void onLoop(EventLoop loop, Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException stopped) {
+      // the broker has stopped: the connection is gone with its loop
     }
   }
 
