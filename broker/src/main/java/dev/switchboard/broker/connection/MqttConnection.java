@@ -373,10 +373,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
     Replies.send(this, packet, afterCommit, null, after);
   }
 
-  /**
-   * A route target holds the acknowledgement of the PUBLISH being routed now (on this loop): the
-   * publish flow takes the hold from {@link #routedHold} once routing returns.
-   */
+  /** A route target holds the PUBLISH being routed's acknowledgement; PublishFlow takes it. */
   @Override
   public AcknowledgementHold hold() {
     if (routedHold == null) {
