@@ -127,9 +127,15 @@ public final class ClusterNode implements AutoCloseable {
     ActorRef<Object> receiver =
         system.systemActorOf(
             ForwardReceiver.create(
-                broker.router(), broker.spaces(), broker.config().retainAvailable(), metrics),
+                broker.router(),
+                broker.spaces(),
+                broker.config().retainAvailable(),
+                metrics,
+                broker.journal()),
             ForwardReceiver.NAME,
             Props.empty());
+    system.systemActorOf(
+        ForwardReceiver.largeMessages(receiver), ForwardReceiver.LARGE_NAME, Props.empty());
     ActorRef<RouteWriter.Command> writer =
         system.systemActorOf(
             RouteWriter.create(shards, selfKey), "switchboard-route-writer", Props.empty());

@@ -114,7 +114,8 @@ public record ClusterSettings(
                 c.getInt("forward.batch"),
                 c.getInt("forward.max-unacked"),
                 c.getDuration("forward.retry-after"),
-                ForwardSettings.DEFAULT_MAX_BATCH_BYTES);
+                ForwardSettings.DEFAULT_MAX_BATCH_BYTES,
+                ForwardSettings.DEFAULT_MAX_LARGE_BYTES);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("forward." + e.getMessage());
       }

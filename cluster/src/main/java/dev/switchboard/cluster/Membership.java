@@ -127,9 +127,11 @@ final class Membership extends AbstractBehavior<Object> {
     if (forwarders.containsKey(key)) {
       return this; // weakly up, then up
     }
+    ActorRefResolver resolver = ActorRefResolver.get(getContext().getSystem());
     ActorRef<ForwardBatch> destination =
-        ActorRefResolver.get(getContext().getSystem())
-            .resolveActorRef(member.address() + "/system/" + ForwardReceiver.NAME);
+        resolver.resolveActorRef(member.address() + "/system/" + ForwardReceiver.NAME);
+    ActorRef<ForwardBatch> largeDestination =
+        resolver.resolveActorRef(member.address() + "/system/" + ForwardReceiver.LARGE_NAME);
     Outbox outbox = new Outbox(key, settings.queue(), metrics);
     ActorRef<ForwarderCommand> forwarder =
         NodeForwarder.spawn(
@@ -137,6 +139,7 @@ final class Membership extends AbstractBehavior<Object> {
             "forward-to-" + Long.toUnsignedString(member.uniqueAddress().longUid()),
             outbox,
             destination,
+            largeDestination,
             selfKey,
             settings,
             metrics);
@@ -151,7 +154,10 @@ final class Membership extends AbstractBehavior<Object> {
     if (key.equals(selfKey)) {
       return this;
     }
-    destinations.remove(key);
+    Outbox outbox = destinations.remove(key);
+    if (outbox != null) {
+      outbox.close(); // what waits there is released: nobody is left there to deliver it to
+    }
     ActorRef<ForwarderCommand> forwarder = forwarders.remove(key);
     if (forwarder != null) {
       getContext().stop(forwarder);

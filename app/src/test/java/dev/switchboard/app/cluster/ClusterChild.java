@@ -175,6 +175,12 @@ final class ClusterChild implements AutoCloseable {
     }
   }
 
+  /** {@code kill -9}: the node ends at once, without leaving the cluster or closing anything. */
+  void kill() throws IOException, InterruptedException {
+    signal("KILL");
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** What the node logged (its standard error). */
   String log() throws IOException {
     return Files.readString(dir.resolve("stderr.txt"));

@@ -9,6 +9,8 @@ import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.broker.routing.AcknowledgementHold;
+import dev.switchboard.broker.routing.PublisherAcknowledgement;
 import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.broker.session.Session;
 import dev.switchboard.broker.session.SessionConnection;
@@ -106,8 +108,9 @@ public final class DirectClients {
    * A PUBLISH from {@code publisher}, whose session is {@code session}: checked as a connection's
    * is (topic, QoS, retain, the reserved topics, authorization, its hub's message size), through
    * the interceptors and routed; completes once what a QoS 1/2 acknowledgement promises is
-   * committed (strict durability). A 5.0 client's reason codes; properties as a 5.0 PUBLISH carries
-   * them.
+   * committed (strict durability) and the other nodes it was forwarded to have it (a refusal, 0x80,
+   * when it could not be forwarded). A 5.0 client's reason codes; properties as a 5.0 PUBLISH
+   * carries them.
    */
   public CompletableFuture<PublishOutcome> publish(
       Session session,
@@ -207,14 +210,56 @@ public final class DirectClients {
     Journal journal = context.journal();
     List<Change> unit = journal == null || qos == 0 ? null : new ArrayList<>(2);
     PublishFlow.storeWith(journal, unit, changes);
-    int delivered = context.router().publish(message, unit);
+    HoldOnAnswer held = qos == 0 ? null : new HoldOnAnswer();
+    int delivered = context.router().publish(message, unit, null, held);
     for (Message copy : copies) {
       context.router().publish(copy);
     }
     PublishOutcome done =
         new PublishOutcome(
             delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
-    afterCommit(journal, unit != null && !unit.isEmpty(), outcome, done);
+    boolean waits = unit != null && !unit.isEmpty();
+    if (held == null || held.hold == null) {
+      afterCommit(journal, waits, outcome, done);
+      return;
+    }
+    CompletableFuture<PublishOutcome> stored = new CompletableFuture<>();
+    afterCommit(journal, waits, stored, done);
+    held.hold.whenReleased(
+        new AcknowledgementHold.Outcome() {
+          @Override
+          public void released() {
+            stored.whenComplete(
+                (answer, failure) -> {
+                  if (failure != null) {
+                    outcome.completeExceptionally(failure);
+                  } else {
+                    outcome.complete(answer);
+                  }
+                });
+          }
+
+          @Override
+          public void failed(String why) {
+            outcome.complete(refusal(ReasonCode.UNSPECIFIED_ERROR, why));
+          }
+        });
+  }
+
+  /**
+   * The answer to a QoS 1/2 publish, which route targets may hold as a connection's PUBACK (copies
+   * sent to other nodes, until they are safe there): the hold is made when one asks.
+   */
+  private static final class HoldOnAnswer implements PublisherAcknowledgement {
+    AcknowledgementHold hold;
+
+    @Override
+    public AcknowledgementHold hold() {
+      if (hold == null) {
+        hold = new AcknowledgementHold();
+      }
+      return hold.hold();
+    }
   }
 
   private static PublishOutcome refusal(int reasonCode, String why) {

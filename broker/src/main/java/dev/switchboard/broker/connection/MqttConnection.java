@@ -5,7 +5,9 @@ import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.routing.AcknowledgementHold;
 import dev.switchboard.broker.routing.Backpressure;
+import dev.switchboard.broker.routing.PublisherAcknowledgement;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.session.Outbound;
 import dev.switchboard.broker.session.PendingWill;
@@ -52,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * so does the session while this connection is attached to it.
  */
 final class MqttConnection extends ChannelInboundHandlerAdapter
-    implements SessionConnection, Backpressure {
+    implements SessionConnection, Backpressure, PublisherAcknowledgement {
   private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
 
   enum State {
@@ -110,6 +112,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
 
   /** Acknowledgements waiting for a commit, with those made after them; null until one waits. */
   Replies replies;
+
+  /** The hold route targets took on the PUBLISH being routed; null when none (the usual case). */
+  AcknowledgementHold routedHold;
 
   /** Whether this connection is counted in clients connected. */
   boolean counted;
@@ -365,19 +370,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter
    * it; then runs {@code after} (if any) on this loop.
    */
   void reply(MqttPacket packet, boolean afterCommit, Runnable after) {
-    Journal journal = flows.context.journal();
-    boolean waits = afterCommit && journal != null && journal.strict();
-    if (!waits && (replies == null || replies.isEmpty())) {
-      writer.write(packet);
-      if (after != null) {
-        after.run();
-      }
-      return;
+    Replies.send(this, packet, afterCommit, null, after);
+  }
+
+  /** A route target holds the PUBLISH being routed's acknowledgement; PublishFlow takes it. */
+  @Override
+  public AcknowledgementHold hold() {
+    if (routedHold == null) {
+      routedHold = new AcknowledgementHold();
     }
-    if (replies == null) {
-      replies = new Replies(this, journal);
-    }
-    replies.add(packet, after, waits);
+    return routedHold.hold();
   }
 
   // ---------------------------------------------------------------- errors and closing

@@ -7,6 +7,7 @@ import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
+import dev.switchboard.broker.routing.AcknowledgementHold;
 import dev.switchboard.broker.routing.TopicSpaces;
 import dev.switchboard.mqtt.LogSafe;
 import dev.switchboard.mqtt.MqttVersion;
@@ -85,7 +86,7 @@ final class PublishFlow {
       if (p.qos() == 0) {
         c.protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, why);
       } else {
-        acknowledge(c, p, ReasonCode.PAYLOAD_FORMAT_INVALID, why, false);
+        acknowledge(c, p, ReasonCode.PAYLOAD_FORMAT_INVALID, why, false, null);
       }
       return;
     }
@@ -224,7 +225,9 @@ final class PublishFlow {
    * What must be kept for a QoS 1/2 message (copies for persistent sessions, the retained message,
    * our QoS 2 state) is committed as one unit before the acknowledgement goes out; the router
    * appends the unit before it hands the copies to their sessions. Changes the interceptors asked
-   * for go in the unit too (a QoS 0 message has none: they are appended on their own).
+   * for go in the unit too (a QoS 0 message has none: they are appended on their own). A route
+   * target that sent copies to other nodes may hold the acknowledgement too, until they are safe
+   * there (a QoS 0 message offers it nothing to hold).
    */
   private void route(MqttConnection c, Publish p, Message message, List<Change> changes) {
     List<Change> unit = context.journal() == null || p.qos() == 0 ? null : new ArrayList<>(2);
@@ -232,10 +235,12 @@ final class PublishFlow {
       unit.add(new Change.AwaitPubrel(c.identity.clientId(), p.packetId()));
     }
     storeWith(context.journal(), unit, changes);
-    int delivered = context.router().publish(message, unit, c);
+    int delivered = context.router().publish(message, unit, c, p.qos() == 0 ? null : c);
+    AcknowledgementHold hold = c.routedHold;
+    c.routedHold = null;
     int code =
         delivered == 0 && c.writer.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-    acknowledge(c, p, code, null, unit != null && !unit.isEmpty());
+    acknowledge(c, p, code, null, unit != null && !unit.isEmpty(), hold);
   }
 
   /**
@@ -287,22 +292,31 @@ final class PublishFlow {
    */
   private void refuse(MqttConnection c, Publish p, int reasonCode, String why) {
     if (c.writer.isV5()) {
-      acknowledge(c, p, reasonCode, why, false);
+      acknowledge(c, p, reasonCode, why, false, null);
     } else {
-      acknowledge(c, p, ReasonCode.SUCCESS, null, false);
+      acknowledge(c, p, ReasonCode.SUCCESS, null, false, null);
     }
   }
 
+  /**
+   * PUBACK or PUBREC, after the commit when {@code afterCommit} and after {@code hold} (the route
+   * targets') is released when there is one.
+   */
   private void acknowledge(
-      MqttConnection c, Publish p, int reasonCode, String reasonString, boolean afterCommit) {
+      MqttConnection c,
+      Publish p,
+      int reasonCode,
+      String reasonString,
+      boolean afterCommit,
+      AcknowledgementHold hold) {
     MqttProperties props = Diagnostics.reason(reasonString);
     if (p.qos() == 1) {
-      c.reply(new PubAck(p.packetId(), reasonCode, props), afterCommit, null);
+      Replies.send(c, new PubAck(p.packetId(), reasonCode, props), afterCommit, hold, null);
     } else if (p.qos() == 2) {
       if (reasonCode < 0x80) {
         c.session.awaitingPubrel().add(p.packetId());
       }
-      c.reply(new PubRec(p.packetId(), reasonCode, props), afterCommit, null);
+      Replies.send(c, new PubRec(p.packetId(), reasonCode, props), afterCommit, hold, null);
     }
   }
 

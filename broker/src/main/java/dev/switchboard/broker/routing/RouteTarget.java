@@ -21,4 +21,15 @@ public interface RouteTarget {
    *     counts them
    */
   int route(Message message);
+
+  /**
+   * As {@link #route(Message)}, for a message whose publisher waits for its acknowledgement (a
+   * client's QoS 1/2 PUBLISH): a target that sends copies beyond this node takes a hold on {@code
+   * acknowledgement} for each ({@link PublisherAcknowledgement#hold()}, during this call) and
+   * releases it once the copy is safe there, so that the publisher's PUBACK or PUBREC waits for it.
+   * A target that keeps nothing for anyone need not override this.
+   */
+  default int route(Message message, PublisherAcknowledgement acknowledgement) {
+    return route(message);
+  }
 }

@@ -55,7 +55,7 @@ public final class Router {
    */
   public int publish(Message message) {
     metrics.messagesReceived.increment();
-    return route(message, null, true, true, null, null);
+    return route(message, null, true, true, null, null, null);
   }
 
   /**
@@ -67,7 +67,7 @@ public final class Router {
    */
   public int publish(Message message, List<Change> unit) {
     metrics.messagesReceived.increment();
-    return route(message, unit, true, true, null, null);
+    return route(message, unit, true, true, null, null, null);
   }
 
   /**
@@ -76,7 +76,21 @@ public final class Router {
    */
   public int publish(Message message, List<Change> unit, Backpressure pressure) {
     metrics.messagesReceived.increment();
-    return route(message, unit, true, true, pressure, null);
+    return route(message, unit, true, true, pressure, null, null);
+  }
+
+  /**
+   * As {@link #publish(Message, List, Backpressure)}, for a message whose publisher waits for its
+   * acknowledgement: the route targets may hold {@code acknowledgement} until their copies are safe
+   * beyond this node (see {@link RouteTarget#route(Message, PublisherAcknowledgement)}).
+   */
+  public int publish(
+      Message message,
+      List<Change> unit,
+      Backpressure pressure,
+      PublisherAcknowledgement acknowledgement) {
+    metrics.messagesReceived.increment();
+    return route(message, unit, true, true, pressure, null, acknowledgement);
   }
 
   /**
@@ -84,7 +98,7 @@ public final class Router {
    * offered to the route targets, not counted as received.
    */
   public int publishNodeLocal(Message message) {
-    return route(message, null, true, false, null, null);
+    return route(message, null, true, false, null, null, null);
   }
 
   /**
@@ -92,7 +106,7 @@ public final class Router {
    * only; the node it was published on kept it retained and offered it to everyone else.
    */
   public int deliverLocally(Message message) {
-    return route(message, null, false, false, null, null);
+    return route(message, null, false, false, null, null, null);
   }
 
   /**
@@ -102,7 +116,7 @@ public final class Router {
    * members on several nodes gets the message once.
    */
   public int deliverLocally(Message message, Set<String> sharedGroups) {
-    return route(message, null, false, false, null, sharedGroups);
+    return route(message, null, false, false, null, sharedGroups, null);
   }
 
   private int route(
@@ -111,7 +125,8 @@ public final class Router {
       boolean keepRetained,
       boolean toTargets,
       Backpressure pressure,
-      Set<String> sharedGroups) {
+      Set<String> sharedGroups,
+      PublisherAcknowledgement acknowledgement) {
     // the message's hub's own subscriptions and retained messages: no other hub's
     TopicSpaces.Space space = spaces.of(message.hub());
     if (toTargets && space != spaces.defaultSpace()) {
@@ -188,7 +203,7 @@ public final class Router {
     }
     if (toTargets) {
       for (RouteTarget t : targets) {
-        count += t.route(message);
+        count += acknowledgement == null ? t.route(message) : t.route(message, acknowledgement);
       }
     }
     return count;

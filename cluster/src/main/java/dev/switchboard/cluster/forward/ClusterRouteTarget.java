@@ -1,6 +1,8 @@
 package dev.switchboard.cluster.forward;
 
 import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.routing.AcknowledgementHold;
+import dev.switchboard.broker.routing.PublisherAcknowledgement;
 import dev.switchboard.broker.routing.RouteTarget;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
@@ -20,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * groups each of them serves with it. A node whose filters match gets the message once, however
  * many of its filters match; a shared group with members on this node was served here already,
  * otherwise one node with members gets it (round robin); a retained message goes to every node, so
- * that each updates its retained cache. Each destination's {@link Outbox} takes it from there.
+ * that each updates its retained cache. Each destination's {@link Outbox} takes it from there. When
+ * the publisher waits for its acknowledgement (QoS 1/2), each copy holds it until its destination
+ * has acknowledged the copy, so that nothing the publisher was told is safe is lost when this node
+ * dies.
  *
  * <p>One target for all the other nodes rather than one per node: a shared group must be given to
  * one node, which needs one decision across them. Runs on the publisher's event loop, without
@@ -41,6 +46,19 @@ public final class ClusterRouteTarget implements RouteTarget {
 
   @Override
   public int route(Message message) {
+    return forward(message, null);
+  }
+
+  /**
+   * As {@link #route(Message)}, holding the publisher's acknowledgement once per node the message
+   * goes to, until that node has acknowledged its copy (or left the cluster).
+   */
+  @Override
+  public int route(Message message, PublisherAcknowledgement acknowledgement) {
+    return forward(message, acknowledgement);
+  }
+
+  private int forward(Message message, PublisherAcknowledgement acknowledgement) {
     Matches matches = new Matches();
     routes.match(message.hub(), message.topic(), matches);
     if (matches.nodes == null && matches.groups == null && !message.retain()) {
@@ -54,7 +72,7 @@ public final class ClusterRouteTarget implements RouteTarget {
         Outbox out = destinations.get(node);
         if (out != null) {
           Set<String> groups = shared.remove(node);
-          out.offer(message, groups == null ? Set.of() : groups);
+          out.offer(message, groups == null ? Set.of() : groups, hold(acknowledgement));
           count++;
           if (offered != null) {
             offered.add(node);
@@ -65,7 +83,7 @@ public final class ClusterRouteTarget implements RouteTarget {
     for (var e : shared.entrySet()) {
       Outbox out = destinations.get(e.getKey());
       if (out != null) {
-        out.offer(message, e.getValue());
+        out.offer(message, e.getValue(), hold(acknowledgement));
         count++;
         if (offered != null) {
           offered.add(e.getKey());
@@ -75,11 +93,16 @@ public final class ClusterRouteTarget implements RouteTarget {
     if (offered != null) {
       for (Outbox out : destinations.all()) {
         if (!offered.contains(out.destination())) {
-          out.offer(message, Set.of()); // its retained cache, and any filter that came meanwhile
+          // its retained cache, and any filter that came meanwhile
+          out.offer(message, Set.of(), hold(acknowledgement));
         }
       }
     }
     return count;
+  }
+
+  private static AcknowledgementHold hold(PublisherAcknowledgement acknowledgement) {
+    return acknowledgement == null ? null : acknowledgement.hold();
   }
 
   /** One node per shared group that has no member here, among the destinations with members. */

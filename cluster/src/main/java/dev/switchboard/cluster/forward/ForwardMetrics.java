@@ -13,6 +13,9 @@ public final class ForwardMetrics {
   /** Messages sent in batches (sending again counts in {@link #resent}). */
   public final LongAdder sent = new LongAdder();
 
+  /** Of those, messages sent alone through the large-message channel (heavier than a batch). */
+  public final LongAdder sentLarge = new LongAdder();
+
   /** Messages sent again because no acknowledgement came in time. */
   public final LongAdder resent = new LongAdder();
 

@@ -1,6 +1,7 @@
 package dev.switchboard.cluster.forward;
 
 import dev.switchboard.broker.message.Message;
+import dev.switchboard.broker.routing.AcknowledgementHold;
 import dev.switchboard.cluster.wire.ForwarderCommand;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,11 +12,15 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The messages waiting for one destination node: filled by event loops (never blocking), emptied by
  * that node's {@link NodeForwarder}. Bounded: past {@code bound} messages a new one is dropped and
- * counted. The forwarder is woken by one message however many were queued while it was busy.
+ * counted. The forwarder is woken by one message however many were queued while it was busy. Closed
+ * when the destination leaves the cluster.
  */
 public final class Outbox {
-  /** A message on its way to the destination, with the shared groups it serves there. */
-  record Outgoing(Message message, Set<String> sharedGroups) {}
+  /**
+   * A message on its way to the destination, with the shared groups it serves there and the
+   * publisher's acknowledgement it holds until the destination has it (null when nobody waits).
+   */
+  record Outgoing(Message message, Set<String> sharedGroups, AcknowledgementHold hold) {}
 
   private final String destination;
   private final int bound;
@@ -24,6 +29,7 @@ public final class Outbox {
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean wakeSent = new AtomicBoolean();
   private volatile ActorRef<ForwarderCommand> forwarder;
+  private volatile boolean closed;
 
   public Outbox(String destination, int bound, ForwardMetrics metrics) {
     this.destination = destination;
@@ -41,19 +47,48 @@ public final class Outbox {
     this.forwarder = forwarder;
   }
 
-  /** Queues {@code message}; false when the queue is full (it is dropped and counted). */
-  public boolean offer(Message message, Set<String> sharedGroups) {
+  /**
+   * Queues {@code message}; false when the queue is full (it is dropped and counted, and {@code
+   * hold} fails: the publisher must not hear that it is safe). {@code hold}, when not null, is
+   * released once the destination has acknowledged the message, or has left the cluster.
+   */
+  public boolean offer(Message message, Set<String> sharedGroups, AcknowledgementHold hold) {
     if (size.incrementAndGet() > bound) {
       size.decrementAndGet();
       metrics.droppedQueueFull.increment();
+      if (hold != null) {
+        hold.fail("not forwarded to another node: its queue is full");
+      }
       return false;
     }
-    queue.add(new Outgoing(message, sharedGroups));
+    queue.add(new Outgoing(message, sharedGroups, hold));
     metrics.queued.increment();
+    if (closed) {
+      releaseAll(); // closed meanwhile: the forwarder may be gone
+      return true;
+    }
     if (wakeSent.compareAndSet(false, true)) {
       forwarder.tell(NodeForwarder.Wake.INSTANCE);
     }
     return true;
+  }
+
+  /**
+   * The destination left the cluster: what waits here is not sent, and the acknowledgements it
+   * holds are released (nobody is left to deliver it to there); so is anything offered later.
+   */
+  public void close() {
+    closed = true;
+    releaseAll();
+  }
+
+  private void releaseAll() {
+    Outgoing o;
+    while ((o = poll()) != null) {
+      if (o.hold() != null) {
+        o.hold().release();
+      }
+    }
   }
 
   /** Messages waiting. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
+import dev.switchboard.broker.routing.AcknowledgementHold;
+import dev.switchboard.broker.routing.PublisherAcknowledgement;
 import dev.switchboard.broker.routing.Subscriber;
 import dev.switchboard.broker.routing.SubscriptionIndex;
 import dev.switchboard.broker.routing.TopicSpaces;
@@ -150,5 +152,35 @@ class ClusterRouteTargetTest {
     assertThat(drain("c")).hasSize(3);
     assertThat(metrics.droppedQueueFull.sum()).isEqualTo(1);
     assertThat(Set.of(metrics.queued.sum())).containsExactly(5L);
+  }
+
+  @Test
+  @DisplayName(
+      "a message whose publisher waits holds its acknowledgement once per node it goes to (a"
+          + " retained one: every node); routed without one, it holds nothing")
+  void holdsOncePerDestination() {
+    routes.add("b", RouteShards.entry("default", "a/#"));
+    routes.add("b", RouteShards.entry("default", "a/+"));
+    List<AcknowledgementHold> taken = new ArrayList<>();
+    PublisherAcknowledgement publisher =
+        () -> {
+          AcknowledgementHold h = new AcknowledgementHold().hold();
+          taken.add(h);
+          return h;
+        };
+    assertThat(target.route(message("a/1", false), publisher)).isEqualTo(1);
+    List<Outbox.Outgoing> b = drain("b");
+    assertThat(taken).hasSize(1);
+    assertThat(b).extracting(Outbox.Outgoing::hold).containsExactly(taken.get(0));
+
+    assertThat(target.route(message("a/retained", true), publisher)).isEqualTo(1);
+    assertThat(taken).as("b matches, c for its retained cache").hasSize(3);
+    assertThat(drain("b").get(0).hold()).isNotNull();
+    assertThat(drain("c").get(0).hold()).isNotNull();
+
+    assertThat(target.route(message("nothing", false), publisher)).isZero();
+    assertThat(taken).as("no node: nothing held").hasSize(3);
+    assertThat(target.route(message("a/2", false))).isEqualTo(1);
+    assertThat(drain("b").get(0).hold()).isNull();
   }
 }

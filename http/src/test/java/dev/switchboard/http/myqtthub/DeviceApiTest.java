@@ -1,6 +1,7 @@
 package dev.switchboard.http.myqtthub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,11 @@ import dev.switchboard.broker.auth.Authorizer;
 import dev.switchboard.broker.auth.ClientIdentity;
 import dev.switchboard.broker.auth.Principal;
 import dev.switchboard.broker.auth.Quota;
+import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
+import dev.switchboard.broker.routing.AcknowledgementHold;
+import dev.switchboard.broker.routing.PublisherAcknowledgement;
+import dev.switchboard.broker.routing.RouteTarget;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.broker.testing.TestBroker;
 import dev.switchboard.broker.transport.TlsConfig;
@@ -49,6 +54,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -269,6 +276,63 @@ class DeviceApiTest {
     HttpResponse<String> after = call("/pull", token, "");
     assertThat(after.statusCode()).isEqualTo(400);
     assertThat(after.body()).contains("Token not valid, expired or login session needed");
+  }
+
+  @Test
+  void aQos1PublishIsAnsweredOnceTheRouteTargetsThatHoldItReleaseIt() throws Exception {
+    // a route target standing for other nodes: it holds each QoS 1/2 publish until let go
+    List<AcknowledgementHold> holds = new CopyOnWriteArrayList<>();
+    broker
+        .router()
+        .addTarget(
+            new RouteTarget() {
+              @Override
+              public int route(Message message) {
+                return 1;
+              }
+
+              @Override
+              public int route(Message message, PublisherAcknowledgement acknowledgement) {
+                holds.add(acknowledgement.hold());
+                return 1;
+              }
+            });
+    String token = login("device_1", "device_1", true);
+    String fields = "\"topic\" : \"cmd/held\", \"qos\" : 1, \"payload\" : \"" + b64("x") + "\"";
+    CompletableFuture<HttpResponse<String>> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return call("/publish", token, fields);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    await().atMost(Duration.ofSeconds(10)).until(() -> holds.size() == 1);
+    Thread.sleep(300);
+    assertThat(answer).as("held: not answered yet").isNotDone();
+    holds.get(0).release();
+    assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> zero =
+        call("/publish", token, "\"topic\" : \"cmd/zero\", \"qos\" : 0, \"payload\" : \"\"");
+    assertThat(zero.statusCode()).as("QoS 0 is not held").isEqualTo(200);
+    assertThat(holds).hasSize(1);
+
+    CompletableFuture<HttpResponse<String>> refused =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return call("/publish", token, fields);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    await().atMost(Duration.ofSeconds(10)).until(() -> holds.size() == 2);
+    holds.get(1).fail("not forwarded to another node: its queue is full");
+    HttpResponse<String> no = refused.get(10, TimeUnit.SECONDS);
+    assertThat(no.statusCode()).isEqualTo(400);
+    assertThat(no.body()).contains("its queue is full");
   }
 
   @Test
