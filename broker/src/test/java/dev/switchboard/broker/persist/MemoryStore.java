@@ -234,6 +234,7 @@ final class MemoryStore implements DurableStore {
           d.retained.put(key(r.message().hub(), r.message().topic()), r.message());
       case Change.DeleteRetained r -> d.retained.remove(key(r.hub(), r.topic()));
       case Change.AppendToLog a -> d.logEntries.add(a.entry());
+      case Change.HoldSession h -> {} // the broker's tests run one node: nobody else holds any
       case Change.DeleteHub h -> {
         String hub = h.hub();
         d.sessions.values().removeIf(s -> s.hub().equals(hub));
