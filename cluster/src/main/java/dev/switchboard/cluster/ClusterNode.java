@@ -131,7 +131,7 @@ public final class ClusterNode implements AutoCloseable {
             settings.routeGrace()),
         "switchboard-membership",
         Props.empty());
-    ClusterOwnership.install(system, broker, selfKey);
+    ClusterOwnership.install(system, broker, selfKey, settings.nodeName());
     ClusterRouteTarget target = new ClusterRouteTarget(routes, destinations, broker.spaces());
     broker.router().addTarget(target);
     AtomicInteger localFilters = new AtomicInteger();
