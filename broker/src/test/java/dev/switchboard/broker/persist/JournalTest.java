@@ -67,6 +67,23 @@ class JournalTest {
 
   @Test
   @DisplayName(
+      "a delete or update of another session's message with the same number (a session taken"
+          + " over from another node brings that node's numbers) does not touch the put")
+  void sameNumberOtherSessionIsNotCoalesced() {
+    store.seed(List.of(put("b", 1)));
+    Journal j = strict();
+    j.append(put("a", 1));
+    j.append(new Change.UpdateMessage("b", 1, 9, QueuedMessage.AWAITING_PUBACK));
+    j.append(new Change.DeleteMessage("b", 1));
+    Done done = whenCommitted(j);
+    j.start(1);
+    done.awaitCommitted();
+
+    assertThat(store.messages()).extracting(QueuedMessage::clientId).containsExactly("a");
+  }
+
+  @Test
+  @DisplayName(
       "an UpdateMessage of a message put in the same commit is folded into the put; one of an"
           + " earlier message stays an update")
   void updateFoldsIntoPut() {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A {@link DurableStore} in maps, for tests: the SPI's semantics and nothing more. {@link #apply}
@@ -163,6 +164,27 @@ final class MemoryStore implements DurableStore {
         List.copyOf(data.messages.values()), // the TreeMap orders them by clientId, then seq
         List.copyOf(awaiting),
         List.copyOf(data.retained.values()));
+  }
+
+  /** One session's rows, as a cluster node that takes it over reads them. */
+  @Override
+  public synchronized StoredState loadSession(String hub, String clientId) {
+    StoredState all = load();
+    Predicate<String> mine = id -> id.equals(clientId);
+    return new StoredState(
+        all.sessions().stream()
+            .filter(s -> s.hub().equals(hub) && mine.test(s.clientId()))
+            .toList(),
+        all.subscriptions().stream()
+            .filter(s -> s.hub().equals(hub) && mine.test(s.clientId()))
+            .toList(),
+        all.messages().stream()
+            .filter(m -> m.hub().equals(hub) && mine.test(m.clientId()))
+            .toList(),
+        all.awaitingPubrel().stream()
+            .filter(a -> a.hub().equals(hub) && mine.test(a.clientId()))
+            .toList(),
+        List.of());
   }
 
   @Override
