@@ -360,11 +360,15 @@ public final class Journal implements AutoCloseable {
 
   /**
    * One transaction's changes, with what cancels out taken out: a message put and deleted, a packet
-   * id awaited and released; updates of a message put in the same transaction folded into the put.
+   * id awaited and released; updates of a message put in the same transaction folded into the put;
+   * an update of a message updated already in it replaces that one, and goes when the message is
+   * deleted in it (a message sent and acknowledged between two commits: otherwise a run of updates
+   * and deletes alternates, which the store cannot write as batches).
    */
   private static final class Batch {
     private final List<Change> changes = new ArrayList<>();
     private final Map<Long, Integer> puts = new HashMap<>();
+    private final Map<Long, Integer> updates = new HashMap<>();
     private final Map<PubrelKey, Integer> awaits = new HashMap<>();
     private int cancelled;
 
@@ -381,28 +385,47 @@ public final class Journal implements AutoCloseable {
           && p.message().hub().equals(hub);
     }
 
+    /** Whether the update at {@code at} is of that session's message (see {@link #putOf}). */
+    private boolean updateOf(Integer at, String clientId, String hub) {
+      return at != null
+          && changes.get(at) instanceof Change.UpdateMessage u
+          && u.clientId().equals(clientId)
+          && u.hub().equals(hub);
+    }
+
     void add(Change c) {
       switch (c) {
         case Change.PutMessage p -> {
           puts.put(p.message().seq(), changes.size());
+          updates.remove(p.message().seq()); // what comes after the put goes after it
           changes.add(p);
         }
         case Change.UpdateMessage u -> {
           Integer at = puts.get(u.seq());
+          Integer updated = updates.get(u.seq());
           if (putOf(at, u.clientId(), u.hub())) {
             Change.PutMessage p = (Change.PutMessage) changes.get(at);
             changes.set(at, new Change.PutMessage(p.message().withState(u.packetId(), u.phase())));
+          } else if (updateOf(updated, u.clientId(), u.hub())) {
+            changes.set(updated, u);
           } else {
+            updates.put(u.seq(), changes.size());
             changes.add(u);
           }
         }
         case Change.DeleteMessage d -> {
           Integer at = puts.get(d.seq());
+          Integer updated = updates.get(d.seq());
           if (putOf(at, d.clientId(), d.hub())) {
             puts.remove(d.seq());
             changes.set(at, null);
             cancelled++;
           } else {
+            if (updateOf(updated, d.clientId(), d.hub())) {
+              updates.remove(d.seq());
+              changes.set(updated, null);
+              cancelled++;
+            }
             changes.add(d);
           }
         }
@@ -439,6 +462,7 @@ public final class Journal implements AutoCloseable {
     void clear() {
       changes.clear();
       puts.clear();
+      updates.clear();
       awaits.clear();
       cancelled = 0;
     }
