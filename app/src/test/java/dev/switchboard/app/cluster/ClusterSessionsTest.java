@@ -86,9 +86,8 @@ class ClusterSessionsTest {
 
   @AfterAll
   static void stopNodes() throws Exception {
-    for (ClusterChild n : nodes) {
-      n.stop();
-    }
+    // killed, not stopped: a graceful leave would only hand the owners' shards around
+    nodes.forEach(ClusterChild::close);
     for (ClusterChild n : nodes) {
       n.awaitStop();
     }
@@ -98,7 +97,6 @@ class ClusterSessionsTest {
           .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("adopted"))
           .forEach(l -> System.out.println(n.name() + " log: " + l));
     }
-    nodes.forEach(ClusterChild::close);
     if (postgres != null) {
       postgres.close();
     }
@@ -277,7 +275,9 @@ class ClusterSessionsTest {
   @Order(2)
   @DisplayName(
       "kill -9 of the node holding a persistent QoS 1 subscriber in the middle of 10,000"
-          + " messages: it reconnects to another node and gets every one (duplicates counted)")
+          + " messages: it reconnects to another node and gets every one (duplicates counted);"
+          + " another of its sessions is adopted by the oldest node up, which publishes its will"
+          + " and queues its messages until its client comes back")
   void killedNodesSessionComesBack() throws Exception {
     int count = 10_000;
     Mqtt5BlockingClient sub = client(0, "survivor");
@@ -293,6 +293,26 @@ class ClusterSessionsTest {
     sub.disconnect();
     probes.close();
     clients.remove(sub);
+    // a second persistent client of node 0, connected when it dies, with a will; it stays away
+    // until another node has adopted its session
+    Mqtt5BlockingClient watcher = client(2, "will-watcher");
+    Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
+    watcher.connect();
+    watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    awaitRoute(1, "wills/probe", wills);
+    Mqtt5BlockingClient orphan = client(0, "orphan");
+    orphan
+        .connectWith()
+        .cleanStart(false)
+        .sessionExpiryInterval(3600)
+        .willPublish()
+        .topic("wills/orphan")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload("orphan is gone".getBytes(StandardCharsets.UTF_8))
+        .applyWillPublish()
+        .send();
+    orphan.subscribeWith().topicFilter("orphan/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    assertThat(awaitHolder("orphan", "s0")).contains("s0");
 
     // What this relies on: the messages are published on node 1, which stays up, and node 0 has
     // received every one (the witness has them all) before the kill. A PUBACK on node 1 does not
@@ -329,6 +349,7 @@ class ClusterSessionsTest {
     nodes.get(0).signal("KILL");
     clients.remove(slow);
     clients.remove(witness);
+    clients.remove(orphan);
     long killed = System.nanoTime();
     while (in.receive(200, TimeUnit.MILLISECONDS).map(p -> seen.add(text(p))).isPresent()) {
       // what was on its way before the connection died
@@ -365,5 +386,30 @@ class ClusterSessionsTest {
         duplicates);
     assertThat(seen).as("every message, none missing").hasSize(count);
     assertThat(awaitHolder("survivor", "s2")).contains("s2");
+
+    // the orphan's session: adopted by the oldest node up, which publishes its will
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Optional<String> adopter = holderOf("orphan");
+    while (adopter.equals(Optional.of("s0")) && System.nanoTime() < until) {
+      Thread.sleep(100);
+      adopter = holderOf("orphan");
+    }
+    assertThat(adopter).as("adopted by node 1 or 2").get().isIn("s1", "s2");
+    Mqtt5Publish will = wills.receive(10, TimeUnit.SECONDS).orElseThrow();
+    assertThat(text(will)).isEqualTo("orphan is gone");
+    // it queues what is published for it meanwhile (on the adopter: no route to wait for)
+    int adopterIndex = adopter.get().equals("s1") ? 1 : 2;
+    publishAll(adopterIndex, "orphan/data", "o-", 100);
+    Mqtt5BlockingClient orphanBack = client(3 - adopterIndex, "orphan");
+    Mqtt5Publishes orphanIn = orphanBack.publishes(MqttGlobalPublishFilter.ALL);
+    assertThat(connectPersistent(orphanBack).isSessionPresent()).isTrue();
+    Set<String> orphanSeen = new HashSet<>();
+    receiveAll(orphanIn, "o-", 100, orphanSeen);
+    System.out.printf(
+        "cluster sessions: node %s adopted the orphan's session, published its will; %d of 100"
+            + " messages queued there reached it on node %d%n",
+        adopter.get(), orphanSeen.size(), 3 - adopterIndex);
+    assertThat(orphanSeen).hasSize(100);
+    assertThat(awaitHolder("orphan", "s" + (3 - adopterIndex))).contains("s" + (3 - adopterIndex));
   }
 }
