@@ -15,8 +15,12 @@ import dev.switchboard.cluster.wire.Released;
 import dev.switchboard.mqtt.ReasonCode;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * brings the session's stored state here ({@link StoredSessions#takeOver}: its client was last
  * served by another node), so the client resumes it (session present); a clean start deletes it.
  * The sessions of a node that died come here when this node adopts them ({@link Adopt}). While the
- * store is read, grants, releases and adoptions wait, in their order, so that a release never
- * misses a session on its way in.
+ * store is read for a client id, that id's grants and releases wait, in their order, so that a
+ * release never misses a session on its way in; other ids go on. While an adoption is read (or
+ * waits for reads under way to end) everything waits.
  *
  * <p>It lives at a fixed path ({@link #NAME} under {@code /system}), so that an owner reaches the
  * agent of any node from its address alone.
@@ -85,9 +90,13 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
   private final Map<Long, Connect> pending = new HashMap<>();
   private long nextClaim = 1;
 
-  /** Whether the store is being read for sessions coming here; {@link #waiting} holds what came. */
-  private boolean loading;
+  /** The client ids (as {@link #key}) whose sessions are being read from the store. */
+  private final Set<String> loading = new HashSet<>();
 
+  /** Whether an adoption is being read: everything waits. */
+  private boolean adopting;
+
+  /** What waits for a read to end, in the order it came. */
   private final ArrayDeque<OwnershipAgentCommand> waiting = new ArrayDeque<>();
 
   static Behavior<OwnershipAgentCommand> create(
@@ -146,14 +155,41 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
     return this;
   }
 
-  /** A grant, release or adoption: now, or after the sessions being loaded are here. */
+  /** A grant, release or adoption: now, or after the sessions being read that it needs. */
   private Behavior<OwnershipAgentCommand> inTurn(OwnershipAgentCommand command) {
-    if (loading) {
+    if (mustWait(command)) {
       waiting.add(command);
     } else {
       handle(command);
     }
     return this;
+  }
+
+  private boolean mustWait(OwnershipAgentCommand command) {
+    if (adopting || waiting.stream().anyMatch(Adopt.class::isInstance)) {
+      return true; // an adoption orders everything around it
+    }
+    if (command instanceof Adopt) {
+      return !loading.isEmpty();
+    }
+    String key = keyOf(command);
+    return key != null && loading.contains(key);
+  }
+
+  /** The client id a grant or release is about, as {@link #key}; null for a stale grant. */
+  private String keyOf(OwnershipAgentCommand command) {
+    return switch (command) {
+      case Granted g -> {
+        Connect c = pending.get(g.claimId());
+        yield c == null ? null : key(c.hub(), c.clientId());
+      }
+      case Release r -> key(r.hub(), r.clientId());
+      default -> null;
+    };
+  }
+
+  private static String key(String hub, String clientId) {
+    return OwnerEntity.entityId(hub, clientId);
   }
 
   private void handle(OwnershipAgentCommand command) {
@@ -177,7 +213,7 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
       stored.forget(c.hub(), c.clientId()); // another node may have stored it
       local.connect(c.conn(), c.hub(), c.clientId(), true);
     } else {
-      loading = true;
+      loading.add(key(c.hub(), c.clientId()));
       ActorRef<OwnershipAgentCommand> self = getContext().getSelf();
       stored
           .takeOver(c.hub(), c.clientId())
@@ -189,7 +225,7 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
     if (!stored.kept()) {
       return;
     }
-    loading = true;
+    adopting = true;
     ActorRef<OwnershipAgentCommand> self = getContext().getSelf();
     stored
         .adopt(a.node())
@@ -198,7 +234,11 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
   }
 
   private Behavior<OwnershipAgentCommand> loaded(Loaded l) {
-    loading = false;
+    if (l.connect() == null) {
+      adopting = false;
+    } else {
+      loading.remove(key(l.connect().hub(), l.connect().clientId()));
+    }
     Throwable failure =
         l.failure() instanceof CompletionException e && e.getCause() != null
             ? e.getCause()
@@ -222,9 +262,9 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
           l.node(),
           failure.toString());
     }
-    while (!loading && !waiting.isEmpty()) {
-      handle(waiting.poll());
-    }
+    List<OwnershipAgentCommand> again = new ArrayList<>(waiting);
+    waiting.clear();
+    again.forEach(this::inTurn); // in their order: one may start a read that those after wait for
     return this;
   }
 
