@@ -207,6 +207,21 @@ class ClusterSessionsTest {
     }
   }
 
+  /** How many messages the shared store keeps for {@code clientId}'s session. */
+  private static int storedMessagesOf(String clientId) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(database, postgres.user(), postgres.password());
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM messages WHERE hub = 'default' AND client_id = ?")) {
+      s.setString(1, clientId);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
+    }
+  }
+
   /** Waits until the store says node {@code name} holds {@code clientId}'s session. */
   private static Optional<String> awaitHolder(String clientId, String name) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -411,5 +426,18 @@ class ClusterSessionsTest {
         adopter.get(), orphanSeen.size(), 3 - adopterIndex);
     assertThat(orphanSeen).hasSize(100);
     assertThat(awaitHolder("orphan", "s" + (3 - adopterIndex))).contains("s" + (3 - adopterIndex));
+
+    // the adopter gave it up (its copy would store what it is published for it, and keep it):
+    // one more message, published on the adopter once the new node's route is there, is
+    // delivered, and then nothing is left stored for the session
+    awaitRoute(adopterIndex, "orphan/probe", orphanIn);
+    publishAll(adopterIndex, "orphan/data", "last-", 1);
+    assertThat(orphanIn.receive(10, TimeUnit.SECONDS).map(ClusterSessionsTest::text))
+        .contains("last-0");
+    long drained = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (storedMessagesOf("orphan") > 0 && System.nanoTime() < drained) {
+      Thread.sleep(100);
+    }
+    assertThat(storedMessagesOf("orphan")).as("messages stored for the orphan").isZero();
   }
 }
