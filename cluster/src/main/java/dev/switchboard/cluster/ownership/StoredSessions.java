@@ -31,7 +31,18 @@ final class StoredSessions {
    */
   CompletableFuture<Integer> takeOver(String hub, String clientId) {
     return inBackground(
-        "session-takeover", () -> rebuild(journal().store().loadSession(hub, clientId)));
+        "session-takeover",
+        () -> {
+          StoredState state = journal().store().loadSession(hub, clientId);
+          if (state.sessions().isEmpty()
+              && !(state.subscriptions().isEmpty()
+                  && state.messages().isEmpty()
+                  && state.awaitingPubrel().isEmpty())) {
+            // rows of a session that ended (a crash between two commits): not the new session's
+            forget(hub, clientId);
+          }
+          return rebuild(state);
+        });
   }
 
   /** Rebuilds here every session the store says {@code node} holds; completes with how many. */
