@@ -19,6 +19,7 @@ import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.Persistence;
 import dev.switchboard.broker.persist.StoreException;
+import dev.switchboard.broker.persist.StoredState;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
 import dev.switchboard.broker.routing.Router;
@@ -501,6 +502,19 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
    */
   private void restore() {
     new SessionRestorer(this, group).restore();
+  }
+
+  /**
+   * Rebuilds stored sessions that another cluster node held, while the broker runs (see {@link
+   * SessionRestorer#takeOver}); blocks until they are back, so never on an event loop.
+   *
+   * @throws IllegalStateException before the broker has started, or without a store
+   */
+  public List<Session> takeOverStored(StoredState state) {
+    if (group == null || journal == null) {
+      throw new IllegalStateException("the broker has not started, or keeps nothing");
+    }
+    return new SessionRestorer(this, group).takeOver(state);
   }
 
   /** Reaps expired retained and queued messages, and lets the store compact itself. */

@@ -152,7 +152,7 @@ public final class ClusterNode implements AutoCloseable {
             settings.routeGrace()),
         "switchboard-membership",
         Props.empty());
-    ClusterOwnership.install(system, broker, selfKey);
+    ClusterOwnership.install(system, broker, selfKey, settings.nodeName());
     ActorRef<WillBook.Command> wills =
         system.systemActorOf(
             WillBook.create(selfKey, broker::publish), "switchboard-wills", Props.empty());

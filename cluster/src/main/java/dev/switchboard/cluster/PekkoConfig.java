@@ -2,6 +2,7 @@ package dev.switchboard.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.switchboard.cluster.wire.NodeNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ final class PekkoConfig {
     m.put("pekko.remote.artery.canonical.hostname", s.bind());
     m.put("pekko.remote.artery.canonical.port", s.port());
     m.put("pekko.cluster.seed-nodes", seedAddresses(s.seeds()));
+    // every member knows every other's stable name: who held the sessions of a node that left
+    m.put("pekko.cluster.roles", List.of(NodeNames.role(s.nodeName())));
     m.put("pekko.cluster.split-brain-resolver.stable-after", s.stableAfter().toMillis() + "ms");
     if (s.tls() != null) {
       m.put("pekko.remote.artery.transport", "tls-tcp");

@@ -8,6 +8,7 @@ import dev.switchboard.broker.persist.Change.DeleteMessage;
 import dev.switchboard.broker.persist.Change.DeleteRetained;
 import dev.switchboard.broker.persist.Change.DeleteSession;
 import dev.switchboard.broker.persist.Change.DeleteSubscription;
+import dev.switchboard.broker.persist.Change.HoldSession;
 import dev.switchboard.broker.persist.Change.PutMessage;
 import dev.switchboard.broker.persist.Change.PutRetained;
 import dev.switchboard.broker.persist.Change.PutSession;
@@ -49,8 +50,8 @@ final class ChangeWriter implements AutoCloseable {
         """
         INSERT INTO sessions (client_id, expiry_seconds, disconnected_at, will_topic, will_payload,
           will_qos, will_retain, will_properties, will_publisher_id, will_expires_at,
-          will_delay_seconds, will_message_expiry_seconds, hub)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          will_delay_seconds, will_message_expiry_seconds, hub, node)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (hub, client_id) DO UPDATE SET expiry_seconds = excluded.expiry_seconds,
           disconnected_at = excluded.disconnected_at, will_topic = excluded.will_topic,
           will_payload = excluded.will_payload, will_qos = excluded.will_qos,
@@ -59,6 +60,8 @@ final class ChangeWriter implements AutoCloseable {
           will_expires_at = excluded.will_expires_at,
           will_delay_seconds = excluded.will_delay_seconds,
           will_message_expiry_seconds = excluded.will_message_expiry_seconds"""),
+    // a session replaced keeps its holder: only HOLD_SESSION moves it
+    HOLD_SESSION("UPDATE sessions SET node = ? WHERE client_id = ? AND hub = ?"),
     DELETE_SESSION(
         "DELETE FROM sessions WHERE client_id = ? AND hub = ?",
         "DELETE FROM subscriptions WHERE client_id = ? AND hub = ?",
@@ -177,6 +180,7 @@ final class ChangeWriter implements AutoCloseable {
   private static Op opOf(Change change) {
     return switch (change) {
       case PutSession c -> Op.PUT_SESSION;
+      case HoldSession c -> Op.HOLD_SESSION;
       case DeleteSession c -> Op.DELETE_SESSION;
       case PutSubscription c -> Op.PUT_SUBSCRIPTION;
       case DeleteSubscription c -> Op.DELETE_SUBSCRIPTION;
@@ -194,7 +198,15 @@ final class ChangeWriter implements AutoCloseable {
 
   private void bind(Change change, PreparedStatement[] s) throws SQLException {
     switch (change) {
-      case PutSession c -> bindSession(s[0], c.session());
+      case PutSession c -> {
+        bindSession(s[0], c.session());
+        s[0].setString(14, c.node());
+      }
+      case HoldSession c -> {
+        s[0].setString(1, c.node());
+        s[0].setString(2, c.clientId());
+        s[0].setString(3, c.hub());
+      }
       case DeleteSession c -> {
         for (PreparedStatement p : s) {
           p.setString(1, c.clientId());

@@ -15,7 +15,7 @@ enum Schema {
       "schema_version",
       "schema",
       "",
-      List.of("V1__init.sql", "V2__hubs.sql"),
+      List.of("V1__init.sql", "V2__hubs.sql", "V3__session_holders.sql"),
       Migrations.STATE_TABLES,
       0x5357_4244L, // "SWBD"
       false,

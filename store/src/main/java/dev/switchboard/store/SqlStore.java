@@ -39,6 +39,25 @@ public final class SqlStore implements DurableStore {
 
   @Override
   public StoredState load() {
+    return load(StateReader.Selection.ALL);
+  }
+
+  @Override
+  public StoredState load(String node) {
+    return load(StateReader.Selection.heldBy(node, true));
+  }
+
+  @Override
+  public StoredState loadSessionsOf(String node) {
+    return load(StateReader.Selection.heldBy(node, false));
+  }
+
+  @Override
+  public StoredState loadSession(String hub, String clientId) {
+    return load(StateReader.Selection.session(hub, clientId));
+  }
+
+  private StoredState load(StateReader.Selection which) {
     return guard(
         "loading",
         () ->
@@ -46,7 +65,7 @@ public final class SqlStore implements DurableStore {
                 "loading",
                 c -> {
                   try {
-                    return StateReader.load(c);
+                    return StateReader.load(c, which);
                   } catch (IllegalArgumentException e) {
                     throw new StoreException(
                         Kind.CORRUPT, Failures.damaged(Schema.STATE, where, e.getMessage()), e);

@@ -593,4 +593,93 @@ abstract class DurableStoreContract {
     assertThat(store.describe())
         .startsWith(config.type() == StoreConfig.Type.SQLITE ? "sqlite " : "postgresql ");
   }
+
+  // ---------------------------------------------------------------- session holders (a cluster)
+
+  /**
+   * A session of {@code clientId} held by {@code node}, with a subscription, a message and a QoS 2
+   * id.
+   */
+  private static List<Change> heldSession(String clientId, String node, long seq) {
+    return List.of(
+        new PutSession(session(clientId), node),
+        new PutSubscription(subscription(clientId, "t/" + clientId)),
+        put(clientId, seq),
+        new AwaitPubrel(clientId, (int) seq));
+  }
+
+  private static List<String> clientIds(StoredState state) {
+    List<String> ids = new ArrayList<>();
+    state.sessions().forEach(s -> ids.add(s.clientId()));
+    return ids;
+  }
+
+  @Test
+  void aNodeLoadsOnlyTheSessionsItHoldsWithTheirRowsAndEveryRetainedMessage() {
+    List<Change> changes = new ArrayList<>();
+    changes.addAll(heldSession("on-a", "node-a", 1));
+    changes.addAll(heldSession("on-b", "node-b", 2));
+    changes.addAll(heldSession("single", null, 3));
+    changes.add(new PutRetained(message("status", "up")));
+    store.apply(changes);
+    reopen();
+
+    StoredState a = store.load("node-a");
+    assertThat(clientIds(a)).containsExactly("on-a");
+    assertThat(a.subscriptions()).extracting(StoredSubscription::clientId).containsExactly("on-a");
+    assertThat(a.messages()).extracting(QueuedMessage::clientId).containsExactly("on-a");
+    assertThat(a.awaitingPubrel()).extracting(AwaitPubrel::clientId).containsExactly("on-a");
+    assertThat(a.retained()).extracting(StoredMessage::topic).containsExactly("status");
+
+    StoredState b = store.loadSessionsOf("node-b");
+    assertThat(clientIds(b)).containsExactly("on-b");
+    assertThat(b.messages()).extracting(QueuedMessage::seq).containsExactly(2L);
+    assertThat(b.retained()).isEmpty();
+
+    // a single broker loads everything, whoever holds it
+    assertThat(clientIds(store.load())).containsExactly("on-a", "on-b", "single");
+    assertThat(store.load("node-c"))
+        .usingRecursiveComparison()
+        .isEqualTo(new StoredState(List.of(), List.of(), List.of(), List.of(), a.retained()));
+  }
+
+  @Test
+  void holdSessionMovesASessionAndAReplacedSessionKeepsItsHolder() {
+    store.apply(heldSession("mover", "node-a", 5));
+    store.apply(List.of(new Change.HoldSession("mover", Fixtures.session("x").hub(), "node-b")));
+    // the old holder writes the session once more (a write that was on its way): it stays b's
+    StoredSession later = new StoredSession("mover", 60, 1_700_000_009_000L, null);
+    store.apply(List.of(new PutSession(later, "node-a")));
+    reopen();
+
+    assertThat(store.load("node-a").sessions()).isEmpty();
+    StoredState b = store.load("node-b");
+    assertThat(b.sessions()).containsExactly(later);
+    assertThat(b.messages()).extracting(QueuedMessage::seq).containsExactly(5L);
+    assertThat(b.subscriptions()).hasSize(1);
+    // holding a session that is not stored changes nothing
+    store.apply(List.of(new Change.HoldSession("nobody", later.hub(), "node-b")));
+    assertThat(clientIds(store.load("node-b"))).containsExactly("mover");
+  }
+
+  @Test
+  void loadSessionReadsOneSessionOfOneHub() {
+    List<Change> changes = new ArrayList<>(heldSession("dev", "node-a", 1));
+    changes.addAll(heldSession("other", "node-a", 2));
+    changes.add(new PutSession(new StoredSession("dev", 30, 7, null, "hub-2"), "node-a"));
+    changes.add(new PutRetained(message("status", "up")));
+    store.apply(changes);
+    reopen();
+
+    StoredState one = store.loadSession(session("dev").hub(), "dev");
+    assertThat(one.sessions()).containsExactly(session("dev"));
+    assertThat(one.subscriptions()).hasSize(1);
+    assertThat(one.messages()).extracting(QueuedMessage::seq).containsExactly(1L);
+    assertThat(one.awaitingPubrel()).hasSize(1);
+    assertThat(one.retained()).isEmpty();
+    assertThat(store.loadSession("hub-2", "dev").sessions())
+        .extracting(StoredSession::expirySeconds)
+        .containsExactly(30L);
+    assertThat(store.loadSession("hub-3", "dev").sessions()).isEmpty();
+  }
 }

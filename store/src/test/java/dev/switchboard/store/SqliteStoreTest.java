@@ -79,6 +79,9 @@ class SqliteStoreTest extends DurableStoreContract {
       assertThat(r.next()).isTrue();
       assertThat(r.getInt(1)).isEqualTo(2);
       assertThat(r.getString(2)).isEqualTo("V2__hubs.sql");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(3);
+      assertThat(r.getString(2)).isEqualTo("V3__session_holders.sql");
       assertThat(r.next()).isFalse();
     }
     store = Stores.open(config);

@@ -9,8 +9,24 @@ import dev.switchboard.broker.message.Hubs;
  */
 public sealed interface Change {
 
-  /** Inserts or replaces a session (its subscriptions and messages are left as they are). */
-  record PutSession(StoredSession session) implements Change {}
+  /**
+   * Inserts or replaces a session (its subscriptions and messages are left as they are). A session
+   * inserted is held by {@code node}; one replaced keeps its holder ({@link HoldSession} moves it).
+   *
+   * @param node the cluster node that holds it (its {@code node-name}); null on a single broker
+   */
+  record PutSession(StoredSession session, String node) implements Change {
+    /** A session of a single broker, held by no node in particular. */
+    public PutSession(StoredSession session) {
+      this(session, null);
+    }
+  }
+
+  /**
+   * Makes {@code node} the holder of a stored session (nothing if it is not stored): the cluster
+   * node that restores it at start, and the only one that writes its rows from then on.
+   */
+  record HoldSession(String clientId, String hub, String node) implements Change {}
 
   /**
    * Deletes a session with everything that is its own: subscriptions, messages, QoS 2 packet ids.

@@ -67,6 +67,12 @@ public final class Journal implements AutoCloseable {
   /** Nanoseconds the store took over the transactions committed (for the mean commit latency). */
   public final LongAdder commitNanos = new LongAdder();
 
+  /**
+   * The cluster node whose sessions this journal writes (its {@code node-name}), or null on a
+   * single broker: a session it stores is held by that node. Set before {@link #start}.
+   */
+  private volatile String holder;
+
   /** Whether the last transaction failed: the store is failing until one commits again. */
   private volatile boolean failing;
 
@@ -100,6 +106,19 @@ public final class Journal implements AutoCloseable {
     return store;
   }
 
+  /**
+   * Makes this journal write for the cluster node {@code node}: the sessions it stores are held by
+   * that node, and a restart restores only those. Before the broker starts.
+   */
+  public void holdSessionsAs(String node) {
+    this.holder = node;
+  }
+
+  /** The cluster node whose sessions this journal writes; null on a single broker. */
+  public String holder() {
+    return holder;
+  }
+
   /** Whether acknowledgements wait for the commit. */
   public boolean strict() {
     return durability == Durability.STRICT;
@@ -108,6 +127,15 @@ public final class Journal implements AutoCloseable {
   /** A new message number: a session's messages are restored in this order. */
   public long nextSeq() {
     return seq.incrementAndGet();
+  }
+
+  /**
+   * Numbers new messages above {@code storedSeq} from now on: a session taken over from another
+   * cluster node brings messages that node numbered, and the ones it gets here must come after
+   * them.
+   */
+  public void numberAbove(long storedSeq) {
+    seq.accumulateAndGet(storedSeq, Math::max);
   }
 
   public void append(Change change) {
@@ -332,46 +360,81 @@ public final class Journal implements AutoCloseable {
 
   /**
    * One transaction's changes, with what cancels out taken out: a message put and deleted, a packet
-   * id awaited and released; updates of a message put in the same transaction folded into the put.
+   * id awaited and released; updates of a message put in the same transaction folded into the put;
+   * an update of a message updated already in it replaces that one, and goes when the message is
+   * deleted in it (a message sent and acknowledged between two commits: otherwise a run of updates
+   * and deletes alternates, which the store cannot write as batches).
    */
   private static final class Batch {
     private final List<Change> changes = new ArrayList<>();
     private final Map<Long, Integer> puts = new HashMap<>();
+    private final Map<Long, Integer> updates = new HashMap<>();
     private final Map<PubrelKey, Integer> awaits = new HashMap<>();
     private int cancelled;
 
-    private record PubrelKey(String clientId, int packetId) {}
+    private record PubrelKey(String clientId, int packetId, String hub) {}
+
+    /**
+     * Whether the put at {@code at} is of the message {@code seq} of that session: numbers are
+     * unique on one node, but a session taken over from another node brings that node's numbers.
+     */
+    private boolean putOf(Integer at, String clientId, String hub) {
+      return at != null
+          && changes.get(at) instanceof Change.PutMessage p
+          && p.message().clientId().equals(clientId)
+          && p.message().hub().equals(hub);
+    }
+
+    /** Whether the update at {@code at} is of that session's message (see {@link #putOf}). */
+    private boolean updateOf(Integer at, String clientId, String hub) {
+      return at != null
+          && changes.get(at) instanceof Change.UpdateMessage u
+          && u.clientId().equals(clientId)
+          && u.hub().equals(hub);
+    }
 
     void add(Change c) {
       switch (c) {
         case Change.PutMessage p -> {
           puts.put(p.message().seq(), changes.size());
+          updates.remove(p.message().seq()); // what comes after the put goes after it
           changes.add(p);
         }
         case Change.UpdateMessage u -> {
           Integer at = puts.get(u.seq());
-          if (at != null) {
+          Integer updated = updates.get(u.seq());
+          if (putOf(at, u.clientId(), u.hub())) {
             Change.PutMessage p = (Change.PutMessage) changes.get(at);
             changes.set(at, new Change.PutMessage(p.message().withState(u.packetId(), u.phase())));
+          } else if (updateOf(updated, u.clientId(), u.hub())) {
+            changes.set(updated, u);
           } else {
+            updates.put(u.seq(), changes.size());
             changes.add(u);
           }
         }
         case Change.DeleteMessage d -> {
-          Integer at = puts.remove(d.seq());
-          if (at != null) {
+          Integer at = puts.get(d.seq());
+          Integer updated = updates.get(d.seq());
+          if (putOf(at, d.clientId(), d.hub())) {
+            puts.remove(d.seq());
             changes.set(at, null);
             cancelled++;
           } else {
+            if (updateOf(updated, d.clientId(), d.hub())) {
+              updates.remove(d.seq());
+              changes.set(updated, null);
+              cancelled++;
+            }
             changes.add(d);
           }
         }
         case Change.AwaitPubrel a -> {
-          awaits.put(new PubrelKey(a.clientId(), a.packetId()), changes.size());
+          awaits.put(new PubrelKey(a.clientId(), a.packetId(), a.hub()), changes.size());
           changes.add(a);
         }
         case Change.ReleasePubrel r -> {
-          Integer at = awaits.remove(new PubrelKey(r.clientId(), r.packetId()));
+          Integer at = awaits.remove(new PubrelKey(r.clientId(), r.packetId(), r.hub()));
           if (at != null) {
             changes.set(at, null);
             cancelled++;
@@ -399,6 +462,7 @@ public final class Journal implements AutoCloseable {
     void clear() {
       changes.clear();
       puts.clear();
+      updates.clear();
       awaits.clear();
       cancelled = 0;
     }

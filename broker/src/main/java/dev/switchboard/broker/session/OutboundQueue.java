@@ -581,6 +581,22 @@ final class OutboundQueue {
     queuedQos0 = 0;
   }
 
+  /**
+   * The session moved to another cluster node ({@link Session#unload}): what it held here goes,
+   * shared messages included (their stored copies are the other node's now), nothing deleted.
+   */
+  void unload() {
+    feeds = null;
+    if (queue != null) {
+      queue.clear(); // not dropped: a drain under way may still be looking at it
+    }
+    if (window != null) {
+      window.clear();
+    }
+    queuedBytes = 0;
+    queuedQos0 = 0;
+  }
+
   // ---------------------------------------------------------------- introspection
 
   int queuedCount() {

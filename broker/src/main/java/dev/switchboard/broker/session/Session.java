@@ -98,6 +98,12 @@ public final class Session implements Subscriber {
   private boolean ended;
 
   /**
+   * Ended here because another cluster node holds it now ({@link #unload}): its stored rows are
+   * that node's, and nothing here deletes them any more.
+   */
+  private boolean unloaded;
+
+  /**
    * @param hub the hub it belongs to: with the client id, its identity; its subscriptions, wills
    *     and stored rows are that hub's
    */
@@ -269,6 +275,40 @@ public final class Session implements Subscriber {
         });
   }
 
+  /**
+   * Hands the session over to another cluster node, on the session's loop: its connection, if any,
+   * is ended with {@code reasonCode} and no will (the client comes back on the other node); its
+   * last state is written (offline since now), then it stops here, out of the registry and the
+   * subscription index, without deleting its stored rows, which the other node loads.
+   */
+  public void unload(int reasonCode, String why) {
+    execute(
+        () -> {
+          completeJoin(); // a connection still on its way in is attached first, then ended
+          will = null;
+          SessionConnection conn = connection;
+          if (conn != null) {
+            connectionLost(conn, false);
+            conn.disconnect(reasonCode, why);
+          }
+          if (ended) {
+            return; // not persistent: it ended with its connection
+          }
+          unloaded = true;
+          persistent = false; // publishers from now on store nothing for it here
+          ended = true;
+          broker.sessions().remove(this);
+          if (subscriptions != null) {
+            subscriptions.clear();
+          }
+          endAbsence();
+          if (outbound != null) {
+            outbound.unload();
+          }
+          awaitingPubrel = null;
+        });
+  }
+
   /** Attaches a connection; runs on the connection's loop, which is now the session's. */
   private void attach(SessionConnection conn, boolean sessionPresent) {
     if (ended) {
@@ -356,7 +396,7 @@ public final class Session implements Subscriber {
       StoredSession stored =
           new StoredSession(
               clientId(), expirySeconds, disconnectedAtMillis(), StoredForms.will(will), hub());
-      broker.journal().append(new Change.PutSession(stored));
+      broker.journal().append(new Change.PutSession(stored, broker.journal().holder()));
     }
   }
 
@@ -577,7 +617,7 @@ public final class Session implements Subscriber {
 
   /** Deletes the stored copy {@code seq} (0: none) of a message this session no longer keeps. */
   void forget(long seq) {
-    if (seq != 0 && broker.journal() != null) {
+    if (seq != 0 && broker.journal() != null && !unloaded) {
       broker.journal().append(new Change.DeleteMessage(clientId(), seq, hub()));
     }
   }

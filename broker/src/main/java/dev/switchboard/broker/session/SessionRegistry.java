@@ -49,6 +49,14 @@ public final class SessionRegistry implements SessionOwnership {
     sessions.put(SessionKey.of(session.hub(), session.clientId()), session);
   }
 
+  /**
+   * A session taken over from another cluster node, rebuilt from the store; false (and not added)
+   * when this node has a session of that id already.
+   */
+  boolean adopted(Session session) {
+    return sessions.putIfAbsent(SessionKey.of(session.hub(), session.clientId()), session) == null;
+  }
+
   void remove(Session session) {
     sessions.remove(SessionKey.of(session.hub(), session.clientId()), session);
   }

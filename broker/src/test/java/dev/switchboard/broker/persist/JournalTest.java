@@ -67,6 +67,50 @@ class JournalTest {
 
   @Test
   @DisplayName(
+      "updates of a message stored earlier fold into the last one, and none is written when the"
+          + " message is deleted in the same commit; so the deletes go out as one run")
+  void updatesOfAnEarlierMessageFold() {
+    store.seed(List.of(put("a", 1), put("a", 2), put("b", 2)));
+    Journal j = strict();
+    j.append(new Change.UpdateMessage("a", 1, 7, QueuedMessage.AWAITING_PUBREC));
+    j.append(new Change.UpdateMessage("a", 2, 8, QueuedMessage.AWAITING_PUBACK));
+    j.append(new Change.UpdateMessage("a", 1, 7, QueuedMessage.AWAITING_PUBCOMP));
+    j.append(new Change.DeleteMessage("a", 2));
+    j.append(new Change.UpdateMessage("b", 2, 9, QueuedMessage.AWAITING_PUBACK));
+    Done done = whenCommitted(j);
+    j.start(2);
+    done.awaitCommitted();
+
+    assertThat(store.batches().get(0))
+        .containsExactly(
+            new Change.UpdateMessage("a", 1, 7, QueuedMessage.AWAITING_PUBCOMP),
+            new Change.DeleteMessage("a", 2),
+            new Change.UpdateMessage("b", 2, 9, QueuedMessage.AWAITING_PUBACK));
+    assertThat(store.messages())
+        .extracting(q -> q.clientId() + q.seq() + "/" + q.packetId() + "/" + q.phase())
+        .containsExactly(
+            "a1/7/" + QueuedMessage.AWAITING_PUBCOMP, "b2/9/" + QueuedMessage.AWAITING_PUBACK);
+  }
+
+  @Test
+  @DisplayName(
+      "a delete or update of another session's message with the same number (a session taken"
+          + " over from another node brings that node's numbers) does not touch the put")
+  void sameNumberOtherSessionIsNotCoalesced() {
+    store.seed(List.of(put("b", 1)));
+    Journal j = strict();
+    j.append(put("a", 1));
+    j.append(new Change.UpdateMessage("b", 1, 9, QueuedMessage.AWAITING_PUBACK));
+    j.append(new Change.DeleteMessage("b", 1));
+    Done done = whenCommitted(j);
+    j.start(1);
+    done.awaitCommitted();
+
+    assertThat(store.messages()).extracting(QueuedMessage::clientId).containsExactly("a");
+  }
+
+  @Test
+  @DisplayName(
       "an UpdateMessage of a message put in the same commit is folded into the put; one of an"
           + " earlier message stays an update")
   void updateFoldsIntoPut() {

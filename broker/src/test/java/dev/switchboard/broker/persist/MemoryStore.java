@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A {@link DurableStore} in maps, for tests: the SPI's semantics and nothing more. {@link #apply}
@@ -165,6 +166,27 @@ final class MemoryStore implements DurableStore {
         List.copyOf(data.retained.values()));
   }
 
+  /** One session's rows, as a cluster node that takes it over reads them. */
+  @Override
+  public synchronized StoredState loadSession(String hub, String clientId) {
+    StoredState all = load();
+    Predicate<String> mine = id -> id.equals(clientId);
+    return new StoredState(
+        all.sessions().stream()
+            .filter(s -> s.hub().equals(hub) && mine.test(s.clientId()))
+            .toList(),
+        all.subscriptions().stream()
+            .filter(s -> s.hub().equals(hub) && mine.test(s.clientId()))
+            .toList(),
+        all.messages().stream()
+            .filter(m -> m.hub().equals(hub) && mine.test(m.clientId()))
+            .toList(),
+        all.awaitingPubrel().stream()
+            .filter(a -> a.hub().equals(hub) && mine.test(a.clientId()))
+            .toList(),
+        List.of());
+  }
+
   @Override
   public void apply(List<Change> changes) {
     CountDownLatch g = gate;
@@ -234,6 +256,7 @@ final class MemoryStore implements DurableStore {
           d.retained.put(key(r.message().hub(), r.message().topic()), r.message());
       case Change.DeleteRetained r -> d.retained.remove(key(r.hub(), r.topic()));
       case Change.AppendToLog a -> d.logEntries.add(a.entry());
+      case Change.HoldSession h -> {} // the broker's tests run one node: nobody else holds any
       case Change.DeleteHub h -> {
         String hub = h.hub();
         d.sessions.values().removeIf(s -> s.hub().equals(hub));

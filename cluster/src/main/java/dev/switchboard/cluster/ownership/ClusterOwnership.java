@@ -13,7 +13,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 /**
  * The broker's session ownership on a cluster node: every authenticated CONNECT claims its client
  * id from the id's owner entity (through this node's {@link OwnershipAgent}) before this node's
- * registry gets it. Set on the broker before it starts ({@link #install}).
+ * registry gets it. Set on the broker before it starts ({@link #install}). Persistent sessions move
+ * between nodes through the store they share: a client id claimed here brings its stored session
+ * along, and the sessions of a node that left are adopted by one of the others.
  */
 public final class ClusterOwnership implements SessionOwnership {
   private final ActorRef<OwnershipAgentCommand> agent;
@@ -24,11 +26,18 @@ public final class ClusterOwnership implements SessionOwnership {
 
   /**
    * Starts the owner entities' sharding and this node's agent on {@code system}, and puts the
-   * cluster's ownership in front of {@code broker}'s registry. Before the broker starts.
+   * cluster's ownership in front of {@code broker}'s registry; the broker's journal writes sessions
+   * as held by {@code nodeName} (the stable name, which a restart keeps), so that a start restores
+   * only this node's. Before the broker starts.
    */
-  public static void install(ActorSystem<?> system, Broker broker, String selfKey) {
+  public static void install(
+      ActorSystem<?> system, Broker broker, String selfKey, String nodeName) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(OwnerEntity.TYPE, ctx -> OwnerEntity.create()));
+    if (broker.journal() != null) {
+      broker.journal().holdSessionsAs(nodeName);
+    }
+    StoredSessions stored = new StoredSessions(broker);
     broker.sessionOwnership(
         local -> {
           ActorRef<OwnershipAgentCommand> agent =
@@ -37,10 +46,13 @@ public final class ClusterOwnership implements SessionOwnership {
                       broker.sessions(),
                       local,
                       broker.journal(),
+                      stored,
                       selfKey,
                       id -> sharding.entityRefFor(OwnerEntity.TYPE, id)),
                   OwnershipAgent.NAME,
                   Props.empty());
+          system.systemActorOf(
+              SessionAdopter.create(nodeName, agent), "switchboard-session-adopter", Props.empty());
           return new ClusterOwnership(agent);
         });
   }

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It keeps no state on disk: an entity made anew (first use, after passivation, after its shard
  * moved or its node died) does not know the holder, and asks every other node to release the id
- * before it grants the first claim. A release not answered within {@link #RELEASE_TIMEOUT} (a node
- * that hangs or died) is given up on, and the claim granted.
+ * before it grants the first claim; so does one whose holder has left the cluster (the holder's
+ * persistent sessions may have been adopted by another node since). A release not answered within
+ * {@link #RELEASE_TIMEOUT} (a node that hangs or died) is given up on, and the claim granted.
  */
 final class OwnerEntity {
   private static final Logger log = LoggerFactory.getLogger(OwnerEntity.class);
@@ -94,12 +95,11 @@ final class OwnerEntity {
     Set<String> asked = new HashSet<>();
     long id = ++releaseId;
     ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
-    if (holder != null) {
-      if (isMember(holder)) {
-        holderAgent.tell(new Release(c.hub(), c.clientId(), id, ctx.getSelf()));
-        asked.add(holder);
-      }
+    if (holder != null && isMember(holder)) {
+      holderAgent.tell(new Release(c.hub(), c.clientId(), id, ctx.getSelf()));
+      asked.add(holder);
     } else {
+      // Unknown, or a node that left: another node may have adopted its sessions since
       for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
         String node = NodeKeys.of(m.uniqueAddress());
         if (!node.equals(c.node()) && isLive(m)) {

@@ -14,8 +14,14 @@ import dev.switchboard.cluster.wire.Release;
 import dev.switchboard.cluster.wire.Released;
 import dev.switchboard.mqtt.ReasonCode;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -33,10 +39,19 @@ import org.slf4j.LoggerFactory;
  * in the order the owner decided it: a claim is sent to the id's owner entity; once granted, the
  * connection goes to this node's {@link SessionRegistry} (which puts the session in its map before
  * it returns, so that a release handled after the grant finds it); a release ends the id's
- * connection (DISCONNECT 0x8E, session taken over; no will) and session here, and is answered once
- * what that wrote is committed, so that the new owner's writes of the session come after it in a
- * shared store. A claim not granted within {@link #CLAIM_TIMEOUT} (no cluster yet, no owner
- * reachable) refuses the connection with "identifier rejected".
+ * connection (DISCONNECT 0x8E, session taken over; no will) and unloads its session here (out of
+ * the registry, its stored rows left for the next holder), and is answered once what that wrote is
+ * committed, so that the new owner reads the session's last state from the shared store. A claim
+ * not granted within {@link #CLAIM_TIMEOUT} (no cluster yet, no owner reachable) refuses the
+ * connection with "identifier rejected".
+ *
+ * <p>A granted claim that does not start clean, for a client id this node has no session of, first
+ * brings the session's stored state here ({@link StoredSessions#takeOver}: its client was last
+ * served by another node), so the client resumes it (session present); a clean start deletes it.
+ * The sessions of a node that died come here when this node adopts them ({@link Adopt}). While the
+ * store is read for a client id, that id's grants and releases wait, in their order, so that a
+ * release never misses a session on its way in; other ids go on. While an adoption is read (or
+ * waits for reads under way to end) everything waits.
  *
  * <p>It lives at a fixed path ({@link #NAME} under {@code /system}), so that an owner reaches the
  * agent of any node from its address alone.
@@ -53,28 +68,50 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
   record Connect(SessionConnection conn, String hub, String clientId, boolean cleanStart)
       implements OwnershipAgentCommand {}
 
+  /** The node named {@code node} left the cluster, and this node takes its sessions. */
+  record Adopt(String node) implements OwnershipAgentCommand {}
+
   private record ClaimTimeout(long claimId) implements OwnershipAgentCommand {}
+
+  /**
+   * Stored sessions were brought here: for {@code connect} (then handed to the registry), or
+   * adopted from {@code node}; {@code failure} when the store could not be read.
+   */
+  private record Loaded(Connect connect, String node, int sessions, Throwable failure)
+      implements OwnershipAgentCommand {}
 
   private final TimerScheduler<OwnershipAgentCommand> timers;
   private final SessionRegistry registry;
   private final SessionOwnership local;
   private final Journal journal;
+  private final StoredSessions stored;
   private final String selfKey;
   private final Function<String, EntityRef<OwnerCommand>> owners;
   private final Map<Long, Connect> pending = new HashMap<>();
   private long nextClaim = 1;
 
+  /** The client ids (as {@link #key}) whose sessions are being read from the store. */
+  private final Set<String> loading = new HashSet<>();
+
+  /** Whether an adoption is being read: everything waits. */
+  private boolean adopting;
+
+  /** What waits for a read to end, in the order it came. */
+  private final ArrayDeque<OwnershipAgentCommand> waiting = new ArrayDeque<>();
+
   static Behavior<OwnershipAgentCommand> create(
       SessionRegistry registry,
       SessionOwnership local,
       Journal journal,
+      StoredSessions stored,
       String selfKey,
       Function<String, EntityRef<OwnerCommand>> owners) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new OwnershipAgent(ctx, timers, registry, local, journal, selfKey, owners)));
+                    new OwnershipAgent(
+                        ctx, timers, registry, local, journal, stored, selfKey, owners)));
   }
 
   private OwnershipAgent(
@@ -83,6 +120,7 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
       SessionRegistry registry,
       SessionOwnership local,
       Journal journal,
+      StoredSessions stored,
       String selfKey,
       Function<String, EntityRef<OwnerCommand>> owners) {
     super(ctx);
@@ -90,6 +128,7 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
     this.registry = registry;
     this.local = local;
     this.journal = journal;
+    this.stored = stored;
     this.selfKey = selfKey;
     this.owners = owners;
   }
@@ -98,9 +137,11 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
   public Receive<OwnershipAgentCommand> createReceive() {
     return newReceiveBuilder()
         .onMessage(Connect.class, this::connect)
-        .onMessage(Granted.class, this::granted)
         .onMessage(ClaimTimeout.class, this::timedOut)
-        .onMessage(Release.class, this::release)
+        .onMessage(Loaded.class, this::loaded)
+        .onMessage(Granted.class, this::inTurn)
+        .onMessage(Release.class, this::inTurn)
+        .onMessage(Adopt.class, this::inTurn)
         .build();
   }
 
@@ -114,12 +155,116 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
     return this;
   }
 
-  private Behavior<OwnershipAgentCommand> granted(Granted g) {
-    Connect c = pending.remove(g.claimId());
-    if (c != null) {
-      timers.cancel(new ClaimTimeout(g.claimId()));
-      local.connect(c.conn(), c.hub(), c.clientId(), c.cleanStart());
+  /** A grant, release or adoption: now, or after the sessions being read that it needs. */
+  private Behavior<OwnershipAgentCommand> inTurn(OwnershipAgentCommand command) {
+    if (mustWait(command)) {
+      waiting.add(command);
+    } else {
+      handle(command);
     }
+    return this;
+  }
+
+  private boolean mustWait(OwnershipAgentCommand command) {
+    if (adopting || waiting.stream().anyMatch(Adopt.class::isInstance)) {
+      return true; // an adoption orders everything around it
+    }
+    if (command instanceof Adopt) {
+      return !loading.isEmpty();
+    }
+    String key = keyOf(command);
+    return key != null && loading.contains(key);
+  }
+
+  /** The client id a grant or release is about, as {@link #key}; null for a stale grant. */
+  private String keyOf(OwnershipAgentCommand command) {
+    return switch (command) {
+      case Granted g -> {
+        Connect c = pending.get(g.claimId());
+        yield c == null ? null : key(c.hub(), c.clientId());
+      }
+      case Release r -> key(r.hub(), r.clientId());
+      default -> null;
+    };
+  }
+
+  private static String key(String hub, String clientId) {
+    return OwnerEntity.entityId(hub, clientId);
+  }
+
+  private void handle(OwnershipAgentCommand command) {
+    switch (command) {
+      case Granted g -> granted(g);
+      case Release r -> release(r);
+      case Adopt a -> adopt(a);
+      default -> throw new IllegalArgumentException("not a turn: " + command);
+    }
+  }
+
+  private void granted(Granted g) {
+    Connect c = pending.remove(g.claimId());
+    if (c == null) {
+      return;
+    }
+    timers.cancel(new ClaimTimeout(g.claimId()));
+    if (!stored.kept() || registry.get(c.hub(), c.clientId()) != null) {
+      local.connect(c.conn(), c.hub(), c.clientId(), c.cleanStart());
+    } else if (c.cleanStart()) {
+      stored.forget(c.hub(), c.clientId()); // another node may have stored it
+      local.connect(c.conn(), c.hub(), c.clientId(), true);
+    } else {
+      loading.add(key(c.hub(), c.clientId()));
+      ActorRef<OwnershipAgentCommand> self = getContext().getSelf();
+      stored
+          .takeOver(c.hub(), c.clientId())
+          .whenComplete((n, failure) -> self.tell(new Loaded(c, null, n == null ? 0 : n, failure)));
+    }
+  }
+
+  private void adopt(Adopt a) {
+    if (!stored.kept()) {
+      return;
+    }
+    adopting = true;
+    ActorRef<OwnershipAgentCommand> self = getContext().getSelf();
+    stored
+        .adopt(a.node())
+        .whenComplete(
+            (n, failure) -> self.tell(new Loaded(null, a.node(), n == null ? 0 : n, failure)));
+  }
+
+  private Behavior<OwnershipAgentCommand> loaded(Loaded l) {
+    if (l.connect() == null) {
+      adopting = false;
+    } else {
+      loading.remove(key(l.connect().hub(), l.connect().clientId()));
+    }
+    Throwable failure =
+        l.failure() instanceof CompletionException e && e.getCause() != null
+            ? e.getCause()
+            : l.failure();
+    Connect c = l.connect();
+    if (c != null) {
+      if (failure == null) {
+        local.connect(c.conn(), c.hub(), c.clientId(), false);
+      } else {
+        log.warn(
+            "a session could not be read from the store ({}); its connection is refused",
+            failure.toString());
+        c.conn().identifierRejected();
+      }
+    } else if (failure == null) {
+      log.info("adopted {} sessions of cluster node {}, which left", l.sessions(), l.node());
+    } else {
+      log.error(
+          "the sessions of cluster node {}, which left, could not be adopted: {}; their clients"
+              + " get them back when they reconnect",
+          l.node(),
+          failure.toString());
+    }
+    List<OwnershipAgentCommand> again = new ArrayList<>(waiting);
+    waiting.clear();
+    again.forEach(this::inTurn); // in their order: one may start a read that those after wait for
     return this;
   }
 
@@ -134,18 +279,17 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
     return this;
   }
 
-  private Behavior<OwnershipAgentCommand> release(Release r) {
+  private void release(Release r) {
     ActorRef<OwnerCommand> owner = r.replyTo();
     Released done = new Released(r.releaseId(), selfKey);
     Session session = registry.get(r.hub(), r.clientId());
     if (session == null) {
       owner.tell(done);
-      return this;
+      return;
     }
-    session.discard(ReasonCode.SESSION_TAKEN_OVER, "session taken over on another node");
-    // on the session's loop, after the discard: what it wrote is in the journal before this
+    session.unload(ReasonCode.SESSION_TAKEN_OVER, "session taken over on another node");
+    // on the session's loop, after the unload: what it wrote is in the journal before this
     session.execute(() -> afterCommit(() -> owner.tell(done)));
-    return this;
   }
 
   private void afterCommit(Runnable then) {

@@ -72,7 +72,7 @@ class PostgresRegistryStoreTest extends RegistryStoreContract {
             "registry_version",
             "registry_schema_version");
     assertThat(column("SELECT version FROM schema_version ORDER BY version"))
-        .containsExactly("1", "2");
+        .containsExactly("1", "2", "3");
     assertThat(column("SELECT version FROM registry_schema_version ORDER BY version"))
         .containsExactly("1", "2", "3", "4", "5", "6");
   }
