@@ -80,7 +80,7 @@ final class ClusterBenchNodes implements AutoCloseable {
     Path config = dir.resolve("cluster.conf");
     Files.writeString(
         config,
-        "switchboard.cluster { unsafe-local-store = true, stable-after = "
+        "switchboard.cluster { unsafe-local-store = true, first-seed-wait = 1s, stable-after = "
             + stableAfter.toMillis()
             + "ms }\n");
     Map<String, String> env = SwitchboardProcess.mqttOnly();

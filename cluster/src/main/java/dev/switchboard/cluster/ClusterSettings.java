@@ -18,6 +18,8 @@ import java.util.List;
  * @param port the cluster port
  * @param seeds the nodes to join, in order: the first may start a new cluster by itself
  * @param stableAfter how long membership must be stable before the resolver downs a side
+ * @param firstSeedWait how long the first seed waits for another seed to answer before it starts a
+ *     new cluster by itself (Pekko's {@code seed-node-timeout})
  * @param unsafeLocalStore true when each node may keep a store of its own (tests only)
  * @param tls TLS between nodes, or null for plain TCP
  * @param routeShards Distributed Data keys the routes are spread over
@@ -31,6 +33,7 @@ public record ClusterSettings(
     int port,
     List<HostPort> seeds,
     Duration stableAfter,
+    Duration firstSeedWait,
     boolean unsafeLocalStore,
     Tls tls,
     int routeShards,
@@ -57,6 +60,10 @@ public record ClusterSettings(
     }
     if (stableAfter.toMillis() < 1000) {
       throw new IllegalArgumentException("stable-after must be at least 1s, not " + stableAfter);
+    }
+    if (firstSeedWait.toMillis() < 100) {
+      throw new IllegalArgumentException(
+          "first-seed-wait must be at least 100ms, not " + firstSeedWait);
     }
     if (enabled && seeds.isEmpty()) {
       throw new IllegalArgumentException(
@@ -130,6 +137,7 @@ public record ClusterSettings(
           c.getInt("port"),
           seeds,
           c.getDuration("stable-after"),
+          c.getDuration("first-seed-wait"),
           c.getBoolean("unsafe-local-store"),
           tls,
           c.getInt("routes.shards"),

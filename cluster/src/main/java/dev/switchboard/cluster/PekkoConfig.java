@@ -27,6 +27,7 @@ final class PekkoConfig {
     // every member knows every other's stable name: who held the sessions of a node that left
     m.put("pekko.cluster.roles", List.of(NodeNames.role(s.nodeName())));
     m.put("pekko.cluster.split-brain-resolver.stable-after", s.stableAfter().toMillis() + "ms");
+    m.put("pekko.cluster.seed-node-timeout", s.firstSeedWait().toMillis() + "ms");
     if (s.tls() != null) {
       m.put("pekko.remote.artery.transport", "tls-tcp");
       m.put(

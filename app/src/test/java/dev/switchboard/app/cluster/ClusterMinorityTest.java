@@ -8,6 +8,10 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dev.switchboard.app.CliRun;
+import dev.switchboard.broker.testing.RawClient;
+import dev.switchboard.mqtt.MqttVersion;
+import dev.switchboard.mqtt.packet.MqttProperties;
+import dev.switchboard.mqtt.packet.Will;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -23,17 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node that hangs (SIGSTOP) past the split brain resolver's {@code stable-after} is downed by the
- * other two; when it runs again it finds itself out of the cluster and closes its MQTT listener, so
- * that its clients move to the majority, which goes on forwarding.
+ * other two, and the oldest of them publishes the wills of its clients; when it runs again it finds
+ * itself out of the cluster and closes its MQTT listener, so that its clients move to the majority,
+ * which goes on forwarding. Wills across nodes (a dropped connection, a takeover from another node)
+ * are checked on the way, on the same three nodes.
  */
 class ClusterMinorityTest {
   @TempDir Path dir;
 
   private final List<ClusterChild> nodes = new ArrayList<>();
   private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+  private final List<RawClient> raw = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws Exception {
+    raw.forEach(RawClient::close);
     for (Mqtt5BlockingClient c : clients) {
       try {
         c.disconnect();
@@ -55,7 +64,8 @@ class ClusterMinorityTest {
                       || l.contains("unreachable")
                       || l.contains("removed")
                       || l.contains("Marking")
-                      || l.contains("Leader"))
+                      || l.contains("Leader")
+                      || l.contains("wills of"))
           .forEach(l -> System.out.println(n.name() + " log: " + l));
     }
   }
@@ -81,10 +91,37 @@ class ClusterMinorityTest {
     }
   }
 
+  /** A 3.1.1 clean session with a will on {@code lwt/<id>}, connected to {@code node}. */
+  private RawClient withWill(int node, String id, String willPayload) {
+    RawClient c = RawClient.open(nodes.get(node).mqttPort(), MqttVersion.V3_1_1);
+    raw.add(c);
+    Will will =
+        new Will(
+            "lwt/" + id,
+            willPayload.getBytes(StandardCharsets.UTF_8),
+            1,
+            false,
+            MqttProperties.EMPTY);
+    assertThat(c.connect(id, true, 60, MqttProperties.EMPTY, will).reasonCode())
+        .as("CONNACK of %s", id)
+        .isZero();
+    return c;
+  }
+
+  /** The next message's topic and payload, or null if none comes within {@code millis}. */
+  private static String next(Mqtt5Publishes in, long millis) throws InterruptedException {
+    Optional<com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish> p =
+        in.receive(millis, TimeUnit.MILLISECONDS);
+    return p.map(
+            m -> m.getTopic() + " " + new String(m.getPayloadAsBytes(), StandardCharsets.UTF_8))
+        .orElse(null);
+  }
+
   @Test
   @DisplayName(
-      "a hung node is downed by the majority; running again, it closes its MQTT listener, and"
-          + " the majority still forwards")
+      "wills cross nodes (a dropped connection, a takeover); a hung node is downed by the majority,"
+          + " which publishes its clients' wills once; running again, it closes its MQTT listener,"
+          + " and the majority still forwards")
   void hungNodeLeavesAndCloses() throws Exception {
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -109,6 +146,31 @@ class ClusterMinorityTest {
     Mqtt5BlockingClient pub = client(0, "minority-pub");
     awaitDelivery(pub, in);
 
+    Mqtt5BlockingClient watcher = client(1, "will-watcher");
+    Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
+    watcher.subscribeWith().topicFilter("lwt/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    // a will crosses nodes: a client of node 0 drops its connection (until the route is there)
+    String crossed = null;
+    for (int attempt = 0; attempt < 50 && crossed == null; attempt++) {
+      withWill(0, "dev-c", "offline-c").drop();
+      crossed = next(wills, 200);
+    }
+    assertThat(crossed).as("the will of a client of node 0").isEqualTo("lwt/dev-c offline-c");
+    while (next(wills, 300) != null) {
+      // the same will from an earlier attempt that reached the node late
+    }
+    // a takeover from another node publishes the old connection's will, as on one node
+    RawClient taken = withWill(0, "dev-t", "offline-t");
+    withWill(1, "dev-t", "offline-t-again");
+    assertThat(next(wills, 10_000))
+        .as("the will of the connection taken over")
+        .isEqualTo("lwt/dev-t offline-t");
+    assertThat(taken.awaitClose(java.time.Duration.ofSeconds(10))).isNotNull();
+    // two clients of the node that will hang; their wills are written to every node at once
+    withWill(2, "dev-a", "offline-a");
+    withWill(2, "dev-b", "offline-b");
+    Thread.sleep(1_000);
+
     ClusterChild hung = nodes.get(2);
     String hungAddress = "127.0.0.1:" + hung.clusterPort();
     long known = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -126,6 +188,14 @@ class ClusterMinorityTest {
     assertThat(listedBy(nodes.get(0), hungAddress))
         .as("the majority removed the hung node")
         .isFalse();
+    List<String> published = new ArrayList<>();
+    String will;
+    while ((will = next(wills, 3_000)) != null) {
+      published.add(will);
+    }
+    assertThat(published)
+        .as("the wills of the hung node's clients, each once, from the majority")
+        .containsExactlyInAnyOrder("lwt/dev-a offline-a", "lwt/dev-b offline-b");
     hung.signal("CONT");
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && listens(hung.mqttPort())) {

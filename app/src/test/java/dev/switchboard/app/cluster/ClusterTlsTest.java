@@ -1,7 +1,6 @@
 package dev.switchboard.app.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -105,18 +104,6 @@ class ClusterTlsTest {
     assertThat(awaitDelivery(pub, in, "tls/after"))
         .as("the members still forward to each other")
         .isTrue();
-  }
-
-  @Test
-  @DisplayName("a node with an EC key does not start: one line names cluster.tls.key")
-  void unusableKeyStopsTheStart() throws Exception {
-    TestPki pki = TestPki.create(dir, "cluster");
-    ClusterChild n = node("ec", pki, pki.server("ec", "node.example"));
-    n.start("127.0.0.1:" + n.clusterPort());
-    assertThatThrownBy(n::awaitListening)
-        .hasMessageContaining("did not start")
-        .hasMessageContaining("cluster.tls.key (")
-        .hasMessageContaining("an RSA key is needed");
   }
 
   private Mqtt5BlockingClient client(ClusterChild node, String id) {

@@ -277,16 +277,22 @@ public final class Session implements Subscriber {
 
   /**
    * Hands the session over to another cluster node, on the session's loop: its connection, if any,
-   * is ended with {@code reasonCode} and no will (the client comes back on the other node); its
-   * last state is written (offline since now), then it stops here, out of the registry and the
-   * subscription index, without deleting its stored rows, which the other node loads.
+   * is ended with {@code reasonCode}, its will published as a takeover on this node would (unless
+   * the client's new connection resumes the 5.0 session [MQTT-3.1.3-9]); its last state is written
+   * (offline since now), then it stops here, out of the registry and the subscription index,
+   * without deleting its stored rows, which the other node loads.
+   *
+   * @param resumes whether the new connection does not start clean (it would resume the session)
    */
-  public void unload(int reasonCode, String why) {
+  public void unload(int reasonCode, String why, boolean resumes) {
     execute(
         () -> {
           completeJoin(); // a connection still on its way in is attached first, then ended
-          will = null;
           SessionConnection conn = connection;
+          if (conn != null && !(conn.isMqtt5() && resumes && expirySeconds > 0)) {
+            publishWill(); // the client is back elsewhere: the old connection ends abnormally
+          }
+          will = null;
           if (conn != null) {
             connectionLost(conn, false);
             conn.disconnect(reasonCode, why);

@@ -134,7 +134,7 @@ class SessionTakeOverTest {
       publish(pub, p);
     }
 
-    first.sessions().get("mover").unload(ReasonCode.SESSION_TAKEN_OVER, "moved");
+    first.sessions().get("mover").unload(ReasonCode.SESSION_TAKEN_OVER, "moved", true);
     await().atMost(WAIT).until(() -> first.sessions().get("mover") == null);
     publish(pub, "not-for-mover"); // the first broker no longer stores anything for it
     awaitCommitted(first);
@@ -168,8 +168,8 @@ class SessionTakeOverTest {
 
   @Test
   @DisplayName(
-      "unloading a connected session ends its connection with 0x8E and stores it as offline since"
-          + " then, without its will")
+      "unloading a connected session for a connection that resumes it ends its connection with"
+          + " 0x8E and stores it as offline since then")
   void connectedSessionUnloads() throws Exception {
     Broker b = start();
     RawClient sub = connect(b, "online", true);
@@ -177,7 +177,7 @@ class SessionTakeOverTest {
     awaitCommitted(b);
     assertThat(store.sessions().get("online").disconnectedAtMillis()).isEqualTo(-1);
 
-    b.sessions().get("online").unload(ReasonCode.SESSION_TAKEN_OVER, "moved");
+    b.sessions().get("online").unload(ReasonCode.SESSION_TAKEN_OVER, "moved", true);
     assertThat(sub.expect(Disconnect.class).reasonCode()).isEqualTo(ReasonCode.SESSION_TAKEN_OVER);
     await().atMost(WAIT).until(() -> b.sessions().get("online") == null);
     awaitCommitted(b);
@@ -185,5 +185,44 @@ class SessionTakeOverTest {
     assertThat(stored.disconnectedAtMillis()).isPositive();
     assertThat(stored.will()).isNull();
     assertThat(store.subscriptions()).extracting(StoredSubscription::clientId).contains("online");
+  }
+
+  @Test
+  @DisplayName(
+      "unloading a connected session publishes its will as a takeover would: for a 3.1.1 client,"
+          + " and for a 5.0 one whose new connection starts clean; not when a 5.0 one resumes")
+  void unloadPublishesTheWillOfATakeover() throws Exception {
+    Broker b = start();
+    RawClient watcher = connect(b, "watcher", false);
+    subscribe(watcher, "lwt/#");
+    RawClient old311 = RawClient.open(b.mqttPort(), MqttVersion.V3_1_1);
+    clients.add(old311);
+    assertThat(old311.connect("d311", false, 60, MqttProperties.EMPTY, will("d311")).reasonCode())
+        .isZero();
+    RawClient resumed = RawClient.open(b.mqttPort(), MqttVersion.V5);
+    clients.add(resumed);
+    assertThat(resumed.connect("d5r", false, 60, PERSISTENT, will("d5r")).reasonCode()).isZero();
+    RawClient clean = RawClient.open(b.mqttPort(), MqttVersion.V5);
+    clients.add(clean);
+    assertThat(clean.connect("d5c", false, 60, PERSISTENT, will("d5c")).reasonCode()).isZero();
+
+    b.sessions().get("d5r").unload(ReasonCode.SESSION_TAKEN_OVER, "moved", true);
+    b.sessions().get("d311").unload(ReasonCode.SESSION_TAKEN_OVER, "moved", true);
+    b.sessions().get("d5c").unload(ReasonCode.SESSION_TAKEN_OVER, "moved", false);
+    List<String> wills = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Publish p = watcher.expect(Publish.class);
+      watcher.send(new PubAck(p.packetId()));
+      wills.add(p.topic());
+    }
+    assertThat(wills).containsExactlyInAnyOrder("lwt/d311", "lwt/d5c");
+    watcher.expectNothing(Duration.ofMillis(300));
+    assertThat(resumed.expect(Disconnect.class).reasonCode())
+        .isEqualTo(ReasonCode.SESSION_TAKEN_OVER);
+  }
+
+  private static dev.switchboard.mqtt.packet.Will will(String clientId) {
+    return new dev.switchboard.mqtt.packet.Will(
+        "lwt/" + clientId, "gone".getBytes(StandardCharsets.UTF_8), 1, false, MqttProperties.EMPTY);
   }
 }

@@ -96,7 +96,7 @@ final class OwnerEntity {
     long id = ++releaseId;
     ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
     if (holder != null && isMember(holder)) {
-      holderAgent.tell(new Release(c.hub(), c.clientId(), id, ctx.getSelf()));
+      holderAgent.tell(new Release(c.hub(), c.clientId(), id, ctx.getSelf(), c.cleanStart()));
       asked.add(holder);
     } else {
       // Unknown, or a node that left: another node may have adopted its sessions since
@@ -105,7 +105,7 @@ final class OwnerEntity {
         if (!node.equals(c.node()) && isLive(m)) {
           ActorRef<OwnershipAgentCommand> agent =
               resolver.resolveActorRef(m.address() + "/system/" + OwnershipAgent.NAME);
-          agent.tell(new Release(c.hub(), c.clientId(), id, ctx.getSelf()));
+          agent.tell(new Release(c.hub(), c.clientId(), id, ctx.getSelf(), c.cleanStart()));
           asked.add(node);
         }
       }

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * in the order the owner decided it: a claim is sent to the id's owner entity; once granted, the
  * connection goes to this node's {@link SessionRegistry} (which puts the session in its map before
  * it returns, so that a release handled after the grant finds it); a release ends the id's
- * connection (DISCONNECT 0x8E, session taken over; no will) and unloads its session here (out of
- * the registry, its stored rows left for the next holder), and is answered once what that wrote is
+ * connection (DISCONNECT 0x8E, session taken over; its will published unless the new connection
+ * resumes a 5.0 session, as a takeover on one node) and unloads its session here (out of the
+ * registry, its stored rows left for the next holder), and is answered once what that wrote is
  * committed, so that the new owner reads the session's last state from the shared store. A claim
  * not granted within {@link #CLAIM_TIMEOUT} (no cluster yet, no owner reachable) refuses the
  * connection with "identifier rejected".
@@ -150,7 +151,8 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
     pending.put(id, c);
     owners
         .apply(OwnerEntity.entityId(c.hub(), c.clientId()))
-        .tell(new Claim(c.hub(), c.clientId(), selfKey, id, getContext().getSelf()));
+        .tell(
+            new Claim(c.hub(), c.clientId(), selfKey, id, getContext().getSelf(), c.cleanStart()));
     timers.startSingleTimer(new ClaimTimeout(id), CLAIM_TIMEOUT);
     return this;
   }
@@ -287,7 +289,8 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
       owner.tell(done);
       return;
     }
-    session.unload(ReasonCode.SESSION_TAKEN_OVER, "session taken over on another node");
+    session.unload(
+        ReasonCode.SESSION_TAKEN_OVER, "session taken over on another node", !r.cleanStart());
     // on the session's loop, after the unload: what it wrote is in the journal before this
     session.execute(() -> afterCommit(() -> owner.tell(done)));
   }

@@ -82,6 +82,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
           writeString(out, c.node());
           out.writeLong(c.claimId());
           writeString(out, resolver().toSerializationFormat(c.agent()));
+          out.writeBoolean(c.cleanStart()); // last: a reader that predates it leaves it unread
         }
         case Granted g -> out.writeLong(g.claimId());
         case Release r -> {
@@ -89,6 +90,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
           writeString(out, r.clientId());
           out.writeLong(r.releaseId());
           writeString(out, resolver().toSerializationFormat(r.replyTo()));
+          out.writeBoolean(r.cleanStart());
         }
         case Released r -> {
           out.writeLong(r.releaseId());
@@ -134,14 +136,16 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                 readString(in),
                 readString(in),
                 in.readLong(),
-                resolver().resolveActorRef(readString(in)));
+                resolver().resolveActorRef(readString(in)),
+                optionalFlag(in));
         case GRANTED -> new Granted(in.readLong());
         case RELEASE ->
             new Release(
                 readString(in),
                 readString(in),
                 in.readLong(),
-                resolver().resolveActorRef(readString(in)));
+                resolver().resolveActorRef(readString(in)),
+                optionalFlag(in));
         case RELEASED -> new Released(in.readLong(), readString(in));
         default -> throw new NotSerializableException("unknown cluster message " + manifest);
       };
@@ -224,6 +228,14 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
       resolver = r;
     }
     return r;
+  }
+
+  /**
+   * A flag a later version added at the end of a message: false when the sender (an older node in a
+   * rolling upgrade) did not write it.
+   */
+  private static boolean optionalFlag(DataInputStream in) throws IOException {
+    return in.available() > 0 && in.readBoolean();
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

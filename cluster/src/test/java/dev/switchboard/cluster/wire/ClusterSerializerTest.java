@@ -123,11 +123,13 @@ class ClusterSerializerTest {
   void ownership() throws Exception {
     TestProbe<OwnershipAgentCommand> agent = kit.createTestProbe();
     TestProbe<OwnerCommand> owner = kit.createTestProbe();
-    assertThat(roundTrip(new Claim("hub", "dev-1", "node#1", 42, agent.ref())))
-        .isEqualTo(new Claim("hub", "dev-1", "node#1", 42, agent.ref()));
+    assertThat(roundTrip(new Claim("hub", "dev-1", "node#1", 42, agent.ref(), true)))
+        .isEqualTo(new Claim("hub", "dev-1", "node#1", 42, agent.ref(), true));
+    assertThat(roundTrip(new Claim("hub", "dev-1", "node#1", 42, agent.ref(), false)))
+        .isEqualTo(new Claim("hub", "dev-1", "node#1", 42, agent.ref(), false));
     assertThat(roundTrip(new Granted(42))).isEqualTo(new Granted(42));
-    assertThat(roundTrip(new Release("default", "dev-ü", 7, owner.ref())))
-        .isEqualTo(new Release("default", "dev-ü", 7, owner.ref()));
+    assertThat(roundTrip(new Release("default", "dev-ü", 7, owner.ref(), true)))
+        .isEqualTo(new Release("default", "dev-ü", 7, owner.ref(), true));
     assertThat(roundTrip(new Released(7, "node#2"))).isEqualTo(new Released(7, "node#2"));
   }
 
