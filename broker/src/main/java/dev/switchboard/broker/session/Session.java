@@ -90,10 +90,8 @@ public final class Session implements Subscriber {
     }
   }
 
-  private PendingWill will;
-
-  /** Whether the broker's {@link WillKeeper} was told that this session's connection holds it. */
-  private boolean willKept;
+  /** The will it holds, or null. */
+  private SessionWill will;
 
   private boolean ended;
 
@@ -265,7 +263,7 @@ public final class Session implements Subscriber {
     execute(
         () -> {
           completeJoin(); // a connection still on its way in is attached first, then ended
-          will = null;
+          dropWill();
           SessionConnection conn = connection;
           if (conn != null) {
             connectionLost(conn, false);
@@ -292,7 +290,7 @@ public final class Session implements Subscriber {
           if (conn != null && !(conn.isMqtt5() && resumes && expirySeconds > 0)) {
             publishWill(); // the client is back elsewhere: the old connection ends abnormally
           }
-          will = null;
+          dropWill();
           if (conn != null) {
             connectionLost(conn, false);
             conn.disconnect(reasonCode, why);
@@ -331,15 +329,11 @@ public final class Session implements Subscriber {
       outbound().limits(hubQueueLimit, budget);
     }
     endAbsence();
-    will = conn.will();
+    dropWill(); // a will left from an earlier connection (its delay not over) never goes out
     expirySeconds = conn.sessionExpiry();
+    will = SessionWill.attached(this, conn.will(), expirySeconds == 0);
     updatePersistence();
     connection = conn;
-    if (will != null && expirySeconds == 0) {
-      // ends with its connection: the store does not keep it, so a node's death would lose it
-      willKept = true;
-      broker.wills().holds(hub(), clientId(), will);
-    }
     conn.attached(this, sessionPresent);
     if (!conn.isActive()) {
       connectionLost(conn, true);
@@ -363,11 +357,10 @@ public final class Session implements Subscriber {
     }
     connection = null;
     if (!publishWill) {
-      will = null;
+      dropWill();
     }
     if (expirySeconds == 0) {
       publishWill(); // a will's delay cannot outlast its session [MQTT-3.1.3-9]
-      releaseKeptWill();
       if (outbound != null) {
         outbound.connectionLost();
       }
@@ -401,7 +394,11 @@ public final class Session implements Subscriber {
     if (persistent) {
       StoredSession stored =
           new StoredSession(
-              clientId(), expirySeconds, disconnectedAtMillis(), StoredForms.will(will), hub());
+              clientId(),
+              expirySeconds,
+              disconnectedAtMillis(),
+              StoredForms.will(pendingWill()),
+              hub());
       broker.journal().append(new Change.PutSession(stored, broker.journal().holder()));
     }
   }
@@ -438,14 +435,16 @@ public final class Session implements Subscriber {
 
   /** Publishes the will now, if the session holds one; at most once. */
   void publishWill() {
-    PendingWill w = will;
+    SessionWill w = will;
     will = null;
     if (absence != null) {
       absence.willDone();
     }
     if (w != null) {
       broker.metrics().willsPublished.increment();
-      broker.publish(w.toPublish(System.nanoTime()).inHub(hub())); // the will goes to its hub
+      // the will goes to its hub
+      broker.publish(w.pending().toPublish(System.nanoTime()).inHub(hub()));
+      w.letGo(this); // published: the keeper's copy must not go out again
       if (!ended && connection == null) {
         saveSession(); // without the will: a restart must not publish it again
       }
@@ -488,14 +487,14 @@ public final class Session implements Subscriber {
     if (connection != null && will != null) {
       publishWill();
     }
-    releaseKeptWill();
   }
 
-  /** Tells the will keeper that the will it was told of is done with here (published or not). */
-  private void releaseKeptWill() {
-    if (willKept) {
-      willKept = false;
-      broker.wills().released(hub(), clientId());
+  /** Lets go of the will, if it holds one, without publishing it. */
+  private void dropWill() {
+    SessionWill w = will;
+    if (w != null) {
+      will = null;
+      w.letGo(this);
     }
   }
 
@@ -513,7 +512,7 @@ public final class Session implements Subscriber {
       List<SubscriptionEntry> subs,
       long disconnectedAtMillis) {
     this.expirySeconds = expirySeconds;
-    this.will = will;
+    this.will = SessionWill.stored(will);
     for (SubscriptionEntry e : subs) {
       subscribe(e);
     }
@@ -702,7 +701,7 @@ public final class Session implements Subscriber {
 
   /** The will it holds, or null. */
   PendingWill pendingWill() {
-    return will;
+    return will == null ? null : will.pending();
   }
 
   public int inflightCount() {
