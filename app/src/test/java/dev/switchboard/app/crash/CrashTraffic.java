@@ -2,10 +2,12 @@ package dev.switchboard.app.crash;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -153,11 +155,13 @@ final class CrashTraffic implements AutoCloseable {
             problems.add("publisher session not present after a restart");
           }
           publisherConnectedOnce = true;
-          // What was in flight goes again, in order: PUBLISH with DUP, or PUBREL
-          for (Map.Entry<Integer, Integer> e : awaitingPuback.entrySet()) {
-            send(c, e.getKey(), e.getValue(), true);
-          }
-          for (Map.Entry<Integer, Integer> e : awaitingPubrec.entrySet()) {
+          // What was in flight goes again in the order it was first sent [MQTT-4.6.0-1]:
+          // PUBLISH with DUP (QoS 1 and QoS 2 mixed, by message number: a retained QoS 2 message
+          // sent again after a later QoS 1 one would otherwise replace it), then PUBREL
+          List<Map.Entry<Integer, Integer>> again = new ArrayList<>(awaitingPuback.entrySet());
+          again.addAll(awaitingPubrec.entrySet());
+          again.sort(Map.Entry.comparingByValue());
+          for (Map.Entry<Integer, Integer> e : again) {
             send(c, e.getKey(), e.getValue(), true);
           }
           for (int id : awaitingPubcomp) {
