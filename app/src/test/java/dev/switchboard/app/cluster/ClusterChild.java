@@ -109,8 +109,8 @@ final class ClusterChild implements AutoCloseable {
   }
 
   /**
-   * Starts the node with {@code seeds} ("host:port,..."); {@link #awaitListening} waits for
-   * its MQTT listener, which opens once the node has joined the cluster.
+   * Starts the node with {@code seeds} ("host:port,..."); {@link #awaitListening} waits for its
+   * MQTT listener, which opens once the node has joined the cluster.
    */
   void start(String seeds) throws IOException {
     Files.createDirectories(dir);

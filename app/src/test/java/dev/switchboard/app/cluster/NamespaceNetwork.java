@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Hosts of their own on this machine, for tests of what crosses a network: one Linux network
- * namespace per host, each with a veth into a bridge in this (the root) namespace and an address
- * on a private /24, so that the test reaches every host through the bridge; made with Debian's
+ * namespace per host, each with a veth into a bridge in this (the root) namespace and an address on
+ * a private /24, so that the test reaches every host through the bridge; made with Debian's
  * iproute2 ({@code ip}), as root.
  *
  * <p>{@link #cut} splits one host from the others the way a real partition does, silently: their
@@ -60,8 +60,8 @@ final class NamespaceNetwork implements AutoCloseable {
   }
 
   /**
-   * Makes the bridge, {@code hosts} namespaces with their veths and addresses ({@code .11},
-   * {@code .12}, ...), and the sink; on a failure it removes what it made and throws.
+   * Makes the bridge, {@code hosts} namespaces with their veths and addresses ({@code .11}, {@code
+   * .12}, ...), and the sink; on a failure it removes what it made and throws.
    */
   static NamespaceNetwork create(int hosts) throws IOException {
     NamespaceNetwork n = new NamespaceNetwork(randomSuffix(), freeSubnet(), hosts);
