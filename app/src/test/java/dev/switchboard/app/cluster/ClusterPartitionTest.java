@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,7 +44,9 @@ class ClusterPartitionTest {
 
   private static final int CUT = 2;
 
-  @TempDir Path dir;
+  /** Kept when the test fails: the nodes' logs are in it. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   private NamespaceNetwork network;
   private final List<ClusterChild> nodes = new ArrayList<>();
@@ -110,6 +113,7 @@ class ClusterPartitionTest {
           + " closes its MQTT listener and its client's connection, and that client id, connected"
           + " again on the majority, is never connected twice; healed, the node stays out")
   void minorityClosesMajorityGoesOn() throws Exception {
+    System.out.println("partition: the nodes' directories and logs are in " + dir);
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ClusterChild n =
