@@ -181,6 +181,8 @@ class ClusterPartitionTest {
             + (why instanceof Mqtt5DisconnectException d
                 ? "DISCONNECT " + d.getMqttMessage().getReasonCode()
                 : String.valueOf(why)));
+    // the client calls its disconnected listener before it updates its state
+    await(10, () -> !xOnMinority.getState().isConnected());
     assertThat(xOnMinority.getState().isConnected()).as("X's connection to the minority").isFalse();
     await(60, () -> !listens(cut));
     assertThat(listens(cut)).as("the minority's MQTT listener").isFalse();
