@@ -203,7 +203,7 @@ class ClusterPartitionTest {
     Mqtt5BlockingClient xOnMajority = client(0, "partition-x");
     System.out.println(
         String.format(
-            "partition: X connected to node 0 in %d ms after its connection to node 2 ended",
+            "partition: X connected to node 0 with the same id: CONNECT to CONNACK %d ms",
             millisSince(moving)));
     assertThat(xOnMajority.getState().isConnected()).as("X on the majority").isTrue();
     assertThat(xOnMinority.getState().isConnected()).as("X's old connection").isFalse();
