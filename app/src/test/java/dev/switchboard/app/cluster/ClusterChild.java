@@ -238,6 +238,23 @@ final class ClusterChild implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /**
+   * The node's threads, as {@code jcmd PID Thread.print} prints them: for a test that finds the
+   * node stuck, to say where.
+   */
+  String threadDump() throws IOException, InterruptedException {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()),
+                "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jcmd.waitFor(30, TimeUnit.SECONDS);
+    return dump;
+  }
+
   /** What the node logged (its standard error). */
   String log() throws IOException {
     return Files.readString(dir.resolve("stderr.txt"));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -174,7 +175,18 @@ class ClusterPartitionTest {
         .as("node 1 (majority) removed the cut-off node")
         .isFalse();
 
-    Throwable why = xEnded.get(60, TimeUnit.SECONDS);
+    Throwable why;
+    try {
+      why = xEnded.get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      // seen once: the node had downed itself but had not stopped; say where it is stuck
+      System.out.println("partition: node 2 did not end X's connection; its threads:");
+      System.out.println(cut.threadDump());
+      List<String> log = cut.log().lines().toList();
+      throw new AssertionError(
+          "node 2 did not end X's connection within 60 s of its removal; its log ends with:\n"
+              + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
+    }
     long xClosed = System.nanoTime();
     System.out.println(
         "partition: X's connection to node 2 ended: "
