@@ -1,6 +1,7 @@
 package dev.switchboard.app.cluster;
 
 import dev.switchboard.app.ChildJvm;
+import dev.switchboard.app.CliRun;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One cluster node: {@code switchboard start --dev --cluster} in a JVM of its own, from the test
  * class path, on 127.0.0.1 with free ports, its own data directory (a store per node, which {@code
- * cluster.unsafe-local-store} allows for tests).
+ * cluster.unsafe-local-store} allows for tests). Or, with {@link #withCommandPrefix} and {@link
+ * #withBindAddress}, in a network namespace of its own on that namespace's address.
  */
 final class ClusterChild implements AutoCloseable {
   private final String name;
@@ -27,6 +29,8 @@ final class ClusterChild implements AutoCloseable {
   private String httpUrl;
 
   private final String extraConfig;
+  private List<String> commandPrefix = List.of();
+  private String bindAddress;
 
   ClusterChild(String name, Path dir, int clusterPort) {
     this(name, dir, clusterPort, "");
@@ -49,6 +53,35 @@ final class ClusterChild implements AutoCloseable {
 
   int clusterPort() {
     return clusterPort;
+  }
+
+  /**
+   * Runs the node's JVM under {@code prefix} (such as {@code ip netns exec NS}, which execs it: the
+   * process is still the JVM's, for signals); before {@link #start}.
+   */
+  ClusterChild withCommandPrefix(List<String> prefix) {
+    this.commandPrefix = List.copyOf(prefix);
+    return this;
+  }
+
+  /**
+   * Binds the node's MQTT listener and its cluster port to {@code address} instead of 127.0.0.1
+   * (without {@code --dev}, which binds 127.0.0.1, but letting anonymous clients in as it does);
+   * before {@link #start}.
+   */
+  ClusterChild withBindAddress(String address) {
+    this.bindAddress = address;
+    return this;
+  }
+
+  /** The address the node listens on (MQTT and cluster). */
+  String host() {
+    return bindAddress == null ? "127.0.0.1" : bindAddress;
+  }
+
+  /** The node's cluster address as a seed list names it ({@code host:port}). */
+  String clusterAddress() {
+    return host() + ":" + clusterPort;
   }
 
   /** Starts the node with its HTTP API on a free port (off otherwise); before {@link #start}. */
@@ -76,8 +109,8 @@ final class ClusterChild implements AutoCloseable {
   }
 
   /**
-   * Starts the node with {@code seeds} ("127.0.0.1:port,..."); {@link #awaitListening} waits for
-   * its MQTT listener, which opens once the node has joined the cluster.
+   * Starts the node with {@code seeds} ("host:port,..."); {@link #awaitListening} waits for its
+   * MQTT listener, which opens once the node has joined the cluster.
    */
   void start(String seeds) throws IOException {
     Files.createDirectories(dir);
@@ -87,14 +120,14 @@ final class ClusterChild implements AutoCloseable {
         // a first seed that waits 1 s, not 5, for the others: each formation is 4 s shorter
         "switchboard.cluster { unsafe-local-store = true, first-seed-wait = 1s }\n"
             + "switchboard.sys.interval = 0s\n"
+            + (bindAddress == null ? "" : "switchboard.auth.allow-anonymous = true\n")
             + extraConfig);
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(commandPrefix);
     // starts faster; speed is not what these tests measure
     cmd.addAll(ChildJvm.command("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
     cmd.addAll(
         List.of(
             "start",
-            "--dev",
             "--config",
             config.toString(),
             "--mqtt-port",
@@ -118,6 +151,10 @@ final class ClusterChild implements AutoCloseable {
             seeds,
             "--node-name",
             name));
+    cmd.addAll(
+        bindAddress == null
+            ? List.of("--dev")
+            : List.of("--bind", bindAddress, "--cluster-bind", bindAddress));
     process =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())
@@ -168,6 +205,20 @@ final class ClusterChild implements AutoCloseable {
     drain.start();
   }
 
+  /**
+   * Whether the node's {@code switchboard cluster status} (its status file) lists a member at
+   * {@code address} ({@code host:port}); true while it has no status to read yet, so that a wait
+   * for a member to go does not end early.
+   */
+  boolean listsMember(String address) {
+    CliRun r = CliRun.run(dataDir(), "cluster", "status");
+    if (r.code() != 0) {
+      System.out.println("cluster status failed: " + r.err());
+      return true; // not known yet
+    }
+    return r.out().contains(address);
+  }
+
   /** Sends the node a signal ({@code STOP}, {@code CONT}) with {@code kill}. */
   void signal(String signal) throws IOException, InterruptedException {
     Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
@@ -180,6 +231,28 @@ final class ClusterChild implements AutoCloseable {
   void kill() throws IOException, InterruptedException {
     signal("KILL");
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Whether the node's process still runs. */
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * The node's threads, as {@code jcmd PID Thread.print} prints them: for a test that finds the
+   * node stuck, to say where.
+   */
+  String threadDump() throws IOException, InterruptedException {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()),
+                "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jcmd.waitFor(30, TimeUnit.SECONDS);
+    return dump;
   }
 
   /** What the node logged (its standard error). */

@@ -7,7 +7,6 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import dev.switchboard.app.CliRun;
 import dev.switchboard.broker.testing.RawClient;
 import dev.switchboard.mqtt.MqttVersion;
 import dev.switchboard.mqtt.packet.MqttProperties;
@@ -172,20 +171,20 @@ class ClusterMinorityTest {
     Thread.sleep(1_000);
 
     ClusterChild hung = nodes.get(2);
-    String hungAddress = "127.0.0.1:" + hung.clusterPort();
+    String hungAddress = hung.clusterAddress();
     long known = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < known && !listedBy(nodes.get(0), hungAddress)) {
+    while (System.nanoTime() < known && !nodes.get(0).listsMember(hungAddress)) {
       Thread.sleep(200); // the status file may still be from before the node joined
     }
-    assertThat(listedBy(nodes.get(0), hungAddress)).as("node 0 knows node 2").isTrue();
+    assertThat(nodes.get(0).listsMember(hungAddress)).as("node 0 knows node 2").isTrue();
     hung.signal("STOP");
     long stopped = System.nanoTime();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && listedBy(nodes.get(0), hungAddress)) {
+    while (System.nanoTime() < deadline && nodes.get(0).listsMember(hungAddress)) {
       Thread.sleep(500);
     }
     long removed = System.nanoTime();
-    assertThat(listedBy(nodes.get(0), hungAddress))
+    assertThat(nodes.get(0).listsMember(hungAddress))
         .as("the majority removed the hung node")
         .isFalse();
     List<String> published = new ArrayList<>();
@@ -223,18 +222,6 @@ class ClusterMinorityTest {
               StandardCharsets.UTF_8);
     }
     assertThat(got).isEqualTo("still");
-  }
-
-  /**
-   * Whether {@code node}'s {@code switchboard cluster status} lists a member at {@code address}.
-   */
-  private static boolean listedBy(ClusterChild node, String address) {
-    CliRun r = CliRun.run(node.dataDir(), "cluster", "status");
-    if (r.code() != 0) {
-      System.out.println("cluster status failed: " + r.err());
-      return true; // not known yet
-    }
-    return r.out().contains(address);
   }
 
   private static void awaitDelivery(Mqtt5BlockingClient pub, Mqtt5Publishes in) throws Exception {
