@@ -235,23 +235,29 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Runs {@code lost} (on a thread of its own) if this node's actor system ends without {@link
-   * #close} having been called: the split brain resolver downed it (it was on the minority side, or
-   * hung past {@code stable-after}), or it was removed while it could not be reached. It cannot
-   * rejoin as it is; the server should stop taking clients, so that they move to the majority.
+   * Runs {@code lost} (on a thread of its own, once) if this node is removed from the cluster, or
+   * its actor system ends, without {@link #close} having been called: the split brain resolver
+   * downed it (it was on the minority side, or hung past {@code stable-after}), or it was removed
+   * while it could not be reached. It cannot rejoin as it is; the server should stop taking
+   * clients, so that they move to the majority.
    */
   public void whenDowned(Runnable lost) {
-    system
-        .getWhenTerminated()
-        .thenRun(
-            () -> {
-              if (!leaving.get()) {
-                log.error(
-                    "this node was removed from the cluster (downed by the split brain resolver,"
-                        + " or unreachable too long); it cannot rejoin until it is restarted");
-                Thread.ofPlatform().name("cluster-downed").start(lost);
-              }
-            });
+    java.util.concurrent.atomic.AtomicBoolean told =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable downed =
+        () -> {
+          if (!leaving.get() && told.compareAndSet(false, true)) {
+            log.error(
+                "this node was removed from the cluster (downed by the split brain resolver,"
+                    + " or unreachable too long); it cannot rejoin until it is restarted");
+            Thread.ofPlatform().name("cluster-downed").start(lost);
+          }
+        };
+    // as soon as this member is removed, not when the actor system has also ended: its shutdown
+    // was once seen to take over a minute, with the listeners open and clients connected here
+    // while the majority gave their ids to others
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberRemoved(downed);
+    system.getWhenTerminated().thenRun(downed);
   }
 
   /** This node's settings. */
