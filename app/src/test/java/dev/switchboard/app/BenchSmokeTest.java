@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code switchboard bench} end to end: the real commands, through {@link Main#commandLine()},
@@ -385,6 +387,12 @@ class BenchSmokeTest {
    */
   @Test
   void ctrlCEndsARunWithoutDurationWithItsFigures() throws Exception {
+    SignalHandler here = Signal.handle(new Signal("INT"), SignalHandler.SIG_DFL);
+    Signal.handle(new Signal("INT"), here);
+    assumeTrue(
+        here != SignalHandler.SIG_IGN,
+        "SIGINT is ignored in this process, and so in its children (started in the background by"
+            + " a shell without job control): no Ctrl-C can reach the run");
     await().until(() -> broker.metrics().clientsConnected.get() == 0);
     List<String> cmd = new ArrayList<>(ChildJvm.command());
     cmd.addAll(List.of("bench", "conn", "-c", "5", "--port", String.valueOf(port), "-q"));
