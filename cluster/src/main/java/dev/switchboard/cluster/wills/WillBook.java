@@ -248,13 +248,22 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
       return this;
     }
     harvests.remove(r.removed());
+    if (h.publish) {
+      publishWills(r.removed(), h);
+    }
+    forget(h);
+    return this;
+  }
+
+  /**
+   * Publishes the wills the removed node held, except those of client ids that hold a will on
+   * another node by now.
+   */
+  private void publishWills(String removed, Harvest h) {
     int published = 0;
     int skipped = 0;
     for (var e : h.theirs.entrySet()) {
-      String idKey = e.getKey().substring(r.removed().length() + 1); // hub U+0000 client id
-      if (!h.publish) {
-        continue;
-      }
+      String idKey = e.getKey().substring(removed.length() + 1); // hub U+0000 client id
       if (h.heldElsewhere.contains(idKey)) {
         skipped++;
         continue;
@@ -265,19 +274,15 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
         publish.accept(will.toPublish(System.nanoTime()).inHub(hub));
         published++;
       } catch (IOException | RuntimeException ex) {
-        log.warn("a will of removed node {} cannot be read: {}", r.removed(), ex.toString());
+        log.warn("a will of removed node {} cannot be read: {}", removed, ex.toString());
       }
     }
-    if (h.publish) {
-      log.info(
-          "published {} wills of downed node {} ({} skipped: their clients hold a will on another"
-              + " node now)",
-          published,
-          r.removed(),
-          skipped);
-    }
-    forget(h);
-    return this;
+    log.info(
+        "published {} wills of downed node {} ({} skipped: their clients hold a will on another"
+            + " node now)",
+        published,
+        removed,
+        skipped);
   }
 
   /** Deletes the removed node's entries (writes here; gossip carries it). */
