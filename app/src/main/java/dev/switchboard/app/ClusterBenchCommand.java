@@ -92,6 +92,14 @@ final class ClusterBenchCommand implements Callable<Integer> {
   int convergenceRounds = 20;
 
   @Option(
+      names = "--convergence-warmup",
+      paramLabel = "N",
+      description =
+          "Route convergence rounds before those, reported apart: the nodes' first subscriptions"
+              + " run cold code (default: ${DEFAULT-VALUE}).")
+  int convergenceWarmup = 3;
+
+  @Option(
       names = "--stable-after",
       paramLabel = "SECONDS",
       description =
@@ -124,7 +132,8 @@ final class ClusterBenchCommand implements Callable<Integer> {
    * Everything {@code --json} writes.
    *
    * @param formedSeconds from starting the JVMs until every node saw every node up
-   * @param convergenceMs each round's route convergence
+   * @param convergenceWarmupMs the warm-up rounds' route convergence, left out of the percentiles
+   * @param convergenceMs each measured round's route convergence
    * @param rssIdleKb each node's resident memory once formed, before any traffic
    * @param rssAfterKb after the latency runs
    */
@@ -133,6 +142,7 @@ final class ClusterBenchCommand implements Callable<Integer> {
       int cores,
       int stableAfterSeconds,
       double formedSeconds,
+      List<Double> convergenceWarmupMs,
       List<Double> convergenceMs,
       double convergenceP50Ms,
       double convergenceP99Ms,
@@ -167,15 +177,20 @@ final class ClusterBenchCommand implements Callable<Integer> {
           megabytes(idle));
       out.flush();
 
-      List<Double> convergence =
-          new ClusterProbes(nodes).routeConvergence(convergenceRounds, failures);
+      List<Double> all =
+          new ClusterProbes(nodes)
+              .routeConvergence(convergenceWarmup + convergenceRounds, failures);
+      List<Double> convergenceWarm = List.copyOf(all.subList(0, convergenceWarmup));
+      List<Double> convergence = List.copyOf(all.subList(convergenceWarmup, all.size()));
       List<Double> sorted = convergence.stream().sorted().toList();
       out.printf(
           Locale.ROOT,
-          "route convergence (SUBACK to first message, %d rounds): p50 %.1f ms, p99 %.1f ms%n",
+          "route convergence (SUBACK to first message, %d rounds): p50 %.1f ms, p99 %.1f ms;"
+              + " warm-up rounds %s ms%n",
           convergenceRounds,
           percentile(sorted, 0.5),
-          percentile(sorted, 0.99));
+          percentile(sorted, 0.99),
+          millis(convergenceWarm));
       out.flush();
 
       List<LatencyRun> runs = new ArrayList<>();
@@ -208,6 +223,7 @@ final class ClusterBenchCommand implements Callable<Integer> {
               Runtime.getRuntime().availableProcessors(),
               stableAfter,
               formed,
+              convergenceWarm,
               convergence,
               percentile(sorted, 0.5),
               percentile(sorted, 0.99),
@@ -234,6 +250,9 @@ final class ClusterBenchCommand implements Callable<Integer> {
     if (publishers < 1 || convergenceRounds < 1 || stableAfter < 1) {
       throw new IllegalArgumentException(
           "--publishers, --convergence-rounds and --stable-after must be at least 1");
+    }
+    if (convergenceWarmup < 0) {
+      throw new IllegalArgumentException("--convergence-warmup must be 0 or more");
     }
     if (duration < 1 || warmup < 0 || warmup >= duration) {
       throw new IllegalArgumentException(
@@ -327,10 +346,13 @@ final class ClusterBenchCommand implements Callable<Integer> {
         r.stableAfterSeconds());
     out.printf(
         Locale.ROOT,
-        "route convergence            p50 %.1f ms, p99 %.1f ms (%d rounds)%n",
+        "route convergence            p50 %.1f ms, p99 %.1f ms (%d rounds; before them %d warm-up"
+            + " rounds: %s ms)%n",
         r.convergenceP50Ms(),
         r.convergenceP99Ms(),
-        r.convergenceMs().size());
+        r.convergenceMs().size(),
+        r.convergenceWarmupMs().size(),
+        millis(r.convergenceWarmupMs()));
     out.printf(
         "%-26s %-21s %-21s %s%n",
         "latency p50 / p99 (ms)", "same node", "cross node", "bytes per forwarded msg");
@@ -382,6 +404,12 @@ final class ClusterBenchCommand implements Callable<Integer> {
       kb.add(nodes.rssKb(i));
     }
     return kb;
+  }
+
+  private static String millis(List<Double> ms) {
+    return ms.isEmpty()
+        ? "none"
+        : String.join(", ", ms.stream().map(m -> String.format(Locale.ROOT, "%.0f", m)).toList());
   }
 
   private static String megabytes(List<Long> kb) {

@@ -47,6 +47,8 @@ class ClusterBenchTest {
             "1",
             "--convergence-rounds",
             "3",
+            "--convergence-warmup",
+            "1",
             "--stable-after",
             "2",
             "--threads",
@@ -62,6 +64,9 @@ class ClusterBenchTest {
     assertThat(r.path("nodes").asInt()).isEqualTo(3);
     assertThat(r.path("convergenceMs"))
         .hasSize(3)
+        .allSatisfy(m -> assertThat(m.asDouble()).isPositive());
+    assertThat(r.path("convergenceWarmupMs"))
+        .hasSize(1)
         .allSatisfy(m -> assertThat(m.asDouble()).isPositive());
     assertThat(r.path("latency")).hasSize(2);
     for (JsonNode run : r.path("latency")) {
@@ -86,5 +91,33 @@ class ClusterBenchTest {
     assertThat(failover.path("receivingAgainMs").asDouble())
         .isGreaterThanOrEqualTo(failover.path("reconnectedMs").asDouble());
     assertThat(r.path("failures")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("bad options are refused with one line naming them, before any node starts")
+  void badOptions() {
+    for (List<String> bad :
+        List.of(
+            List.of("--convergence-rounds", "0"),
+            List.of("--convergence-warmup", "-1"),
+            List.of("--rates", "0"),
+            List.of("--qos", "3"),
+            List.of("--duration", "2", "--warmup", "2"))) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      var cmd = Main.commandLine();
+      cmd.setOut(new PrintWriter(out, true));
+      cmd.setErr(new PrintWriter(err, true));
+      List<String> args = new java.util.ArrayList<>(List.of("bench", "cluster"));
+      args.addAll(bad);
+      int exit = cmd.execute(args.toArray(String[]::new));
+      assertThat(exit).as(bad.toString()).isEqualTo(Main.EXIT_CONFIG);
+      assertThat(err.toString())
+          .as(bad.toString())
+          .startsWith("switchboard bench cluster: ")
+          .contains(bad.get(bad.size() - 2).equals("--warmup") ? "--warmup" : bad.get(0))
+          .hasLineCount(1);
+      assertThat(out.toString()).as(bad.toString()).doesNotContain("nodes formed");
+    }
   }
 }

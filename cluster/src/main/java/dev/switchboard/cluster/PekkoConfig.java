@@ -2,24 +2,38 @@ package dev.switchboard.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import dev.switchboard.cluster.wire.NodeNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A node's Pekko configuration, made from {@link ClusterSettings} over the Pekko defaults of every
- * {@code reference.conf} (this module's included: our serializer, the split brain resolver, logging
- * through SLF4J). Nothing is read from {@code application.conf} or system properties: the node's
- * settings are Switchboard's.
+ * A node's Pekko configuration, in three layers: what {@link ClusterSettings} make of the node's
+ * own settings; over {@link #SHARED} (what every node sets differently from Pekko's defaults: the
+ * split brain resolver, logging through SLF4J, how often route changes are heard of, the
+ * large-message channel); over every {@code reference.conf} (Pekko's defaults, and this module's
+ * serializer). The middle layer is a resource of its own because in a {@code reference.conf} it
+ * would not reliably win: where two of them set one key, the first on the class path wins, and the
+ * launcher's {@code lib/*} comes in the directory's order (a route change was once heard of every
+ * 500 ms, Pekko's default, instead of every 20 ms). Nothing is read from {@code application.conf}
+ * or system properties: the node's settings are Switchboard's.
  */
 final class PekkoConfig {
   /** The actor system's name: part of every node's address, so the same on every node. */
   static final String SYSTEM_NAME = "switchboard";
 
+  /** The resource with the Pekko settings every node shares. */
+  static final String SHARED = "dev/switchboard/cluster/pekko.conf";
+
   private PekkoConfig() {}
 
   static Config of(ClusterSettings s) {
+    return of(s, PekkoConfig.class.getClassLoader());
+  }
+
+  /** As {@link #of(ClusterSettings)}, with the resources of {@code loader}. */
+  static Config of(ClusterSettings s, ClassLoader loader) {
     Map<String, Object> m = new HashMap<>();
     m.put("pekko.remote.artery.canonical.hostname", s.bind());
     m.put("pekko.remote.artery.canonical.port", s.port());
@@ -40,8 +54,11 @@ final class PekkoConfig {
     } else {
       m.put("pekko.remote.artery.transport", "tcp");
     }
-    ClassLoader loader = PekkoConfig.class.getClassLoader();
+    Config shared =
+        ConfigFactory.parseResources(
+            loader, SHARED, ConfigParseOptions.defaults().setAllowMissing(false));
     return ConfigFactory.parseMap(m, "switchboard.cluster")
+        .withFallback(shared)
         .withFallback(ConfigFactory.defaultReference(loader))
         .resolve();
   }

@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this node's filters into the replicated route map, under this node's key only. Changes
- * from the broker ({@link #listener}) are gathered for a few milliseconds and written as one update
- * per shard key, sent straight to every node ({@code WriteAll}) rather than left to gossip: that is
- * what makes a new subscription reach the other nodes in tens of milliseconds. An update that does
- * not reach every node in time is not retried: it is applied here, and gossip carries it.
+ * from the broker ({@link #listener}) are written as one update per shard key, sent straight to
+ * every node ({@code WriteAll}) rather than left to gossip: that is what makes a new subscription
+ * reach the other nodes in tens of milliseconds. A change that comes when nothing was written for
+ * {@link #GATHER} is written at once, with whatever else is in the mailbox by then; one that comes
+ * sooner waits for the rest of that interval, gathering the changes after it, so that a burst of
+ * subscriptions costs a few updates, not one each (each update carries its key's whole map). An
+ * update that does not reach every node in time is not retried: it is applied here, and gossip
+ * carries it.
  *
  * <p>It also deletes a removed node's routes, when the membership asks it to after the grace
  * period: any node may, and all do (removing what is already gone changes nothing).
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
   private static final Logger log = LoggerFactory.getLogger(RouteWriter.class);
 
-  /** How long changes are gathered before they are written. */
+  /** At least this long between two writes; changes that come meanwhile are gathered. */
   static final Duration GATHER = Duration.ofMillis(5);
 
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
@@ -67,6 +71,8 @@ public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
   private final SelfUniqueAddress self;
   private final String selfKey;
   private final Map<Key<ORMultiMap<String, String>>, List<Change>> pending = new LinkedHashMap<>();
+  private boolean flushComing;
+  private long lastFlush = System.nanoTime() - GATHER.toNanos();
 
   /**
    * @param shards the route keys
@@ -127,13 +133,22 @@ public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
     pending
         .computeIfAbsent(shards.keyOf(entry), k -> new ArrayList<>())
         .add(new Change(add, entry));
-    if (!timers.isTimerActive(Flush.INSTANCE)) {
-      timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, GATHER);
+    if (!flushComing) {
+      flushComing = true;
+      long wait = GATHER.toNanos() - (System.nanoTime() - lastFlush);
+      if (wait <= 0) {
+        // behind whatever the mailbox holds already: a burst's changes go in one update
+        getContext().getSelf().tell(Flush.INSTANCE);
+      } else {
+        timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, Duration.ofNanos(wait));
+      }
     }
     return this;
   }
 
   private Behavior<Command> flush() {
+    flushComing = false;
+    lastFlush = System.nanoTime();
     for (var e : pending.entrySet()) {
       List<Change> changes = List.copyOf(e.getValue());
       replicator.askUpdate(
