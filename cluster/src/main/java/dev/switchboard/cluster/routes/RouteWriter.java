@@ -1,11 +1,8 @@
 package dev.switchboard.cluster.routes;
 
 import dev.switchboard.broker.routing.FilterListener;
+import dev.switchboard.cluster.replicated.GatheredWrites;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -24,14 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this node's filters into the replicated route map, under this node's key only. Changes
- * from the broker ({@link #listener}) are written as one update per shard key, sent straight to
- * every node ({@code WriteAll}) rather than left to gossip: that is what makes a new subscription
- * reach the other nodes in tens of milliseconds. A change that comes when nothing was written for
- * {@link #GATHER} is written at once, with whatever else is in the mailbox by then; one that comes
- * sooner waits for the rest of that interval, gathering the changes after it, so that a burst of
- * subscriptions costs a few updates, not one each (each update carries its key's whole map). An
- * update that does not reach every node in time is not retried: it is applied here, and gossip
- * carries it.
+ * from the broker ({@link #listener}) go to every node at once, gathered as {@link GatheredWrites}
+ * gathers them (at least {@link #GATHER} between two writes): that is what makes a new subscription
+ * reach the other nodes in tens of milliseconds.
  *
  * <p>It also deletes a removed node's routes, when the membership asks it to after the grace
  * period: any node may, and all do (removing what is already gone changes nothing).
@@ -63,16 +55,12 @@ public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
   private record Written(Replicator.UpdateResponse<ORMultiMap<String, String>> response)
       implements Command {}
 
-  private record Change(boolean add, String entry) {}
-
   private final ReplicatorMessageAdapter<Command, ORMultiMap<String, String>> replicator;
-  private final TimerScheduler<Command> timers;
   private final RouteShards shards;
   private final SelfUniqueAddress self;
-  private final String selfKey;
-  private final Map<Key<ORMultiMap<String, String>>, List<Change>> pending = new LinkedHashMap<>();
-  private boolean flushComing;
-  private long lastFlush = System.nanoTime() - GATHER.toNanos();
+
+  /** Per entry: true to add it, false to remove it. */
+  private final GatheredWrites<Command, ORMultiMap<String, String>, Boolean> writes;
 
   /**
    * @param shards the route keys
@@ -111,10 +99,24 @@ public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
       String selfKey) {
     super(ctx);
     this.replicator = replicator;
-    this.timers = timers;
     this.shards = shards;
     this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
-    this.selfKey = selfKey;
+    SelfUniqueAddress me = self;
+    this.writes =
+        new GatheredWrites<>(
+            "route",
+            GATHER,
+            WRITE_TIMEOUT,
+            ORMultiMap.emptyWithValueDeltas(),
+            (map, entry, add) ->
+                add
+                    ? map.addBindingBy(selfKey, entry, me)
+                    : map.removeBindingBy(selfKey, entry, me),
+            replicator,
+            timers,
+            ctx.getSelf(),
+            Flush.INSTANCE,
+            Written::new);
   }
 
   @Override
@@ -123,57 +125,25 @@ public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
         .onMessage(FilterAdded.class, c -> change(true, RouteShards.entry(c.hub(), c.filterKey())))
         .onMessage(
             FilterRemoved.class, c -> change(false, RouteShards.entry(c.hub(), c.filterKey())))
-        .onMessageEquals(Flush.INSTANCE, this::flush)
+        .onMessageEquals(
+            Flush.INSTANCE,
+            () -> {
+              writes.flush();
+              return this;
+            })
         .onMessage(ForgetNode.class, this::forget)
-        .onMessage(Written.class, this::written)
+        .onMessage(
+            Written.class,
+            w -> {
+              writes.written(w.response());
+              return this;
+            })
         .build();
   }
 
   private Behavior<Command> change(boolean add, String entry) {
-    pending
-        .computeIfAbsent(shards.keyOf(entry), k -> new ArrayList<>())
-        .add(new Change(add, entry));
-    if (!flushComing) {
-      flushComing = true;
-      long wait = GATHER.toNanos() - (System.nanoTime() - lastFlush);
-      if (wait <= 0) {
-        // behind whatever the mailbox holds already: a burst's changes go in one update
-        getContext().getSelf().tell(Flush.INSTANCE);
-      } else {
-        timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, Duration.ofNanos(wait));
-      }
-    }
+    writes.change(shards.keyOf(entry), entry, add);
     return this;
-  }
-
-  private Behavior<Command> flush() {
-    flushComing = false;
-    lastFlush = System.nanoTime();
-    for (var e : pending.entrySet()) {
-      List<Change> changes = List.copyOf(e.getValue());
-      replicator.askUpdate(
-          replyTo ->
-              new Replicator.Update<>(
-                  e.getKey(),
-                  ORMultiMap.emptyWithValueDeltas(),
-                  new Replicator.WriteAll(WRITE_TIMEOUT),
-                  replyTo,
-                  map -> apply(map, changes)),
-          Written::new);
-    }
-    pending.clear();
-    return this;
-  }
-
-  private ORMultiMap<String, String> apply(ORMultiMap<String, String> map, List<Change> changes) {
-    ORMultiMap<String, String> m = map;
-    for (Change c : changes) {
-      m =
-          c.add
-              ? m.addBindingBy(selfKey, c.entry, self)
-              : m.removeBindingBy(selfKey, c.entry, self);
-    }
-    return m;
   }
 
   private Behavior<Command> forget(ForgetNode f) {
@@ -189,15 +159,6 @@ public final class RouteWriter extends AbstractBehavior<RouteWriter.Command> {
           Written::new);
     }
     log.info("routes of removed node {} deleted", f.nodeKey());
-    return this;
-  }
-
-  private Behavior<Command> written(Written w) {
-    if (w.response() instanceof Replicator.UpdateTimeout<?> t) {
-      log.debug("route update {} did not reach every node in time; gossip carries it", t.key());
-    } else if (!(w.response() instanceof Replicator.UpdateSuccess<?>)) {
-      log.warn("route update failed: {}", w.response());
-    }
     return this;
   }
 }

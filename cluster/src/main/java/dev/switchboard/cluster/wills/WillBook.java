@@ -2,6 +2,7 @@ package dev.switchboard.cluster.wills;
 
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.session.PendingWill;
+import dev.switchboard.cluster.replicated.GatheredWrites;
 import dev.switchboard.cluster.wire.NodeKeys;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,9 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The map is spread over {@link #SHARDS} {@code LWWMap} keys ({@code switchboard-wills-N}); an
  * entry's key is the holding node's key, the hub and the client id (separated by U+0000, which none
- * of them contains), its value the will ({@link WillCodec}). Changes from the broker are gathered
- * for a few milliseconds and written to every node at once ({@code WriteAll}), as routes are; an
- * update that does not reach every node in time is applied here and carried by gossip.
+ * of them contains), its value the will ({@link WillCodec}). Changes from the broker go to every
+ * node at once, gathered as {@link GatheredWrites} gathers them, as routes do.
  *
  * <p>When a member is removed after being downed (it crashed, hung, or was on the minority side of
  * a split), the oldest member that is up publishes every will that member held, except those of
@@ -60,7 +60,7 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
   /** How many replicated keys the wills are spread over; the same on every node. */
   static final int SHARDS = 16;
 
-  /** How long changes are gathered before they are written. */
+  /** At least this long between two writes; changes that come meanwhile are gathered. */
   static final Duration GATHER = Duration.ofMillis(5);
 
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
@@ -89,15 +89,13 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
       implements Command {}
 
   private final ReplicatorMessageAdapter<Command, LWWMap<String, byte[]>> replicator;
-  private final TimerScheduler<Command> timers;
   private final SelfUniqueAddress self;
   private final String selfKey;
   private final Consumer<Message> publish;
   private final List<Key<LWWMap<String, byte[]>>> keys;
 
-  /** Changes not written yet, by shard key: an entry's key to its will, or null to remove it. */
-  private final Map<Key<LWWMap<String, byte[]>>, Map<String, byte[]>> pending =
-      new LinkedHashMap<>();
+  /** Per entry: its will, or null to remove it. */
+  private final GatheredWrites<Command, LWWMap<String, byte[]>, byte[]> writes;
 
   /** What is read of a removed node's entries, shard by shard, until all are in. */
   private final Map<String, Harvest> harvests = new HashMap<>();
@@ -123,8 +121,23 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
       Consumer<Message> publish) {
     super(ctx);
     this.replicator = replicator;
-    this.timers = timers;
     this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+    SelfUniqueAddress me = self;
+    this.writes =
+        new GatheredWrites<>(
+            "will",
+            GATHER,
+            WRITE_TIMEOUT,
+            LWWMap.empty(),
+            (map, entry, will) ->
+                will != null
+                    ? map.put(me, entry, will)
+                    : map.contains(entry) ? map.remove(me, entry) : map,
+            replicator,
+            timers,
+            ctx.getSelf(),
+            Flush.INSTANCE,
+            Written::new);
     this.selfKey = selfKey;
     this.publish = publish;
     List<Key<LWWMap<String, byte[]>>> k = new ArrayList<>(SHARDS);
@@ -144,8 +157,18 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
     return newReceiveBuilder()
         .onMessage(Holds.class, h -> change(h.hub(), h.clientId(), h.will()))
         .onMessage(Released.class, r -> change(r.hub(), r.clientId(), null))
-        .onMessageEquals(Flush.INSTANCE, this::flush)
-        .onMessage(Written.class, this::written)
+        .onMessageEquals(
+            Flush.INSTANCE,
+            () -> {
+              writes.flush();
+              return this;
+            })
+        .onMessage(
+            Written.class,
+            w -> {
+              writes.written(w.response());
+              return this;
+            })
         .onMessage(Removed.class, this::removed)
         .onMessage(Read.class, this::read)
         .build();
@@ -161,50 +184,7 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
   }
 
   private Behavior<Command> change(String hub, String clientId, byte[] will) {
-    pending
-        .computeIfAbsent(shardOf(hub, clientId), k -> new LinkedHashMap<>())
-        .put(entry(selfKey, hub, clientId), will);
-    if (!timers.isTimerActive(Flush.INSTANCE)) {
-      timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, GATHER);
-    }
-    return this;
-  }
-
-  private Behavior<Command> flush() {
-    for (var e : pending.entrySet()) {
-      Map<String, byte[]> changes = e.getValue();
-      replicator.askUpdate(
-          replyTo ->
-              new Replicator.Update<>(
-                  e.getKey(),
-                  LWWMap.empty(),
-                  new Replicator.WriteAll(WRITE_TIMEOUT),
-                  replyTo,
-                  map -> apply(map, changes)),
-          Written::new);
-    }
-    pending.clear();
-    return this;
-  }
-
-  private LWWMap<String, byte[]> apply(LWWMap<String, byte[]> map, Map<String, byte[]> changes) {
-    LWWMap<String, byte[]> m = map;
-    for (var c : changes.entrySet()) {
-      if (c.getValue() != null) {
-        m = m.put(self, c.getKey(), c.getValue());
-      } else if (m.contains(c.getKey())) {
-        m = m.remove(self, c.getKey());
-      }
-    }
-    return m;
-  }
-
-  private Behavior<Command> written(Written w) {
-    if (w.response() instanceof Replicator.UpdateTimeout<?> t) {
-      log.debug("will update {} did not reach every node in time; gossip carries it", t.key());
-    } else if (!(w.response() instanceof Replicator.UpdateSuccess<?>)) {
-      log.warn("will update failed: {}", w.response());
-    }
+    writes.change(shardOf(hub, clientId), entry(selfKey, hub, clientId), will);
     return this;
   }
 
