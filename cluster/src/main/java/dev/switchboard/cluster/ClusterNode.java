@@ -38,6 +38,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -73,6 +74,12 @@ public final class ClusterNode implements AutoCloseable {
 
   /** How often the status file is written. */
   public static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+
+  /**
+   * How long a claim granted without some nodes' release waits for the will book to publish their
+   * wills (a local read and a publish: milliseconds) before it lets the connection in anyway.
+   */
+  private static final Duration LOST_WILLS_TIMEOUT = Duration.ofSeconds(2);
 
   private ClusterNode(
       ClusterSettings settings,
@@ -152,11 +159,21 @@ public final class ClusterNode implements AutoCloseable {
             settings.routeGrace()),
         "switchboard-membership",
         Props.empty());
-    ClusterOwnership.install(system, broker, selfKey, settings.nodeName());
     ActorRef<WillBook.Command> wills =
         system.systemActorOf(
             WillBook.create(selfKey, broker::publish), "switchboard-wills", Props.empty());
     broker.willKeeper(new ClusterWills(wills));
+    ClusterOwnership.install(
+        system,
+        broker,
+        selfKey,
+        settings.nodeName(),
+        (hub, clientId, nodes) ->
+            AskPattern.<WillBook.Command, Integer>ask(
+                wills,
+                replyTo -> new WillBook.PublishLost(hub, clientId, nodes, replyTo),
+                LOST_WILLS_TIMEOUT,
+                system.scheduler()));
     ClusterRouteTarget target = new ClusterRouteTarget(routes, destinations, broker.spaces());
     broker.router().addTarget(target);
     AtomicInteger localFilters = new AtomicInteger();

@@ -38,7 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RollingRestartTest {
   private static final String NODE_CONFIG =
-      "switchboard.limits.max-queued-messages = 20000\n"; // see PublisherNodeKillTest
+      "switchboard.limits.max-queued-messages = 20000\n" // see PublisherNodeKillTest
+          // the product's default, not the 1 s ClusterChild sets: restarted, the first seed heard
+          // back from the others only after 1 to 2 s, and with 1 s it started a cluster of its own
+          + "switchboard.cluster.first-seed-wait = 5s\n";
 
   @TempDir static Path dir;
 
@@ -189,6 +192,15 @@ class RollingRestartTest {
       int ackedWhileDown = acked.size();
       node.start(seeds);
       node.awaitListening();
+      // the old run left the cluster before it ended: listed again, the new run has joined
+      ClusterChild other = nodes.get(publisherNode);
+      long rejoined = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!other.listsMember(node.clusterAddress()) && System.nanoTime() < rejoined) {
+        Thread.sleep(200);
+      }
+      assertThat(other.listsMember(node.clusterAddress()))
+          .as("node %d, restarted, is in the others' cluster (not one of its own)", restarting)
+          .isTrue();
       Thread.sleep(1_000);
       publishing.set(false);
       publisher.join(10_000);

@@ -28,10 +28,11 @@ public final class ClusterOwnership implements SessionOwnership {
    * Starts the owner entities' sharding and this node's agent on {@code system}, and puts the
    * cluster's ownership in front of {@code broker}'s registry; the broker's journal writes sessions
    * as held by {@code nodeName} (the stable name, which a restart keeps), so that a start restores
-   * only this node's. Before the broker starts.
+   * only this node's. Before the broker starts. {@code lostWills} publishes the will of a client
+   * id's connection on nodes that did not release it.
    */
   public static void install(
-      ActorSystem<?> system, Broker broker, String selfKey, String nodeName) {
+      ActorSystem<?> system, Broker broker, String selfKey, String nodeName, LostWills lostWills) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(OwnerEntity.TYPE, ctx -> OwnerEntity.create()));
     if (broker.journal() != null) {
@@ -47,6 +48,7 @@ public final class ClusterOwnership implements SessionOwnership {
                       local,
                       broker.journal(),
                       stored,
+                      lostWills,
                       selfKey,
                       id -> sharding.entityRefFor(OwnerEntity.TYPE, id)),
                   OwnershipAgent.NAME,

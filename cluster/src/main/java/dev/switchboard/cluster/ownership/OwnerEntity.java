@@ -9,6 +9,7 @@ import dev.switchboard.cluster.wire.Release;
 import dev.switchboard.cluster.wire.Released;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * moved or its node died) does not know the holder, and asks every other node to release the id
  * before it grants the first claim; so does one whose holder has left the cluster (the holder's
  * persistent sessions may have been adopted by another node since). A release not answered within
- * {@link #RELEASE_TIMEOUT} (a node that hangs or died) is given up on, and the claim granted.
+ * {@link #RELEASE_TIMEOUT} (a node that hangs or died) is given up on, and the claim granted,
+ * naming the nodes that did not answer, so that the claiming node publishes the will of the id's
+ * connection there (taken for lost) before it lets the new one in.
  */
 final class OwnerEntity {
   private static final Logger log = LoggerFactory.getLogger(OwnerEntity.class);
@@ -125,7 +128,7 @@ final class OwnerEntity {
               if (r.releaseId() == id) {
                 waiting.remove(r.node());
               }
-              return waiting.isEmpty() ? granted(c, id) : Behaviors.same();
+              return waiting.isEmpty() ? granted(c, id, List.of()) : Behaviors.same();
             })
         .onMessage(
             ReleaseTimeout.class,
@@ -138,7 +141,7 @@ final class OwnerEntity {
                   waiting,
                   RELEASE_TIMEOUT.toMillis(),
                   c.node());
-              return granted(c, id);
+              return granted(c, id, List.copyOf(waiting));
             })
         .onMessage(
             Claim.class,
@@ -149,16 +152,21 @@ final class OwnerEntity {
         .build();
   }
 
-  private Behavior<OwnerCommand> granted(Claim c, long id) {
+  private Behavior<OwnerCommand> granted(Claim c, long id, List<String> unreleased) {
     timers.cancel(new ReleaseTimeout(id));
-    grant(c);
+    grant(c, unreleased);
     return stash.unstashAll(idle());
   }
 
   private Behavior<OwnerCommand> grant(Claim c) {
+    return grant(c, List.of());
+  }
+
+  /** {@code unreleased}: the nodes asked that did not answer (their connection taken for lost). */
+  private Behavior<OwnerCommand> grant(Claim c, List<String> unreleased) {
     holder = c.node();
     holderAgent = c.agent();
-    c.agent().tell(new Granted(c.claimId()));
+    c.agent().tell(new Granted(c.claimId(), unreleased));
     return Behaviors.same();
   }
 

@@ -46,13 +46,15 @@ import org.slf4j.LoggerFactory;
  * not granted within {@link #CLAIM_TIMEOUT} (no cluster yet, no owner reachable) refuses the
  * connection with "identifier rejected".
  *
- * <p>A granted claim that does not start clean, for a client id this node has no session of, first
- * brings the session's stored state here ({@link StoredSessions#takeOver}: its client was last
- * served by another node), so the client resumes it (session present); a clean start deletes it.
- * The sessions of a node that died come here when this node adopts them ({@link Adopt}). While the
- * store is read for a client id, that id's grants and releases wait, in their order, so that a
- * release never misses a session on its way in; other ids go on. While an adoption is read (or
- * waits for reads under way to end) everything waits.
+ * <p>A claim granted although some nodes did not answer its release (hung or dead) first has the
+ * will of the id's connection there published ({@link LostWills}), as a takeover publishes the old
+ * connection's will before the new one is in. A granted claim that does not start clean, for a
+ * client id this node has no session of, first brings the session's stored state here ({@link
+ * StoredSessions#takeOver}: its client was last served by another node), so the client resumes it
+ * (session present); a clean start deletes it. The sessions of a node that died come here when this
+ * node adopts them ({@link Adopt}). While the store is read for a client id, that id's grants and
+ * releases wait, in their order, so that a release never misses a session on its way in; other ids
+ * go on. While an adoption is read (or waits for reads under way to end) everything waits.
  *
  * <p>It lives at a fixed path ({@link #NAME} under {@code /system}), so that an owner reaches the
  * agent of any node from its address alone.
@@ -81,11 +83,16 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
   private record Loaded(Connect connect, String node, int sessions, Throwable failure)
       implements OwnershipAgentCommand {}
 
+  /** The wills of {@code connect}'s id on nodes that did not release it were published. */
+  private record WillsPublished(Connect connect, Throwable failure)
+      implements OwnershipAgentCommand {}
+
   private final TimerScheduler<OwnershipAgentCommand> timers;
   private final SessionRegistry registry;
   private final SessionOwnership local;
   private final Journal journal;
   private final StoredSessions stored;
+  private final LostWills lostWills;
   private final String selfKey;
   private final Function<String, EntityRef<OwnerCommand>> owners;
   private final Map<Long, Connect> pending = new HashMap<>();
@@ -105,6 +112,7 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
       SessionOwnership local,
       Journal journal,
       StoredSessions stored,
+      LostWills lostWills,
       String selfKey,
       Function<String, EntityRef<OwnerCommand>> owners) {
     return Behaviors.setup(
@@ -112,7 +120,8 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
             Behaviors.withTimers(
                 timers ->
                     new OwnershipAgent(
-                        ctx, timers, registry, local, journal, stored, selfKey, owners)));
+                        ctx, timers, registry, local, journal, stored, lostWills, selfKey,
+                        owners)));
   }
 
   private OwnershipAgent(
@@ -122,9 +131,11 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
       SessionOwnership local,
       Journal journal,
       StoredSessions stored,
+      LostWills lostWills,
       String selfKey,
       Function<String, EntityRef<OwnerCommand>> owners) {
     super(ctx);
+    this.lostWills = lostWills;
     this.timers = timers;
     this.registry = registry;
     this.local = local;
@@ -140,6 +151,7 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
         .onMessage(Connect.class, this::connect)
         .onMessage(ClaimTimeout.class, this::timedOut)
         .onMessage(Loaded.class, this::loaded)
+        .onMessage(WillsPublished.class, this::willsPublished)
         .onMessage(Granted.class, this::inTurn)
         .onMessage(Release.class, this::inTurn)
         .onMessage(Adopt.class, this::inTurn)
@@ -209,6 +221,34 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
       return;
     }
     timers.cancel(new ClaimTimeout(g.claimId()));
+    if (g.unreleased().isEmpty()) {
+      proceed(c);
+      return;
+    }
+    // the id's connection on those nodes is taken for lost: its will goes out first, as a
+    // takeover's does, and the id's grants and releases here wait for it
+    loading.add(key(c.hub(), c.clientId()));
+    ActorRef<OwnershipAgentCommand> self = getContext().getSelf();
+    lostWills
+        .publish(c.hub(), c.clientId(), g.unreleased())
+        .whenComplete((n, failure) -> self.tell(new WillsPublished(c, failure)));
+  }
+
+  private Behavior<OwnershipAgentCommand> willsPublished(WillsPublished w) {
+    Connect c = w.connect();
+    loading.remove(key(c.hub(), c.clientId()));
+    if (w.failure() != null) {
+      log.warn(
+          "the will of a client id whose node did not release it was not published: {}",
+          w.failure().toString());
+    }
+    proceed(c);
+    replayWaiting();
+    return this;
+  }
+
+  /** Lets a granted connection in: from the store first when its session may be elsewhere. */
+  private void proceed(Connect c) {
     if (!stored.kept() || registry.get(c.hub(), c.clientId()) != null) {
       local.connect(c.conn(), c.hub(), c.clientId(), c.cleanStart());
     } else if (c.cleanStart()) {
@@ -264,10 +304,14 @@ final class OwnershipAgent extends AbstractBehavior<OwnershipAgentCommand> {
           l.node(),
           failure.toString());
     }
+    replayWaiting();
+    return this;
+  }
+
+  private void replayWaiting() {
     List<OwnershipAgentCommand> again = new ArrayList<>(waiting);
     waiting.clear();
     again.forEach(this::inTurn); // in their order: one may start a read that those after wait for
-    return this;
   }
 
   private Behavior<OwnershipAgentCommand> timedOut(ClaimTimeout t) {

@@ -75,6 +75,18 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
   /** It holds none any more. */
   public record Released(String hub, String clientId) implements Command {}
 
+  /**
+   * The connections of {@code clientId} in {@code hub} on {@code nodes} are lost (those nodes did
+   * not release the id to a claim): publishes the wills they held, if this node's copy of the book
+   * has them, and deletes them, so that nobody publishes them again; answers how many it published.
+   */
+  public record PublishLost(
+      String hub, String clientId, List<String> nodes, ActorRef<Integer> replyTo)
+      implements Command {}
+
+  private record LostRead(PublishLost ask, Replicator.GetResponse<LWWMap<String, byte[]>> response)
+      implements Command {}
+
   private record Removed(ClusterEvent.MemberRemoved event) implements Command {}
 
   private enum Flush implements Command {
@@ -169,6 +181,8 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
               writes.written(w.response());
               return this;
             })
+        .onMessage(PublishLost.class, this::publishLost)
+        .onMessage(LostRead.class, this::lostRead)
         .onMessage(Removed.class, this::removed)
         .onMessage(Read.class, this::read)
         .build();
@@ -185,6 +199,45 @@ public final class WillBook extends AbstractBehavior<WillBook.Command> {
 
   private Behavior<Command> change(String hub, String clientId, byte[] will) {
     writes.change(shardOf(hub, clientId), entry(selfKey, hub, clientId), will);
+    return this;
+  }
+
+  private Behavior<Command> publishLost(PublishLost p) {
+    replicator.askGet(
+        replyTo ->
+            new Replicator.Get<>(shardOf(p.hub(), p.clientId()), Replicator.readLocal(), replyTo),
+        response -> new LostRead(p, response));
+    return this;
+  }
+
+  private Behavior<Command> lostRead(LostRead r) {
+    PublishLost p = r.ask();
+    int published = 0;
+    if (r.response() instanceof Replicator.GetSuccess<LWWMap<String, byte[]>> ok) {
+      Map<String, byte[]> entries = ok.dataValue().getEntries();
+      for (String node : p.nodes()) {
+        String entry = entry(node, p.hub(), p.clientId());
+        byte[] will = entries.get(entry);
+        if (will == null) {
+          continue;
+        }
+        try {
+          publish.accept(WillCodec.decode(will).toPublish(System.nanoTime()).inHub(p.hub()));
+          published++;
+        } catch (IOException | RuntimeException ex) {
+          log.warn("a will held on node {} cannot be read: {}", node, ex.toString());
+        }
+        writes.change(ok.key(), entry, null); // published: deleted everywhere
+      }
+    }
+    if (published > 0) {
+      log.info(
+          "published the will of a client id of hub {} held on node(s) {}, which did not release"
+              + " it to a new connection here",
+          p.hub(),
+          p.nodes());
+    }
+    p.replyTo().tell(published);
     return this;
   }
 

@@ -84,7 +84,14 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
           writeString(out, resolver().toSerializationFormat(c.agent()));
           out.writeBoolean(c.cleanStart()); // last: a reader that predates it leaves it unread
         }
-        case Granted g -> out.writeLong(g.claimId());
+        case Granted g -> {
+          out.writeLong(g.claimId());
+          // last: a reader that predates it leaves it unread (and takes every node as answering)
+          out.writeInt(g.unreleased().size());
+          for (String node : g.unreleased()) {
+            writeString(out, node);
+          }
+        }
         case Release r -> {
           writeString(out, r.hub());
           writeString(out, r.clientId());
@@ -138,7 +145,7 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
                 in.readLong(),
                 resolver().resolveActorRef(readString(in)),
                 optionalFlag(in));
-        case GRANTED -> new Granted(in.readLong());
+        case GRANTED -> new Granted(in.readLong(), optionalStrings(in));
         case RELEASE ->
             new Release(
                 readString(in),
@@ -234,6 +241,22 @@ public final class ClusterSerializer extends SerializerWithStringManifest {
    * A flag a later version added at the end of a message: false when the sender (an older node in a
    * rolling upgrade) did not write it.
    */
+  /** A trailing list of strings, or none when the writer predates it. */
+  private static List<String> optionalStrings(DataInputStream in) throws IOException {
+    if (in.available() == 0) {
+      return List.of();
+    }
+    int n = in.readInt();
+    if (n < 0 || n > in.available()) {
+      throw new NotSerializableException("a list of " + n + " strings");
+    }
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(readString(in));
+    }
+    return out;
+  }
+
   private static boolean optionalFlag(DataInputStream in) throws IOException {
     return in.available() > 0 && in.readBoolean();
   }

@@ -128,6 +128,18 @@ class ClusterSerializerTest {
     assertThat(roundTrip(new Claim("hub", "dev-1", "node#1", 42, agent.ref(), false)))
         .isEqualTo(new Claim("hub", "dev-1", "node#1", 42, agent.ref(), false));
     assertThat(roundTrip(new Granted(42))).isEqualTo(new Granted(42));
+    assertThat(roundTrip(new Granted(43, List.of("node#1", "node-ü#2"))))
+        .isEqualTo(new Granted(43, List.of("node#1", "node-ü#2")));
+    // from a node that predates the list: only the claim id
+    Serialization s = SerializationExtension.get(Adapter.toClassic(kit.system()));
+    var serializer = s.findSerializerFor(new Granted(44));
+    assertThat(
+            s.deserialize(
+                    java.nio.ByteBuffer.allocate(8).putLong(44).array(),
+                    serializer.identifier(),
+                    ClusterSerializer.GRANTED)
+                .get())
+        .isEqualTo(new Granted(44));
     assertThat(roundTrip(new Release("default", "dev-ü", 7, owner.ref(), true)))
         .isEqualTo(new Release("default", "dev-ü", 7, owner.ref(), true));
     assertThat(roundTrip(new Released(7, "node#2"))).isEqualTo(new Released(7, "node#2"));
