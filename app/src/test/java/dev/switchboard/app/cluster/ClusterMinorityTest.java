@@ -90,18 +90,17 @@ class ClusterMinorityTest {
     }
   }
 
+  /** A QoS 1 will on {@code lwt/<id>}. */
+  private static Will will(String id, String payload) {
+    return new Will(
+        "lwt/" + id, payload.getBytes(StandardCharsets.UTF_8), 1, false, MqttProperties.EMPTY);
+  }
+
   /** A 3.1.1 clean session with a will on {@code lwt/<id>}, connected to {@code node}. */
   private RawClient withWill(int node, String id, String willPayload) {
     RawClient c = RawClient.open(nodes.get(node).mqttPort(), MqttVersion.V3_1_1);
     raw.add(c);
-    Will will =
-        new Will(
-            "lwt/" + id,
-            willPayload.getBytes(StandardCharsets.UTF_8),
-            1,
-            false,
-            MqttProperties.EMPTY);
-    assertThat(c.connect(id, true, 60, MqttProperties.EMPTY, will).reasonCode())
+    assertThat(c.connect(id, true, 60, MqttProperties.EMPTY, will(id, willPayload)).reasonCode())
         .as("CONNACK of %s", id)
         .isZero();
     return c;
@@ -114,13 +113,7 @@ class ClusterMinorityTest {
    */
   private RawClient reconnectWithWill(int node, String id, String willPayload) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-    Will will =
-        new Will(
-            "lwt/" + id,
-            willPayload.getBytes(StandardCharsets.UTF_8),
-            1,
-            false,
-            MqttProperties.EMPTY);
+    Will will = will(id, willPayload);
     while (true) {
       RawClient c = RawClient.open(nodes.get(node).mqttPort(), MqttVersion.V3_1_1);
       c.send(
