@@ -11,14 +11,12 @@ import dev.switchboard.broker.connection.ConnectionFlows;
 import dev.switchboard.broker.connection.DirectClients;
 import dev.switchboard.broker.connection.ServerShutdown;
 import dev.switchboard.broker.intercept.PublishInterceptors;
-import dev.switchboard.broker.message.Hubs;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.metrics.SysFigures;
 import dev.switchboard.broker.persist.Change;
 import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.Persistence;
-import dev.switchboard.broker.persist.StoreException;
 import dev.switchboard.broker.persist.StoredState;
 import dev.switchboard.broker.retained.InMemoryRetainedStore;
 import dev.switchboard.broker.retained.RetainedStore;
@@ -36,7 +34,6 @@ import dev.switchboard.broker.transport.BoundListener;
 import dev.switchboard.broker.transport.ListenerConfig;
 import dev.switchboard.broker.transport.ServerCertificate;
 import dev.switchboard.broker.transport.ServerTls;
-import dev.switchboard.mqtt.LogSafe;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -285,51 +282,7 @@ public final class Broker implements BrokerServices, ClientControl, AutoCloseabl
 
   @Override
   public CompletableFuture<Void> discardHub(String hub, int reasonCode, String why) {
-    if (Hubs.isDefault(hub)) {
-      throw new IllegalArgumentException("the default hub is never removed");
-    }
-    List<CompletableFuture<Void>> ending = new ArrayList<>();
-    for (Session session : sessions.all()) {
-      if (hub.equals(session.hub())) {
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        session.discard(reasonCode, why);
-        session.execute(() -> ended.complete(null)); // after the discard, on the same loop
-        ending.add(ended);
-      }
-    }
-    // Once its sessions have ended nothing of the hub writes any more: its space and its rows go.
-    // Done when the rows' deletion is committed (strict durability), so that what a caller reads
-    // from the store next is without them.
-    return CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
-        .thenCompose(
-            ended -> {
-              TopicSpaces.Space gone = spaces.remove(hub);
-              log.info(
-                  "hub {} discarded: {} sessions, {} retained messages ({})",
-                  LogSafe.text(hub),
-                  ending.size(),
-                  gone == null ? 0 : gone.retained().size(),
-                  LogSafe.text(why));
-              CompletableFuture<Void> committed = new CompletableFuture<>();
-              if (journal == null) {
-                committed.complete(null);
-                return committed;
-              }
-              journal.append(new Change.DeleteHub(hub));
-              journal.whenCommitted(
-                  new Journal.Completion() {
-                    @Override
-                    public void committed() {
-                      committed.complete(null);
-                    }
-
-                    @Override
-                    public void failed(StoreException e) {
-                      committed.completeExceptionally(e);
-                    }
-                  });
-              return committed;
-            });
+    return new HubDiscard(sessions, spaces, journal).discard(hub, reasonCode, why);
   }
 
   /**
