@@ -12,9 +12,5 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface LostWills {
-  /** Publishes none: a node without the cluster's will book. */
-  LostWills NONE =
-      (hub, clientId, nodes) -> java.util.concurrent.CompletableFuture.completedStage(0);
-
   CompletionStage<Integer> publish(String hub, String clientId, List<String> nodes);
 }
