@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One cluster node: {@code switchboard start --dev --cluster} in a JVM of its own, from the test
@@ -258,6 +259,32 @@ final class ClusterChild implements AutoCloseable {
   /** What the node logged (its standard error). */
   String log() throws IOException {
     return Files.readString(dir.resolve("stderr.txt"));
+  }
+
+  /**
+   * Starts {@code nodes} with one seed list naming them all (each as {@link #clusterAddress}), the
+   * last first (a node listens once it has joined, and the first seed waits for the others), and
+   * waits until each listens. Returns the seed list, for a node started again later.
+   */
+  static String startAll(List<ClusterChild> nodes) throws IOException {
+    String seeds = String.join(",", nodes.stream().map(ClusterChild::clusterAddress).toList());
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).start(seeds);
+    }
+    for (ClusterChild n : nodes) {
+      n.awaitListening();
+    }
+    return seeds;
+  }
+
+  /**
+   * Prints the lines of each node's log that {@code which} picks, named by node: what went on in
+   * the nodes is in their logs, not in the assertions, and is shown for the reader.
+   */
+  static void printLogs(List<ClusterChild> nodes, Predicate<String> which) throws IOException {
+    for (ClusterChild n : nodes) {
+      n.log().lines().filter(which).forEach(l -> System.out.println(n.name() + " log: " + l));
+    }
   }
 
   /** SIGTERM: the node closes its listeners, leaves the cluster and stops; {@link #awaitStop}. */

@@ -146,7 +146,6 @@ class ClusterMinorityTest {
           + " which publishes its clients' wills once; running again, it closes its MQTT listener,"
           + " and the majority still forwards")
   void hungNodeLeavesAndCloses() throws Exception {
-    List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ClusterChild n =
           new ClusterChild(
@@ -155,14 +154,8 @@ class ClusterMinorityTest {
               ClusterChild.freePort(),
               "switchboard.cluster.stable-after = 2s\n");
       nodes.add(n);
-      seeds.add("127.0.0.1:" + n.clusterPort());
     }
-    for (ClusterChild n : nodes) {
-      n.start(String.join(",", seeds));
-    }
-    for (ClusterChild n : nodes) {
-      n.awaitListening();
-    }
+    ClusterChild.startAll(nodes);
     Mqtt5BlockingClient sub = client(1, "minority-sub");
     Mqtt5Publishes in = sub.publishes(MqttGlobalPublishFilter.ALL);
     sub.subscribeWith().topicFilter("majority/#").qos(MqttQos.AT_LEAST_ONCE).send();

@@ -115,7 +115,6 @@ class ClusterPartitionTest {
           + " again on the majority, is never connected twice; healed, the node stays out")
   void minorityClosesMajorityGoesOn() throws Exception {
     System.out.println("partition: the nodes' directories and logs are in " + dir);
-    List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ClusterChild n =
           new ClusterChild(
@@ -126,15 +125,9 @@ class ClusterPartitionTest {
               .withCommandPrefix(network.commandPrefix(i))
               .withBindAddress(network.address(i));
       nodes.add(n);
-      seeds.add(n.clusterAddress());
     }
     long starting = System.nanoTime();
-    for (ClusterChild n : nodes) {
-      n.start(String.join(",", seeds));
-    }
-    for (ClusterChild n : nodes) {
-      n.awaitListening();
-    }
+    ClusterChild.startAll(nodes);
     System.out.println(
         String.format(
             "partition: three nodes in namespaces listening after %d ms", millisSince(starting)));

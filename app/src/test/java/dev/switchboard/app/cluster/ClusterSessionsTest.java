@@ -69,19 +69,10 @@ class ClusterSessionsTest {
             + postgres.password()
             + "\" }\n"
             + "}\n";
-    List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ClusterChild n =
-          new ClusterChild("s" + i, dir.resolve("s" + i), ClusterChild.freePort(), store);
-      nodes.add(n);
-      seeds.add("127.0.0.1:" + n.clusterPort());
+      nodes.add(new ClusterChild("s" + i, dir.resolve("s" + i), ClusterChild.freePort(), store));
     }
-    for (int i = 2; i >= 0; i--) {
-      nodes.get(i).start(String.join(",", seeds));
-    }
-    for (ClusterChild n : nodes) {
-      n.awaitListening();
-    }
+    ClusterChild.startAll(nodes);
   }
 
   @AfterAll
@@ -91,12 +82,8 @@ class ClusterSessionsTest {
     for (ClusterChild n : nodes) {
       n.awaitStop();
     }
-    for (ClusterChild n : nodes) {
-      n.log()
-          .lines()
-          .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("adopted"))
-          .forEach(l -> System.out.println(n.name() + " log: " + l));
-    }
+    ClusterChild.printLogs(
+        nodes, l -> l.contains("WARN") || l.contains("ERROR") || l.contains("adopted"));
     if (postgres != null) {
       postgres.close();
     }

@@ -66,19 +66,11 @@ class PublisherNodeKillTest {
 
   @BeforeAll
   static void startThreeNodes() throws Exception {
-    List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ClusterChild n =
-          new ClusterChild("k" + i, dir.resolve("k" + i), ClusterChild.freePort(), NODE_CONFIG);
-      nodes.add(n);
-      seeds.add("127.0.0.1:" + n.clusterPort());
+      nodes.add(
+          new ClusterChild("k" + i, dir.resolve("k" + i), ClusterChild.freePort(), NODE_CONFIG));
     }
-    for (int i = 2; i >= 0; i--) {
-      nodes.get(i).start(String.join(",", seeds));
-    }
-    for (ClusterChild n : nodes) {
-      n.awaitListening();
-    }
+    ClusterChild.startAll(nodes);
   }
 
   @AfterAll
@@ -89,12 +81,7 @@ class PublisherNodeKillTest {
     for (ClusterChild n : nodes) {
       n.awaitStop();
     }
-    for (ClusterChild n : nodes) {
-      n.log()
-          .lines()
-          .filter(l -> l.contains("WARN") || l.contains("ERROR"))
-          .forEach(l -> System.out.println(n.name() + " log: " + l));
-    }
+    ClusterChild.printLogs(nodes, l -> l.contains("WARN") || l.contains("ERROR"));
     nodes.forEach(ClusterChild::close);
   }
 

@@ -50,20 +50,11 @@ class RollingRestartTest {
 
   @BeforeAll
   static void startThreeNodes() throws Exception {
-    List<String> list = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ClusterChild n =
-          new ClusterChild("r" + i, dir.resolve("r" + i), ClusterChild.freePort(), NODE_CONFIG);
-      nodes.add(n);
-      list.add("127.0.0.1:" + n.clusterPort());
+      nodes.add(
+          new ClusterChild("r" + i, dir.resolve("r" + i), ClusterChild.freePort(), NODE_CONFIG));
     }
-    seeds = String.join(",", list);
-    for (int i = 2; i >= 0; i--) {
-      nodes.get(i).start(seeds);
-    }
-    for (ClusterChild n : nodes) {
-      n.awaitListening();
-    }
+    seeds = ClusterChild.startAll(nodes);
   }
 
   @AfterAll
@@ -74,12 +65,7 @@ class RollingRestartTest {
     for (ClusterChild n : nodes) {
       n.awaitStop();
     }
-    for (ClusterChild n : nodes) {
-      n.log()
-          .lines()
-          .filter(l -> l.contains("ERROR"))
-          .forEach(l -> System.out.println(n.name() + " log: " + l));
-    }
+    ClusterChild.printLogs(nodes, l -> l.contains("ERROR"));
     nodes.forEach(ClusterChild::close);
   }
 

@@ -40,7 +40,6 @@ class ThreeNodeClusterTest {
 
   @BeforeAll
   static void startThreeNodes() throws Exception {
-    List<String> seeds = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       // HTTP and $SYS on: the cluster's figures are read there (clusterFigures)
       ClusterChild n =
@@ -51,16 +50,9 @@ class ThreeNodeClusterTest {
                   "switchboard.sys.interval = 1s\n")
               .withHttp();
       nodes.add(n);
-      seeds.add("127.0.0.1:" + n.clusterPort());
     }
     long t0 = System.nanoTime();
-    // all at once: a node opens MQTT once it has joined, and the others wait for the first seed
-    for (int i = 2; i >= 0; i--) {
-      nodes.get(i).start(String.join(",", seeds));
-    }
-    for (ClusterChild n : nodes) {
-      n.awaitListening();
-    }
+    ClusterChild.startAll(nodes);
     long listening = System.nanoTime();
     ThreeNodeClusterTest probe = new ThreeNodeClusterTest();
     try {
@@ -89,13 +81,7 @@ class ThreeNodeClusterTest {
     for (ClusterChild n : nodes) {
       n.awaitStop();
     }
-    for (ClusterChild n : nodes) {
-      // what went wrong on a node is in its log, not in the assertions: shown for the reader
-      n.log()
-          .lines()
-          .filter(l -> l.contains("WARN") || l.contains("ERROR"))
-          .forEach(l -> System.out.println(n.name() + " log: " + l));
-    }
+    ClusterChild.printLogs(nodes, l -> l.contains("WARN") || l.contains("ERROR"));
     nodes.forEach(ClusterChild::close);
   }
 
