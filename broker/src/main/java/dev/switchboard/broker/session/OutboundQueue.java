@@ -5,9 +5,7 @@ import dev.switchboard.broker.config.BrokerConfig;
 import dev.switchboard.broker.message.Message;
 import dev.switchboard.broker.metrics.BrokerMetrics;
 import dev.switchboard.broker.persist.Change;
-import dev.switchboard.broker.persist.Journal;
 import dev.switchboard.broker.persist.QueuedMessage;
-import dev.switchboard.broker.persist.Stored;
 import dev.switchboard.mqtt.ReasonCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,11 +18,12 @@ import java.util.List;
  * What a session sends its client: the copy of each message delivered to it (at the granted QoS,
  * with its subscription identifiers), sent at once when the connection and the {@link
  * InflightWindow} have room, else queued within the session's bounds (QoS 0 goes first at the
- * bound), drained in order as room comes. Messages of shared subscriptions go to another member
- * when the connection ends. Touched only on the session's loop.
+ * bound), drained in order as room comes, after the retained messages new subscriptions bring
+ * ({@link RetainedFeeds}). Messages of shared subscriptions go to another member when the
+ * connection ends. Touched only on the session's loop.
  */
 final class OutboundQueue {
-  private static final int[] NO_IDS = new int[0];
+  static final int[] NO_IDS = new int[0];
 
   private final Session session;
 
@@ -46,6 +45,10 @@ final class OutboundQueue {
     this.session = session;
   }
 
+  Session session() {
+    return session;
+  }
+
   /** The in-flight window the queue drains into, made now if none was needed yet. */
   InflightWindow window() {
     if (window == null) {
@@ -55,12 +58,12 @@ final class OutboundQueue {
   }
 
   /** Whether a message waits in the window for the commit of its packet id (see there). */
-  private boolean holding() {
+  boolean holding() {
     return window != null && window.holding();
   }
 
   /** Whether {@code conn}'s window takes one more QoS 1/2 message. */
-  private boolean hasRoom(SessionConnection conn) {
+  boolean hasRoom(SessionConnection conn) {
     return window == null ? conn.sendQuota() > 0 : window.hasRoom(conn);
   }
 
@@ -192,23 +195,10 @@ final class OutboundQueue {
   }
 
   /**
-   * Retained messages a new subscription brings, still to send, in order: fed to the connection as
-   * it drains ({@link #drain}), ahead of the queue, so that every one goes out however many match
-   * [MQTT-3.3.1-6] while memory holds only the list of what matched (the messages themselves are
-   * the retained store's). Null when there are none.
+   * Retained messages new subscriptions bring, still to send, ahead of the queue; null when there
+   * are none.
    */
-  private ArrayDeque<RetainedFeed> feeds;
-
-  private static final class RetainedFeed {
-    final SubscriptionEntry entry;
-    final List<Message> messages;
-    int next;
-
-    RetainedFeed(SubscriptionEntry entry, List<Message> messages) {
-      this.entry = entry;
-      this.messages = messages;
-    }
-  }
+  private RetainedFeeds feeds;
 
   /** See {@link Session#deliverRetained(List, SubscriptionEntry)}. */
   void deliverRetained(List<Message> messages, SubscriptionEntry e) {
@@ -216,83 +206,10 @@ final class OutboundQueue {
       return;
     }
     if (feeds == null) {
-      feeds = new ArrayDeque<>(1);
+      feeds = new RetainedFeeds();
     }
-    feeds.addLast(new RetainedFeed(e, messages));
+    feeds.add(e, messages);
     drain();
-  }
-
-  /**
-   * Sends retained messages of the feeds while the connection takes them: it is writable, and the
-   * in-flight window has room for a QoS 1/2 one. Returns whether the feeds are done.
-   */
-  private boolean feed(SessionConnection conn) {
-    while (!feeds.isEmpty()) {
-      RetainedFeed f = feeds.peekFirst();
-      if (f.next == f.messages.size()) {
-        feeds.pollFirst();
-        continue;
-      }
-      if (!conn.isWritable() || holding()) {
-        return false;
-      }
-      Message m = f.messages.get(f.next);
-      int qos = Math.min(m.qos(), f.entry.qos());
-      if (qos > 0 && !hasRoom(conn)) {
-        return false;
-      }
-      f.next++;
-      Outbound o = retainedCopy(m, f.entry);
-      if (o == null) {
-        continue;
-      }
-      if (m.isExpired(System.nanoTime())) {
-        metrics().publishDroppedExpired.increment();
-        session.countDrop();
-        forget(o);
-      } else if (o.qos == 0) {
-        send(conn, o);
-      } else {
-        window().send(conn, o);
-      }
-    }
-    feeds = null;
-    return true;
-  }
-
-  /**
-   * The copy of a retained message for the new subscription {@code e}, stored first when the
-   * session keeps it; null when an access rule keeps its topic from the subscription.
-   */
-  private Outbound retainedCopy(Message message, SubscriptionEntry e) {
-    if (!e.delivers(message.topic())) {
-      metrics().deliveriesWithheldByRule.increment();
-      return null;
-    }
-    int qos = Math.min(message.qos(), e.qos());
-    int[] ids = e.subscriptionId() != 0 ? new int[] {e.subscriptionId()} : NO_IDS;
-    Outbound o = new Outbound(message, qos, true, ids, null);
-    if (qos > 0 && session.isPersistent() && !session.isEnded()) {
-      // Stored as published at the granted QoS with RETAIN set, through its subscription
-      Message copy = message.qos() == qos ? message.withRetain(true) : atQos(message, qos);
-      Journal journal = session.broker().journal();
-      o.seq = journal.nextSeq();
-      journal.append(
-          new Change.PutMessage(
-              QueuedMessage.queued(
-                  session.hub(),
-                  session.clientId(),
-                  o.seq,
-                  Stored.message(copy),
-                  List.of(e.filterKey()),
-                  false)));
-    }
-    return o;
-  }
-
-  private static Message atQos(Message m, int qos) {
-    return new Message(
-        m.topic(), m.payload(), qos, true, m.properties(), m.publisherId(), m.expiresAtNanos());
   }
 
   private void enqueue(Outbound o) {
@@ -440,8 +357,11 @@ final class OutboundQueue {
     if (window != null) {
       window.resendWaiting(conn);
     }
-    if (feeds != null && !feed(conn)) {
-      return; // the retained messages of new subscriptions go first
+    if (feeds != null) {
+      if (!feeds.feed(this, conn)) {
+        return; // the retained messages of new subscriptions go first
+      }
+      feeds = null;
     }
     if (queue == null) {
       return;
@@ -474,7 +394,7 @@ final class OutboundQueue {
     }
   }
 
-  private void send(SessionConnection conn, Outbound o) {
+  void send(SessionConnection conn, Outbound o) {
     if (conn.sendPublish(o, false)) {
       metrics().publishSent(o.qos);
     } else {
